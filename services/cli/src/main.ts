@@ -1,0 +1,16 @@
+/** The `memgen` command: one sub-command per file in ./commands. */
+import { Command } from 'commander';
+import { registerDataCommand } from './commands/data.js';
+import { registerDemoCommand } from './commands/demo.js';
+
+const program = new Command('memgen')
+  .description('Find, predict and steer the neurons that make a language model remember instead of reason.')
+  .showHelpAfterError();
+
+registerDemoCommand(program);
+registerDataCommand(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`memgen: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
