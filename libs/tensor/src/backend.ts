@@ -106,7 +106,8 @@ export interface InitOptions {
  */
 export async function initBackend(options: InitOptions = {}): Promise<BackendInfo> {
   const requested =
-    options.backend ?? (process.env.MEMGEN_BACKEND ? parseBackendName(process.env.MEMGEN_BACKEND) : undefined);
+    options.backend ??
+    (process.env.MEMGEN_BACKEND ? parseBackendName(process.env.MEMGEN_BACKEND) : undefined);
   if (active && (!requested || active.name === requested)) return active;
   const skipped: string[] = [];
   const candidates: BackendName[] = requested ? [requested] : ['native', 'tensorflow', 'wasm', 'cpu'];

@@ -1,0 +1,5 @@
+/** Fused operations the model calls; each has a composite tfjs path and, on the native engine, one kernel. */
+export { type AdamWHyper, adamwUpdate } from './adamw.js';
+export { softmaxCrossEntropy } from './cross-entropy.js';
+export { gelu } from './gelu.js';
+export { layerNorm } from './layer-norm.js';
