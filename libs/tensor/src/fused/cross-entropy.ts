@@ -22,13 +22,14 @@ export function softmaxCrossEntropy(
     const logp = tf.logSoftmax(lg as tf.Tensor2D);
     const total = tf.sum(weights);
     const rowLoss = tf.neg(tf.sum(tf.mul(logp, onehot), 1));
-    save([logp, total]);
+    // Closed-over tensors would be disposed by the caller's tidy before the backward pass: save them.
+    save([logp, total, weights, onehot]);
     return {
       value: tf.div(tf.sum(tf.mul(rowLoss, weights)), total),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [lp, tot] = saved as [tf.Tensor2D, tf.Scalar];
-        const scale = tf.div(tf.mul(weights, dy), tot).reshape([-1, 1]);
-        return tf.mul(tf.sub(tf.exp(lp), onehot), scale);
+        const [lp, tot, w, oh] = saved as [tf.Tensor2D, tf.Scalar, tf.Tensor1D, tf.Tensor2D];
+        const scale = tf.div(tf.mul(w, dy), tot).reshape([-1, 1]);
+        return tf.mul(tf.sub(tf.exp(lp), oh), scale);
       },
     };
   });

@@ -3,3 +3,4 @@ export { type AdamWHyper, adamwUpdate } from './adamw.js';
 export { softmaxCrossEntropy } from './cross-entropy.js';
 export { gelu } from './gelu.js';
 export { layerNorm } from './layer-norm.js';
+export { columnSum, linear } from './linear.js';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { customOp } from './custom-op.js';
+import { columnSum } from './linear.js';
 
 /**
  * Layer normalisation over the last axis with a hand-written gradient (the autodiff of the composite
@@ -27,8 +28,8 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, e
         const rows = xh.size / d;
         const dy2 = dy.reshape([rows, d]);
         const xh2 = xh.reshape([rows, d]);
-        const dGamma = tf.sum(tf.mul(dy2, xh2), 0);
-        const dBeta = tf.sum(dy2, 0);
+        const dGamma = columnSum(tf.mul(dy2, xh2) as tf.Tensor2D);
+        const dBeta = columnSum(dy2 as tf.Tensor2D);
         // dx = rstd · (g·dy − mean(g·dy) − x̂ · mean(g·dy · x̂))
         const gdy = tf.mul(dy, gm);
         const meanGdy = tf.mean(gdy, axis, true);

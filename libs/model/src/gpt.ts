@@ -1,0 +1,162 @@
+/**
+ * A GPT-2-style decoder: learned positions, pre-LayerNorm blocks with causal multi-head attention and
+ * a GELU MLP, final LayerNorm, unembedding tied to the token embedding. Read top to bottom.
+ */
+import { gelu, layerNorm, linear } from '@memgen/tensor';
+import * as tf from '@tensorflow/tfjs';
+import type { GPTConfig } from './config.js';
+import { HookRegistry } from './hooks.js';
+import type { KVCache } from './kv-cache.js';
+import { createParams, disposeParams, initialWeights, type ParamMap } from './params.js';
+
+/** Masked attention logits get this instead of −∞ so fully padded rows stay finite. */
+const MASKED = -1e9;
+
+export interface ForwardInput {
+  /** [B, T] int32 token ids (left-padded). */
+  tokens: tf.Tensor2D;
+  /** [B, T] int32 position ids (0 at each row's first real token). */
+  positions: tf.Tensor2D;
+  /**
+   * [B, S] float32: 1 for real tokens, 0 for padding, over every key the queries may see —
+   * the cached ones first, then these T. S = cache length + T.
+   */
+  keyMask: tf.Tensor2D;
+  /** When given, keys/values of these T positions are appended to it (the caller owns it). */
+  cache?: KVCache;
+}
+
+export class GPT {
+  readonly hooks: HookRegistry;
+
+  constructor(
+    readonly config: GPTConfig,
+    readonly params: ParamMap,
+  ) {
+    this.hooks = new HookRegistry(config.nLayer);
+  }
+
+  /** A freshly initialised model (GPT-2 initialisation from `seed`). */
+  static init(config: GPTConfig, seed: number): GPT {
+    return new GPT(config, createParams(config, initialWeights(config, seed)));
+  }
+
+  dispose(): void {
+    disposeParams(this.params);
+  }
+
+  private p(name: string): tf.Variable {
+    const v = this.params.get(name);
+    if (!v) throw new Error(`model has no parameter '${name}'`);
+    return v;
+  }
+
+  /**
+   * @returns logits [B, T, V]
+   */
+  forward(input: ForwardInput): tf.Tensor3D {
+    return tf.tidy(() => {
+      const [B, T] = input.tokens.shape;
+      const { nEmbd: D, vocabSize: V } = this.config;
+      const wte = this.p('transformer.wte.weight');
+      const tok = tf.gather(wte, input.tokens.reshape([B * T]));
+      const pos = tf.gather(this.p('transformer.wpe.weight'), input.positions.reshape([B * T]));
+      let x = this.hook('embed', tf.add(tok, pos), B, T);
+      const bias = attentionBias(input.keyMask, T);
+      for (let i = 0; i < this.config.nLayer; i++) x = this.block(i, x, bias, B, T, input.cache);
+      const xf = this.hook('final_norm', this.norm('transformer.ln_f', x), B, T);
+      const logits = tf.matMul(xf, wte, false, true);
+      return logits.reshape([B, T, V]) as tf.Tensor3D;
+    });
+  }
+
+  /** x: [B·T, D] → [B·T, D] */
+  private block(
+    i: number,
+    x: tf.Tensor2D,
+    bias: tf.Tensor4D,
+    B: number,
+    T: number,
+    cache?: KVCache,
+  ): tf.Tensor2D {
+    const p = `transformer.h.${i}`;
+    const attnOut = this.hook(
+      `blocks.${i}.attn.out`,
+      this.attention(i, this.norm(`${p}.ln_1`, x), bias, B, T, cache),
+      B,
+      T,
+    );
+    const mid = this.hook(`blocks.${i}.resid_mid`, tf.add(x, attnOut), B, T);
+    const h = this.norm(`${p}.ln_2`, mid);
+    const pre = this.hook(`blocks.${i}.mlp.pre`, this.linear(`${p}.mlp.c_fc`, h), B, T);
+    const post = this.hook(`blocks.${i}.mlp.post`, gelu(pre), B, T);
+    const mlpOut = this.hook(`blocks.${i}.mlp.out`, this.linear(`${p}.mlp.c_proj`, post), B, T);
+    return this.hook(`blocks.${i}.resid_post`, tf.add(mid, mlpOut), B, T);
+  }
+
+  /** Causal multi-head self-attention. x: [B·T, D] → [B·T, D] */
+  private attention(
+    i: number,
+    x: tf.Tensor2D,
+    bias: tf.Tensor4D,
+    B: number,
+    T: number,
+    cache?: KVCache,
+  ): tf.Tensor2D {
+    const { nEmbd: D, nHead: H } = this.config;
+    const dh = D / H;
+    const qkv = this.linear(`transformer.h.${i}.attn.c_attn`, x);
+    const heads = (t: tf.Tensor) => t.reshape([B, T, H, dh]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+    // Three slices, not tf.split: SplitV is ~12× slower than Slice on wasm.
+    const third = (j: number) => heads(tf.slice(qkv, [0, j * D], [B * T, D]));
+    const [q, kNew, vNew] = [third(0), third(1), third(2)];
+    const [k, v] = cache ? cache.append(i, kNew, vNew) : [kNew, vNew];
+    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), bias);
+    const z = tf
+      .matMul(tf.softmax(scores), v)
+      .transpose([0, 2, 1, 3])
+      .reshape([B * T, D]) as tf.Tensor2D;
+    return this.linear(`transformer.h.${i}.attn.c_proj`, this.hook(`blocks.${i}.attn.z`, z, B, T));
+  }
+
+  /** x: [N, in] → [N, out] (GPT-2 Conv1D layout: weight [in, out]). */
+  private linear(prefix: string, x: tf.Tensor2D): tf.Tensor2D {
+    return linear(x, this.p(`${prefix}.weight`) as tf.Tensor2D, this.p(`${prefix}.bias`) as tf.Tensor1D);
+  }
+
+  private norm(prefix: string, x: tf.Tensor2D): tf.Tensor2D {
+    return layerNorm(
+      x,
+      this.p(`${prefix}.weight`) as tf.Tensor1D,
+      this.p(`${prefix}.bias`) as tf.Tensor1D,
+      this.config.layerNormEpsilon,
+    ) as tf.Tensor2D;
+  }
+
+  /** Shows a [B·T, W] activation to its hooks as [B, T, W]. */
+  private hook(name: string, act: tf.Tensor2D, B: number, T: number): tf.Tensor2D {
+    const width = act.shape[1];
+    const out = this.hooks.run(name, act.reshape([B, T, width]));
+    if (out.shape.length !== 3 || out.shape[0] !== B || out.shape[1] !== T || out.shape[2] !== width) {
+      throw new Error(`hook '${name}' returned shape [${out.shape}], expected [${B},${T},${width}]`);
+    }
+    return out.reshape([B * T, width]) as tf.Tensor2D;
+  }
+}
+
+/**
+ * Additive attention bias: 0 where query t may attend key s, MASKED elsewhere. Queries are the last T
+ * of the S keys; a key is visible when it is real (keyMask 1) and not in the future.
+ * @param keyMask [B, S]
+ * @returns [B, 1, T, S]
+ */
+export function attentionBias(keyMask: tf.Tensor2D, T: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [B, S] = keyMask.shape;
+    const offset = S - T;
+    const causal = new Float32Array(T * S);
+    for (let t = 0; t < T; t++) for (let s = 0; s <= offset + t; s++) causal[t * S + s] = 1;
+    const allowed = tf.mul(tf.tensor(causal, [1, 1, T, S]), keyMask.reshape([B, 1, 1, S]));
+    return tf.mul(tf.sub(1, allowed), MASKED) as tf.Tensor4D;
+  });
+}
