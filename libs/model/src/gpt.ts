@@ -57,7 +57,7 @@ export class GPT {
   forward(input: ForwardInput): tf.Tensor3D {
     return tf.tidy(() => {
       const [B, T] = input.tokens.shape;
-      const { nEmbd: D, vocabSize: V } = this.config;
+      const V = this.config.vocabSize;
       const wte = this.p('transformer.wte.weight');
       const tok = tf.gather(wte, input.tokens.reshape([B * T]));
       const pos = tf.gather(this.p('transformer.wpe.weight'), input.positions.reshape([B * T]));

@@ -26,7 +26,11 @@ export class Stepper {
 
   /** Appends one token per row (none on the first call) and returns logits [rows, V] on the host. */
   step(next?: number[]): Float32Array[] {
-    if (next) next.forEach((t, r) => this.generated[r]?.push(t));
+    if (next) {
+      next.forEach((t, r) => {
+        this.generated[r]?.push(t);
+      });
+    }
     const b = this.prompt;
     const steps = this.generated[0]?.length ?? 0;
     const input = this.cache && steps > 0 ? this.lastColumn(steps) : this.fullSequence(steps);

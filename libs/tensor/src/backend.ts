@@ -37,6 +37,10 @@ export function registerBackendLoader(name: BackendName, loader: BackendLoader):
 
 const require = createRequire(import.meta.url);
 
+// Production mode silences tfjs's console banners (e.g. "install tfjs-node" on every cpu-derived
+// backend); memgen prints its own one-line backend summary instead.
+tf.env().set('PROD', true);
+
 registerBackendLoader('native', {
   async register() {
     const { registerNativeBackend } = await import('./native/index.js');

@@ -1,2 +1,3 @@
 export * from './backend.js';
 export * from './fused/index.js';
+export * from './testing.js';
