@@ -1,3 +1,4 @@
 export * from './backend.js';
 export * from './fused/index.js';
 export * from './testing.js';
+export * from './codecs/index.js';
