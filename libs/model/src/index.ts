@@ -1,4 +1,5 @@
 export * from './batch.js';
+export * from './checkpoint.js';
 export * from './config.js';
 export * from './decode.js';
 export * from './gpt.js';

@@ -2,3 +2,4 @@ export * from './backend.js';
 export * from './fused/index.js';
 export * from './testing.js';
 export * from './codecs/index.js';
+export * from './hash.js';

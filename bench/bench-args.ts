@@ -1,0 +1,62 @@
+/** Shared command-line handling for the benchmarks: --json, --configs, --backend (comma lists). */
+import { spawnSync } from 'node:child_process';
+import { BACKEND_NAMES, type BackendName } from '@memgen/tensor';
+import { Command } from 'commander';
+
+export interface BenchArgs {
+  json: boolean;
+  configs: string[];
+  backends: BackendName[];
+  steps: number;
+}
+
+export function parseBenchArgs(argv: string[], defaults: { configs: string[] }): BenchArgs {
+  const program = new Command()
+    .option('--json', 'one JSON object per line')
+    .option('--configs <list>', 'comma-separated configs', defaults.configs.join(','))
+    .option('--backend <list>', 'comma-separated backends (default: the best that loads)')
+    .option('--steps <n>', 'measured iterations per config', '5')
+    .allowExcessArguments(false)
+    .parse(argv);
+  const o = program.opts<{ json?: boolean; configs: string; backend?: string; steps: string }>();
+  const backends = (o.backend ? o.backend.split(',') : []).map((b) => {
+    if (!(BACKEND_NAMES as readonly string[]).includes(b))
+      throw new Error(`--backend: unknown backend '${b}'`);
+    return b as BackendName;
+  });
+  const steps = Number(o.steps);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new Error(`--steps must be a positive integer, got '${o.steps}'`);
+  return { json: Boolean(o.json), configs: o.configs.split(','), backends, steps };
+}
+
+/**
+ * With several backends, each runs in its own child process (tfjs backends are process-global) and
+ * the children's lines are passed through; returns true when it did so.
+ */
+export function fanOutBackends(script: string, args: BenchArgs): boolean {
+  if (args.backends.length <= 1) return false;
+  for (const backend of args.backends) {
+    const childArgs = [
+      '--import',
+      'tsx',
+      script,
+      '--configs',
+      args.configs.join(','),
+      '--backend',
+      backend,
+      '--steps',
+      String(args.steps),
+    ];
+    if (args.json) childArgs.push('--json');
+    const r = spawnSync(process.execPath, childArgs, { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+  }
+  return true;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
