@@ -90,7 +90,7 @@ describe('hook points', () => {
     const expected = (wte[s0[s0.length - 1] as number] as number[]).map(
       (v, j) => v + ((wpe[s0.length - 1] as number[])[j] as number),
     );
-    row0.forEach((v, j) => expect(v).toBeCloseTo(expected[j] as number, 6));
+    for (const [j, v] of row0.entries()) expect(v).toBeCloseTo(expected[j] as number, 6);
     for (const list of rec.activations.values()) for (const t of list) t.dispose();
     expect(model.hooks.size).toBe(0);
     model.dispose();

@@ -1,7 +1,115 @@
 /**
- * The native engine (issue 5) registers the 'native' tfjs backend here.
- * Until the addon is built this throws, and backend selection moves on to the next choice.
+ * The native engine (issue 5): registers the tfjs backend 'native' — the JavaScript cpu backend
+ * with its hot kernels replaced by the N-API addon in libs/tensor/native (OpenBLAS + OpenMP).
  */
-export async function registerNativeBackend(): Promise<void> {
-  throw new Error('the native addon is not part of this build yet');
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { loadAddon, type NativeAddon, type NativeInfo } from './addon.js';
+import { NativeBackend } from './backend.js';
+import type { NativeKernelArgs, NativeKernelSpec } from './kernels/common.js';
+import { elementwiseKernels } from './kernels/elementwise.js';
+import { fusedKernels } from './kernels/fused.js';
+import { layoutKernels } from './kernels/layout.js';
+import { matMulKernels } from './kernels/matmul.js';
+import { reduceKernels } from './kernels/reduce.js';
+
+export { FUSED_KERNELS } from './kernels/fused.js';
+export type { NativeInfo } from './addon.js';
+
+export const NATIVE_BACKEND = 'native';
+
+/** Every kernel the addon implements (the rest of the 'native' backend is the cpu backend's). */
+export const NATIVE_KERNELS: readonly NativeKernelSpec[] = [
+  ...matMulKernels,
+  ...elementwiseKernels,
+  ...reduceKernels,
+  ...layoutKernels,
+  ...fusedKernels,
+];
+
+let addon: NativeAddon | undefined;
+
+/** Threads from MEMGEN_THREADS (a positive integer), else every core. */
+export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env['MEMGEN_THREADS'];
+  if (value === undefined || value === '') return availableParallelism();
+  const threads = Number(value);
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new Error(`MEMGEN_THREADS='${value}' is not a positive integer`);
+  }
+  return threads;
+}
+
+function poolBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env['MEMGEN_NATIVE_POOL_MB'];
+  const mb = value === undefined || value === '' ? 2048 : Number(value);
+  if (!Number.isFinite(mb) || mb < 0) throw new Error(`MEMGEN_NATIVE_POOL_MB='${value}' is not a size in MiB`);
+  return mb * 1024 * 1024;
+}
+
+/** The native kernel with the cpu kernel behind it for the inputs it does not handle. */
+function withFallback(spec: NativeKernelSpec): KernelFunc {
+  const cpu = tf.getKernel(spec.name, 'cpu')?.kernelFunc;
+  return (args) => {
+    const result = spec.run(args as unknown as NativeKernelArgs);
+    if (result !== undefined) return result;
+    if (!cpu) {
+      const dtypes = Object.values(args.inputs as Record<string, TensorInfo>).map((t) => t.dtype);
+      throw new Error(`native kernel ${spec.name} does not handle inputs of dtype ${dtypes.join(', ')}`);
+    }
+    return cpu(args) as TensorInfo | TensorInfo[];
+  };
+}
+
+/**
+ * Registers the 'native' tfjs backend (idempotent). Throws an Error saying why it cannot: the
+ * addon is not built, or its libraries (OpenBLAS, libgomp) are missing.
+ * @param threads OpenMP/OpenBLAS threads; default MEMGEN_THREADS, else all cores.
+ */
+export async function registerNativeBackend(threads = defaultThreads()): Promise<void> {
+  if (addon) {
+    setNativeThreads(threads);
+    return;
+  }
+  const loaded = loadAddon();
+  loaded.setThreads(threads);
+  const bytes = poolBytes();
+  const overridden = new Set(NATIVE_KERNELS.map((k) => k.name));
+  for (const kernel of tf.getKernelsForBackend('cpu')) {
+    if (!overridden.has(kernel.kernelName)) tf.registerKernel({ ...kernel, backendName: NATIVE_BACKEND });
+  }
+  for (const spec of NATIVE_KERNELS) {
+    const config: KernelConfig = { kernelName: spec.name, backendName: NATIVE_BACKEND, kernelFunc: withFallback(spec) };
+    tf.registerKernel(config);
+  }
+  tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(loaded, bytes), 0);
+  addon = loaded;
+}
+
+/** Sets the OpenMP/OpenBLAS thread count of the native engine (after registration). */
+export function setNativeThreads(threads: number): void {
+  if (!addon) throw new Error('the native backend is not registered');
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a positive integer, got ${threads}`);
+  addon.setThreads(threads);
+}
+
+/** Build and runtime facts of the loaded addon (ISA chosen, BLAS config, threads). */
+export function nativeInfo(): NativeInfo {
+  if (!addon) throw new Error('the native backend is not registered');
+  return addon.info();
+}
+
+/** Whether the active tfjs backend provides the memgen kernel `name` (fused kernels). */
+export function hasKernel(name: string): boolean {
+  return tf.getKernel(name, tf.getBackend()) !== undefined;
+}
+
+/** Runs a memgen kernel on the active backend (tfjs's engine handles tensor bookkeeping). */
+export function runKernel<T extends tf.Tensor | tf.Tensor[]>(
+  name: string,
+  inputs: Record<string, tf.Tensor>,
+  attrs: NamedAttrMap = {},
+): T {
+  return tf.engine().runKernel(name, inputs, attrs) as T;
 }
