@@ -34,6 +34,8 @@ type Shape = Pick<GPTConfig, 'nEmbd' | 'nLayer' | 'nHead'>;
 export const MODEL_PRESETS = {
   /** For tests: runs in milliseconds. */
   nano: { nEmbd: 16, nLayer: 2, nHead: 2 },
+  /** RECIPE.md's quick color model (D 64, L 2, H 4: ~111 k parameters with its 108-token vocabulary). */
+  micro: { nEmbd: 64, nLayer: 2, nHead: 4 },
   /** RECIPE.md's benchmark shape (D 128, L 4, H 4). */
   tiny: { nEmbd: 128, nLayer: 4, nHead: 4 },
   /** RECIPE.md's "small" (D 256, L 6, H 8). */

@@ -14,21 +14,39 @@ export interface TrainBatch {
   weights: Float32Array;
 }
 
+export interface TrainBatchOptions {
+  /** Pad/check every sequence to this length (default: the longest). */
+  length?: number;
+  /** Per sequence, how many of its last tokens are the answer (target + EOS). */
+  answerTokens?: number[];
+  /** Loss weight of answer tokens; 1 = plain whole-sequence loss. Default 1. */
+  answerWeight?: number;
+  /** Loss weight of the other (prompt) tokens; 0 = answer-only loss. Default 1. */
+  promptWeight?: number;
+}
+
 /**
- * Builds a training batch from full token sequences: predict every next token whose label is real.
+ * Builds a training batch from full token sequences: predict every next token whose label is real,
+ * weighting answer and prompt tokens as asked (SPEC §3: answer CE plus whole-sequence CE).
  */
-export function makeTrainBatch(seqs: number[][], padId: number, length?: number): TrainBatch {
-  const T = (length ?? Math.max(...seqs.map((s) => s.length))) - 1;
+export function makeTrainBatch(seqs: number[][], padId: number, options: TrainBatchOptions = {}): TrainBatch {
+  const T = (options.length ?? Math.max(...seqs.map((s) => s.length))) - 1;
   const rows = seqs.length;
-  const inputs = seqs.map((s) => s.slice(0, -1));
-  const input = leftPad(inputs, padId, T);
+  const input = leftPad(
+    seqs.map((s) => s.slice(0, -1)),
+    padId,
+    T,
+  );
   const labels = new Int32Array(rows * T).fill(padId);
   const weights = new Float32Array(rows * T);
+  const answerWeight = options.answerWeight ?? 1;
+  const promptWeight = options.promptWeight ?? 1;
   seqs.forEach((s, r) => {
     const offset = T - (s.length - 1);
+    const answerFrom = s.length - (options.answerTokens?.[r] ?? 0);
     for (let j = 1; j < s.length; j++) {
       labels[r * T + offset + j - 1] = s[j] as number;
-      weights[r * T + offset + j - 1] = 1;
+      weights[r * T + offset + j - 1] = j >= answerFrom ? answerWeight : promptWeight;
     }
   });
   return { input, labels, weights };

@@ -75,6 +75,16 @@ describe('training primitives', () => {
     expect(Array.from(b.input.tokens)).toEqual([5, 6, 0, 8]);
     expect(Array.from(b.labels)).toEqual([6, 7, 0, 9]);
     expect(Array.from(b.weights)).toEqual([1, 1, 0, 1]);
+    const w = makeTrainBatch(
+      [
+        [5, 6, 7, 1],
+        [8, 9, 1],
+      ],
+      0,
+      { answerTokens: [2, 1], answerWeight: 4, promptWeight: 0.5 },
+    );
+    expect(Array.from(w.labels)).toEqual([6, 7, 1, 0, 9, 1]);
+    expect(Array.from(w.weights)).toEqual([0.5, 4, 4, 0, 0.5, 4]);
   });
 
   it('analytic gradients match central finite differences on a nano model', () => {
