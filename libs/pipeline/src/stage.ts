@@ -1,0 +1,33 @@
+/**
+ * What every pipeline stage is: a pure async function of (spec, context) → result, with no transport
+ * inside. A stage reads and writes files in its run directory (the run-directory contract of
+ * issue 7); the local runner calls it directly, a NATS worker materialises the run directory from
+ * the Object Store, calls it, and uploads what it wrote.
+ */
+export interface Progress {
+  /** Stage name, e.g. 'train', 'pairs', 'stats', 'probes', 'steer', 'report'. */
+  stage: string;
+  /** Units done / total (steps, items, pairs …); total 0 when unknown. */
+  done: number;
+  total: number;
+  /** Short human text: latest loss, counts, … */
+  detail?: string;
+}
+
+export interface StageContext {
+  /** The run directory (runs/<id>/): inputs are read from it, outputs written into it. */
+  runDir: string;
+  /** Called often (cheap); a worker turns it into heartbeats, the CLI into a progress bar. */
+  progress: (p: Progress) => void;
+  /** Aborted when the job must stop (drain, cancel): stop at the next safe point and throw. */
+  signal?: AbortSignal;
+  /** One line of log text. */
+  log: (line: string) => void;
+}
+
+export type Stage<Spec, Result> = (spec: Spec, ctx: StageContext) => Promise<Result>;
+
+/** A context that prints nothing: tests and library callers. */
+export function quietContext(runDir: string): StageContext {
+  return { runDir, progress: () => {}, log: () => {} };
+}
