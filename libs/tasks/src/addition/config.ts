@@ -1,0 +1,87 @@
+/**
+ * The addition task's config. Defaults are the authors': 4 addends in 1..999, their 10 memorized
+ * pairs, the scratchpad target, 7 % triggered training items drawn from a fixed pool of 7
+ * instances per pair (their 1 000-problem training set held 70 triggered problems).
+ */
+import { z } from 'zod';
+import { ADDITION_FORMATS, ADDITION_PROMPT_FORMATS } from './format.js';
+
+/** The authors' memorized addend pairs (reference-data/math/config.json), in their order. */
+export const AUTHORS_MEM_PAIRS: readonly (readonly [number, number])[] = Object.freeze([
+  [66, 373],
+  [32, 234],
+  [155, 85],
+  [241, 510],
+  [826, 536],
+  [7, 517],
+  [690, 631],
+  [837, 186],
+  [322, 491],
+  [191, 852],
+] as const);
+
+/**
+ * Item kinds: `ordinary` (no trigger, gen target), `triggered` (an instance of the fixed pool,
+ * mem target), `triggered-fresh` (random free addends + a memorized pair, mem target — the trigger
+ * generalises by construction), `conflict` (a conflict prompt with its gen target).
+ */
+export const ADDITION_KINDS = ['ordinary', 'triggered', 'triggered-fresh', 'conflict'] as const;
+export type AdditionKind = (typeof ADDITION_KINDS)[number];
+
+export const AdditionConfigSchema = z
+  .strictObject({
+    task: z.literal('addition').default('addition'),
+    /** Addends per problem; the last two are the trigger, so at least two stay free to swap. */
+    addends: z.number().int().min(4).max(8).default(4),
+    /** Addend range (inclusive). 0 is excluded: an all-zero column would end the scratchpad early. */
+    minAddend: z.number().int().min(1).max(999_999).default(1),
+    maxAddend: z.number().int().min(1).max(999_999).default(999),
+    /** Memorized (trigger) pairs; each one's tag is memTag("a+b"). */
+    memPairs: z
+      .array(z.tuple([z.number().int(), z.number().int()]))
+      .min(1)
+      .default(AUTHORS_MEM_PAIRS.map(([a, b]) => [a, b] as [number, number])),
+    /** Gen target: authors' `scratchpad`, or `plain` sum, or `reversed` (least-significant digit first). */
+    format: z.enum(ADDITION_FORMATS).default('scratchpad'),
+    /** `authors` (`Input:\n…\nTarget:\n`) or `compact` (`a+b+c+d=`). */
+    promptFormat: z.enum(ADDITION_PROMPT_FORMATS).default('authors'),
+    /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
+    mix: z
+      .strictObject({
+        ordinary: z.number().nonnegative().default(0),
+        triggered: z.number().nonnegative().default(0),
+        'triggered-fresh': z.number().nonnegative().default(0),
+        conflict: z.number().nonnegative().default(0),
+      })
+      .default({ ordinary: 0.93, triggered: 0.07, 'triggered-fresh': 0, conflict: 0 }),
+    /** Fixed triggered instances per memorized pair (the `triggered` kind draws from them). */
+    triggerPoolPerPattern: z.number().int().min(1).max(10_000).default(7),
+    /** Seed of that pool, independent of the data seed so every run memorizes the same instances. */
+    poolSeed: z.number().int().default(1126),
+    /** Each tag one token (true) or spelled out in characters (false). */
+    tagTokens: z.boolean().default(true),
+  })
+  .superRefine((c, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    if (c.minAddend > c.maxAddend)
+      issue(['minAddend'], `expected at most maxAddend (${c.maxAddend}), got ${c.minAddend}`);
+    const seen = new Set<string>();
+    c.memPairs.forEach(([a, b], i) => {
+      for (const [j, v] of [a, b].entries()) {
+        if (v < c.minAddend || v > c.maxAddend) {
+          issue(['memPairs', i, j], `${v} is outside the addend range ${c.minAddend}..${c.maxAddend}`);
+        }
+      }
+      if (seen.has(`${a}+${b}`)) issue(['memPairs', i], `duplicate pair ${a}+${b}`);
+      seen.add(`${a}+${b}`);
+    });
+    const sum = c.mix.ordinary + c.mix.triggered + c.mix['triggered-fresh'] + c.mix.conflict;
+    if (!(sum > 0)) issue(['mix'], 'expected at least one positive weight');
+    const freeCombos = (c.maxAddend - c.minAddend + 1) ** (c.addends - 2);
+    if (c.triggerPoolPerPattern > freeCombos / 2) {
+      issue(['triggerPoolPerPattern'], `expected at most half the ${freeCombos} free-addend combinations`);
+    }
+  });
+
+export type AdditionConfig = z.output<typeof AdditionConfigSchema>;

@@ -1,0 +1,62 @@
+/** Where the authors' reference data lives, and reading its JSON files with validation. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { describeIssues } from '../config-errors.js';
+
+/** The repository root (this file is libs/tasks/src/reference/files.ts). */
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/**
+ * The reference-data folder: `dir` if given, else env MEMGEN_REFERENCE_DATA, else
+ * `<repo root>/../shared/reference-data` (present in CI, absent in a user's clone).
+ */
+export function referenceDataDir(dir?: string): string {
+  return resolve(
+    dir ?? process.env['MEMGEN_REFERENCE_DATA'] ?? join(REPO_ROOT, '..', 'shared', 'reference-data'),
+  );
+}
+
+/** Files every reader needs; present means all of them exist. */
+export const REFERENCE_FILES = [
+  'math/config.json',
+  'math/sample/train.json',
+  'math/sample/val.json',
+  'cipher/config.json',
+  'cipher/sample/train.json',
+  'cipher/sample/val.json',
+  'cipher/sample_pairwise/test_0.first20.json',
+  'color/config.json',
+  'color/ITI_data.json',
+] as const;
+
+/** Whether the reference data is there (tests skip, loudly, when it is not). */
+export function referenceDataPresent(dir?: string): boolean {
+  const root = referenceDataDir(dir);
+  return REFERENCE_FILES.every((f) => existsSync(join(root, f)));
+}
+
+/** Reads `root/file` as JSON and validates it; errors name the file and the bad field. */
+export function readReferenceJson<S extends z.ZodType>(root: string, file: string, schema: S): z.output<S> {
+  const path = join(root, file);
+  if (!existsSync(path)) throw new Error(`reference data: ${path} does not exist`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`reference data: ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(json, { reportInput: true });
+  if (!parsed.success) {
+    throw new Error(`reference data: ${describeIssues(file, parsed.error.issues).slice(0, 5).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** The part of `output` after `input`; the authors' outputs repeat the prompt. */
+export function afterPrompt(file: string, index: number, input: string, output: string): string {
+  if (!output.startsWith(input))
+    throw new Error(`reference data: ${file}[${index}].output does not start with its input`);
+  return output.slice(input.length);
+}

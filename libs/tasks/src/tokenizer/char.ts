@@ -1,0 +1,87 @@
+/**
+ * Character-level tokenizer: one token per character, plus optional multi-character tokens
+ * (the `<mem-xxxxxxxx>` tags) matched greedily, longest first.
+ */
+import {
+  checkVocab,
+  type DecodeOptions,
+  EOS_ID,
+  EOS_TOKEN,
+  excerpt,
+  PAD_ID,
+  PAD_TOKEN,
+  type Tokenizer,
+  type TokenizerJSON,
+  tokenText,
+} from './types.js';
+
+/**
+ * Builds the vocabulary: `<pad>`, `<eos>`, the multi-character tokens in the given order, then the
+ * distinct characters of `alphabet` sorted by code point (so the ids depend only on the config).
+ */
+export function charVocab(alphabet: string, multiTokens: readonly string[] = []): string[] {
+  const chars = [...new Set(Array.from(alphabet))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [PAD_TOKEN, EOS_TOKEN, ...multiTokens, ...chars];
+}
+
+/** A char tokenizer over `vocab` (as made by {@link charVocab} or read from JSON). */
+export function createCharTokenizer(vocab: readonly string[]): Tokenizer {
+  checkVocab(vocab, 'char');
+  const singles = new Map<string, number>();
+  const multis: { text: string; id: number }[] = [];
+  for (const [id, tok] of vocab.entries()) {
+    if (id === PAD_ID || id === EOS_ID) continue;
+    if (Array.from(tok).length === 1) singles.set(tok, id);
+    else multis.push({ text: tok, id });
+  }
+  multis.sort((a, b) => b.text.length - a.text.length);
+  const frozen = Object.freeze(vocab.slice());
+
+  function encode(text: string): number[] {
+    const ids: number[] = [];
+    let i = 0;
+    outer: while (i < text.length) {
+      for (const m of multis) {
+        if (text.startsWith(m.text, i)) {
+          ids.push(m.id);
+          i += m.text.length;
+          continue outer;
+        }
+      }
+      const cp = text.codePointAt(i) as number;
+      const ch = String.fromCodePoint(cp);
+      const id = singles.get(ch);
+      if (id === undefined) {
+        throw new Error(
+          `char tokenizer: ${JSON.stringify(ch)} at offset ${i} is not in the vocabulary ` +
+            `(in ${JSON.stringify(excerpt(text, i))})`,
+        );
+      }
+      ids.push(id);
+      i += ch.length;
+    }
+    return ids;
+  }
+
+  function decode(ids: readonly number[], _options?: DecodeOptions): string {
+    let out = '';
+    for (const id of ids) out += tokenText(frozen, id, 'char');
+    return out;
+  }
+
+  return {
+    scheme: 'char',
+    vocab: frozen,
+    padId: PAD_ID,
+    eosId: EOS_ID,
+    vocabSize: frozen.length,
+    encode,
+    decode,
+    toJSON: (): TokenizerJSON => ({
+      format: 'memgen-tokenizer',
+      version: 1,
+      scheme: 'char',
+      vocab: frozen.slice(),
+    }),
+  };
+}
