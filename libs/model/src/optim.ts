@@ -26,7 +26,7 @@ export class AdamW {
 
   constructor(
     private readonly params: ParamMap,
-    readonly config: AdamWConfig,
+    public config: AdamWConfig,
   ) {
     for (const [name, p] of params) {
       this.m.set(name, newVariable(tf.zerosLike(p), false, `${name}.adam_m`));

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerDataCommand } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerTrainCommand } from './commands/train.js';
 
 const program = new Command('memgen')
   .description('Find, predict and steer the neurons that make a language model remember instead of reason.')
@@ -9,6 +10,7 @@ const program = new Command('memgen')
 
 registerDemoCommand(program);
 registerDataCommand(program);
+registerTrainCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`memgen: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,0 +1,102 @@
+/** Training batches and the fixed evaluation sets, all drawn from named seeded streams. */
+import { makeRng, makeTask, type Rng, type Task, type Tokenizer } from '@memgen/tasks';
+import type { TrainSpec } from './spec.js';
+
+export interface TokenBatch {
+  /** Full sequences: prompt + target + EOS. */
+  seqs: number[][];
+  /** Per sequence, how many trailing tokens are the answer (target + EOS). */
+  answerTokens: number[];
+}
+
+/** One task per phase (the phase's mix replaces the config's), sharing one tokenizer. */
+export function phaseTasks(spec: TrainSpec): Task[] {
+  return spec.phases.map((p) => makeTask(spec.task.name, { ...spec.task.config, mix: p.mix }));
+}
+
+/** The task with the configured mix, for evaluation and labels (mix does not change items' format). */
+export function baseTask(spec: TrainSpec): Task {
+  return makeTask(
+    spec.task.name,
+    spec.phases[0] ? { ...spec.task.config, mix: spec.phases[0].mix } : spec.task.config,
+  );
+}
+
+export function encodeItem(
+  tok: Tokenizer,
+  prompt: string,
+  target: string,
+): { seq: number[]; answer: number } {
+  const promptIds = tok.encode(prompt);
+  const seq = [...tok.encode(prompt + target), tok.eosId];
+  return { seq, answer: seq.length - promptIds.length };
+}
+
+export function sampleBatch(task: Task, tok: Tokenizer, rng: Rng, size: number, nCtx: number): TokenBatch {
+  const seqs: number[][] = [];
+  const answerTokens: number[] = [];
+  for (let i = 0; i < size; i++) {
+    const item = task.sampleTrain(rng);
+    const { seq, answer } = encodeItem(tok, item.prompt, item.target);
+    // Never truncate silently: a too-long item means the context was sized wrongly.
+    if (seq.length > nCtx)
+      throw new Error(`a ${item.kind} item has ${seq.length} tokens, more than the context ${nCtx}`);
+    seqs.push(seq);
+    answerTokens.push(answer);
+  }
+  return { seqs, answerTokens };
+}
+
+export interface EvalSets {
+  conflict: ReturnType<Task['conflict']>[];
+  rule: ReturnType<Task['ruleItem']>[];
+  memorized: ReturnType<Task['memorizedItem']>[];
+}
+
+/** Fixed held-out sets: the same items at every evaluation and on resume. */
+export function evalSets(task: Task, spec: TrainSpec): EvalSets {
+  const c = makeRng(spec.seed, 'eval-conflict');
+  const r = makeRng(spec.seed, 'eval-rule');
+  const m = makeRng(spec.seed, 'eval-memorized');
+  return {
+    conflict: Array.from({ length: spec.eval.conflict }, () => task.conflict(c)),
+    rule: Array.from({ length: spec.eval.rule }, () => task.ruleItem(r, { balanced: spec.eval.balanced })),
+    memorized: Array.from({ length: spec.eval.memorized }, () => task.memorizedItem(m)),
+  };
+}
+
+/**
+ * The longest sequence the run will meet, from a probe of every phase's kinds and the eval sets —
+ * so a context that cannot fit is refused before training starts, not at step 10 000.
+ */
+export function longestItem(tasks: Task[], tok: Tokenizer, sets: EvalSets, seed: number): number {
+  let longest = 0;
+  const probe = makeRng(seed, 'context-probe');
+  for (const task of tasks) {
+    for (const kind of task.kinds) {
+      for (let i = 0; i < 64; i++) {
+        const item = task.sample(kind, probe);
+        longest = Math.max(longest, encodeItem(tok, item.prompt, item.target).seq.length);
+      }
+    }
+  }
+  for (const c of sets.conflict) {
+    for (const target of [c.gen_target, c.mem_target])
+      longest = Math.max(longest, encodeItem(tok, c.prompt, target).seq.length);
+  }
+  for (const r of [...sets.rule, ...sets.memorized])
+    longest = Math.max(longest, encodeItem(tok, r.prompt, r.target).seq.length);
+  return longest;
+}
+
+/** Tokens to generate at evaluation: the longest answer (target + EOS) plus slack. */
+export function evalNewTokens(tok: Tokenizer, sets: EvalSets): number {
+  let longest = 0;
+  const targets = [
+    ...sets.conflict.flatMap((c) => [c.gen_target, c.mem_target]),
+    ...sets.rule.map((r) => r.target),
+    ...sets.memorized.map((m) => m.target),
+  ];
+  for (const t of targets) longest = Math.max(longest, tok.encode(t).length + 1);
+  return longest + 2;
+}

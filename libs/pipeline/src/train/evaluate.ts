@@ -1,0 +1,73 @@
+/** Evaluation during training: conflict-set labels, rule accuracy beside its shortcut baseline, memory. */
+import { decode, type GPT } from '@memgen/model';
+import type { Task, Tokenizer } from '@memgen/tasks';
+import type { EvalSets } from './data.js';
+
+export interface EvalResult {
+  /** Conflict items evaluated, and how each was labelled. */
+  n: number;
+  gen: number;
+  mem: number;
+  other: number;
+  /** Accuracy on held-out rule-only (balanced) items. */
+  rule_acc: number;
+  /** Mean over those items of the best answer-free heuristic's expected accuracy. */
+  shortcut_baseline: number;
+  /** Accuracy on memorized items. */
+  mem_acc: number;
+}
+
+const CHUNK = 128;
+
+/** Greedy/beam continuations of prompts, as text, in chunks to bound memory. */
+export function continuations(
+  model: GPT,
+  tok: Tokenizer,
+  prompts: string[],
+  maxNewTokens: number,
+  beamWidth = 1,
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < prompts.length; i += CHUNK) {
+    const ids = prompts.slice(i, i + CHUNK).map((p) => tok.encode(p));
+    const res = decode(model, ids, { maxNewTokens, stopTokens: [tok.eosId], padId: tok.padId, beamWidth });
+    for (const gen of res.tokens) out.push(tok.decode(gen, { continuation: true }));
+  }
+  return out;
+}
+
+export function evaluate(
+  model: GPT,
+  task: Task,
+  tok: Tokenizer,
+  sets: EvalSets,
+  maxNewTokens: number,
+  beamWidth: number,
+): EvalResult {
+  const labels = continuations(
+    model,
+    tok,
+    sets.conflict.map((c) => c.prompt),
+    maxNewTokens,
+    beamWidth,
+  ).map((out, i) => task.label(sets.conflict[i] as EvalSets['conflict'][number], out));
+  const correct = (items: { prompt: string; answer: string }[]) => {
+    const outs = continuations(
+      model,
+      tok,
+      items.map((it) => it.prompt),
+      maxNewTokens,
+      beamWidth,
+    );
+    return outs.filter((o, i) => task.answerOf(o) === items[i]?.answer).length / Math.max(1, items.length);
+  };
+  return {
+    n: labels.length,
+    gen: labels.filter((l) => l === 'gen').length,
+    mem: labels.filter((l) => l === 'mem').length,
+    other: labels.filter((l) => l === 'other').length,
+    rule_acc: correct(sets.rule),
+    shortcut_baseline: sets.rule.reduce((s, r) => s + r.shortcutBaseline, 0) / Math.max(1, sets.rule.length),
+    mem_acc: correct(sets.memorized),
+  };
+}

@@ -1,0 +1,10 @@
+export { type EvalResult, evaluate } from './evaluate.js';
+export { PRESET_NAMES, type PresetName, TRAIN_PRESETS, trainPreset } from './presets.js';
+export {
+  type PhaseSpec,
+  parseTrainSpec,
+  type TrainSpec,
+  type TrainSpecInput,
+  trainSpecSchema,
+} from './spec.js';
+export { type CurvePoint, type TrainDeps, type TrainResult, trainStage } from './train.js';

@@ -1,0 +1,89 @@
+/**
+ * The training spec: everything a run depends on, validated with zod so a wrong field fails with a
+ * message naming it. A run is a list of phases, each with its own data mixture, length, learning
+ * rate and optimizer reset (SPEC §3, RECIPE.md).
+ */
+import { z } from 'zod';
+
+const phaseSchema = z.strictObject({
+  /** Shown in progress and curves. */
+  name: z.string().min(1),
+  steps: z.number().int().min(1),
+  /** Relative weights of the task's item kinds (e.g. color: rule, memorized, any). */
+  mix: z.record(z.string(), z.number().nonnegative()),
+  /** Peak learning rate. */
+  lr: z.number().positive(),
+  warmupSteps: z.number().int().min(0).default(100),
+  /** Cosine floor; equal to lr = constant after warm-up. Default: lr (constant, as RECIPE.md). */
+  minLr: z.number().nonnegative().optional(),
+  weightDecay: z.number().nonnegative().default(0.1),
+  /** Fresh optimizer moments at the start of this phase. */
+  resetOptimizer: z.boolean().default(true),
+  /** Loss weight of answer tokens (target + EOS) and of prompt tokens (0 = answer-only loss). */
+  answerWeight: z.number().nonnegative().default(1),
+  promptWeight: z.number().nonnegative().default(1),
+});
+
+export const trainSpecSchema = z.strictObject({
+  task: z.strictObject({
+    name: z.enum(['color', 'addition', 'cipher']),
+    /** The task's config (libs/tasks); each phase's `mix` replaces its `mix`. */
+    config: z.record(z.string(), z.unknown()).default({}),
+  }),
+  model: z.strictObject({
+    /** libs/model preset: nano, micro, tiny, small, gpt2-small, gpt2-medium. */
+    preset: z.string().default('micro'),
+    /** Overrides of the preset (nEmbd, nLayer, nHead, nInner, …). */
+    overrides: z.record(z.string(), z.number()).default({}),
+    /** Context length; default: the longest item seen while probing the data, plus 8. */
+    nCtx: z.number().int().positive().optional(),
+  }),
+  seed: z.number().int().default(0),
+  batchSize: z.number().int().min(1).default(64),
+  phases: z.array(phaseSchema).min(1),
+  optimizer: z
+    .strictObject({
+      beta1: z.number().min(0).max(1).default(0.9),
+      beta2: z.number().min(0).max(1).default(0.98),
+      eps: z.number().positive().default(1e-8),
+      clip: z.number().positive().default(1),
+    })
+    .default({ beta1: 0.9, beta2: 0.98, eps: 1e-8, clip: 1 }),
+  eval: z
+    .strictObject({
+      /** Evaluate (and save resumable state) every this many steps, and at the end of each phase. */
+      every: z.number().int().min(1).default(250),
+      conflict: z.number().int().min(1).default(500),
+      rule: z.number().int().min(1).default(500),
+      memorized: z.number().int().min(1).default(200),
+      /** 1 = greedy (fast default); the paper used 5 beams. */
+      beamWidth: z.number().int().min(1).default(1),
+      /** Rule items with every color stated equally often (color only), so guessing is at chance. */
+      balanced: z.boolean().default(true),
+    })
+    .default({ every: 250, conflict: 500, rule: 500, memorized: 200, beamWidth: 1, balanced: true }),
+  selection: z
+    .strictObject({
+      /** A checkpoint qualifies when rule accuracy ≥ shortcut baseline + margin. */
+      margin: z.number().min(0).max(1).default(0.2),
+    })
+    .default({ margin: 0.2 }),
+});
+
+export type TrainSpecInput = z.input<typeof trainSpecSchema>;
+export type TrainSpec = z.output<typeof trainSpecSchema>;
+export type PhaseSpec = TrainSpec['phases'][number];
+
+/** @throws Error naming the first wrong field, e.g. `train spec: phases.1.lr: …` */
+export function parseTrainSpec(input: unknown): TrainSpec {
+  const parsed = trainSpecSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`train spec: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+export function totalSteps(spec: TrainSpec): number {
+  return spec.phases.reduce((n, p) => n + p.steps, 0);
+}
