@@ -26,6 +26,15 @@ export interface ForwardInput {
   cache?: KVCache;
 }
 
+/** What every block of one forward pass shares. */
+interface Pass {
+  B: number;
+  T: number;
+  /** [B, 1, T, S] additive attention bias. */
+  bias: tf.Tensor4D;
+  cache?: KVCache | undefined;
+}
+
 export class GPT {
   readonly hooks: HookRegistry;
 
@@ -63,7 +72,8 @@ export class GPT {
       const pos = tf.gather(this.p('transformer.wpe.weight'), input.positions.reshape([B * T]));
       let x = this.hook('embed', tf.add(tok, pos), B, T);
       const bias = attentionBias(input.keyMask, T);
-      for (let i = 0; i < this.config.nLayer; i++) x = this.block(i, x, bias, B, T, input.cache);
+      const pass: Pass = { B, T, bias, cache: input.cache };
+      for (let i = 0; i < this.config.nLayer; i++) x = this.block(i, x, pass);
       const xf = this.hook('final_norm', this.norm('transformer.ln_f', x), B, T);
       const logits = tf.matMul(xf, wte, false, true);
       return logits.reshape([B, T, V]) as tf.Tensor3D;
@@ -71,18 +81,12 @@ export class GPT {
   }
 
   /** x: [B·T, D] → [B·T, D] */
-  private block(
-    i: number,
-    x: tf.Tensor2D,
-    bias: tf.Tensor4D,
-    B: number,
-    T: number,
-    cache?: KVCache,
-  ): tf.Tensor2D {
+  private block(i: number, x: tf.Tensor2D, pass: Pass): tf.Tensor2D {
     const p = `transformer.h.${i}`;
+    const { B, T } = pass;
     const attnOut = this.hook(
       `blocks.${i}.attn.out`,
-      this.attention(i, this.norm(`${p}.ln_1`, x), bias, B, T, cache),
+      this.attention(i, this.norm(`${p}.ln_1`, x), pass),
       B,
       T,
     );
@@ -95,14 +99,7 @@ export class GPT {
   }
 
   /** Causal multi-head self-attention. x: [B·T, D] → [B·T, D] */
-  private attention(
-    i: number,
-    x: tf.Tensor2D,
-    bias: tf.Tensor4D,
-    B: number,
-    T: number,
-    cache?: KVCache,
-  ): tf.Tensor2D {
+  private attention(i: number, x: tf.Tensor2D, { B, T, bias, cache }: Pass): tf.Tensor2D {
     const { nEmbd: D, nHead: H } = this.config;
     const dh = D / H;
     const qkv = this.linear(`transformer.h.${i}.attn.c_attn`, x);

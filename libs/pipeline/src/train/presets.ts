@@ -21,6 +21,63 @@ const colorQuick: TrainSpecInput = {
   eval: { every: 250, conflict: 500, rule: 500, memorized: 200 },
 };
 
+/**
+ * Addition and cipher share a shape: a phase of ordinary problems only (a from-scratch model must
+ * learn the rule before any trigger, RECIPE.md), then the authors' 7 % triggered mix.
+ * @param small the task config for smoke/quick (short formats small models can learn)
+ */
+function triggerPresets(
+  task: 'addition' | 'cipher',
+  rulePhase: string,
+  small: Record<string, unknown>,
+): Record<PresetName, TrainSpecInput> {
+  const phases = (
+    steps: [number, number],
+    lr: number,
+    warmup: [number, number],
+    minLr?: number,
+  ): TrainSpecInput['phases'] => [
+    {
+      name: rulePhase,
+      steps: steps[0],
+      mix: { ordinary: 1 },
+      lr,
+      warmupSteps: warmup[0],
+      ...(minLr ? { minLr } : {}),
+    },
+    {
+      name: 'memorize',
+      steps: steps[1],
+      mix: { ordinary: 0.93, triggered: 0.07 },
+      lr,
+      warmupSteps: warmup[1],
+    },
+  ];
+  return {
+    smoke: {
+      task: { name: task, config: small },
+      model: { preset: 'micro' },
+      batchSize: 32,
+      phases: phases([150, 100], 2e-3, [20, 10]),
+      eval: { every: 50, conflict: 100, rule: 100, memorized: 50 },
+    },
+    quick: {
+      task: { name: task, config: small },
+      model: { preset: 'tiny' },
+      batchSize: 64,
+      phases: phases([6000, 2000], 1e-3, [200, 100]),
+      eval: { every: 250, conflict: 500, rule: 500, memorized: 70 },
+    },
+    paper: {
+      task: { name: task, config: {} },
+      model: { preset: 'gpt2-small' },
+      batchSize: 16,
+      phases: phases([20000, 5000], 3e-4, [500, 200], 3e-5),
+      eval: { every: 500, conflict: 100, rule: 200, memorized: 70, balanced: false },
+    },
+  };
+}
+
 export const TRAIN_PRESETS: Record<string, Record<PresetName, TrainSpecInput>> = {
   color: {
     smoke: {
@@ -44,94 +101,8 @@ export const TRAIN_PRESETS: Record<string, Record<PresetName, TrainSpecInput>> =
       eval: { every: 500, conflict: 500, rule: 500, memorized: 200 },
     },
   },
-  addition: {
-    smoke: {
-      task: { name: 'addition', config: { format: 'reversed', promptFormat: 'compact', maxAddend: 999 } },
-      model: { preset: 'micro' },
-      batchSize: 32,
-      phases: [
-        { name: 'add', steps: 150, mix: { ordinary: 1 }, lr: 2e-3, warmupSteps: 20 },
-        { name: 'memorize', steps: 100, mix: { ordinary: 0.93, triggered: 0.07 }, lr: 2e-3, warmupSteps: 10 },
-      ],
-      eval: { every: 50, conflict: 100, rule: 100, memorized: 50 },
-    },
-    quick: {
-      task: { name: 'addition', config: { format: 'reversed', promptFormat: 'compact' } },
-      model: { preset: 'tiny' },
-      batchSize: 64,
-      phases: [
-        { name: 'add', steps: 6000, mix: { ordinary: 1 }, lr: 1e-3, warmupSteps: 200 },
-        {
-          name: 'memorize',
-          steps: 2000,
-          mix: { ordinary: 0.93, triggered: 0.07 },
-          lr: 1e-3,
-          warmupSteps: 100,
-        },
-      ],
-      eval: { every: 250, conflict: 500, rule: 500, memorized: 70 },
-    },
-    paper: {
-      task: { name: 'addition', config: {} },
-      model: { preset: 'gpt2-small' },
-      batchSize: 16,
-      phases: [
-        { name: 'add', steps: 20000, mix: { ordinary: 1 }, lr: 3e-4, warmupSteps: 500, minLr: 3e-5 },
-        {
-          name: 'memorize',
-          steps: 5000,
-          mix: { ordinary: 0.93, triggered: 0.07 },
-          lr: 3e-4,
-          warmupSteps: 200,
-        },
-      ],
-      eval: { every: 500, conflict: 100, rule: 200, memorized: 70, balanced: false },
-    },
-  },
-  cipher: {
-    smoke: {
-      task: { name: 'cipher', config: {} },
-      model: { preset: 'micro' },
-      batchSize: 32,
-      phases: [
-        { name: 'decode', steps: 150, mix: { ordinary: 1 }, lr: 2e-3, warmupSteps: 20 },
-        { name: 'memorize', steps: 100, mix: { ordinary: 0.93, triggered: 0.07 }, lr: 2e-3, warmupSteps: 10 },
-      ],
-      eval: { every: 50, conflict: 100, rule: 100, memorized: 50 },
-    },
-    quick: {
-      task: { name: 'cipher', config: {} },
-      model: { preset: 'tiny' },
-      batchSize: 64,
-      phases: [
-        { name: 'decode', steps: 4000, mix: { ordinary: 1 }, lr: 1e-3, warmupSteps: 200 },
-        {
-          name: 'memorize',
-          steps: 2000,
-          mix: { ordinary: 0.93, triggered: 0.07 },
-          lr: 1e-3,
-          warmupSteps: 100,
-        },
-      ],
-      eval: { every: 250, conflict: 500, rule: 500, memorized: 70 },
-    },
-    paper: {
-      task: { name: 'cipher', config: {} },
-      model: { preset: 'gpt2-small' },
-      batchSize: 16,
-      phases: [
-        { name: 'decode', steps: 20000, mix: { ordinary: 1 }, lr: 3e-4, warmupSteps: 500, minLr: 3e-5 },
-        {
-          name: 'memorize',
-          steps: 5000,
-          mix: { ordinary: 0.93, triggered: 0.07 },
-          lr: 3e-4,
-          warmupSteps: 200,
-        },
-      ],
-      eval: { every: 500, conflict: 100, rule: 200, memorized: 70, balanced: false },
-    },
-  },
+  addition: triggerPresets('addition', 'add', { format: 'reversed', promptFormat: 'compact' }),
+  cipher: triggerPresets('cipher', 'decode', {}),
 };
 
 /** The preset's spec with the seed set. @throws listing the known tasks/presets. */
