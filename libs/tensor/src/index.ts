@@ -1,5 +1,5 @@
 export * from './backend.js';
-export * from './fused/index.js';
-export * from './testing.js';
 export * from './codecs/index.js';
+export * from './fused/index.js';
 export * from './hash.js';
+export * from './testing.js';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS, hasFusedKernel, nativeAdamwUpdate } from '../native/fused-ops.js';
 
 export interface AdamWHyper {
   lr: number;
@@ -23,6 +24,10 @@ export function adamwUpdate(
   v: tf.Variable,
   h: AdamWHyper,
 ): void {
+  if (hasFusedKernel(FUSED_KERNELS.adamw)) {
+    nativeAdamwUpdate(param, grad, m, v, h);
+    return;
+  }
   tf.tidy(() => {
     const m1 = tf.add(tf.mul(m, h.beta1), tf.mul(grad, 1 - h.beta1));
     const v1 = tf.add(tf.mul(v, h.beta2), tf.mul(tf.mul(grad, grad), 1 - h.beta2));

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS, hasFusedKernel, nativeSoftmaxCrossEntropy } from '../native/fused-ops.js';
 import { customOp } from './custom-op.js';
 
 /**
@@ -14,6 +15,8 @@ export function softmaxCrossEntropy(
   labels: tf.Tensor1D,
   weights: tf.Tensor1D,
 ): tf.Scalar {
+  if (hasFusedKernel(FUSED_KERNELS.softmaxCrossEntropy))
+    return nativeSoftmaxCrossEntropy(logits, labels, weights);
   const vocab = logits.shape[1];
   // wasm's oneHot with float32 stores integer bit patterns (STACK.md): build it as int32 and cast.
   const onehot = tf.oneHot(labels, vocab).cast('float32') as tf.Tensor2D;

@@ -31,7 +31,7 @@ function expectSameAsComposite(
     expect(d).toBeLessThan(tol);
   };
   close(fused(...inputs), composite(...inputs));
-  a.forEach((g, i) => close(g, b[i] as tf.Tensor));
+  for (const [i, g] of a.entries()) close(g, b[i] as tf.Tensor);
 }
 
 describe('fused operations equal their composites (value and gradient)', () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS, hasFusedKernel, nativeGelu } from '../native/fused-ops.js';
 import { customOp } from './custom-op.js';
 
 const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
@@ -12,6 +13,7 @@ const COEFF = 0.044715;
  * @returns same shape as x
  */
 export function gelu<T extends tf.Tensor>(x: T): T {
+  if (hasFusedKernel(FUSED_KERNELS.gelu)) return nativeGelu(x);
   const op = customOp(([xin], save) => {
     if (!xin) throw new Error('gelu: missing input');
     const x2 = tf.mul(xin, xin);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS, hasFusedKernel, nativeLayerNorm } from '../native/fused-ops.js';
 import { customOp } from './custom-op.js';
 import { columnSum } from './linear.js';
 
@@ -11,6 +12,7 @@ import { columnSum } from './linear.js';
  * @returns [..., D]
  */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon = 1e-5): tf.Tensor {
+  if (hasFusedKernel(FUSED_KERNELS.layerNorm)) return nativeLayerNorm(x, gamma, beta, epsilon);
   const op = customOp(([xIn, g, b], save) => {
     if (!xIn || !g || !b) throw new Error('layerNorm: missing input');
     const axis = xIn.rank - 1;

@@ -32,8 +32,11 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): 
         const [fanIn, fanOut] = wv.shape;
         const dx = tf.matMul(g, wv, false, true);
         // x^T·dy transposes x [N, in]; (dy^T·x)^T transposes dy [N, out] and then only a small matrix.
+        // On the native engine BLAS transposes for free, so the direct product always wins.
         const dw =
-          fanIn <= fanOut ? tf.matMul(xv, g, true, false) : tf.transpose(tf.matMul(g, xv, true, false));
+          fanIn <= fanOut || tf.getBackend() === 'native'
+            ? tf.matMul(xv, g, true, false)
+            : tf.transpose(tf.matMul(g, xv, true, false));
         return [dx, dw, columnSum(g)];
       },
     };

@@ -14,8 +14,8 @@ import { layoutKernels } from './kernels/layout.js';
 import { matMulKernels } from './kernels/matmul.js';
 import { reduceKernels } from './kernels/reduce.js';
 
-export { FUSED_KERNELS } from './kernels/fused.js';
 export type { NativeInfo } from './addon.js';
+export { FUSED_KERNELS } from './kernels/fused.js';
 
 export const NATIVE_BACKEND = 'native';
 
@@ -44,7 +44,8 @@ export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
 function poolBytes(env: NodeJS.ProcessEnv = process.env): number {
   const value = env['MEMGEN_NATIVE_POOL_MB'];
   const mb = value === undefined || value === '' ? 2048 : Number(value);
-  if (!Number.isFinite(mb) || mb < 0) throw new Error(`MEMGEN_NATIVE_POOL_MB='${value}' is not a size in MiB`);
+  if (!Number.isFinite(mb) || mb < 0)
+    throw new Error(`MEMGEN_NATIVE_POOL_MB='${value}' is not a size in MiB`);
   return mb * 1024 * 1024;
 }
 
@@ -80,7 +81,11 @@ export async function registerNativeBackend(threads = defaultThreads()): Promise
     if (!overridden.has(kernel.kernelName)) tf.registerKernel({ ...kernel, backendName: NATIVE_BACKEND });
   }
   for (const spec of NATIVE_KERNELS) {
-    const config: KernelConfig = { kernelName: spec.name, backendName: NATIVE_BACKEND, kernelFunc: withFallback(spec) };
+    const config: KernelConfig = {
+      kernelName: spec.name,
+      backendName: NATIVE_BACKEND,
+      kernelFunc: withFallback(spec),
+    };
     tf.registerKernel(config);
   }
   tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(loaded, bytes), 0);
@@ -90,7 +95,8 @@ export async function registerNativeBackend(threads = defaultThreads()): Promise
 /** Sets the OpenMP/OpenBLAS thread count of the native engine (after registration). */
 export function setNativeThreads(threads: number): void {
   if (!addon) throw new Error('the native backend is not registered');
-  if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a positive integer, got ${threads}`);
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new Error(`threads must be a positive integer, got ${threads}`);
   addon.setThreads(threads);
 }
 

@@ -1,0 +1,138 @@
+/**
+ * Kernel profile of GPT training steps: total ms, calls and ms per call for every tfjs kernel, per
+ * backend (each in its own process, tfjs backends being process-global). Optionally the fp32
+ * matmul rate at 2048² (--matmul), to compare with BLAS peak.
+ *
+ *   node --import tsx bench/kernels.bench.ts --backend native,wasm --configs tiny --steps 3 [--threads 1]
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ADAMW_DEFAULTS, AdamW, GPT, makeTrainBatch, resolveGPTConfig, trainStep } from '@memgen/model';
+import { BACKEND_NAMES, type BackendName, initBackend } from '@memgen/tensor';
+import * as tf from '@tensorflow/tfjs';
+import { Command } from 'commander';
+
+const CONFIGS: Record<string, { preset: string; vocab: number; ctx: number; batch: number }> = {
+  tiny: { preset: 'tiny', vocab: 128, ctx: 64, batch: 32 },
+  small: { preset: 'small', vocab: 128, ctx: 64, batch: 32 },
+  'gpt2-small': { preset: 'gpt2-small', vocab: 50257, ctx: 64, batch: 8 },
+};
+
+const o = new Command()
+  .option('--backend <list>', 'comma-separated backends', 'native')
+  .option('--configs <list>', 'comma-separated configs', 'tiny')
+  .option('--steps <n>', 'profiled steps (after one warm-up step)', '3')
+  .option('--top <n>', 'kernels listed', '25')
+  .option('--matmul', 'also measure 2048² matmul GFLOP/s')
+  .allowExcessArguments(false)
+  .parse(process.argv)
+  .opts<{ backend: string; configs: string; steps: string; top: string; matmul?: boolean }>();
+
+const backends = o.backend.split(',').map((b) => {
+  if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw new Error(`--backend: unknown backend '${b}'`);
+  return b as BackendName;
+});
+const steps = Number(o.steps);
+const top = Number(o.top);
+if (!Number.isInteger(steps) || steps < 1)
+  throw new Error(`--steps must be a positive integer, got '${o.steps}'`);
+
+interface KernelStat {
+  ms: number;
+  calls: number;
+}
+
+/** Re-registers every kernel of `backend` behind a timer; returns the live statistics. */
+function instrument(backend: string): Map<string, KernelStat> {
+  const stats = new Map<string, KernelStat>();
+  for (const config of tf.getKernelsForBackend(backend)) {
+    const inner = config.kernelFunc;
+    const stat: KernelStat = { ms: 0, calls: 0 };
+    stats.set(config.kernelName, stat);
+    tf.unregisterKernel(config.kernelName, backend);
+    tf.registerKernel({
+      ...config,
+      kernelFunc: (args) => {
+        const t0 = performance.now();
+        const out = inner(args);
+        stat.ms += performance.now() - t0;
+        stat.calls++;
+        return out;
+      },
+    });
+  }
+  return stats;
+}
+
+function matmulRate(): number {
+  const n = 2048;
+  const a = tf.randomNormal([n, n], 0, 1, 'float32', 1);
+  const b = tf.randomNormal([n, n], 0, 1, 'float32', 2);
+  tf.matMul(a, b).dispose();
+  const t0 = performance.now();
+  const reps = 3;
+  for (let i = 0; i < reps; i++) tf.matMul(a, b).dispose();
+  const s = (performance.now() - t0) / 1000 / reps;
+  a.dispose();
+  b.dispose();
+  return (2 * n ** 3) / s / 1e9;
+}
+
+async function profile(backend: BackendName): Promise<void> {
+  await initBackend({ backend, log: false });
+  const threads = process.env['MEMGEN_THREADS'] ?? 'all';
+  if (o.matmul)
+    process.stdout.write(
+      `${backend} (threads ${threads}): 2048² matmul ${matmulRate().toFixed(0)} GFLOP/s\n`,
+    );
+  for (const name of o.configs.split(',')) {
+    const c = CONFIGS[name];
+    if (!c) throw new Error(`unknown config '${name}'; known: ${Object.keys(CONFIGS).join(', ')}`);
+    const cfg = resolveGPTConfig({ preset: c.preset, vocabSize: c.vocab, nCtx: c.ctx });
+    const model = GPT.init(cfg, 0);
+    const opt = new AdamW(model.params, ADAMW_DEFAULTS);
+    const seqs = Array.from({ length: c.batch }, (_, r) =>
+      Array.from({ length: c.ctx + 1 }, (_, j) => 2 + ((r * 7919 + j * 104729) % (c.vocab - 2))),
+    );
+    const batch = makeTrainBatch(seqs, 0);
+    trainStep(model, opt, batch, 1e-3);
+    const stats = instrument(backend);
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) trainStep(model, opt, batch, 1e-3);
+    const stepMs = (performance.now() - t0) / steps;
+    const rows = [...stats.entries()].filter(([, s]) => s.calls > 0).sort((p, q) => q[1].ms - p[1].ms);
+    const kernelMs = rows.reduce((sum, [, s]) => sum + s.ms, 0) / steps;
+    const calls = rows.reduce((sum, [, s]) => sum + s.calls, 0) / steps;
+    process.stdout.write(
+      `\n${name} on ${backend} (threads ${threads}): ${stepMs.toFixed(1)} ms/step, ` +
+        `${kernelMs.toFixed(1)} ms in ${calls.toFixed(0)} kernel calls, ` +
+        `${(stepMs - kernelMs).toFixed(1)} ms outside kernels\n`,
+    );
+    process.stdout.write(
+      `${'kernel'.padEnd(24)} ${'ms/step'.padStart(9)} ${'calls/step'.padStart(11)} ${'µs/call'.padStart(9)}\n`,
+    );
+    for (const [kernel, s] of rows.slice(0, top)) {
+      process.stdout.write(
+        `${kernel.padEnd(24)} ${(s.ms / steps).toFixed(2).padStart(9)} ${(s.calls / steps).toFixed(0).padStart(11)} ` +
+          `${((s.ms / s.calls) * 1000).toFixed(1).padStart(9)}\n`,
+      );
+    }
+    opt.dispose();
+    model.dispose();
+  }
+}
+
+if (backends.length > 1) {
+  const script = fileURLToPath(import.meta.url);
+  for (const backend of backends) {
+    const rest = process.argv
+      .slice(2)
+      .filter((_, i, all) => all[i] !== '--backend' && all[i - 1] !== '--backend');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script, ...rest, '--backend', backend], {
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) process.exitCode = 1;
+  }
+} else {
+  await profile(backends[0]!);
+}

@@ -1,0 +1,104 @@
+/**
+ * Connecting to NATS and request/reply with a mandatory timeout. Workers must ride out a server
+ * restart, so connections reconnect forever by default; requests always carry a timeout, so a
+ * request nobody serves fails fast instead of hanging.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  credsAuthenticator,
+  type NatsConnection,
+  NoRespondersError,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
+import type { BusCodec } from './codec.js';
+import { BusRequestError } from './errors.js';
+
+export interface BusConnectionOptions {
+  /** Server URL(s), e.g. 'nats://127.0.0.1:4222'. */
+  url: string | string[];
+  /** Client name shown in server monitoring (use the service and host). */
+  name?: string;
+  user?: string;
+  pass?: string;
+  token?: string;
+  /** Path to a NATS .creds file (JWT + nkey seed). */
+  credsFile?: string;
+  /** Pause between reconnect attempts in ms (default 500). */
+  reconnectWaitMs?: number;
+  /** Reconnect attempts per server before giving up; -1 (default) never gives up. */
+  maxReconnectAttempts?: number;
+  /** Handshake timeout in ms (default 10 000). */
+  connectTimeoutMs?: number;
+}
+
+/** Opens a NATS connection that reconnects (forever by default) after a server restart. */
+export async function connectBus(options: BusConnectionOptions): Promise<NatsConnection> {
+  const authenticator = options.credsFile ? credsAuthenticator(await readFile(options.credsFile)) : undefined;
+  return connect({
+    servers: options.url,
+    ...(options.name === undefined ? {} : { name: options.name }),
+    ...(options.user === undefined ? {} : { user: options.user, pass: options.pass ?? '' }),
+    ...(options.token === undefined ? {} : { token: options.token }),
+    ...(authenticator === undefined ? {} : { authenticator }),
+    reconnect: true,
+    maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
+    reconnectTimeWait: options.reconnectWaitMs ?? 500,
+    timeout: options.connectTimeoutMs ?? 10_000,
+  });
+}
+
+export interface RequestReplyOptions {
+  /** Milliseconds to wait for the reply; required, there is no "wait forever". */
+  timeoutMs: number;
+}
+
+/**
+ * Sends `value` (encoded with `codec`) to `subject` and decodes the reply.
+ * @throws BusRequestError('timeout') when no reply arrives in time, ('no-responders') when nobody
+ *   subscribes to the subject, ('connection') when the connection is closed; BusMessageError when
+ *   the request is oversize or the reply undecodable.
+ */
+export async function requestReply(
+  nc: NatsConnection,
+  codec: BusCodec,
+  subject: string,
+  value: unknown,
+  options: RequestReplyOptions,
+): Promise<unknown> {
+  if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
+    throw new Error(`requestReply: timeoutMs must be a positive number, got ${options.timeoutMs}`);
+  }
+  const payload = codec.encode(value);
+  let reply: Awaited<ReturnType<NatsConnection['request']>>;
+  try {
+    reply = await nc.request(subject, payload, { timeout: options.timeoutMs });
+  } catch (error) {
+    throw toRequestError(error, subject, options.timeoutMs);
+  }
+  return codec.decode(reply.data);
+}
+
+function toRequestError(error: unknown, subject: string, timeoutMs: number): BusRequestError {
+  const cause = error instanceof RequestError && error.cause instanceof Error ? error.cause : error;
+  if (cause instanceof NoRespondersError || (error instanceof RequestError && error.isNoResponders())) {
+    return new BusRequestError(
+      'no-responders',
+      subject,
+      `request to ${subject}: nobody serves this subject`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (cause instanceof TimeoutError) {
+    return new BusRequestError('timeout', subject, `request to ${subject}: no reply within ${timeoutMs} ms`, {
+      cause: error,
+    });
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  return new BusRequestError('connection', subject, `request to ${subject} failed: ${text}`, {
+    cause: error,
+  });
+}

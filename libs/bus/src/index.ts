@@ -1,0 +1,89 @@
+export {
+  ArtefactStore,
+  type ArtefactStoreOptions,
+  type ArtefactTarget,
+  DIGEST_METADATA_KEY,
+} from './artefacts.js';
+export { type BusCodec, type BusCodecOptions, createBusCodec, DEFAULT_MAX_MESSAGE_BYTES } from './codec.js';
+export {
+  type BusConnectionOptions,
+  connectBus,
+  type RequestReplyOptions,
+  requestReply,
+} from './connection.js';
+export {
+  ArtefactDigestError,
+  ArtefactMissingError,
+  BusMessageError,
+  type BusMessageProblem,
+  BusRequestError,
+  type BusRequestProblem,
+  isPermanentJobError,
+  PermanentJobError,
+} from './errors.js';
+export {
+  type ConsumeOptions,
+  consumeJobs,
+  type JobContext,
+  type JobHandler,
+  type JobResult,
+  type JobWorker,
+  type WorkerStats,
+} from './job-consumer.js';
+export { type BusLogger, defaultBusLogger } from './logger.js';
+export {
+  listRunFiles,
+  type MaterialiseOptions,
+  materialiseArtefacts,
+  type UploadOptions,
+  uploadRunFiles,
+} from './run-dir.js';
+export {
+  type ArtefactRef,
+  ArtefactRefSchema,
+  type BusMessage,
+  computeJobId,
+  DEAD_LETTER_CAUSES,
+  type DeadLetter,
+  type DeadLetterCause,
+  DeadLetterSchema,
+  type EventMessage,
+  EventMessageSchema,
+  JOB_OUTCOMES,
+  type JobMessage,
+  JobMessageSchema,
+  type JobOutcome,
+  MESSAGE_VERSION,
+  makeJob,
+  type NewJob,
+  parseEvent,
+  parseJob,
+  parseMessage,
+  STAGES,
+} from './schemas.js';
+export {
+  type StateChange,
+  type StateEntry,
+  StateStore,
+  type StateStoreOptions,
+  type StateWatch,
+  stateKey,
+} from './state.js';
+export {
+  ARTEFACTS_BUCKET,
+  consumerName,
+  eventSubject,
+  JOBS_STREAM,
+  JOBS_SUBJECTS,
+  jobSubject,
+  STATE_BUCKET,
+  stageOfSubject,
+} from './subjects.js';
+export {
+  type ConsumerPolicy,
+  DEFAULT_CONSUMER_POLICY,
+  resolvePolicy,
+  type SubmitResult,
+  WorkQueue,
+  type WorkQueueOptions,
+} from './work-queue.js';

@@ -1,0 +1,92 @@
+/**
+ * Moving a run directory through the Object Store: a worker materialises a job's inputs into a
+ * local run directory, runs the stage there, and uploads what the stage wrote. Artefact names are
+ * `<prefix>/<path inside the run directory>`, so one bucket holds many runs side by side.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import type { ArtefactStore } from './artefacts.js';
+import type { ArtefactRef } from './schemas.js';
+
+/** Every regular file under `dir`, as sorted '/'-separated paths relative to `dir`. */
+export async function listRunFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
+  return files.sort();
+}
+
+export interface UploadOptions {
+  /** Artefact name prefix, e.g. `runs/<runId>`; names become `<prefix>/<relative path>`. */
+  prefix: string;
+  /** Relative paths to upload; default every regular file under the run directory. */
+  files?: readonly string[];
+}
+
+/**
+ * Uploads run-directory files and returns their references, in path order. Files already stored
+ * with the same digest are not uploaded again.
+ */
+export async function uploadRunFiles(
+  store: ArtefactStore,
+  runDir: string,
+  options: UploadOptions,
+): Promise<ArtefactRef[]> {
+  const prefix = trimPrefix(options.prefix);
+  const files = options.files ? [...options.files].sort() : await listRunFiles(runDir);
+  const refs: ArtefactRef[] = [];
+  for (const file of files) {
+    const path = insideDir(runDir, file);
+    refs.push(await store.putFile(`${prefix}/${file}`, path));
+  }
+  return refs;
+}
+
+export interface MaterialiseOptions {
+  /** Prefix stripped from each artefact name to give its path inside `dir` (must be present). */
+  prefix: string;
+}
+
+/**
+ * Downloads `refs` into `dir`, each verified against its reference's digest, and returns the
+ * absolute paths written.
+ * @throws ArtefactMissingError / ArtefactDigestError (permanent job failures); Error when a name
+ *   lacks the prefix or would land outside `dir`.
+ */
+export async function materialiseArtefacts(
+  store: ArtefactStore,
+  refs: readonly ArtefactRef[],
+  dir: string,
+  options: MaterialiseOptions,
+): Promise<string[]> {
+  const prefix = `${trimPrefix(options.prefix)}/`;
+  const written: string[] = [];
+  for (const ref of refs) {
+    if (!ref.name.startsWith(prefix)) {
+      throw new Error(
+        `artefact ${JSON.stringify(ref.name)} does not start with prefix ${JSON.stringify(prefix)}`,
+      );
+    }
+    const path = insideDir(dir, ref.name.slice(prefix.length));
+    await store.getToFile(ref, path);
+    written.push(path);
+  }
+  return written;
+}
+
+function trimPrefix(prefix: string): string {
+  const trimmed = prefix.replace(/\/+$/, '');
+  if (trimmed === '') throw new Error('artefact prefix must not be empty');
+  return trimmed;
+}
+
+/** Resolves a relative path under `dir`, refusing anything that escapes it. */
+function insideDir(dir: string, file: string): string {
+  const root = resolve(dir);
+  const path = resolve(root, file);
+  if (!path.startsWith(root + sep)) {
+    throw new Error(`path ${JSON.stringify(file)} escapes directory ${JSON.stringify(dir)}`);
+  }
+  return path;
+}

@@ -1,0 +1,57 @@
+// Argument checking for every exported kernel: each JS value is verified (type, element type,
+// length, range) before any native code touches memory, and a violation becomes a JS Error
+// naming the kernel and the argument.
+#pragma once
+#include <napi.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace memgen {
+
+struct F32Arg {
+  float* data;
+  size_t length;
+};
+
+struct I32Arg {
+  int32_t* data;
+  size_t length;
+};
+
+/** A typed array of 4-byte elements (Float32Array or Int32Array): layout ops copy words. */
+struct WordArg {
+  uint32_t* data;
+  size_t length;
+  napi_typedarray_type type;
+};
+
+[[noreturn]] void fail(Napi::Env env, const std::string& kernel, const std::string& message);
+
+F32Arg f32Arg(const Napi::CallbackInfo& info, size_t index, const char* kernel, const char* name);
+I32Arg i32Arg(const Napi::CallbackInfo& info, size_t index, const char* kernel, const char* name);
+WordArg wordArg(const Napi::CallbackInfo& info, size_t index, const char* kernel, const char* name);
+WordArg wordValue(Napi::Env env, Napi::Value value, const char* kernel, const std::string& name);
+F32Arg f32Value(Napi::Env env, Napi::Value value, const char* kernel, const std::string& name);
+
+/** An integer argument in [lo, hi]. */
+int64_t intArg(const Napi::CallbackInfo& info, size_t index, const char* kernel, const char* name, int64_t lo,
+               int64_t hi);
+double numberArg(const Napi::CallbackInfo& info, size_t index, const char* kernel, const char* name);
+bool boolArg(const Napi::CallbackInfo& info, size_t index, const char* kernel, const char* name);
+
+/** A JS array of non-negative integers (shapes, strides, sizes). */
+std::vector<int64_t> intListArg(const Napi::CallbackInfo& info, size_t index, const char* kernel,
+                                const char* name);
+/** A JS array whose elements are typed arrays (the inputs of Concat/AddN, the outputs of Split). */
+Napi::Array arrayArg(const Napi::CallbackInfo& info, size_t index, const char* kernel, const char* name);
+
+/** Product of sizes; fails when it overflows 2^53 (no real tensor gets there). */
+size_t checkedProduct(Napi::Env env, const char* kernel, const std::vector<int64_t>& sizes);
+
+/** Requires `arg.length == expected`. */
+void requireLength(Napi::Env env, const char* kernel, const char* name, size_t actual, size_t expected);
+
+}  // namespace memgen
