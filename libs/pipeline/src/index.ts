@@ -1,2 +1,3 @@
 export * from './stage.js';
+export * from './study/index.js';
 export * from './train/index.js';

@@ -1,7 +1,9 @@
 /** The `memgen` command: one sub-command per file in ./commands. */
 import { Command } from 'commander';
+import { registerCompareCommand } from './commands/compare.js';
 import { registerDataCommand } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerTrainCommand } from './commands/train.js';
 
 const program = new Command('memgen')
@@ -11,6 +13,8 @@ const program = new Command('memgen')
 registerDemoCommand(program);
 registerDataCommand(program);
 registerTrainCommand(program);
+registerRunCommand(program);
+registerCompareCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`memgen: ${err instanceof Error ? err.message : String(err)}\n`);

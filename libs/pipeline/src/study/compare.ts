@@ -1,0 +1,148 @@
+/**
+ * Consistency across runs (SPEC §8: across training seeds, and across tasks at equal model size):
+ * for every pair of run directories, Dice of their top-N |r| masks beside random masks of the same
+ * sizes, and Spearman's ρ of their NMD vectors. Used by `memgen compare RUN...`.
+ */
+import { existsSync } from 'node:fs';
+import { compareSelections, type MaskOverlap } from './overlap.js';
+import type { PairsResult } from './pairs.js';
+import { table } from './report/markdown.js';
+import { num, pValue } from './report/verdicts.js';
+import { RUN_FILES, readJson, readStageRecord, runPath } from './run-dir.js';
+import { excludedSites, readStatistics, type SiteStatistics } from './stats-file.js';
+
+export interface CompareOptions {
+  topFractions?: number[];
+  randomDraws?: number;
+  /** Random neuron reorderings of the Spearman baseline [200]. */
+  nullDraws?: number;
+  seed?: number;
+  excludeEmbedding?: boolean;
+}
+
+export interface RunIdentity {
+  dir: string;
+  task: string | null;
+  seed: number | null;
+  pairs: number | null;
+  /** [sites, width] of the statistics. */
+  shape: [number, number];
+}
+
+export interface RunPairComparison {
+  /** Indices into `runs`. */
+  a: number;
+  b: number;
+  spearmanNmd: number;
+  /** 95th percentile of ρ with one run's neurons in random order. */
+  spearmanNull95: number;
+  overlaps: MaskOverlap[];
+}
+
+export interface RunComparison {
+  runs: RunIdentity[];
+  comparisons: RunPairComparison[];
+  excludedSites: string[];
+}
+
+async function identify(dir: string, stats: SiteStatistics): Promise<RunIdentity> {
+  const pairs = (await readStageRecord<PairsResult>(dir, 'pairs'))?.result;
+  const configPath = runPath(dir, RUN_FILES.config);
+  const config = existsSync(configPath)
+    ? (await readJson<{ config?: { study?: { seed?: number } } }>(configPath)).config
+    : undefined;
+  return {
+    dir,
+    task: pairs?.task.name ?? null,
+    seed: config?.study?.seed ?? null,
+    pairs: pairs?.kept ?? null,
+    shape: [stats.r.sites, stats.r.width],
+  };
+}
+
+/**
+ * Compares the statistics of every pair of runs.
+ * @throws Error when fewer than two runs are given, a run has no stats.safetensors, or two runs'
+ *   statistics differ in shape (different model sizes cannot be compared coordinate by coordinate).
+ */
+export async function compareRuns(
+  dirs: readonly string[],
+  options: CompareOptions = {},
+): Promise<RunComparison> {
+  if (dirs.length < 2) throw new Error(`compare needs at least two run directories, got ${dirs.length}`);
+  const stats: SiteStatistics[] = [];
+  for (const dir of dirs) {
+    const path = runPath(dir, RUN_FILES.stats);
+    if (!existsSync(path)) throw new Error(`${dir} has no ${RUN_FILES.stats}: run the study there first`);
+    stats.push((await readStatistics(path)).resid);
+  }
+  const runs = await Promise.all(dirs.map((d, i) => identify(d, stats[i]!)));
+  const first = runs[0]!;
+  for (const r of runs) {
+    if (r.shape[0] !== first.shape[0] || r.shape[1] !== first.shape[1]) {
+      throw new Error(
+        `${r.dir} has statistics of shape [${r.shape}] but ${first.dir} has [${first.shape}]: ` +
+          'only runs of the same model size can be compared',
+      );
+    }
+  }
+  const exclude = excludedSites(stats[0]!.sites, options.excludeEmbedding ?? true);
+  const comparisons: RunPairComparison[] = [];
+  for (let a = 0; a < dirs.length; a++) {
+    for (let b = a + 1; b < dirs.length; b++) {
+      const c = compareSelections(stats[a]!, stats[b]!, {
+        exclude,
+        topFractions: options.topFractions ?? [0.05, 0.1],
+        draws: options.randomDraws ?? 1000,
+        nullDraws: options.nullDraws ?? 200,
+        seed: options.seed ?? 0,
+      });
+      comparisons.push({ a, b, ...c });
+    }
+  }
+  return { runs, comparisons, excludedSites: exclude.map((s) => stats[0]!.sites[s]!) };
+}
+
+/** The comparison as Markdown: runs, then one row per run pair and mask size. */
+export function comparisonMarkdown(c: RunComparison): string {
+  const name = (i: number) => {
+    const r = c.runs[i]!;
+    return `${i + 1}: ${r.task ?? '?'} seed ${r.seed ?? '?'}`;
+  };
+  const runs = table(
+    ['run', 'directory', 'task', 'seed', 'pairs'],
+    c.runs.map((r, i) => [
+      String(i + 1),
+      r.dir,
+      r.task ?? '—',
+      String(r.seed ?? '—'),
+      String(r.pairs ?? '—'),
+    ]),
+  );
+  const rows = c.comparisons.flatMap((p) =>
+    p.overlaps.map((o) => [
+      `${name(p.a)} vs ${name(p.b)}`,
+      `top ${(100 * o.topFraction).toFixed(0)} %`,
+      num(o.dice),
+      num(o.expectedRandom),
+      num(o.random95),
+      o.pValue === null ? '—' : pValue(o.pValue),
+      o.dice !== null && o.random95 !== null && o.dice > o.random95
+        ? 'above random masks'
+        : 'indistinguishable from random masks',
+      `${num(p.spearmanNmd)} (null 95 %: ${num(p.spearmanNull95)})`,
+    ]),
+  );
+  return [
+    runs,
+    table(
+      ['runs', 'mask', 'Dice', 'random, expected', 'random, 95th pct', 'p', 'verdict', 'Spearman ρ of NMD'],
+      rows,
+    ),
+    'Dice compares the top-N |r| masks with random masks of the same sizes; Spearman ρ of the NMD vectors ' +
+      "is shown beside its 95th percentile with one run's neurons in random order.",
+    c.excludedSites.length > 0 ? `Excluded sites: ${c.excludedSites.join(', ')}.` : '',
+  ]
+    .filter((s) => s !== '')
+    .join('\n\n');
+}

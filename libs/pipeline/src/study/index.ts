@@ -1,0 +1,27 @@
+/**
+ * The study stages of issue 7 (SPEC §4–§9): flipped pairs, activations, statistics, probes, steering,
+ * consistency and the report, each a `Stage` over a run directory, and `runStudy` that chains them
+ * after an injected trainer.
+ */
+export * from './activations-file.js';
+export * from './compare.js';
+export * from './config.js';
+export * from './consistency.js';
+export * from './decoding.js';
+export * from './overlap.js';
+export * from './pairs.js';
+export * from './pairs-file.js';
+export * from './presets.js';
+export * from './probes.js';
+export * from './rank-null.js';
+export * from './record.js';
+export { type ReportResult, reportStage } from './report/report-stage.js';
+export type { StudyResults } from './report/results.js';
+export * from './run.js';
+export * from './run-dir.js';
+export * from './stats.js';
+export * from './stats-file.js';
+export * from './steer.js';
+export * from './steering-vectors.js';
+export * from './study-model.js';
+export * from './study-stage.js';

@@ -1,0 +1,137 @@
+/**
+ * Stage `pairs` (SPEC §4): draw conflict items and their pair variants, decode both in batches,
+ * label them, and keep the pairs where one member answered mem and the other gen, up to the target.
+ * Writes pairs.jsonl; its record holds the flip rate and the counts of every label combination.
+ */
+import type { ConflictItem, Label } from '@memgen/tasks';
+import { makeRng } from '@memgen/tasks';
+import { type DecodeRequest, decodeRequests } from './decoding.js';
+import { type PairLine, writePairs } from './pairs-file.js';
+import { RUN_FILES, runPath } from './run-dir.js';
+import { openStudyModel, type ResolvedTaskSpec } from './study-model.js';
+import { checkAborted, studyStage } from './study-stage.js';
+
+/** Label combinations of a pair, unordered: 'gen/mem' is a flip. */
+export type PairCombination = 'gen/gen' | 'gen/mem' | 'gen/other' | 'mem/mem' | 'mem/other' | 'other/other';
+
+export interface PairsResult {
+  task: ResolvedTaskSpec;
+  /** Conflict items drawn. */
+  itemsDrawn: number;
+  /** Items whose variant came out identical (skipped, not decoded). */
+  identicalVariants: number;
+  /** Pairs decoded (both members). */
+  pairsDecoded: number;
+  /** Pairs with one mem and one gen member among those decoded. */
+  flipped: number;
+  /** flipped / pairsDecoded; null when no pair was decoded. */
+  flipRate: number | null;
+  /** Pairs kept in pairs.jsonl (≤ target). */
+  kept: number;
+  target: number;
+  combinations: Record<PairCombination, number>;
+  /** Labels of all decoded prompts (items and variants). */
+  memberLabels: Record<Label, number>;
+  decoding: { beamWidth: number; maxNewTokens: 'auto' | number };
+}
+
+function combination(a: Label, b: Label): PairCombination {
+  return [a, b].sort().join('/') as PairCombination;
+}
+
+export const pairsStage = studyStage('pairs', async (spec, ctx): Promise<PairsResult> => {
+  const cfg = spec.study.pairs;
+  const opened = await openStudyModel(spec, ctx.runDir);
+  const { model, tokenizer, task } = opened;
+  const items = makeRng(spec.study.seed, 'study.pairs.items');
+  const variants = makeRng(spec.study.seed, 'study.pairs.variants');
+  const combinations: Record<PairCombination, number> = {
+    'gen/gen': 0,
+    'gen/mem': 0,
+    'gen/other': 0,
+    'mem/mem': 0,
+    'mem/other': 0,
+    'other/other': 0,
+  };
+  const memberLabels: Record<Label, number> = { mem: 0, gen: 0, other: 0 };
+  const kept: PairLine[] = [];
+  let drawn = 0;
+  let identical = 0;
+  let decoded = 0;
+  try {
+    while (kept.length < cfg.target && drawn < cfg.maxItems) {
+      checkAborted(ctx);
+      const batch: { index: number; item: ConflictItem; variant: ConflictItem }[] = [];
+      while (batch.length < cfg.batchSize && drawn < cfg.maxItems) {
+        const item = task.conflict(items);
+        const variant = task.variant(item, variants);
+        if (variant === null) identical++;
+        else batch.push({ index: drawn, item, variant });
+        drawn++;
+      }
+      const request = (c: ConflictItem): DecodeRequest => ({
+        tokens: tokenizer.encode(c.prompt),
+        targets: [c.gen_target, c.mem_target],
+      });
+      const requests = [...batch.map((b) => request(b.item)), ...batch.map((b) => request(b.variant))];
+      const out = decodeRequests(model, tokenizer, requests, {
+        beamWidth: cfg.beamWidth,
+        maxNewTokens: cfg.maxNewTokens,
+        batchSize: cfg.batchSize * 2,
+      });
+      batch.forEach((b, k) => {
+        const members = [
+          { c: b.item, r: requests[k]!, text: out.texts[k]! },
+          { c: b.variant, r: requests[batch.length + k]!, text: out.texts[batch.length + k]! },
+        ];
+        const labels = members.map((m) => task.label(m.c, m.text));
+        for (const l of labels) memberLabels[l]++;
+        const combo = combination(labels[0]!, labels[1]!);
+        combinations[combo]++;
+        decoded++;
+        if (combo !== 'gen/mem' || kept.length >= cfg.target) return;
+        const asMember = (m: (typeof members)[number]) => ({
+          prompt: m.c.prompt,
+          tokens: m.r.tokens,
+          output: m.text,
+        });
+        const memAt = labels[0] === 'mem' ? 0 : 1;
+        kept.push({
+          pair: kept.length,
+          mem: asMember(members[memAt]!),
+          gen: asMember(members[1 - memAt]!),
+          answers: { mem: b.item.mem_answer, gen: b.item.gen_answer },
+          item: b.index,
+        });
+      });
+      const rate = decoded > 0 ? combinations['gen/mem'] / decoded : 0;
+      ctx.progress({
+        stage: 'pairs',
+        done: kept.length,
+        total: cfg.target,
+        detail: `${drawn} items, flip rate ${(100 * rate).toFixed(1)} %`,
+      });
+    }
+  } finally {
+    opened.dispose();
+  }
+  await writePairs(runPath(ctx.runDir, RUN_FILES.pairs), kept);
+  const flipped = combinations['gen/mem'];
+  ctx.log(
+    `pairs: kept ${kept.length}/${cfg.target} flipped pairs from ${decoded} decoded pairs ` +
+      `(flip rate ${decoded ? ((100 * flipped) / decoded).toFixed(2) : '—'} %, ${identical} identical variants)`,
+  );
+  return {
+    task: opened.taskSpec,
+    itemsDrawn: drawn,
+    identicalVariants: identical,
+    pairsDecoded: decoded,
+    flipped,
+    flipRate: decoded > 0 ? flipped / decoded : null,
+    kept: kept.length,
+    target: cfg.target,
+    combinations,
+    memberLabels,
+    decoding: { beamWidth: cfg.beamWidth, maxNewTokens: cfg.maxNewTokens },
+  };
+});

@@ -1,0 +1,155 @@
+/**
+ * Stage `probes` (SPEC §6): per-site L2 logistic probes predicting mem vs gen, folds split by pair,
+ * on raw and within-pair-centred vectors, each beside its shuffled-label twin (same folds), an
+ * input-only baseline (a probe on the prompt's bag of tokens) and a learning curve over training-set
+ * sizes. Writes probes.json.
+ */
+import {
+  type FeatureMatrix,
+  type ProbeAccuracy,
+  type ProbeOptions,
+  probeFeatureMatrix,
+  probeLearningCurve,
+  probeSites,
+  type SiteProbeResult,
+} from '@memgen/analysis';
+import { type ActivationSet, readActivations } from './activations-file.js';
+import { type PairLine, readPairs } from './pairs-file.js';
+import { RUN_FILES, runPath, writeJson } from './run-dir.js';
+import { studyStage } from './study-stage.js';
+
+/** Held-out accuracy over the folds. */
+export interface AccuracySummary {
+  mean: number;
+  /** Sample sd over folds. */
+  sd: number;
+  folds: number[];
+  nonConvergedFolds: number;
+}
+
+export interface SiteAccuracy extends AccuracySummary {
+  site: string;
+}
+
+/** The four probes of one activation set, each a row per site. */
+export interface ProbeFamily {
+  raw: SiteAccuracy[];
+  centred: SiteAccuracy[];
+  shuffledRaw: SiteAccuracy[];
+  shuffledCentred: SiteAccuracy[];
+}
+
+export interface ProbesFile {
+  config_hash: string;
+  pairs: number;
+  folds: number;
+  C: number;
+  /** Accuracy of guessing: the classes are balanced (one mem, one gen member per pair). */
+  chance: 0.5;
+  resid: ProbeFamily;
+  mlpPost: ProbeFamily | null;
+  /** Probe on the bag of prompt tokens (counts per token id): what the input alone predicts. */
+  inputOnly: AccuracySummary;
+  /** Raw and centred probes on the first N pairs of one seeded order, N ascending (the last is all). */
+  learningCurve: { pairs: number; raw: SiteAccuracy[]; centred: SiteAccuracy[] }[];
+}
+
+function summary(a: ProbeAccuracy): AccuracySummary {
+  return {
+    mean: a.meanAccuracy,
+    sd: a.sdAccuracy,
+    folds: Array.from(a.foldAccuracies),
+    nonConvergedFolds: a.nonConvergedFolds,
+  };
+}
+
+function rows(results: SiteProbeResult[], sites: readonly string[]): SiteAccuracy[] {
+  return results.map((r) => ({ site: sites[r.site]!, ...summary(r) }));
+}
+
+function family(set: ActivationSet, options: ProbeOptions): ProbeFamily {
+  const run = (centring: 'none' | 'within-pair', shuffleLabels: boolean) =>
+    rows(probeSites(set.mem, set.gen, { ...options, centring, shuffleLabels }), set.sites);
+  return {
+    raw: run('none', false),
+    centred: run('within-pair', false),
+    shuffledRaw: run('none', true),
+    shuffledCentred: run('within-pair', true),
+  };
+}
+
+/**
+ * Bag-of-tokens features `[N, V]` (V = largest id + 1) for the mem and the gen members: counts of
+ * each token id in the prompt.
+ */
+export function bagOfTokens(pairs: readonly PairLine[]): { mem: FeatureMatrix; gen: FeatureMatrix } {
+  let cols = 1;
+  for (const p of pairs) for (const t of [...p.mem.tokens, ...p.gen.tokens]) cols = Math.max(cols, t + 1);
+  const build = (pick: (p: PairLine) => number[]): FeatureMatrix => {
+    const data = new Float64Array(pairs.length * cols);
+    pairs.forEach((p, i) => {
+      for (const t of pick(p)) data[i * cols + t]! += 1;
+    });
+    return { data, rows: pairs.length, cols };
+  };
+  return { mem: build((p) => p.mem.tokens), gen: build((p) => p.gen.tokens) };
+}
+
+/** What the stage record keeps: the best site of each probe (probes.json has everything). */
+export interface ProbesResult {
+  pairs: number;
+  bestRaw: SiteAccuracy;
+  bestCentred: SiteAccuracy;
+  inputOnly: number;
+}
+
+function best(list: SiteAccuracy[]): SiteAccuracy {
+  return list.reduce((a, b) => (b.mean > a.mean ? b : a));
+}
+
+export const probesStage = studyStage('probes', async (spec, ctx, hash): Promise<ProbesResult> => {
+  const cfg = spec.study.probes;
+  const acts = await readActivations(runPath(ctx.runDir, RUN_FILES.activations));
+  const pairs = await readPairs(runPath(ctx.runDir, RUN_FILES.pairs));
+  const n = acts.resid.mem.members;
+  if (pairs.length !== n) {
+    throw new Error(`${RUN_FILES.pairs} has ${pairs.length} pairs but activations hold ${n}`);
+  }
+  if (n < cfg.folds) throw new Error(`probes need at least ${cfg.folds} pairs (one per fold), got ${n}`);
+  const options: ProbeOptions = { folds: cfg.folds, C: cfg.C, seed: spec.study.seed };
+  const resid = family(acts.resid, options);
+  ctx.progress({ stage: 'probes', done: 1, total: 3 });
+  const mlpPost = acts.mlpPost ? family(acts.mlpPost, options) : null;
+  const bag = bagOfTokens(pairs);
+  const inputOnly = summary(probeFeatureMatrix(bag.mem, bag.gen, options));
+  ctx.progress({ stage: 'probes', done: 2, total: 3 });
+  const counts = [...new Set(cfg.pairCounts)].filter((c) => c >= cfg.folds && c < n).sort((a, b) => a - b);
+  const curve = (centring: 'none' | 'within-pair') =>
+    probeLearningCurve(acts.resid.mem, acts.resid.gen, counts, {
+      ...options,
+      centring,
+    });
+  const rawCurve = curve('none');
+  const centredCurve = curve('within-pair');
+  const learningCurve = [
+    ...counts.map((pairsUsed, k) => ({
+      pairs: pairsUsed,
+      raw: rows(rawCurve[k]!.sites, acts.resid.sites),
+      centred: rows(centredCurve[k]!.sites, acts.resid.sites),
+    })),
+    { pairs: n, raw: resid.raw, centred: resid.centred },
+  ];
+  const file: ProbesFile = {
+    config_hash: hash,
+    pairs: n,
+    folds: cfg.folds,
+    C: cfg.C,
+    chance: 0.5,
+    resid,
+    mlpPost,
+    inputOnly,
+    learningCurve,
+  };
+  await writeJson(runPath(ctx.runDir, RUN_FILES.probes), file);
+  return { pairs: n, bestRaw: best(resid.raw), bestCentred: best(resid.centred), inputOnly: inputOnly.mean };
+});

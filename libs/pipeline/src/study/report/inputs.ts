@@ -1,0 +1,122 @@
+/**
+ * Everything the report reads from a run directory. An artefact is used only when its stage record
+ * carries the hash the current spec gives that stage: a stage that did not run for this config
+ * (e.g. statistics after too few pairs) is reported as missing, never with a stale file.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConsistencyFile } from '../consistency.js';
+import type { PairsResult } from '../pairs.js';
+import type { ProbesFile } from '../probes.js';
+import {
+  isStageCurrent,
+  RUN_FILES,
+  readJson,
+  readStageRecord,
+  runPath,
+  STUDY_STAGES,
+  type StageRecord,
+  type StudyStageName,
+} from '../run-dir.js';
+import type { StatsResult } from '../stats.js';
+import { readStatistics, type StudyStatistics } from '../stats-file.js';
+import type { SteeringFile } from '../steer.js';
+import type { StudySpec } from '../study-model.js';
+import { studyStageHash } from '../study-stage.js';
+
+/** One row of train/curve.jsonl: numeric fields only (step, loss, gen, mem, other, …). */
+export type CurveRow = Record<string, number>;
+
+export interface ModelInfo {
+  nLayer: number;
+  nEmbd: number;
+  nHead: number;
+  vocabSize: number;
+}
+
+/** The trainer's train/summary.json: which checkpoint was kept and whether it showed rule skill. */
+export interface TrainSummary {
+  steps: number;
+  selectedStep: number;
+  /** Rule accuracy beat the shortcut baseline by the trainer's margin at the selected evaluation. */
+  qualified: boolean;
+}
+
+export interface ReportInputs {
+  spec: StudySpec;
+  train: TrainSummary | null;
+  /** runs/<id>/config.json's `config` (the run's resolved config), when present. */
+  runConfig: unknown;
+  model: ModelInfo | null;
+  /** Records of the stages current for this spec (train included when present). */
+  records: Partial<Record<StudyStageName | 'train', StageRecord>>;
+  pairs: PairsResult | null;
+  stats: { summary: StatsResult; file: StudyStatistics } | null;
+  probes: ProbesFile | null;
+  steering: SteeringFile | null;
+  consistency: ConsistencyFile | null;
+  curve: CurveRow[] | null;
+}
+
+/**
+ * Parses train/curve.jsonl, keeping numeric fields.
+ * @throws Error naming the line of the first entry that is not a JSON object.
+ */
+export async function readCurve(path: string): Promise<CurveRow[]> {
+  const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+  return lines.map((line, i) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (err) {
+      throw new Error(`${path}:${i + 1}: not valid JSON (${(err as Error).message})`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new Error(`${path}:${i + 1}: expected a JSON object`);
+    }
+    const row: CurveRow = {};
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'number' && Number.isFinite(v)) row[k] = v;
+    return row;
+  });
+}
+
+async function readModelInfo(runDir: string): Promise<ModelInfo | null> {
+  const path = join(runDir, RUN_FILES.checkpoint, 'config.json');
+  if (!existsSync(path)) return null;
+  const cfg = (await readJson<{ memgen?: { config?: ModelInfo } }>(path)).memgen?.config;
+  return cfg ? { nLayer: cfg.nLayer, nEmbd: cfg.nEmbd, nHead: cfg.nHead, vocabSize: cfg.vocabSize } : null;
+}
+
+export async function loadReportInputs(spec: StudySpec, runDir: string): Promise<ReportInputs> {
+  const records: ReportInputs['records'] = {};
+  const train = await readStageRecord(runDir, 'train');
+  if (train) records.train = train;
+  for (const stage of STUDY_STAGES) {
+    if (stage === 'report') continue;
+    const hash = await studyStageHash(stage, spec, runDir);
+    if (await isStageCurrent(runDir, stage, hash)) records[stage] = await readStageRecord(runDir, stage);
+  }
+  const file = (name: string) => runPath(runDir, name);
+  const configPath = file(RUN_FILES.config);
+  const curvePath = file(RUN_FILES.curve);
+  const summaryPath = file('train/summary.json');
+  return {
+    spec,
+    train: existsSync(summaryPath) ? await readJson<TrainSummary>(summaryPath) : null,
+    runConfig: existsSync(configPath) ? (await readJson<{ config?: unknown }>(configPath)).config : null,
+    model: await readModelInfo(runDir),
+    records,
+    pairs: (records.pairs?.result as PairsResult | undefined) ?? null,
+    stats: records.stats
+      ? {
+          summary: records.stats.result as StatsResult,
+          file: await readStatistics(file(RUN_FILES.stats)),
+        }
+      : null,
+    probes: records.probes ? await readJson<ProbesFile>(file(RUN_FILES.probes)) : null,
+    steering: records.steer ? await readJson<SteeringFile>(file(RUN_FILES.steering)) : null,
+    consistency: records.consistency ? await readJson<ConsistencyFile>(file(RUN_FILES.consistency)) : null,
+    curve: existsSync(curvePath) ? await readCurve(curvePath) : null,
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * Stage `report` (SPEC §9): report.md with the paper-style tables and figures, every effect beside
+ * its control and interval, the paper's numbers beside ours, and results.json. It reports whatever
+ * is current for this config, and says plainly what did not run and why.
+ */
+import { rm } from 'node:fs/promises';
+import type { SwitchComparison } from '@memgen/analysis';
+import { RUN_FILES, runPath, writeJson, writeText } from '../run-dir.js';
+import { studyStage } from '../study-stage.js';
+import { buildFigures, renderFigures } from './figures.js';
+import { loadReportInputs, type ReportInputs } from './inputs.js';
+import { section, table } from './markdown.js';
+import { referenceNumbers } from './paper.js';
+import { buildResults, chooseSetting } from './results.js';
+import {
+  differentiationSection,
+  type FigureIndex,
+  pairsSection,
+  probesSection,
+  trainingSection,
+} from './sections-measures.js';
+import { consistencySection, settingLabel, steeringSection } from './sections-steering.js';
+import { num, pct, switchVerdict } from './verdicts.js';
+
+export interface ReportResult {
+  figures: string[];
+  stopped: string | null;
+}
+
+/** Why the statistics did not run, when the pairs were too few. */
+export function stoppedReason(inp: ReportInputs): string | null {
+  const p = inp.pairs;
+  if (!p) return 'the pairs stage has not run.';
+  const min = inp.spec.study.pairs.minPairs;
+  if (p.kept < min) {
+    return (
+      `only ${p.kept} flipped pairs (flip rate ${pct(p.flipRate, 2)} over ${p.pairsDecoded} decoded pairs); ` +
+      `the statistics need at least ${min} (pairs.minPairs). A model that shows both behaviours on the conflict ` +
+      'set, or a larger pairs.maxItems, is needed before neuron statistics mean anything.'
+    );
+  }
+  return null;
+}
+
+function paperSection(inp: ReportInputs): string | null {
+  if (!inp.pairs) return null;
+  const ref = referenceNumbers(inp.pairs.task.name);
+  const chosen = inp.steering ? chooseSetting(inp.steering.settings) : null;
+  const s = chosen?.setting;
+  const where = chosen
+    ? chosen.how === 'paper'
+      ? `at the paper's ${settingLabel(chosen.setting)}`
+      : `at ${settingLabel(chosen.setting)}, the grid's largest Mem→Gen (a maximum over settings is biased upward)`
+    : '';
+  const switchCell = (c: SwitchComparison | null) =>
+    c
+      ? `${pct(c.targetedRate)} vs ${pct(c.randomRate)} random — ${switchVerdict(c)}; ${where}`
+      : 'not measured';
+  const stats = inp.stats?.summary;
+  const probes = inp.probes;
+  const bestOf = (rows: { site: string; mean: number }[]) => rows.reduce((a, b) => (b.mean > a.mean ? b : a));
+  const rows = [
+    [
+      'flip rate',
+      ref.flipRate === null ? '—' : `≈ ${pct(ref.flipRate)}`,
+      ref.prototype.flipRate,
+      pct(inp.pairs.flipRate, 2),
+    ],
+    ['ITI Mem→Gen', pct(ref.memToGen), ref.prototype.memToGen, s ? switchCell(s.memToGen) : 'not measured'],
+    ['ITI Gen→Mem', pct(ref.genToMem), ref.prototype.genToMem, s ? switchCell(s.genToMem) : 'not measured'],
+    [
+      'random intervention',
+      ref.random,
+      ref.prototype.random,
+      s ? `Mem→Gen ${pct(s.memToGen?.randomRate)}, Gen→Mem ${pct(s.genToMem?.randomRate)}` : 'not measured',
+    ],
+    [
+      'mean |NMD| by layer',
+      ref.meanAbsNmd,
+      ref.prototype.meanAbsNmd,
+      stats
+        ? `${stats.resid.sites.map((x) => num(x.meanAbsNmd, 4)).join(' / ')}; ${stats.resid.noise.atNoiseLevel ? '|r| at noise level' : '|r| above noise level'}`
+        : 'not measured',
+    ],
+    [
+      'probe accuracy',
+      ref.probe,
+      ref.prototype.probe,
+      probes
+        ? `best raw ${num(bestOf(probes.resid.raw).mean)}, best centred ${num(bestOf(probes.resid.centred).mean)} ` +
+          `(shuffled ≈ ${num(bestOf(probes.resid.shuffledCentred).mean)}, chance 0.5)`
+        : 'not measured',
+    ],
+  ];
+  return section(
+    'Beside the paper (SPEC §9)',
+    table(['quantity', 'paper', 'prototype (color 1-hop, 111 k params)', 'this run'], rows),
+  );
+}
+
+function stageTimes(inp: ReportInputs): string {
+  const rows = Object.entries(inp.records).map(([name, r]) => [
+    name,
+    r.wall_s.toFixed(2),
+    r.config_hash.slice(0, 12),
+    r.finished_at,
+  ]);
+  return section(
+    'Stages',
+    'Wall time of each stage when it ran (a resumed run reuses a stage whose config hash is unchanged).',
+    table(['stage', 'wall s', 'config hash', 'finished'], rows),
+  );
+}
+
+function header(inp: ReportInputs): string {
+  const task = inp.pairs?.task.name ?? inp.spec.task?.name ?? 'unknown task';
+  const m = inp.model;
+  const model = m
+    ? `GPT (${m.nLayer} layers, d_model ${m.nEmbd}, ${m.nHead} heads, vocabulary ${m.vocabSize})`
+    : '';
+  return [
+    `# memgen study: ${task}`,
+    `${model}${model ? ', ' : ''}study seed ${inp.spec.study.seed}. Method: SPEC §4–§9 ` +
+      '(flipped pairs → activations → NMD / r → probes → steering → consistency).',
+  ].join('\n\n');
+}
+
+export const reportStage = studyStage('report', async (spec, ctx, hash): Promise<ReportResult> => {
+  const inp = await loadReportInputs(spec, ctx.runDir);
+  const stopped = stoppedReason(inp);
+  const figures = buildFigures(inp);
+  const figDir = runPath(ctx.runDir, RUN_FILES.figures);
+  // Figures of a previous config must not survive next to a report that no longer shows them.
+  await rm(figDir, { recursive: true, force: true });
+  await renderFigures(figures, figDir);
+  const figs: FigureIndex = new Map(figures.map((f) => [f.name, f]));
+  const markdown = [
+    header(inp),
+    paperSection(inp),
+    trainingSection(inp, figs),
+    pairsSection(inp, stopped),
+    differentiationSection(inp, figs),
+    probesSection(inp, figs),
+    steeringSection(inp, figs),
+    consistencySection(inp),
+    stageTimes(inp),
+  ]
+    .filter((s): s is string => s !== null)
+    .join('\n\n');
+  await writeText(runPath(ctx.runDir, RUN_FILES.report), `${markdown}\n`);
+  await writeJson(runPath(ctx.runDir, RUN_FILES.results), buildResults(inp, hash, stopped));
+  return { figures: figures.map((f) => f.name), stopped };
+});

@@ -1,0 +1,141 @@
+/**
+ * Stage `stats` (SPEC §5): NMD, point-biserial r and pooled sd per coordinate, the global |r|
+ * ranking's head, mean |NMD| by layer, and whether the largest |r| exceeds what label permutations
+ * give (so the report can say "at noise level" when that is the truth). Writes stats.safetensors.
+ */
+import {
+  meanAbsBySite,
+  neuronMeanDifference,
+  permutationNoiseLevel,
+  pointBiserial,
+  pooledStandardDeviation,
+  type SiteMatrix,
+  topN,
+} from '@memgen/analysis';
+import { type ActivationSet, readActivations } from './activations-file.js';
+import { RUN_FILES, runPath } from './run-dir.js';
+import { excludedSites, type SiteStatistics, type StudyStatistics, writeStatistics } from './stats-file.js';
+import { studyStage } from './study-stage.js';
+
+export interface SiteSummary {
+  site: string;
+  meanAbsNmd: number;
+  /** Mean pooled sd of the site's coordinates: the scale NMD is small or large against. */
+  meanSd: number;
+  maxAbsR: number;
+}
+
+export interface NoiseSummary {
+  /** max |r| over the eligible coordinates. */
+  observedMaxAbsR: number;
+  /** 95th percentile of max |r| under label permutations. */
+  threshold95: number;
+  pValue: number;
+  /** Eligible coordinates with |r| above threshold95. */
+  countAboveThreshold: number;
+  atNoiseLevel: boolean;
+  permutations: number;
+}
+
+export interface RankedEntry {
+  site: string;
+  dim: number;
+  r: number;
+  nmd: number;
+}
+
+export interface SiteKindSummary {
+  sites: SiteSummary[];
+  excludedSites: string[];
+  noise: NoiseSummary;
+  /** The 10 coordinates of largest |r| (eligible sites only). */
+  top: RankedEntry[];
+}
+
+export interface StatsResult {
+  pairs: number;
+  resid: SiteKindSummary;
+  mlpPost: SiteKindSummary | null;
+}
+
+function maxAbsBySite(m: SiteMatrix): number[] {
+  return Array.from({ length: m.sites }, (_, s) => {
+    let max = 0;
+    for (let j = 0; j < m.width; j++) max = Math.max(max, Math.abs(m.values[s * m.width + j]!));
+    return max;
+  });
+}
+
+function meanBySite(m: SiteMatrix): number[] {
+  return Array.from({ length: m.sites }, (_, s) => {
+    let sum = 0;
+    for (let j = 0; j < m.width; j++) sum += m.values[s * m.width + j]!;
+    return sum / m.width;
+  });
+}
+
+/** Statistics and their summary for one activation set. */
+export function analyseSet(
+  set: ActivationSet,
+  exclude: number[],
+  permutations: number,
+  seed: number,
+): { stats: SiteStatistics; summary: SiteKindSummary } {
+  const { mem, gen } = set;
+  const nmd = neuronMeanDifference(mem, gen);
+  const r = pointBiserial(mem, gen);
+  const sd = pooledStandardDeviation(mem, gen);
+  const noise = permutationNoiseLevel(mem, gen, { permutations, seed, excludeSites: exclude });
+  const meanAbs = meanAbsBySite(nmd);
+  const meanSd = meanBySite(sd);
+  const maxR = maxAbsBySite(r);
+  const top = topN(r, 10, { excludeSites: exclude }).coordinates.map((c) => ({
+    site: set.sites[c.site]!,
+    dim: c.dim,
+    r: c.r,
+    nmd: nmd.values[c.index]!,
+  }));
+  return {
+    stats: { sites: set.sites, nmd, r, sd },
+    summary: {
+      sites: set.sites.map((site, s) => ({
+        site,
+        meanAbsNmd: meanAbs[s]!,
+        meanSd: meanSd[s]!,
+        maxAbsR: maxR[s]!,
+      })),
+      excludedSites: exclude.map((s) => set.sites[s]!),
+      noise: {
+        observedMaxAbsR: noise.observedMaxAbsR,
+        threshold95: noise.threshold,
+        pValue: noise.pValue,
+        countAboveThreshold: noise.countAboveThreshold,
+        atNoiseLevel: noise.atNoiseLevel,
+        permutations,
+      },
+      top,
+    },
+  };
+}
+
+export const statsStage = studyStage('stats', async (spec, ctx, hash): Promise<StatsResult> => {
+  const cfg = spec.study.stats;
+  const acts = await readActivations(runPath(ctx.runDir, RUN_FILES.activations));
+  const resid = analyseSet(
+    acts.resid,
+    excludedSites(acts.resid.sites, cfg.excludeEmbedding),
+    cfg.permutations,
+    spec.study.seed,
+  );
+  ctx.progress({ stage: 'stats', done: 1, total: acts.mlpPost ? 2 : 1 });
+  const mlp = acts.mlpPost ? analyseSet(acts.mlpPost, [], cfg.permutations, spec.study.seed + 1) : undefined;
+  const stats: StudyStatistics = { resid: resid.stats, configHash: hash };
+  if (mlp) stats.mlpPost = mlp.stats;
+  await writeStatistics(runPath(ctx.runDir, RUN_FILES.stats), stats);
+  const n = acts.resid.mem.members;
+  ctx.log(
+    `stats: ${n} pairs, max |r| ${resid.summary.noise.observedMaxAbsR.toFixed(3)} vs permutation 95 % ` +
+      `${resid.summary.noise.threshold95.toFixed(3)} (p = ${resid.summary.noise.pValue.toFixed(3)})`,
+  );
+  return { pairs: n, resid: resid.summary, mlpPost: mlp?.summary ?? null };
+});

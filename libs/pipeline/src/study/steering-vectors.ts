@@ -1,0 +1,96 @@
+/**
+ * The shifts of SPEC §7 as interventions. Toward mem adds +α·NMD[l,j] to every selected (l, j),
+ * toward gen adds −α·NMD[l,j]; with α in sd units the shift is ±α·sd[l,j]·sign(NMD[l,j]) (same
+ * direction, size in units of the coordinate's spread). The random control shifts as many uniformly
+ * drawn eligible coordinates by U(−m, m), m = the largest |targeted shift| (= α·max |NMD| over the
+ * selected ones in NMD units, as the SPEC defines it).
+ */
+import {
+  type Coordinate,
+  createRng,
+  randomUnit,
+  type SiteMatrix,
+  sampleWithoutReplacement,
+} from '@memgen/analysis';
+import type { Intervention } from '@memgen/model';
+
+export type AlphaUnit = 'nmd' | 'sd';
+
+/** One shifted coordinate. */
+export interface CoordinateShift {
+  site: number;
+  dim: number;
+  shift: number;
+}
+
+/**
+ * Targeted shifts of the selected coordinates.
+ * @param sign +1 toward mem, −1 toward gen
+ * @param nmd, sd `[sites, width]`
+ */
+export function targetedShifts(
+  selected: readonly Coordinate[],
+  nmd: SiteMatrix,
+  sd: SiteMatrix,
+  unit: AlphaUnit,
+  alpha: number,
+  sign: 1 | -1,
+): CoordinateShift[] {
+  if (!(alpha >= 0) || !Number.isFinite(alpha))
+    throw new Error(`alpha must be a finite number ≥ 0, got ${alpha}`);
+  return selected.map((c) => {
+    const d = nmd.values[c.index]!;
+    const size = unit === 'nmd' ? d : sd.values[c.index]! * Math.sign(d);
+    return { site: c.site, dim: c.dim, shift: sign * alpha * size };
+  });
+}
+
+/** Largest |shift|: the half-width m of the random control's uniform shifts. */
+export function maxAbsShift(shifts: readonly CoordinateShift[]): number {
+  return shifts.reduce((m, s) => Math.max(m, Math.abs(s.shift)), 0);
+}
+
+/**
+ * `count` distinct coordinates drawn uniformly from the sites not in `excludeSites`, each shifted by
+ * U(−m, m). Deterministic for a seed.
+ */
+export function randomShifts(
+  sites: number,
+  width: number,
+  excludeSites: readonly number[],
+  count: number,
+  m: number,
+  seed: number,
+): CoordinateShift[] {
+  const eligibleSites = Array.from({ length: sites }, (_, s) => s).filter((s) => !excludeSites.includes(s));
+  const universe = eligibleSites.length * width;
+  if (count > universe) throw new Error(`cannot draw ${count} random coordinates from ${universe}`);
+  const rng = createRng(seed);
+  const picks = sampleWithoutReplacement(rng, universe, count);
+  return Array.from(picks, (p) => {
+    const site = eligibleSites[Math.floor(p / width)]!;
+    return { site, dim: p % width, shift: (2 * randomUnit(rng) - 1) * m };
+  });
+}
+
+/**
+ * One additive intervention per touched site, at the last position of every forward pass.
+ * @param hookOfSite hook name of each site index (the activation file's site list)
+ */
+export function interventionsFor(
+  shifts: readonly CoordinateShift[],
+  hookOfSite: readonly string[],
+  width: number,
+): Intervention[] {
+  const vectors = new Map<number, Float32Array>();
+  for (const s of shifts) {
+    if (s.site < 0 || s.site >= hookOfSite.length) throw new Error(`shift at site ${s.site} has no hook`);
+    if (s.dim < 0 || s.dim >= width) throw new Error(`shift at dim ${s.dim} is outside width ${width}`);
+    const v = vectors.get(s.site) ?? new Float32Array(width);
+    v[s.dim] = v[s.dim]! + s.shift;
+    vectors.set(s.site, v);
+  }
+  return [...vectors]
+    .sort((a, b) => a[0] - b[0])
+    .map(([site, add]) => ({ hook: hookOfSite[site]!, add, position: 'last' as const }));
+}

@@ -1,0 +1,106 @@
+/**
+ * Test support: a nano color model trained for a few seconds so that it answers mem, gen and other
+ * on the conflict set and flips within ~15 % of pairs. The recipe (found by trying): a tiny story
+ * grammar (4 names, 2 roles, 3 colors), a large initialisation (std 0.3, so the answer depends
+ * strongly on word order) and 50 steps on random-color stories, which teach "answer a color" before
+ * any lookup — so which color comes out varies with the sentence order.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ADAMW_DEFAULTS,
+  AdamW,
+  GPT,
+  makeTrainBatch,
+  resolveGPTConfig,
+  saveCheckpoint,
+  trainStep,
+} from '@memgen/model';
+import { makeRng, makeTask } from '@memgen/tasks';
+import type { Stage } from '../stage.js';
+import { parseStudyConfig, type StudyConfig } from './config.js';
+import { RUN_FILES } from './run-dir.js';
+import type { TaskSpec } from './study-model.js';
+
+export const FIXTURE_TASK: TaskSpec = {
+  name: 'color',
+  config: {
+    hops: 1,
+    minNames: 4,
+    maxNames: 4,
+    numRoles: 2,
+    maxDistractorSentences: 2,
+    extraNames: 4,
+    colors: ['red', 'blue', 'green'],
+    roles: ['cat', 'dog'],
+    memorized: { Alice: 'red', Bob: 'blue', Charlie: 'green', Diana: 'red' },
+    mix: { any: 1 },
+  },
+};
+
+export interface FixtureTrainSpec {
+  steps: number;
+  seed: number;
+}
+
+/**
+ * A train stage for tests: trains the fixture model and writes checkpoint/ (with the tokenizer and a
+ * train_config naming the task) and train/curve.jsonl, as the real trainer's contract says.
+ */
+export const fixtureTrainStage: Stage<FixtureTrainSpec, { steps: number; finalLoss: number }> = async (
+  spec,
+  ctx,
+) => {
+  const task = makeTask('color', FIXTURE_TASK.config);
+  const tok = task.tokenizer();
+  const config = resolveGPTConfig({ preset: 'nano', vocabSize: tok.vocabSize, nCtx: 32, initStd: 0.3 });
+  const model = GPT.init(config, spec.seed);
+  const lr = 3e-3;
+  const opt = new AdamW(model.params, { ...ADAMW_DEFAULTS, lr });
+  const rng = makeRng(spec.seed, 'fixture.train');
+  const curve: string[] = [];
+  let loss = Number.NaN;
+  try {
+    for (let step = 1; step <= spec.steps; step++) {
+      const seqs = Array.from({ length: 32 }, () => {
+        const item = task.sampleTrain(rng);
+        return [...tok.encode(item.prompt + item.target), tok.eosId];
+      });
+      loss = trainStep(model, opt, makeTrainBatch(seqs, tok.padId), lr).loss;
+      curve.push(JSON.stringify({ step, loss }));
+      ctx.progress({ stage: 'train', done: step, total: spec.steps });
+    }
+    await saveCheckpoint(join(ctx.runDir, RUN_FILES.checkpoint), model, {
+      tokenizer: tok.toJSON(),
+      trainConfig: { task: FIXTURE_TASK, steps: spec.steps, seed: spec.seed },
+      specialTokens: { pad: tok.padId, eos: tok.eosId },
+    });
+  } finally {
+    opt.dispose();
+    model.dispose();
+  }
+  await mkdir(join(ctx.runDir, 'train'), { recursive: true });
+  await writeFile(join(ctx.runDir, RUN_FILES.curve), `${curve.join('\n')}\n`);
+  return { steps: spec.steps, finalLoss: loss };
+};
+
+/** A study config small enough for a test on a loaded 2-core machine. */
+export function fixtureStudyConfig(overrides: Record<string, unknown> = {}): StudyConfig {
+  return parseStudyConfig({
+    seed: 3,
+    pairs: { target: 16, maxItems: 600, batchSize: 64, minPairs: 6 },
+    record: { batchSize: 5 },
+    stats: { permutations: 40 },
+    probes: { folds: 3, pairCounts: [8] },
+    steer: {
+      items: 48,
+      capabilityItems: 16,
+      alphas: { nmd: [20], sd: [2] },
+      topFractions: [0.1, 0.25],
+      bootstrap: 100,
+      batchSize: 32,
+    },
+    consistency: { splits: 2, topFractions: [0.1], randomDraws: 100 },
+    ...overrides,
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * `memgen compare RUN...` — consistency across runs (SPEC §8): for every pair of run directories
+ * (seeds of one task, or tasks at the same model size), Dice of the top-N |r| masks beside random
+ * masks and Spearman's ρ of the NMD vectors beside random neuron order. Prints Markdown; `--out`
+ * also writes the numbers as JSON.
+ */
+import { writeFileSync } from 'node:fs';
+import { compareRuns, comparisonMarkdown } from '@memgen/pipeline';
+import type { Command } from 'commander';
+
+interface CompareOptions {
+  top: string;
+  draws: string;
+  seed: string;
+  out?: string;
+  includeEmbedding?: boolean;
+}
+
+function fractions(value: string): number[] {
+  const list = value.split(',').map((s) => Number(s.trim()));
+  if (list.length === 0 || list.some((f) => !(f > 0 && f <= 1))) {
+    throw new Error(`--top: expected fractions in (0, 1] separated by commas, got ${JSON.stringify(value)}`);
+  }
+  return list;
+}
+
+function integer(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
+    throw new Error(`${flag}: expected an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export async function compareCommand(runs: string[], o: CompareOptions): Promise<void> {
+  const comparison = await compareRuns(runs, {
+    topFractions: fractions(o.top),
+    randomDraws: integer(o.draws, '--draws', 1),
+    nullDraws: integer(o.draws, '--draws', 1),
+    seed: integer(o.seed, '--seed', 0),
+    excludeEmbedding: !o.includeEmbedding,
+  });
+  process.stdout.write(`${comparisonMarkdown(comparison)}\n`);
+  if (o.out) writeFileSync(o.out, `${JSON.stringify(comparison, null, 2)}\n`);
+}
+
+export function registerCompareCommand(program: Command): void {
+  program
+    .command('compare')
+    .description('compare the neuron statistics of several runs (seeds, or tasks at the same model size)')
+    .argument('<runs...>', 'run directories (each with stats.safetensors)')
+    .option('--top <fractions>', 'top-N fractions of the masks, comma-separated', '0.05,0.1')
+    .option('--draws <n>', 'random draws of each baseline', '1000')
+    .option('--seed <n>', 'seed of the random baselines', '0')
+    .option('--include-embedding', 'rank the embedding row too (excluded by default)')
+    .option('--out <file>', 'also write the comparison as JSON')
+    .action(async (runs: string[], o: CompareOptions) => compareCommand(runs, o));
+}

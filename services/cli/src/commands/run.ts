@@ -1,0 +1,115 @@
+/**
+ * `memgen run` — the whole study for one model, in-process, artefacts under one run directory:
+ *
+ *   memgen run --task color --preset quick --seed 0 --out runs/color-quick-s0
+ *
+ * train → pairs → record → stats → probes → steer → consistency → report; a rerun resumes (each
+ * stage is skipped when its artefacts exist for the same config hash). `--study-config` overrides
+ * study fields (inline JSON or a file), e.g. '{"steer":{"alphas":{"nmd":[10,50]}}}'.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  type Progress,
+  resolveStudyConfig,
+  runStudy,
+  STUDY_PRESET_NAMES,
+  type StageContext,
+  trainPreset,
+  trainStage,
+} from '@memgen/pipeline';
+import { TASK_NAMES } from '@memgen/tasks';
+import { initBackend } from '@memgen/tensor';
+import type { Command } from 'commander';
+
+interface RunOptions {
+  task?: string;
+  preset: string;
+  seed: string;
+  out?: string;
+  studyConfig?: string;
+}
+
+function seedFrom(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new Error(`--seed: expected a non-negative integer, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+/** `--study-config` is inline JSON (starts with `{`) or the path of a JSON file. */
+function overridesFrom(value: string | undefined): Record<string, unknown> {
+  if (value === undefined) return {};
+  const text = value.trimStart().startsWith('{') ? value : readFileSync(value, 'utf8');
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`--study-config: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** Progress as lines on stderr, at most one per stage every 2 s (plus each stage's last update). */
+function progressPrinter(): (p: Progress) => void {
+  const last = new Map<string, number>();
+  return (p) => {
+    const now = Date.now();
+    const finished = p.total > 0 && p.done >= p.total;
+    if (!finished && now - (last.get(p.stage) ?? 0) < 2000) return;
+    last.set(p.stage, now);
+    const count = p.total > 0 ? ` ${p.done}/${p.total}` : '';
+    process.stderr.write(`[${p.stage}]${count}${p.detail ? ` ${p.detail}` : ''}\n`);
+  };
+}
+
+export async function runCommand(o: RunOptions): Promise<void> {
+  if (o.task === undefined || !(TASK_NAMES as readonly string[]).includes(o.task)) {
+    throw new Error(`--task: expected one of ${TASK_NAMES.join(', ')}, got ${JSON.stringify(o.task)}`);
+  }
+  if (!(STUDY_PRESET_NAMES as readonly string[]).includes(o.preset)) {
+    throw new Error(
+      `--preset: expected one of ${STUDY_PRESET_NAMES.join(', ')}, got ${JSON.stringify(o.preset)}`,
+    );
+  }
+  const seed = seedFrom(o.seed);
+  const study = resolveStudyConfig(o.preset, { seed, ...overridesFrom(o.studyConfig) });
+  const runDir = o.out ?? `runs/${o.task}-${o.preset}-s${seed}`;
+  await initBackend();
+  const ctx: StageContext = {
+    runDir,
+    progress: progressPrinter(),
+    log: (line) => process.stderr.write(`${line}\n`),
+  };
+  const started = performance.now();
+  const outcome = await runStudy(
+    {
+      train: trainPreset(o.task, o.preset, seed),
+      study,
+      meta: { command: 'memgen run', task: o.task, preset: o.preset, seed },
+    },
+    ctx,
+    { train: trainStage },
+  );
+  const lines = outcome.stages.map(
+    (s) =>
+      `  ${s.stage.padEnd(12)} ${s.status.padEnd(8)} ${s.status === 'ran' ? `${s.wall_s.toFixed(2)} s` : ''}`,
+  );
+  process.stdout.write(
+    `run directory: ${runDir}\n${lines.join('\n')}\n` +
+      (outcome.stopped ? `the statistics did not run: ${outcome.stopped}\n` : '') +
+      `report: ${outcome.reportPath} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'train a model and run the whole study (pairs, activations, statistics, probes, steering, report)',
+    )
+    .requiredOption('--task <name>', `task: ${TASK_NAMES.join(' | ')}`)
+    .option('--preset <name>', `training and study preset: ${STUDY_PRESET_NAMES.join(' | ')}`, 'quick')
+    .option('--seed <n>', 'seed of training and of every study draw', '0')
+    .option('--out <dir>', 'run directory (default runs/<task>-<preset>-s<seed>)')
+    .option('--study-config <json|file>', 'overrides of the study config (inline JSON or a JSON file)')
+    .action(async (o: RunOptions) => runCommand(o));
+}
