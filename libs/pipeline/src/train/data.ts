@@ -9,9 +9,20 @@ export interface TokenBatch {
   answerTokens: number[];
 }
 
-/** One task per phase (the phase's mix replaces the config's), sharing one tokenizer. */
+/**
+ * One task per phase (the phase's task fields and mix over the config's), sharing one tokenizer.
+ * @throws Error when a phase's overrides would change the vocabulary
+ */
 export function phaseTasks(spec: TrainSpec): Task[] {
-  return spec.phases.map((p) => makeTask(spec.task.name, { ...spec.task.config, mix: p.mix }));
+  const tasks = spec.phases.map((p) => makeTask(spec.task.name, { ...spec.task.config, ...p.task, mix: p.mix }));
+  const vocab = (t: Task) => JSON.stringify(t.tokenizer().toJSON());
+  const first = tasks[0] ? vocab(tasks[0]) : '';
+  tasks.forEach((t, i) => {
+    if (vocab(t) !== first) {
+      throw new Error(`phases.${i}.task changes the vocabulary; phases must share one tokenizer`);
+    }
+  });
+  return tasks;
 }
 
 /** The task with the configured mix, for evaluation and labels (mix does not change items' format). */

@@ -11,6 +11,11 @@ const phaseSchema = z.strictObject({
   steps: z.number().int().min(1),
   /** Relative weights of the task's item kinds (e.g. color: rule, memorized, any). */
   mix: z.record(z.string(), z.number().nonnegative()),
+  /**
+   * Task config fields for this phase only (e.g. a curriculum's color `namePool`), merged over
+   * `task.config`. They may not change the vocabulary: every phase shares one tokenizer.
+   */
+  task: z.record(z.string(), z.unknown()).default({}),
   /** Peak learning rate. */
   lr: z.number().positive(),
   warmupSteps: z.number().int().min(0).default(100),

@@ -32,6 +32,13 @@ export const ColorConfigSchema = z
     maxDistractorSentences: z.number().int().min(0).max(64).default(7),
     /** How many never-memorized names (the first N of EXTRA_NAME_POOL): 0, or at least maxNames. */
     extraNames: z.number().int().min(0).max(EXTRA_NAME_POOL.length).default(32),
+    /**
+     * Curriculum lever: training kinds `rule` and `any` draw their names from only the first N names
+     * of their pool (the vocabulary is unchanged; evaluation items use the whole pool). The lookup's
+     * learning plateau grows with the number of distinct names: a model that learns it on a few names
+     * and then on more gets there, one trained on all names from the start stays at chance.
+     */
+    namePool: z.number().int().min(2).optional(),
     /** State every color of a story equally often (answer-free heuristics fall to chance). */
     balanced: z.boolean().default(false),
     /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
@@ -55,6 +62,9 @@ export const ColorConfigSchema = z
       ctx.addIssue({ code: 'custom', path, message });
     if (c.minNames > c.maxNames) {
       issue(['minNames'], `expected at most maxNames (${c.maxNames}), got ${c.minNames}`);
+    }
+    if (c.namePool !== undefined && c.namePool < c.maxNames) {
+      issue(['namePool'], `expected at least maxNames (${c.maxNames}), got ${c.namePool}`);
     }
     if (c.balanced && c.minNames < 4) {
       issue(['minNames'], `balanced stories need at least 4 names (two colors), got ${c.minNames}`);

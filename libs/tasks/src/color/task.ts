@@ -28,6 +28,7 @@ export function makeColorTask(config: ColorConfig): Task<ColorConfig> {
   const colorSet = new Set(config.colors);
   const memorizedColor = new Map(Object.entries(config.memorized));
   const weights = COLOR_KINDS.map((k) => config.mix[k]);
+  const trainPool = (pool: readonly string[]) => (config.namePool === undefined ? pool : pool.slice(0, config.namePool));
 
   const story = (
     pool: readonly string[],
@@ -49,11 +50,11 @@ export function makeColorTask(config: ColorConfig): Task<ColorConfig> {
   const sample = (kind: string, rng: Rng): TrainItem => {
     switch (kind as ColorKind) {
       case 'rule':
-        return train(story(extraNames, 'free', rng), 'rule');
+        return train(story(trainPool(extraNames), 'free', rng), 'rule');
       case 'memorized':
         return train(story(memorizedNames, 'agree', rng), 'memorized');
       case 'any':
-        return train(story(allNames, 'free', rng), 'any');
+        return train(story(trainPool(allNames), 'free', rng), 'any');
       case 'conflict':
         return train(story(memorizedNames, 'avoid', rng), 'conflict');
       default:
