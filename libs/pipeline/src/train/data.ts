@@ -14,7 +14,9 @@ export interface TokenBatch {
  * @throws Error when a phase's overrides would change the vocabulary
  */
 export function phaseTasks(spec: TrainSpec): Task[] {
-  const tasks = spec.phases.map((p) => makeTask(spec.task.name, { ...spec.task.config, ...p.task, mix: p.mix }));
+  const tasks = spec.phases.map((p) =>
+    makeTask(spec.task.name, { ...spec.task.config, ...p.task, mix: p.mix }),
+  );
   const vocab = (t: Task) => JSON.stringify(t.tokenizer().toJSON());
   const first = tasks[0] ? vocab(tasks[0]) : '';
   tasks.forEach((t, i) => {

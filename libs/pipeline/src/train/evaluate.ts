@@ -15,6 +15,8 @@ export interface EvalResult {
   shortcut_baseline: number;
   /** Accuracy on memorized items. */
   mem_acc: number;
+  /** Accuracy on fresh items of the current phase's own mix: is this phase's curriculum step learned? */
+  train_acc: number;
 }
 
 const CHUNK = 128;
@@ -43,6 +45,7 @@ export function evaluate(
   sets: EvalSets,
   maxNewTokens: number,
   beamWidth: number,
+  phaseItems: { prompt: string; answer: string }[],
 ): EvalResult {
   const labels = continuations(
     model,
@@ -69,5 +72,6 @@ export function evaluate(
     rule_acc: correct(sets.rule),
     shortcut_baseline: sets.rule.reduce((s, r) => s + r.shortcutBaseline, 0) / Math.max(1, sets.rule.length),
     mem_acc: correct(sets.memorized),
+    train_acc: correct(phaseItems),
   };
 }

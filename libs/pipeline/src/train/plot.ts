@@ -12,6 +12,7 @@ export async function plotCurve(curve: CurvePoint[], outBase: string, margin: nu
     { step: p.step, value: p.shortcut_baseline, series: 'shortcut baseline' },
     { step: p.step, value: Math.min(1, p.shortcut_baseline + margin), series: 'selection threshold' },
     { step: p.step, value: p.mem_acc, series: 'memorized-item accuracy' },
+    { step: p.step, value: p.train_acc, series: "accuracy on the phase's own items" },
   ]);
   await renderFigure(
     lineChart({

@@ -60,6 +60,7 @@ export const trainSpecSchema = z.strictObject({
       every: z.number().int().min(1).default(250),
       conflict: z.number().int().min(1).default(500),
       rule: z.number().int().min(1).default(500),
+      /** Memorized items, and fresh items of the current phase's mix (train_acc). */
       memorized: z.number().int().min(1).default(200),
       /** 1 = greedy (fast default); the paper used 5 beams. */
       beamWidth: z.number().int().min(1).default(1),

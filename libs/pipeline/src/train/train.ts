@@ -164,7 +164,11 @@ export async function trainStage(
       });
       const phaseEnd = phaseStep + 1 === p.steps;
       if (done % spec.eval.every !== 0 && !phaseEnd) continue;
-      const ev = evaluate(model, evalTask, tok, sets, newTokens, spec.eval.beamWidth);
+      const phaseRng = makeRng(spec.seed, `eval-phase-${phase}`);
+      const phaseItems = Array.from({ length: spec.eval.memorized }, () =>
+        (tasks[phase] as (typeof tasks)[number]).sampleTrain(phaseRng),
+      );
+      const ev = evaluate(model, evalTask, tok, sets, newTokens, spec.eval.beamWidth, phaseItems);
       const point: CurvePoint = { step: done, phase: p.name, loss: lossSum / lossCount, ...ev };
       lossSum = 0;
       lossCount = 0;
@@ -190,7 +194,8 @@ export async function trainStage(
       await saveState(trainDir, state, model, opt);
       ctx.log(
         `step ${done} (${p.name}): loss ${point.loss.toFixed(4)} gen ${ev.gen} mem ${ev.mem} other ${ev.other} ` +
-          `rule ${ev.rule_acc.toFixed(3)} (shortcut ${ev.shortcut_baseline.toFixed(3)}) mem_acc ${ev.mem_acc.toFixed(3)}`,
+          `rule ${ev.rule_acc.toFixed(3)} (shortcut ${ev.shortcut_baseline.toFixed(3)}) mem_acc ${ev.mem_acc.toFixed(3)} ` +
+          `train_acc ${ev.train_acc.toFixed(3)}`,
       );
     }
     const final = curve[curve.length - 1] as CurvePoint;
