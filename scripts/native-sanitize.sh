@@ -19,7 +19,8 @@ echo "native-sanitize: building with -fsanitize=address in $work"
 (cd "$work" && NODE_PATH="$root/node_modules" MEMGEN_NATIVE_SANITIZE=address \
   node "$gyp" rebuild --nodedir="$node_prefix" -j 2 >"$work/build.log" 2>&1) ||
   { tail -n 30 "$work/build.log" >&2; echo "native-sanitize: build failed" >&2; exit 1; }
-nm -D "$work/build/Release/memgen_native.node" | grep -q __asan_init ||
+# grep without -q: with pipefail, -q exiting early would SIGPIPE nm and fail the pipeline.
+nm -D "$work/build/Release/memgen_native.node" | grep __asan_init >/dev/null ||
   { echo "native-sanitize: the build is not instrumented (no __asan_init)" >&2; exit 1; }
 
 # Node is not instrumented, so libasan is preloaded; leak checking would report V8's allocations.
