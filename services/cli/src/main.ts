@@ -4,7 +4,10 @@ import { registerCompareCommand } from './commands/compare.js';
 import { registerDataCommand } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerSweepCommand } from './commands/sweep.js';
 import { registerTrainCommand } from './commands/train.js';
+import { registerWorkerCommand } from './commands/worker.js';
 
 const program = new Command('memgen')
   .description('Find, predict and steer the neurons that make a language model remember instead of reason.')
@@ -15,6 +18,9 @@ registerDataCommand(program);
 registerTrainCommand(program);
 registerRunCommand(program);
 registerCompareCommand(program);
+registerSweepCommand(program);
+registerWorkerCommand(program);
+registerStatusCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`memgen: ${err instanceof Error ? err.message : String(err)}\n`);

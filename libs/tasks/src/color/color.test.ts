@@ -56,14 +56,18 @@ describe('color stories', () => {
     const anyPool = new Set(Object.keys(AUTHORS_MEMORIZED).slice(0, 6));
     const rulePool = new Set(EXTRA_NAME_POOL.slice(0, 6));
     for (let i = 0; i < 300; i++) {
-      for (const st of parseColorPrompt(task.sample('any', rng).prompt).statements) expect(anyPool.has(st.name)).toBe(true);
-      for (const st of parseColorPrompt(task.sample('rule', rng).prompt).statements) expect(rulePool.has(st.name)).toBe(true);
+      for (const st of parseColorPrompt(task.sample('any', rng).prompt).statements)
+        expect(anyPool.has(st.name)).toBe(true);
+      for (const st of parseColorPrompt(task.sample('rule', rng).prompt).statements)
+        expect(rulePool.has(st.name)).toBe(true);
     }
     const evalNames = new Set(
       Array.from({ length: 300 }, () => parseColorPrompt(task.ruleItem(rng).prompt).asked),
     );
     expect([...evalNames].some((n) => !rulePool.has(n))).toBe(true);
-    expect(() => makeTask('color', { maxNames: 5, namePool: 4 })).toThrow(/namePool: expected at least maxNames \(5\), got 4/);
+    expect(() => makeTask('color', { maxNames: 5, namePool: 4 })).toThrow(
+      /namePool: expected at least maxNames \(5\), got 4/,
+    );
   });
 
   it('conflict items: gen is the role color, mem the asked name’s memorized color, absent from the story', () => {

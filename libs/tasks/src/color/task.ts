@@ -28,7 +28,8 @@ export function makeColorTask(config: ColorConfig): Task<ColorConfig> {
   const colorSet = new Set(config.colors);
   const memorizedColor = new Map(Object.entries(config.memorized));
   const weights = COLOR_KINDS.map((k) => config.mix[k]);
-  const trainPool = (pool: readonly string[]) => (config.namePool === undefined ? pool : pool.slice(0, config.namePool));
+  const trainPool = (pool: readonly string[]) =>
+    config.namePool === undefined ? pool : pool.slice(0, config.namePool);
 
   const story = (
     pool: readonly string[],

@@ -1,0 +1,82 @@
+/**
+ * `memgen status [--nats URL | --out DIR]`: live progress of sweeps — from KV (`sweep.<id>`, plus
+ * dead letters) with NATS, or from DIR/.memgen/progress.json for a local sweep.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { connectBus, DeadLetterSchema, StateStore } from '@memgen/bus';
+import {
+  busConnectionOptions,
+  localStateDir,
+  natsUrlFrom,
+  type SweepProgress,
+  SweepProgressSchema,
+} from '@memgen/coordinator';
+import type { Command } from 'commander';
+
+interface StatusOptions {
+  nats?: string;
+  creds?: string;
+  out?: string;
+}
+
+/** One line per sweep: done/total, dead, and what is running. */
+export function formatProgress(progress: SweepProgress & { at?: string }): string {
+  const running = progress.running.map((r) => `${r.runId}:${r.stage}`).join(' ') || '-';
+  const when = progress.at ? ` (updated ${progress.at})` : '';
+  return (
+    `sweep ${progress.sweepId}: ${progress.done}/${progress.jobsTotal} jobs done, ${progress.dead} dead, ` +
+    `${progress.units} units; running: ${running}${when}`
+  );
+}
+
+export async function statusCommand(o: StatusOptions): Promise<string> {
+  const url = natsUrlFrom(o);
+  const lines: string[] = [];
+  if (url === undefined) {
+    if (o.out === undefined)
+      throw new Error('give --nats URL (or MEMGEN_NATS_URL) or --out DIR of a local sweep');
+    const path = join(localStateDir(o.out), 'progress.json');
+    if (!existsSync(path)) throw new Error(`no local sweep progress at ${path}`);
+    const parsed = SweepProgressSchema.omit({ at: true }).safeParse(JSON.parse(await readFile(path, 'utf8')));
+    if (!parsed.success)
+      throw new Error(`${path}: invalid progress record: ${parsed.error.issues[0]?.message}`);
+    lines.push(formatProgress(parsed.data));
+  } else {
+    const nc = await connectBus({
+      ...busConnectionOptions(url, 'memgen-status', o),
+      maxReconnectAttempts: 0,
+    });
+    try {
+      const state = await StateStore.open(nc);
+      const sweeps = await state.keys('sweep.*');
+      if (sweeps.length === 0) lines.push('no sweeps recorded');
+      for (const key of sweeps) {
+        const entry = await state.get(key, SweepProgressSchema);
+        if (entry) lines.push(formatProgress(entry.value));
+      }
+      for (const key of await state.keys('dead.>')) {
+        const dead = await state.get(key, DeadLetterSchema);
+        if (dead) lines.push(`dead letter ${key}: ${dead.value.cause}: ${dead.value.reason}`);
+      }
+    } finally {
+      await nc.close();
+    }
+  }
+  const text = `${lines.join('\n')}\n`;
+  process.stdout.write(text);
+  return text;
+}
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command('status')
+    .description('show the progress of sweeps (NATS KV, or a local sweep directory)')
+    .option('--nats <url>', 'NATS server URL (default $MEMGEN_NATS_URL)')
+    .option('--creds <file>', 'NATS credentials file (default $MEMGEN_NATS_CREDS)')
+    .option('--out <dir>', 'a local sweep output directory')
+    .action(async (o: StatusOptions) => {
+      await statusCommand(o);
+    });
+}

@@ -1,0 +1,68 @@
+/**
+ * One job, start to finish, on any artefact store: materialise its inputs into a fresh run
+ * directory (each verified by SHA-256), run it, store what it produced under `jobs/<id>/`, and
+ * remove the directory. Outputs are content-addressed by job id, so a redelivered job rewrites the
+ * same names with the same bytes and the store skips them: no duplicate artefacts.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ArtefactRef, type JobMessage, PermanentJobError } from '@memgen/bus';
+import type { Progress } from '@memgen/pipeline';
+import type { ArtefactIO } from './fs-artefacts.js';
+import { jobPrefix } from './plan.js';
+import { runSweepJob } from './sweep-job.js';
+
+export interface ExecuteOptions {
+  /** Where the temporary run directory goes (default the OS temp dir). */
+  workRoot?: string;
+  log: (line: string) => void;
+  progress?: (p: Progress) => void;
+  signal?: AbortSignal;
+}
+
+const INPUT_NAME = /^jobs\/[0-9a-f]{64}\/(.+)$/;
+
+/** The path inside a run directory of an input artefact `jobs/<id>/<path>`. */
+export function runPathOf(ref: ArtefactRef): string {
+  const match = INPUT_NAME.exec(ref.name);
+  if (!match)
+    throw new PermanentJobError(`input ${JSON.stringify(ref.name)} is not named jobs/<job id>/<path>`);
+  return match[1]!;
+}
+
+/** Downloads every ref into `dir` at its run path, verified against the ref's digest. */
+export async function materialiseRun(
+  io: ArtefactIO,
+  refs: readonly ArtefactRef[],
+  dir: string,
+): Promise<void> {
+  for (const ref of refs) await io.getToFile(ref, join(dir, runPathOf(ref)));
+}
+
+/**
+ * Runs `job` and returns the references of its stored outputs (sorted by name).
+ * @throws ArtefactMissingError / ArtefactDigestError / PermanentJobError (bad input: never retried);
+ *   any other error from the stage (transient: retried).
+ */
+export async function executeJob(
+  job: JobMessage,
+  io: ArtefactIO,
+  options: ExecuteOptions,
+): Promise<ArtefactRef[]> {
+  const dir = await mkdtemp(join(options.workRoot ?? tmpdir(), `memgen-${job.stage}-`));
+  try {
+    await materialiseRun(io, job.inputs, dir);
+    const files = await runSweepJob(job, {
+      runDir: dir,
+      log: options.log,
+      ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const outputs: ArtefactRef[] = [];
+    for (const file of files) outputs.push(await io.putFile(`${jobPrefix(job.id)}/${file}`, join(dir, file)));
+    return outputs;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

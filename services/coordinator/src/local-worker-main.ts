@@ -1,0 +1,43 @@
+/**
+ * A local-mode worker process (forked by LocalWorkerPool): loads the tensor backend once, then runs
+ * the jobs its parent sends over IPC, one at a time, against the sweep's file artefact store, and
+ * answers each with its outputs or the reason it failed (and whether a retry could help).
+ */
+import { isPermanentJobError, type JobMessage, parseJob } from '@memgen/bus';
+import { initBackend } from '@memgen/tensor';
+import { executeJob } from './execute-job.js';
+import { FileArtefactStore } from './fs-artefacts.js';
+
+export type ParentMessage = { type: 'run'; job: JobMessage; storeRoot: string; workRoot: string };
+export type ChildMessage =
+  | { type: 'ready' }
+  | { type: 'done'; jobId: string; outputs: JobMessage['inputs']; seconds: number }
+  | { type: 'failed'; jobId: string; reason: string; permanent: boolean };
+
+const send = (message: ChildMessage) => process.send?.(message);
+
+if (!process.send)
+  throw new Error('local-worker-main must be started by LocalWorkerPool (it needs an IPC channel)');
+await initBackend({ log: false });
+
+process.on('message', (message: ParentMessage) => {
+  void (async () => {
+    let jobId = '';
+    const started = performance.now();
+    try {
+      const job = parseJob(message.job);
+      jobId = job.id;
+      const outputs = await executeJob(job, new FileArtefactStore(message.storeRoot), {
+        workRoot: message.workRoot,
+        log: (line) => process.stderr.write(`[${job.stage} ${job.runId}] ${line}\n`),
+      });
+      send({ type: 'done', jobId, outputs, seconds: (performance.now() - started) / 1000 });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      send({ type: 'failed', jobId, reason, permanent: isPermanentJobError(err) });
+    }
+  })();
+});
+// The parent going away means the sweep is over: exit rather than linger.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });

@@ -1,0 +1,123 @@
+/**
+ * NATS mode for the coordinator: a job is submitted to the JetStream work queue (its id is the
+ * dedupe key) and is finished when a worker records `job.<id>` done in KV, or dead when the bus
+ * records `dead.<stage>.<id>`. KV is polled rather than watched, because a poll simply retries
+ * across a server restart while a watch would have to be re-established. Progress goes to KV
+ * `sweep.<id>` for `memgen status`.
+ */
+import {
+  type ArtefactRef,
+  type ArtefactStore,
+  DeadLetterSchema,
+  type JobMessage,
+  type StateStore,
+  stateKey,
+  type WorkQueue,
+} from '@memgen/bus';
+import { z } from 'zod';
+import { materialiseRun } from './execute-job.js';
+import { type JobState, JobStateSchema, jobStateKey } from './job-state.js';
+import type { SweepBackend, SweepProgress } from './sweep.js';
+
+export const SweepProgressSchema = z.object({
+  sweepId: z.string(),
+  units: z.number().int(),
+  jobsTotal: z.number().int(),
+  done: z.number().int(),
+  dead: z.number().int(),
+  running: z.array(z.object({ runId: z.string(), stage: z.string() })),
+  /** ISO time of the update (status only; never in sweep.json). */
+  at: z.string(),
+});
+export type SweepProgressRecord = z.infer<typeof SweepProgressSchema>;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface NatsBackendOptions {
+  /** KV poll interval while waiting for a job (default 200 ms). */
+  pollMs?: number;
+  log?: (line: string) => void;
+}
+
+export class NatsSweepBackend implements SweepBackend {
+  private readonly pollMs: number;
+  private readonly log: (line: string) => void;
+
+  constructor(
+    private readonly queue: WorkQueue,
+    private readonly store: ArtefactStore,
+    private readonly state: StateStore,
+    options: NatsBackendOptions = {},
+  ) {
+    this.pollMs = options.pollMs ?? 200;
+    this.log = options.log ?? (() => {});
+  }
+
+  /** Retries a bus call across a server restart (the client reconnects by itself). */
+  private async retrying<T>(what: string, call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        if (attempt >= 150) throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
+        if (attempt === 1 || attempt % 10 === 0)
+          this.log(`${what} failed (${(err as Error).message}); retrying`);
+        await sleep(Math.min(2000, 100 * attempt));
+      }
+    }
+  }
+
+  async lookup(job: JobMessage): Promise<JobState | null> {
+    const entry = await this.retrying('read job state', () =>
+      this.state.get(jobStateKey(job.id), JobStateSchema),
+    );
+    if (entry?.value.state !== 'done') return null;
+    for (const ref of entry.value.outputs) {
+      if (!(await this.retrying('check artefact', () => this.store.holds(ref)))) return null;
+    }
+    return entry.value;
+  }
+
+  async execute(job: JobMessage): Promise<JobState> {
+    const deadKey = stateKey('dead', job.stage, job.id);
+    const previous = await this.retrying('read dead letter', () => this.state.get(deadKey, DeadLetterSchema));
+    let dedupeKey = job.id;
+    if (previous) {
+      // A new sweep retries a job an earlier one gave up on: forget the old verdict, and give the
+      // message a fresh dedupe key so the stream accepts it inside the duplicate window.
+      await this.retrying('clear dead letter', () => this.state.delete(deadKey));
+      dedupeKey = `${job.id}.after-${previous.value.streamSeq}`;
+    }
+    await this.retrying('submit job', () => this.queue.submit(job, { dedupeKey }));
+    for (;;) {
+      const done = await this.retrying('read job state', () =>
+        this.state.get(jobStateKey(job.id), JobStateSchema),
+      );
+      if (done?.value.state === 'done') return done.value;
+      const dead = await this.retrying('read dead letter', () => this.state.get(deadKey, DeadLetterSchema));
+      if (dead) {
+        return {
+          v: 1,
+          kind: 'job-state',
+          jobId: job.id,
+          stage: job.stage,
+          runId: job.runId,
+          state: 'dead',
+          attempts: Math.max(1, dead.value.deliveries),
+          outputs: [],
+          reason: `${dead.value.cause}: ${dead.value.reason}`,
+        };
+      }
+      await sleep(this.pollMs);
+    }
+  }
+
+  async fetch(refs: readonly ArtefactRef[], dir: string): Promise<void> {
+    await this.retrying('fetch artefacts', () => materialiseRun(this.store, refs, dir));
+  }
+
+  async progress(progress: SweepProgress): Promise<void> {
+    const record: SweepProgressRecord = { ...progress, at: new Date().toISOString() };
+    await this.state.put(stateKey('sweep', progress.sweepId), SweepProgressSchema, record);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * A sweep spec small enough for integration tests: the nano model with a large initialisation on a
+ * 4-name color grammar, 40 training steps, the smoke study preset — a unit takes about 3 s and
+ * still yields flipped pairs, statistics and steering numbers.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { SweepSpec } from '../sweep-spec.js';
+
+export function tinySweepSpec(seeds: number[] = [0, 1]): SweepSpec {
+  return {
+    tasks: ['color'],
+    presets: ['smoke'],
+    seeds,
+    train: {
+      task: {
+        config: {
+          hops: 1,
+          minNames: 4,
+          maxNames: 4,
+          numRoles: 2,
+          maxDistractorSentences: 2,
+          extraNames: 4,
+          colors: ['red', 'blue', 'green'],
+          roles: ['cat', 'dog'],
+          memorized: { Alice: 'red', Bob: 'blue', Charlie: 'green', Diana: 'red' },
+        },
+      },
+      model: { preset: 'nano', overrides: { initStd: 0.3 } },
+      phases: [{ name: 'rule', steps: 40, mix: { any: 1 }, lr: 0.003, warmupSteps: 0 }],
+      eval: { every: 40, conflict: 50, rule: 50, memorized: 20 },
+      selection: { margin: 0 },
+    },
+  };
+}
+
+/** Writes the tiny spec as JSON to `path` and returns the path. */
+export async function writeTinySweepSpec(path: string, seeds?: number[]): Promise<string> {
+  await writeFile(path, `${JSON.stringify(tinySweepSpec(seeds), null, 2)}\n`);
+  return path;
+}

@@ -1,0 +1,190 @@
+/**
+ * The stage services as `memgen worker` runs them (NestJS app, real nats-server): /health and
+ * /metrics over HTTP, the msgpack control plane, a request to an unserved pattern failing fast,
+ * bad jobs (malformed, oversize, missing artefact, corrupt artefact) dead-lettered with a logged
+ * reason while the worker stays up and completes a good job, and a graceful exit on SIGTERM.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  ArtefactStore,
+  connectBus,
+  DeadLetterSchema,
+  jobSubject,
+  makeJob,
+  StateStore,
+  WorkQueue,
+} from '@memgen/bus';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { firstValueFrom, timeout } from 'rxjs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { JobStateSchema } from '../services/coordinator/src/job-state.js';
+import { natsTransportOptions } from '../services/coordinator/src/nest/msgpack-transport.js';
+import { controlPattern } from '../services/coordinator/src/nest/tokens.js';
+import { expandSweep, unitJob } from '../services/coordinator/src/plan.js';
+import { parseSweepSpec } from '../services/coordinator/src/sweep-spec.js';
+import { tinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
+import { describeWithNats } from './support/nats-server.js';
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const cli = fileURLToPath(new URL('../services/coordinator/src/testing/cli.ts', import.meta.url));
+
+async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describeWithNats('stage services (memgen worker)', (server) => {
+  let child: ChildProcess;
+  let log = '';
+  let port = 0;
+  let nc: NatsConnection;
+  let client: ClientProxy;
+  const request = (pattern: string, ms = 3000) => firstValueFrom(client.send(pattern, {}).pipe(timeout(ms)));
+
+  beforeAll(async () => {
+    // The test creates the jobs stream (1 MiB messages) before the worker with its smaller limit.
+    nc = await connectBus({ url: server().url });
+    await WorkQueue.open(nc);
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', cli, 'worker', '--nats', server().url, '--stages', 'train,record'],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // 64 KiB job messages at most, so an oversize job can reach the worker (the stream takes 1 MiB).
+        env: { ...process.env, MEMGEN_MAX_MESSAGE_BYTES: String(64 * 1024) },
+      },
+    );
+    child.stdout?.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
+    await waitFor('the worker to be ready', () => /READY worker \d+ stages=train,record http=\d+/.test(log));
+    port = Number(/http=(\d+)/.exec(log)![1]);
+    client = ClientProxyFactory.create({
+      transport: Transport.NATS,
+      options: natsTransportOptions(server().url),
+    });
+    await client.connect();
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await client?.close();
+    await nc?.close();
+  });
+
+  it('serves /health with a NATS ping per stage, and the msgpack control plane', async () => {
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(health.status).toBe(200);
+    const body = (await health.json()) as { status: string; info: Record<string, { status: string }> };
+    expect(body.status).toBe('ok');
+    expect(Object.keys(body.info).sort()).toEqual(['nats-record', 'nats-train']);
+    expect(await request(controlPattern('train', 'status'))).toEqual({
+      stage: 'train',
+      slots: 1,
+      busy: 0,
+      draining: false,
+      done: 0,
+      failed: 0,
+      dead: 0,
+    });
+    expect(await request(controlPattern('record', 'health'))).toMatchObject({ stage: 'record', nats: 'up' });
+  });
+
+  it('a request to a pattern nobody serves fails within its timeout instead of hanging', async () => {
+    const started = Date.now();
+    await expect(request('memgen.control.nobody.status', 500)).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(1500);
+    // A subscriber that never answers: the rxjs timeout ends the wait.
+    const silent = nc.subscribe('memgen.control.silent.status');
+    const again = Date.now();
+    await expect(request('memgen.control.silent.status', 300)).rejects.toThrow(/Timeout/i);
+    expect(Date.now() - again).toBeLessThan(1500);
+    silent.unsubscribe();
+  });
+
+  it('dead-letters bad jobs with a logged reason, stays up, and completes a good one', async () => {
+    const queue = await WorkQueue.open(nc);
+    const state = await StateStore.open(nc);
+    const store = await ArtefactStore.open(nc);
+    const garbage = await queue.js.publish(jobSubject('train'), new Uint8Array([0xc1, 0x00, 0x13]));
+    const oversize = makeJob({
+      stage: 'train',
+      runId: 'big',
+      spec: { train: { blob: 'x'.repeat(100_000) } },
+    });
+    await queue.submit(oversize);
+    const missing = makeJob({
+      stage: 'record',
+      runId: 'missing',
+      spec: { study: {} },
+      inputs: [
+        { name: `jobs/${'0'.repeat(64)}/checkpoint/model.safetensors`, digest: 'a'.repeat(64), size: 10 },
+      ],
+    });
+    await queue.submit(missing);
+    const stored = await store.putBytes(
+      `jobs/${'1'.repeat(64)}/checkpoint/model.safetensors`,
+      new Uint8Array(10),
+    );
+    const corrupt = makeJob({
+      stage: 'record',
+      runId: 'corrupt',
+      spec: { study: {} },
+      inputs: [{ ...stored, digest: 'b'.repeat(64) }],
+    });
+    await queue.submit(corrupt);
+
+    const dead = async (key: string) => (await state.get(key, DeadLetterSchema))?.value;
+    await waitFor('four dead letters', async () => (await state.keys('dead.>')).length === 4);
+    expect(await dead(`dead.train.seq-${garbage.seq}`)).toMatchObject({ cause: 'malformed', jobId: null });
+    expect((await dead(`dead.train.seq-${garbage.seq + 1}`))?.reason).toMatch(/exceeds the 65536-byte limit/);
+    expect((await dead(`dead.record.${missing.id}`))?.reason).toMatch(/is not in object store bucket/);
+    expect((await dead(`dead.record.${corrupt.id}`))?.reason).toMatch(/is corrupt or not the expected one/);
+    for (const reason of [
+      'undecodable msgpack message',
+      '65536-byte limit',
+      'is not in object store',
+      'is corrupt',
+    ]) {
+      expect(log).toContain(reason);
+    }
+
+    // Still up: a real train job runs to completion.
+    const good = unitJob(expandSweep(parseSweepSpec(tinySweepSpec([0])))[0]!, 'train', []);
+    await queue.submit(good);
+    await waitFor(
+      'the good job',
+      async () => (await state.get(`job.${good.id}`, JobStateSchema)) !== null,
+      60_000,
+    );
+    const done = (await state.get(`job.${good.id}`, JobStateSchema))!.value;
+    expect(done.outputs.map((r) => r.name)).toContain(`jobs/${good.id}/checkpoint/model.safetensors`);
+    expect(await request(controlPattern('train', 'status'))).toMatchObject({ done: 1, dead: 2 });
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(metrics).toMatch(/memgen_jobs_total\{stage="train",outcome="done"\} 1/);
+    expect(metrics).toMatch(/memgen_jobs_total\{stage="record",outcome="dead"\} 2/);
+    expect(metrics).toMatch(/memgen_job_seconds_count\{stage="train"\} 1/);
+  });
+
+  it('drains on request and exits on SIGTERM', async () => {
+    expect(await request(controlPattern('record', 'drain'), 10_000)).toMatchObject({
+      stage: 'record',
+      draining: true,
+    });
+    const exited = new Promise<unknown>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? code)),
+    );
+    child.kill('SIGTERM');
+    const started = Date.now();
+    expect(['SIGTERM', 0]).toContain(await exited);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
