@@ -1,5 +1,6 @@
 /** Shared command-line handling for the benchmarks: --json, --configs, --backend (comma lists). */
 import { spawnSync } from 'node:child_process';
+import { ADAMW_DEFAULTS, AdamW, GPT, makeTrainBatch, resolveGPTConfig, type TrainBatch } from '@memgen/model';
 import { BACKEND_NAMES, type BackendName } from '@memgen/tensor';
 import { Command } from 'commander';
 
@@ -59,4 +60,24 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+/** The benchmark shapes of the issues (and RECIPE.md's PyTorch figures): V 128, T 64. */
+export const BENCH_CONFIGS: Record<string, { preset: string; vocab: number; ctx: number; batch: number }> = {
+  nano: { preset: 'nano', vocab: 128, ctx: 64, batch: 32 },
+  tiny: { preset: 'tiny', vocab: 128, ctx: 64, batch: 32 },
+  small: { preset: 'small', vocab: 128, ctx: 64, batch: 32 },
+  'gpt2-small': { preset: 'gpt2-small', vocab: 50257, ctx: 64, batch: 8 },
+};
+
+/** A fresh model, optimizer and full batch of a benchmark config, after one warm-up step's worth of setup. */
+export function benchSetup(name: string): { model: GPT; opt: AdamW; batch: TrainBatch; tokens: number } {
+  const c = BENCH_CONFIGS[name];
+  if (!c) throw new Error(`unknown config '${name}'; known: ${Object.keys(BENCH_CONFIGS).join(', ')}`);
+  const model = GPT.init(resolveGPTConfig({ preset: c.preset, vocabSize: c.vocab, nCtx: c.ctx }), 0);
+  const opt = new AdamW(model.params, ADAMW_DEFAULTS);
+  const seqs = Array.from({ length: c.batch }, (_, r) =>
+    Array.from({ length: c.ctx + 1 }, (_, j) => 2 + ((r * 7919 + j * 104729) % (c.vocab - 2))),
+  );
+  return { model, opt, batch: makeTrainBatch(seqs, 0), tokens: c.batch * c.ctx };
 }

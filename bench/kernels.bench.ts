@@ -7,16 +7,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ADAMW_DEFAULTS, AdamW, GPT, makeTrainBatch, resolveGPTConfig, trainStep } from '@memgen/model';
+import { trainStep } from '@memgen/model';
 import { BACKEND_NAMES, type BackendName, initBackend } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { Command } from 'commander';
-
-const CONFIGS: Record<string, { preset: string; vocab: number; ctx: number; batch: number }> = {
-  tiny: { preset: 'tiny', vocab: 128, ctx: 64, batch: 32 },
-  small: { preset: 'small', vocab: 128, ctx: 64, batch: 32 },
-  'gpt2-small': { preset: 'gpt2-small', vocab: 50257, ctx: 64, batch: 8 },
-};
+import { benchSetup } from './bench-args.js';
 
 const o = new Command()
   .option('--backend <list>', 'comma-separated backends', 'native')
@@ -86,15 +81,7 @@ async function profile(backend: BackendName): Promise<void> {
       `${backend} (threads ${threads}): 2048² matmul ${matmulRate().toFixed(0)} GFLOP/s\n`,
     );
   for (const name of o.configs.split(',')) {
-    const c = CONFIGS[name];
-    if (!c) throw new Error(`unknown config '${name}'; known: ${Object.keys(CONFIGS).join(', ')}`);
-    const cfg = resolveGPTConfig({ preset: c.preset, vocabSize: c.vocab, nCtx: c.ctx });
-    const model = GPT.init(cfg, 0);
-    const opt = new AdamW(model.params, ADAMW_DEFAULTS);
-    const seqs = Array.from({ length: c.batch }, (_, r) =>
-      Array.from({ length: c.ctx + 1 }, (_, j) => 2 + ((r * 7919 + j * 104729) % (c.vocab - 2))),
-    );
-    const batch = makeTrainBatch(seqs, 0);
+    const { model, opt, batch } = benchSetup(name);
     trainStep(model, opt, batch, 1e-3);
     const stats = instrument(backend);
     const t0 = performance.now();

@@ -12,40 +12,23 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type JobMessage, listRunFiles, PermanentJobError } from '@memgen/bus';
 import {
-  consistencyStage,
   type Progress,
-  pairsStage,
   parseStudyConfig,
   parseTrainSpec,
-  probesStage,
   RUN_FILES,
   readJson,
   readStageRecord,
-  recordStage,
-  reportStage,
-  type Stage,
+  STUDY_STAGE_FUNCTIONS,
   type StageContext,
   type StageRecord,
   type StudySpec,
   type StudyStageName,
-  statsStage,
-  steerStage,
   trainStage,
   writeJson,
   writeStageRecord,
 } from '@memgen/pipeline';
 import { configHash } from '@memgen/tensor';
 import { STAGE_GROUPS, type SweepStage } from './plan.js';
-
-const STUDY_STAGE_FUNCTIONS: Record<StudyStageName, Stage<StudySpec, unknown>> = {
-  pairs: pairsStage,
-  record: recordStage,
-  stats: statsStage,
-  probes: probesStage,
-  steer: steerStage,
-  consistency: consistencyStage,
-  report: reportStage,
-};
 
 /** Trainer files only the trainer's own resume needs; they never leave the worker. */
 const WORKER_ONLY = [/^train\/state\//, /^train\/last\//];

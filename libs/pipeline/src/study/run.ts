@@ -61,7 +61,8 @@ export interface StudyOutcome {
   stopped: string | null;
 }
 
-const STAGES: Record<StudyStageName, Stage<StudySpec, unknown>> = {
+/** Every study stage's function, by name (the NATS workers run them one job at a time). */
+export const STUDY_STAGE_FUNCTIONS: Record<StudyStageName, Stage<StudySpec, unknown>> = {
   pairs: pairsStage,
   record: recordStage,
   stats: statsStage,
@@ -145,7 +146,7 @@ export async function runStudy<TrainSpec>(
       ctx.log(`${name}: skipped (artefacts exist for config ${stageHash.slice(0, 12)})`);
       outcomes.push({ stage: name, status: 'skipped', wall_s: 0 });
     } else {
-      const wall = await timed(() => STAGES[name](studySpec, ctx));
+      const wall = await timed(() => STUDY_STAGE_FUNCTIONS[name](studySpec, ctx));
       ctx.log(`${name}: done in ${wall.toFixed(1)} s`);
       outcomes.push({ stage: name, status: 'ran', wall_s: wall });
     }
