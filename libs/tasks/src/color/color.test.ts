@@ -16,7 +16,8 @@ describe('color stories', () => {
         const colors = new Set(task.config.colors);
         const rng = makeRng(11, `stories-${hops}-${balanced}`);
         for (let i = 0; i < 300; i++) {
-          for (const kind of task.kinds) {
+          // `recall` is a 1-hop warm-up without roles, whatever the hops (its own test is below).
+          for (const kind of task.kinds.filter((k) => k !== 'recall')) {
             const item = task.sample(kind, rng);
             const story = parseColorPrompt(item.prompt);
             expect(solveColorStory(story, colors)).toBe(item.answer);
@@ -70,6 +71,24 @@ describe('color stories', () => {
     );
   });
 
+  it('recall items: only NAME is COLOR statements with distinct colors; the answer is the asked name’s', () => {
+    const task = makeTask('color', { minNames: 4, maxNames: 6, namePool: 8 });
+    const rng = makeRng(5, 'recall');
+    for (let i = 0; i < 300; i++) {
+      const item = task.sample('recall', rng);
+      const story = parseColorPrompt(item.prompt);
+      const colors = story.statements.map((st) => st.value);
+      expect(new Set(colors).size).toBe(colors.length);
+      expect(story.statements.length).toBeGreaterThanOrEqual(4);
+      expect(story.statements.length).toBeLessThanOrEqual(6);
+      expect(story.statements.find((st) => st.name === story.asked)?.value).toBe(item.answer);
+      expect(item.target).toBe(` ${item.answer}`);
+      expect(task.tokenizer().decode(task.tokenizer().encode(item.prompt + item.target))).toBe(
+        item.prompt + item.target,
+      );
+    }
+  });
+
   it('conflict items: gen is the role color, mem the asked name’s memorized color, absent from the story', () => {
     const task = makeTask('color');
     const rng = makeRng(3, 'conflict');
@@ -92,7 +111,7 @@ describe('color stories', () => {
       /not a "<Name> is <word>\." statement: "Bob is very red\."/,
     );
     expect(() => makeTask('color').sample('fresh', makeRng(1, 'x'))).toThrow(
-      /unknown item kind "fresh" \(known: rule, memorized, any, conflict\)/,
+      /unknown item kind "fresh" \(known: rule, memorized, any, conflict, recall\)/,
     );
   });
 });

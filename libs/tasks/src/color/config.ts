@@ -13,7 +13,7 @@ import {
 } from './constants.js';
 
 /** Item kinds of the color task (see color/task.ts for what each one is). */
-export const COLOR_KINDS = ['rule', 'memorized', 'any', 'conflict'] as const;
+export const COLOR_KINDS = ['rule', 'memorized', 'any', 'conflict', 'recall'] as const;
 export type ColorKind = (typeof COLOR_KINDS)[number];
 
 const word = z.string().regex(/^[A-Za-z]+$/, 'expected one word of ASCII letters');
@@ -48,8 +48,9 @@ export const ColorConfigSchema = z
         memorized: z.number().nonnegative().default(0),
         any: z.number().nonnegative().default(0),
         conflict: z.number().nonnegative().default(0),
+        recall: z.number().nonnegative().default(0),
       })
-      .default({ rule: 0.75, memorized: 0.25, any: 0, conflict: 0 }),
+      .default({ rule: 0.75, memorized: 0.25, any: 0, conflict: 0, recall: 0 }),
     /** Memorized names → memorized color (authors' map by default). */
     memorized: z.record(word, word).default({ ...AUTHORS_MEMORIZED }),
     colors: z.array(word).default([...AUTHORS_COLORS]),
@@ -72,7 +73,7 @@ export const ColorConfigSchema = z
     if (c.extraNames !== 0 && c.extraNames < c.maxNames) {
       issue(['extraNames'], `expected 0 or at least maxNames (${c.maxNames}), got ${c.extraNames}`);
     }
-    const sum = c.mix.rule + c.mix.memorized + c.mix.any + c.mix.conflict;
+    const sum = c.mix.rule + c.mix.memorized + c.mix.any + c.mix.conflict + c.mix.recall;
     if (!(sum > 0)) issue(['mix'], 'expected at least one positive weight');
     if (c.mix.rule > 0 && c.extraNames === 0) issue(['mix', 'rule'], 'rule-only stories need extraNames > 0');
     checkWords(c, issue);

@@ -48,6 +48,28 @@ export function makeColorTask(config: ColorConfig): Task<ColorConfig> {
     answer: s.answer,
   });
 
+  /**
+   * A curriculum warm-up: only "NAME is COLOR." statements (distinct colors, no roles, no decoy
+   * sentences), asked about one name. Small models learn this lookup first and keep it when the role
+   * sentences come in; with the decoys from the start they stay at chance far longer.
+   */
+  const recall = (pool: readonly string[], rng: Rng): TrainItem => {
+    const names = rng.sample(
+      pool,
+      rng.int(Math.min(config.minNames, pool.length), Math.min(config.maxNames, pool.length)),
+    );
+    const colors = rng.sample(config.colors, names.length);
+    const k = rng.int(0, names.length - 1);
+    const statements = rng.shuffle(names.map((n, i) => `${n} is ${colors[i]}.`));
+    const answer = colors[k] as string;
+    return {
+      prompt: storyPrompt(statements, names[k] as string),
+      target: ` ${answer}`,
+      kind: 'recall',
+      answer,
+    };
+  };
+
   const sample = (kind: string, rng: Rng): TrainItem => {
     switch (kind as ColorKind) {
       case 'rule':
@@ -58,6 +80,8 @@ export function makeColorTask(config: ColorConfig): Task<ColorConfig> {
         return train(story(trainPool(allNames), 'free', rng), 'any');
       case 'conflict':
         return train(story(memorizedNames, 'avoid', rng), 'conflict');
+      case 'recall':
+        return recall(trainPool(allNames), rng);
       default:
         throw new Error(
           `color: unknown item kind ${JSON.stringify(kind)} (known: ${COLOR_KINDS.join(', ')})`,
