@@ -82,11 +82,19 @@ export function evalSets(task: Task, spec: TrainSpec): EvalSets {
  * The longest sequence the run will meet, from a probe of every phase's kinds and the eval sets —
  * so a context that cannot fit is refused before training starts, not at step 10 000.
  */
-export function longestItem(tasks: Task[], tok: Tokenizer, sets: EvalSets, seed: number): number {
+export function longestItem(
+  tasks: Task[],
+  mixes: Record<string, number>[],
+  tok: Tokenizer,
+  sets: EvalSets,
+  seed: number,
+): number {
   let longest = 0;
   const probe = makeRng(seed, 'context-probe');
-  for (const task of tasks) {
-    for (const kind of task.kinds) {
+  for (const [i, task] of tasks.entries()) {
+    // Only the kinds this phase trains on: a zero-weight kind need not even be valid for the config.
+    const kinds = task.kinds.filter((k) => (mixes[i]?.[k] ?? 0) > 0);
+    for (const kind of kinds) {
       for (let i = 0; i < 64; i++) {
         const item = task.sample(kind, probe);
         longest = Math.max(longest, encodeItem(tok, item.prompt, item.target).seq.length);

@@ -70,7 +70,13 @@ export async function trainStage(
   const evalTask = baseTask(spec);
   const tok = evalTask.tokenizer();
   const sets = evalSets(evalTask, spec);
-  const longest = longestItem(tasks, tok, sets, spec.seed);
+  const longest = longestItem(
+    tasks,
+    spec.phases.map((p) => p.mix),
+    tok,
+    sets,
+    spec.seed,
+  );
   const nCtx = spec.model.nCtx ?? longest + 8;
   if (nCtx < longest)
     throw new Error(`model.nCtx ${nCtx} is shorter than the longest item (${longest} tokens)`);

@@ -54,10 +54,9 @@ export function makeColorTask(config: ColorConfig): Task<ColorConfig> {
    * sentences come in; with the decoys from the start they stay at chance far longer.
    */
   const recall = (pool: readonly string[], rng: Rng): TrainItem => {
-    const names = rng.sample(
-      pool,
-      rng.int(Math.min(config.minNames, pool.length), Math.min(config.maxNames, pool.length)),
-    );
+    // Distinct colors per name: a small color list caps the story size.
+    const most = Math.min(config.maxNames, pool.length, config.colors.length);
+    const names = rng.sample(pool, rng.int(Math.min(config.minNames, most), most));
     const colors = rng.sample(config.colors, names.length);
     const k = rng.int(0, names.length - 1);
     const statements = rng.shuffle(names.map((n, i) => `${n} is ${colors[i]}.`));
