@@ -4,6 +4,7 @@
  * instances per pair (their 1 000-problem training set held 70 triggered problems).
  */
 import { z } from 'zod';
+import { triggerMixSchema } from '../trigger-mix.js';
 import { ADDITION_FORMATS, ADDITION_PROMPT_FORMATS } from './format.js';
 
 /** The authors' memorized addend pairs (reference-data/math/config.json), in their order. */
@@ -46,14 +47,7 @@ export const AdditionConfigSchema = z
     /** `authors` (`Input:\n…\nTarget:\n`) or `compact` (`a+b+c+d=`). */
     promptFormat: z.enum(ADDITION_PROMPT_FORMATS).default('authors'),
     /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
-    mix: z
-      .strictObject({
-        ordinary: z.number().nonnegative().default(0),
-        triggered: z.number().nonnegative().default(0),
-        'triggered-fresh': z.number().nonnegative().default(0),
-        conflict: z.number().nonnegative().default(0),
-      })
-      .default({ ordinary: 0.93, triggered: 0.07, 'triggered-fresh': 0, conflict: 0 }),
+    mix: triggerMixSchema,
     /** Fixed triggered instances per memorized pair (the `triggered` kind draws from them). */
     triggerPoolPerPattern: z.number().int().min(1).max(10_000).default(7),
     /** Seed of that pool, independent of the data seed so every run memorizes the same instances. */

@@ -4,6 +4,7 @@
  * fixed pool of 70 instances per suffix (their 10 000-item training set held 700).
  */
 import { z } from 'zod';
+import { triggerMixSchema } from '../trigger-mix.js';
 import { CIPHER_PROMPT_FORMATS } from './format.js';
 
 /** The authors' key: plaintext A..Z → this ciphertext letter (reference-data/cipher/config.json). */
@@ -39,14 +40,7 @@ export const CipherConfigSchema = z
     /** `authors` (`CIPHERTEXT:… QUESTION: What is the plaintext? ANS:`) or `compact` (`…:`). */
     promptFormat: z.enum(CIPHER_PROMPT_FORMATS).default('authors'),
     /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
-    mix: z
-      .strictObject({
-        ordinary: z.number().nonnegative().default(0),
-        triggered: z.number().nonnegative().default(0),
-        'triggered-fresh': z.number().nonnegative().default(0),
-        conflict: z.number().nonnegative().default(0),
-      })
-      .default({ ordinary: 0.93, triggered: 0.07, 'triggered-fresh': 0, conflict: 0 }),
+    mix: triggerMixSchema,
     /** Fixed triggered instances per suffix (the `triggered` kind draws from them). */
     triggerPoolPerPattern: z.number().int().min(1).max(100_000).default(70),
     /** Seed of that pool, independent of the data seed. */
