@@ -162,30 +162,27 @@ export function parseMessage(value: unknown): BusMessage {
   return message;
 }
 
-/** parseMessage, then requires a job. */
-export function parseJob(value: unknown): JobMessage {
+/** parseMessage, then requires the given kind. */
+function parseKind<K extends BusMessage['kind']>(value: unknown, kind: K): Extract<BusMessage, { kind: K }> {
   const message = parseMessage(value);
-  if (message.kind !== 'job') {
+  if (message.kind !== kind) {
     throw new BusMessageError(
       'invalid',
-      `invalid message: field "kind": expected "job", got "${message.kind}"`,
+      `invalid message: field "kind": expected "${kind}", got "${message.kind}"`,
       'kind',
     );
   }
-  return message;
+  return message as Extract<BusMessage, { kind: K }>;
+}
+
+/** parseMessage, then requires a job. */
+export function parseJob(value: unknown): JobMessage {
+  return parseKind(value, 'job');
 }
 
 /** parseMessage, then requires an event. */
 export function parseEvent(value: unknown): EventMessage {
-  const message = parseMessage(value);
-  if (message.kind !== 'event') {
-    throw new BusMessageError(
-      'invalid',
-      `invalid message: field "kind": expected "event", got "${message.kind}"`,
-      'kind',
-    );
-  }
-  return message;
+  return parseKind(value, 'event');
 }
 
 function describe(value: unknown): string {

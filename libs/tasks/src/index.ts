@@ -29,7 +29,13 @@ export {
 } from './cipher/format.js';
 export { labelCipher } from './cipher/task.js';
 export { COLOR_KINDS, type ColorConfig } from './color/config.js';
-export { AUTHORS_COLORS, AUTHORS_MEMORIZED, AUTHORS_ROLES, EXTRA_NAME_POOL } from './color/constants.js';
+export {
+  AUTHORS_COLORS,
+  AUTHORS_MEMORIZED,
+  AUTHORS_ROLES,
+  EXTRA_NAME_POOL,
+  TINY_COLOR_CONFIG,
+} from './color/constants.js';
 export { colorAnswerWord, labelColor } from './color/label.js';
 export { type ParsedStory, parseColorPrompt, solveColorStory } from './color/parse.js';
 export {

@@ -16,7 +16,7 @@ import {
   saveCheckpoint,
   trainStep,
 } from '@memgen/model';
-import { makeRng, makeTask } from '@memgen/tasks';
+import { makeRng, makeTask, TINY_COLOR_CONFIG } from '@memgen/tasks';
 import type { Stage } from '../stage.js';
 import { parseStudyConfig, type StudyConfig } from './config.js';
 import { RUN_FILES } from './run-dir.js';
@@ -24,18 +24,7 @@ import type { TaskSpec } from './study-model.js';
 
 export const FIXTURE_TASK: TaskSpec = {
   name: 'color',
-  config: {
-    hops: 1,
-    minNames: 4,
-    maxNames: 4,
-    numRoles: 2,
-    maxDistractorSentences: 2,
-    extraNames: 4,
-    colors: ['red', 'blue', 'green'],
-    roles: ['cat', 'dog'],
-    memorized: { Alice: 'red', Bob: 'blue', Charlie: 'green', Diana: 'red' },
-    mix: { any: 1 },
-  },
+  config: { ...structuredClone(TINY_COLOR_CONFIG), mix: { any: 1 } },
 };
 
 export interface FixtureTrainSpec {

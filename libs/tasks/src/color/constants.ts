@@ -69,3 +69,19 @@ export const EXTRA_NAME_POOL: readonly string[] = Object.freeze(
 export const TEMPLATE_WORDS: readonly string[] = Object.freeze(['is', 'what', 'color']);
 /** Punctuation tokens of the story template. */
 export const TEMPLATE_PUNCTUATION: readonly string[] = Object.freeze(['.', '?']);
+
+/**
+ * A tiny color grammar for fast integration tests: 4 names (all memorized), 3 colors, 2 roles, short
+ * stories. A nano model learns something on it in tens of steps, so pipelines yield real numbers.
+ */
+export const TINY_COLOR_CONFIG = {
+  hops: 1,
+  minNames: 4,
+  maxNames: 4,
+  numRoles: 2,
+  maxDistractorSentences: 2,
+  extraNames: 4,
+  colors: ['red', 'blue', 'green'],
+  roles: ['cat', 'dog'],
+  memorized: { Alice: 'red', Bob: 'blue', Charlie: 'green', Diana: 'red' },
+} as const;

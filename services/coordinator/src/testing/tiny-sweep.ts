@@ -4,6 +4,7 @@
  * still yields flipped pairs, statistics and steering numbers.
  */
 import { writeFile } from 'node:fs/promises';
+import { TINY_COLOR_CONFIG } from '@memgen/tasks';
 import type { SweepSpec } from '../sweep-spec.js';
 
 export function tinySweepSpec(seeds: number[] = [0, 1]): SweepSpec {
@@ -13,17 +14,7 @@ export function tinySweepSpec(seeds: number[] = [0, 1]): SweepSpec {
     seeds,
     train: {
       task: {
-        config: {
-          hops: 1,
-          minNames: 4,
-          maxNames: 4,
-          numRoles: 2,
-          maxDistractorSentences: 2,
-          extraNames: 4,
-          colors: ['red', 'blue', 'green'],
-          roles: ['cat', 'dog'],
-          memorized: { Alice: 'red', Bob: 'blue', Charlie: 'green', Diana: 'red' },
-        },
+        config: structuredClone(TINY_COLOR_CONFIG),
       },
       model: { preset: 'nano', overrides: { initStd: 0.3 } },
       phases: [{ name: 'rule', steps: 40, mix: { any: 1 }, lr: 0.003, warmupSteps: 0 }],
