@@ -1,4 +1,6 @@
 /** Training batches and the fixed evaluation sets, all drawn from named seeded streams. */
+
+import type { HostBatch } from '@memgen/model';
 import { makeRng, makeTask, type Rng, type Task, type Tokenizer } from '@memgen/tasks';
 import type { TrainSpec } from './spec.js';
 
@@ -58,6 +60,21 @@ export function sampleBatch(task: Task, tok: Tokenizer, rng: Rng, size: number, 
     answerTokens.push(answer);
   }
   return { seqs, answerTokens };
+}
+
+/**
+ * Moves each row's positions up by a random offset that keeps its last position below nCtx
+ * (the phase option `shiftPositions`).
+ * @param input a left-padded batch (positions 0… on its real tokens), changed in place
+ */
+export function shiftPositions(input: HostBatch, nCtx: number, rng: Rng): void {
+  const T = input.length;
+  for (let r = 0; r < input.rows; r++) {
+    let real = 0;
+    for (let j = 0; j < T; j++) real += input.mask[r * T + j] as number;
+    const offset = rng.int(0, nCtx - real);
+    for (let j = T - real; j < T; j++) input.positions[r * T + j] = j - (T - real) + offset;
+  }
 }
 
 export interface EvalSets {

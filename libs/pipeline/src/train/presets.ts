@@ -1,6 +1,6 @@
 /**
  * Training presets per task. `smoke` checks the machinery in under two minutes; `quick` is the CPU
- * recipe (RECIPE.md: 1-hop color, two phases — rule skill first, then memorized names); `paper` is the
+ * recipe (color: 1-hop, a lookup curriculum, then RECIPE.md's memorized-name phase); `paper` is the
  * paper's task at GPT-2 shape, for GPU nodes or long CPU runs. What each reaches is in the README.
  */
 import type { TrainSpecInput } from './spec.js';
@@ -8,17 +8,66 @@ import type { TrainSpecInput } from './spec.js';
 export const PRESET_NAMES = ['smoke', 'quick', 'paper'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
+type Phase = TrainSpecInput['phases'][number];
+
+/**
+ * A curriculum phase of the color recipe: constant lr 1e-3, no weight decay, answer-only loss,
+ * optimizer moments kept, positions shifted at random (so the lookup learned on short items holds
+ * on long ones).
+ */
+function curriculum(name: string, steps: number, mix: Phase['mix'], task: Phase['task'] = {}): Phase {
+  return {
+    name,
+    steps,
+    mix,
+    task,
+    lr: 1e-3,
+    warmupSteps: name === 'pairs-4' ? 100 : 0,
+    weightDecay: 0,
+    promptWeight: 0,
+    resetOptimizer: false,
+    shiftPositions: true,
+  };
+}
+
+/** "NAME COLOR … NAME" recall over the first `pool` names (all names when omitted). */
+const pairs = (pool: number | undefined, maxNames = 2): Phase['task'] => ({
+  recallFormat: 'pairs',
+  minNames: 2,
+  maxNames,
+  ...(pool === undefined ? {} : { namePool: pool }),
+});
+
+/**
+ * The lookup curriculum (README: what the plateau depends on). Associative recall in the bare
+ * "NAME COLOR" form over a name pool grown 4 → 48; the same recall in the authors' sentences; then
+ * balanced stories with role decoys, growing from 4 names to the full 4–8; then RECIPE.md phase 2.
+ */
+const COLOR_CURRICULUM: Phase[] = [
+  curriculum('pairs-4', 2000, { recall: 1 }, pairs(4)),
+  curriculum('pairs-8', 2000, { recall: 1 }, pairs(8)),
+  curriculum('pairs-16', 3000, { recall: 1 }, pairs(16)),
+  curriculum('pairs-32', 3000, { recall: 1 }, pairs(32)),
+  curriculum('pairs-48', 2000, { recall: 1 }, pairs(undefined, 4)),
+  curriculum('sentences', 2000, { recall: 1 }, { minNames: 2, maxNames: 4 }),
+  curriculum('roles-4', 6000, { any: 1 }, { balanced: true, minNames: 4, maxNames: 4 }),
+  curriculum('roles-6', 6000, { any: 1 }, { balanced: true, minNames: 4, maxNames: 6 }),
+  curriculum('roles', 6000, { any: 1 }, { balanced: true }),
+];
+
+/**
+ * RECIPE.md phase 2 (mostly rule-only stories, memorized names whose story agrees with memory) plus
+ * `unstated` stories, where only memory answers: once the lookup works, `memorized` items alone give
+ * memory nothing to do.
+ */
+const MEMORIZE_MIX = { rule: 0.6, memorized: 0.2, unstated: 0.2 };
+
 const colorQuick: TrainSpecInput = {
-  task: { name: 'color', config: { hops: 1, balanced: false } },
-  model: { preset: 'micro' },
+  task: { name: 'color', config: { hops: 1 } },
+  model: { preset: 'micro', nCtx: 96 },
   batchSize: 64,
-  phases: [
-    // Phase 1: in-context skill only — every name, random colors, nothing to memorize.
-    { name: 'rule', steps: 8000, mix: { any: 1 }, lr: 2e-3, warmupSteps: 100 },
-    // Phase 2: mostly rule-only stories plus memorized names whose color agrees with the story.
-    { name: 'memorize', steps: 2000, mix: { rule: 0.75, memorized: 0.25 }, lr: 2e-3, warmupSteps: 100 },
-  ],
-  eval: { every: 250, conflict: 500, rule: 500, memorized: 200 },
+  phases: [...COLOR_CURRICULUM, curriculum('memorize', 4000, MEMORIZE_MIX)],
+  eval: { every: 500, conflict: 200, rule: 200, memorized: 100 },
 };
 
 /**
@@ -84,21 +133,23 @@ export const TRAIN_PRESETS: Record<string, Record<PresetName, TrainSpecInput>> =
       ...colorQuick,
       batchSize: 32,
       phases: [
-        { name: 'rule', steps: 150, mix: { any: 1 }, lr: 2e-3, warmupSteps: 20 },
-        { name: 'memorize', steps: 100, mix: { rule: 0.5, memorized: 0.5 }, lr: 2e-3, warmupSteps: 10 },
+        curriculum('pairs-4', 100, { recall: 1 }, pairs(4)),
+        curriculum('roles', 100, { any: 1 }, { balanced: true }),
+        curriculum('memorize', 50, MEMORIZE_MIX),
       ],
       eval: { every: 50, conflict: 100, rule: 100, memorized: 50 },
     },
     quick: colorQuick,
+    // The authors' 2-hop task at GPT-2-small shape: the same curriculum at a GPT-2 learning rate
+    // (the recall phases are 1-hop by construction; the role phases ask the target, two hops).
     paper: {
       task: { name: 'color', config: { hops: 2 } },
-      model: { preset: 'gpt2-small' },
+      model: { preset: 'gpt2-small', nCtx: 96 },
       batchSize: 32,
-      phases: [
-        { name: 'rule', steps: 20000, mix: { any: 1 }, lr: 3e-4, warmupSteps: 500, minLr: 3e-5 },
-        { name: 'memorize', steps: 5000, mix: { rule: 0.75, memorized: 0.25 }, lr: 3e-4, warmupSteps: 200 },
-      ],
-      eval: { every: 500, conflict: 500, rule: 500, memorized: 200 },
+      phases: [...COLOR_CURRICULUM, curriculum('memorize', 4000, MEMORIZE_MIX)].map(
+        (p) => ({ ...p, lr: 3e-4 }),
+      ),
+      eval: { every: 1000, conflict: 500, rule: 500, memorized: 200 },
     },
   },
   addition: triggerPresets('addition', 'add', { format: 'reversed', promptFormat: 'compact' }),

@@ -27,6 +27,12 @@ const phaseSchema = z.strictObject({
   /** Loss weight of answer tokens (target + EOS) and of prompt tokens (0 = answer-only loss). */
   answerWeight: z.number().nonnegative().default(1),
   promptWeight: z.number().nonnegative().default(1),
+  /**
+   * Start each training row at a random position in [0, nCtx − its length] instead of 0, so every
+   * row of the learned position table is trained and a positional circuit learned on short items
+   * also holds on long ones (evaluation and inference still start at 0).
+   */
+  shiftPositions: z.boolean().default(false),
 });
 
 export const trainSpecSchema = z.strictObject({

@@ -19,7 +19,15 @@ import {
 import { makeRng, rngFromState } from '@memgen/tasks';
 import { configHash } from '@memgen/tensor';
 import type { StageContext } from '../stage.js';
-import { baseTask, evalNewTokens, evalSets, longestItem, phaseTasks, sampleBatch } from './data.js';
+import {
+  baseTask,
+  evalNewTokens,
+  evalSets,
+  longestItem,
+  phaseTasks,
+  sampleBatch,
+  shiftPositions,
+} from './data.js';
 import { type EvalResult, evaluate } from './evaluate.js';
 import { plotCurve } from './plot.js';
 import { parseTrainSpec, totalSteps } from './spec.js';
@@ -145,6 +153,7 @@ export async function trainStage(
         answerWeight: p.answerWeight,
         promptWeight: p.promptWeight,
       });
+      if (p.shiftPositions) shiftPositions(batch.input, nCtx, rng);
       const r = deps.step(model, opt, batch, lr, o.clip);
       if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
         throw new Error(

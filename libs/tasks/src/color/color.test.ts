@@ -16,8 +16,9 @@ describe('color stories', () => {
         const colors = new Set(task.config.colors);
         const rng = makeRng(11, `stories-${hops}-${balanced}`);
         for (let i = 0; i < 300; i++) {
-          // `recall` is a 1-hop warm-up without roles, whatever the hops (its own test is below).
-          for (const kind of task.kinds.filter((k) => k !== 'recall')) {
+          // `recall` (a 1-hop warm-up without roles) and `unstated` (no answer in context) have
+          // their own tests below.
+          for (const kind of task.kinds.filter((k) => k !== 'recall' && k !== 'unstated')) {
             const item = task.sample(kind, rng);
             const story = parseColorPrompt(item.prompt);
             expect(solveColorStory(story, colors)).toBe(item.answer);
@@ -89,6 +90,44 @@ describe('color stories', () => {
     }
   });
 
+  it('recall items in the pairs format: "NAME COLOR … NAME", same vocabulary, the asked name’s color', () => {
+    const task = makeTask('color', { minNames: 2, maxNames: 4, namePool: 4, recallFormat: 'pairs' });
+    const sentences = makeTask('color', { minNames: 2, maxNames: 4, namePool: 4 });
+    expect(task.tokenizer().vocab).toEqual(sentences.tokenizer().vocab);
+    const rng = makeRng(6, 'recall');
+    for (let i = 0; i < 300; i++) {
+      const item = task.sample('recall', rng);
+      const words = item.prompt.split(' ');
+      expect(words.length % 2).toBe(1);
+      expect(words.length).toBeGreaterThanOrEqual(5);
+      const asked = words.at(-1) as string;
+      const stated = new Map<string, string>();
+      for (let j = 0; j + 1 < words.length; j += 2) stated.set(words[j] as string, words[j + 1] as string);
+      expect(stated.size).toBe((words.length - 1) / 2);
+      expect(stated.get(asked)).toBe(item.answer);
+      expect(task.config.colors).toContain(item.answer);
+      expect(task.tokenizer().decode(task.tokenizer().encode(item.prompt + item.target))).toBe(
+        item.prompt + item.target,
+      );
+    }
+    expect(() => makeTask('color', { recallFormat: 'triples' })).toThrow(/recallFormat/);
+  });
+
+  it('unstated items: a memorized name asked, its color stated nowhere, the answer its memorized color', () => {
+    for (const hops of [1, 2] as const) {
+      const task = makeTask('color', { hops });
+      const rng = makeRng(7, 'unstated');
+      for (let i = 0; i < 300; i++) {
+        const item = task.sample('unstated', rng);
+        const story = parseColorPrompt(item.prompt);
+        expect(item.kind).toBe('unstated');
+        expect(item.answer).toBe(AUTHORS_MEMORIZED[story.asked]);
+        expect(story.statements.some((st) => st.value === item.answer)).toBe(false);
+        expect(story.statements.some((st) => st.name === story.asked)).toBe(true);
+      }
+    }
+  });
+
   it('conflict items: gen is the role color, mem the asked name’s memorized color, absent from the story', () => {
     const task = makeTask('color');
     const rng = makeRng(3, 'conflict');
@@ -111,7 +150,7 @@ describe('color stories', () => {
       /not a "<Name> is <word>\." statement: "Bob is very red\."/,
     );
     expect(() => makeTask('color').sample('fresh', makeRng(1, 'x'))).toThrow(
-      /unknown item kind "fresh" \(known: rule, memorized, any, conflict, recall\)/,
+      /unknown item kind "fresh" \(known: rule, memorized, any, conflict, recall, unstated\)/,
     );
   });
 });

@@ -13,7 +13,7 @@ import {
 } from './constants.js';
 
 /** Item kinds of the color task (see color/task.ts for what each one is). */
-export const COLOR_KINDS = ['rule', 'memorized', 'any', 'conflict', 'recall'] as const;
+export const COLOR_KINDS = ['rule', 'memorized', 'any', 'conflict', 'recall', 'unstated'] as const;
 export type ColorKind = (typeof COLOR_KINDS)[number];
 
 const word = z.string().regex(/^[A-Za-z]+$/, 'expected one word of ASCII letters');
@@ -39,6 +39,13 @@ export const ColorConfigSchema = z
      * and then on more gets there, one trained on all names from the start stays at chance.
      */
     namePool: z.number().int().min(2).optional(),
+    /**
+     * Curriculum lever for the `recall` kind: `sentences` = "NAME is COLOR." statements and
+     * "what color is NAME?" (the authors' format); `pairs` = "NAME COLOR NAME COLOR … NAME", the bare
+     * associative-recall form. A small model escapes the lookup's plateau on pairs ~10× sooner, and the
+     * circuit it learns there answers the sentence format at once (README: what the plateau depends on).
+     */
+    recallFormat: z.enum(['sentences', 'pairs']).default('sentences'),
     /** State every color of a story equally often (answer-free heuristics fall to chance). */
     balanced: z.boolean().default(false),
     /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
@@ -49,8 +56,9 @@ export const ColorConfigSchema = z
         any: z.number().nonnegative().default(0),
         conflict: z.number().nonnegative().default(0),
         recall: z.number().nonnegative().default(0),
+        unstated: z.number().nonnegative().default(0),
       })
-      .default({ rule: 0.75, memorized: 0.25, any: 0, conflict: 0, recall: 0 }),
+      .default({ rule: 0.75, memorized: 0.25, any: 0, conflict: 0, recall: 0, unstated: 0 }),
     /** Memorized names → memorized color (authors' map by default). */
     memorized: z.record(word, word).default({ ...AUTHORS_MEMORIZED }),
     colors: z.array(word).default([...AUTHORS_COLORS]),
@@ -73,7 +81,7 @@ export const ColorConfigSchema = z
     if (c.extraNames !== 0 && c.extraNames < c.maxNames) {
       issue(['extraNames'], `expected 0 or at least maxNames (${c.maxNames}), got ${c.extraNames}`);
     }
-    const sum = c.mix.rule + c.mix.memorized + c.mix.any + c.mix.conflict + c.mix.recall;
+    const sum = Object.values(c.mix).reduce((a, b) => a + b, 0);
     if (!(sum > 0)) issue(['mix'], 'expected at least one positive weight');
     if (c.mix.rule > 0 && c.extraNames === 0) issue(['mix', 'rule'], 'rule-only stories need extraNames > 0');
     checkWords(c, issue);

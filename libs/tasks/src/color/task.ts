@@ -5,7 +5,11 @@
  *   rule agree; the authors' training stories);
  * - `any`: names from all pools, random colors — the asked name may be memorized yet have
  *   another color (RECIPE.md phase 1);
- * - `conflict`: a conflict story with its gen (in-context) answer as target.
+ * - `conflict`: a conflict story with its gen (in-context) answer as target;
+ * - `recall`: "NAME is COLOR." statements only (a curriculum warm-up, see below);
+ * - `unstated`: a `memorized` story without the asked name's color sentence, so only memory can
+ *   answer. A model that already does the lookup gets no reason to remember from `memorized` items
+ *   (the story states the answer); these give memory a job of its own.
  * Targets are `" " + color` (the authors' training string is `prompt + " " + answer`).
  */
 import type { Rng } from '../rng.js';
@@ -51,7 +55,8 @@ export function makeColorTask(config: ColorConfig): Task<ColorConfig> {
   /**
    * A curriculum warm-up: only "NAME is COLOR." statements (distinct colors, no roles, no decoy
    * sentences), asked about one name. Small models learn this lookup first and keep it when the role
-   * sentences come in; with the decoys from the start they stay at chance far longer.
+   * sentences come in; with the decoys from the start they stay at chance far longer. In the
+   * `pairs` format the prompt is "NAME COLOR … NAME" (no template words).
    */
   const recall = (pool: readonly string[], rng: Rng): TrainItem => {
     // Distinct colors per name: a small color list caps the story size.
@@ -59,10 +64,14 @@ export function makeColorTask(config: ColorConfig): Task<ColorConfig> {
     const names = rng.sample(pool, rng.int(Math.min(config.minNames, most), most));
     const colors = rng.sample(config.colors, names.length);
     const k = rng.int(0, names.length - 1);
-    const statements = rng.shuffle(names.map((n, i) => `${n} is ${colors[i]}.`));
+    const pairs = config.recallFormat === 'pairs';
+    const statements = rng.shuffle(
+      names.map((n, i) => (pairs ? `${n} ${colors[i]}` : `${n} is ${colors[i]}.`)),
+    );
     const answer = colors[k] as string;
+    const asked = names[k] as string;
     return {
-      prompt: storyPrompt(statements, names[k] as string),
+      prompt: pairs ? `${statements.join(' ')} ${asked}` : storyPrompt(statements, asked),
       target: ` ${answer}`,
       kind: 'recall',
       answer,
@@ -81,6 +90,12 @@ export function makeColorTask(config: ColorConfig): Task<ColorConfig> {
         return train(story(memorizedNames, 'avoid', rng), 'conflict');
       case 'recall':
         return recall(trainPool(allNames), rng);
+      case 'unstated': {
+        const s = story(memorizedNames, 'agree', rng);
+        // The answer color is stated once, by the asked name (1 hop) or its clue (2 hops).
+        const statesAnswer = (t: string) => t.endsWith(` is ${s.answer}.`);
+        return train({ ...s, statements: s.statements.filter((t) => !statesAnswer(t)) }, 'unstated');
+      }
       default:
         throw new Error(
           `color: unknown item kind ${JSON.stringify(kind)} (known: ${COLOR_KINDS.join(', ')})`,
