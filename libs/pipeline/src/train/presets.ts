@@ -146,9 +146,10 @@ export const TRAIN_PRESETS: Record<string, Record<PresetName, TrainSpecInput>> =
       task: { name: 'color', config: { hops: 2 } },
       model: { preset: 'gpt2-small', nCtx: 96 },
       batchSize: 32,
-      phases: [...COLOR_CURRICULUM, curriculum('memorize', 4000, MEMORIZE_MIX)].map(
-        (p) => ({ ...p, lr: 3e-4 }),
-      ),
+      phases: [...COLOR_CURRICULUM, curriculum('memorize', 4000, MEMORIZE_MIX)].map((p) => ({
+        ...p,
+        lr: 3e-4,
+      })),
       eval: { every: 1000, conflict: 500, rule: 500, memorized: 200 },
     },
   },

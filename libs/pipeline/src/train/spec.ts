@@ -33,6 +33,8 @@ const phaseSchema = z.strictObject({
    * also holds on long ones (evaluation and inference still start at 0).
    */
   shiftPositions: z.boolean().default(false),
+  /** Evaluate every this many steps during this phase (default: eval.every), e.g. densely where behaviour turns. */
+  evalEvery: z.number().int().min(1).optional(),
 });
 
 export const trainSpecSchema = z.strictObject({
@@ -46,6 +48,11 @@ export const trainSpecSchema = z.strictObject({
     preset: z.string().default('micro'),
     /** Overrides of the preset (nEmbd, nLayer, nHead, nInner, …). */
     overrides: z.record(z.string(), z.number()).default({}),
+    /**
+     * Start from this checkpoint directory (same model config and tokenizer) instead of a fresh
+     * GPT-2 initialisation: e.g. rerun only a last phase from a run's train/last.
+     */
+    init: z.string().min(1).optional(),
     /** Context length; default: the longest item seen while probing the data, plus 8. */
     nCtx: z.number().int().positive().optional(),
   }),

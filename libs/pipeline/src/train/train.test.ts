@@ -73,6 +73,17 @@ describe('train stage', () => {
     expect(rc.final).not.toEqual(ra.final);
   });
 
+  it('evaluates at a phase’s own cadence when it sets evalEvery', async () => {
+    const dir = await tmp();
+    const phases = [NANO.phases[0], { ...NANO.phases[1], evalEvery: 5 }] as TrainSpecInput['phases'];
+    await trainStage({ ...NANO, phases }, quietContext(dir));
+    const steps = (await readFile(join(dir, 'train/curve.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).step);
+    expect(steps).toEqual([10, 20, 30, 35, 40, 45, 50]);
+  });
+
   it('resumes after kill -9 and ends with the same weights as an uninterrupted run', async () => {
     const specPath = join(await tmp(), 'spec.json');
     const longer = { ...NANO, phases: [{ ...NANO.phases[0], steps: 60 }, NANO.phases[1]] };

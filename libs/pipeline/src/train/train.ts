@@ -7,7 +7,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AdamW,
-  GPT,
+  type GPT,
   learningRate,
   makeTrainBatch,
   resolveGPTConfig,
@@ -29,6 +29,7 @@ import {
   shiftPositions,
 } from './data.js';
 import { type EvalResult, evaluate } from './evaluate.js';
+import { initialModel } from './init.js';
 import { plotCurve } from './plot.js';
 import { parseTrainSpec, totalSteps } from './spec.js';
 import { readState, restoreTensors, type Selection, saveState, type TrainState } from './state.js';
@@ -100,7 +101,7 @@ export async function trainStage(
     `${JSON.stringify({ spec, spec_hash: specHash, model: config }, null, 2)}\n`,
   );
 
-  const model = GPT.init(config, spec.seed);
+  const model = await initialModel(config, spec.seed, tok, spec.model.init);
   const o = spec.optimizer;
   const opt = new AdamW(model.params, { lr: 0, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: 0 });
   const curvePath = join(trainDir, 'curve.jsonl');
@@ -178,7 +179,7 @@ export async function trainStage(
             : ''),
       });
       const phaseEnd = phaseStep + 1 === p.steps;
-      if (done % spec.eval.every !== 0 && !phaseEnd) continue;
+      if (done % (p.evalEvery ?? spec.eval.every) !== 0 && !phaseEnd) continue;
       const phaseRng = makeRng(spec.seed, `eval-phase-${phase}`);
       const phaseItems = Array.from({ length: spec.eval.memorized }, () =>
         (tasks[phase] as (typeof tasks)[number]).sampleTrain(phaseRng),
