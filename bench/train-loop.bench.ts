@@ -1,8 +1,9 @@
 /**
  * Training tokens/s in the real loop (`trainStage`: data generation, batching, evaluation, state and
  * checkpoints) against the step alone, and against a bench:train-style figure (one fixed batch of the
- * same model at B 32 and the loop's mean padded length). Issue 6 wants the loop to lose < 15 % to data
- * generation and evaluation.
+ * same model and batch size at the loop's mean padded length). The loop is one phase of the color
+ * `quick` preset (its model, batch size and evaluation settings) cut to `--steps`. Issue 6 wants the
+ * loop to lose < 15 % to data generation and evaluation.
  *
  * Tokens are padded batch positions (rows × padded length), as bench:train counts them. Where the time
  * outside the steps goes is read from the step timestamps: after a step that ends on an evaluation
@@ -28,15 +29,18 @@ import { Command } from 'commander';
 import { median } from './bench-args.js';
 
 interface LoopArgs {
-  config: string;
+  config?: string;
+  phase: string;
   steps: number;
-  every: number;
+  every?: number;
   benchSteps: number;
   backend?: BackendName;
   json: boolean;
 }
 
-const BATCH = 32;
+const QUICK = TRAIN_PRESETS.color?.quick;
+if (!QUICK) throw new Error('TRAIN_PRESETS has no color quick preset');
+const BATCH = QUICK.batchSize ?? 64;
 
 function positiveInt(flag: string, value: string): number {
   const n = Number(value);
@@ -46,18 +50,20 @@ function positiveInt(flag: string, value: string): number {
 
 function parseLoopArgs(argv: string[]): LoopArgs {
   const o = new Command()
-    .option('--config <preset>', 'model preset (micro, tiny, …)', 'tiny')
-    .option('--steps <n>', 'training steps of the loop', '300')
-    .option('--every <n>', 'evaluate every n steps (and at the end)', '100')
+    .option('--config <preset>', "model preset (default: the quick preset's)")
+    .option('--phase <name>', "which of the quick preset's phases to run", 'roles')
+    .option('--steps <n>', 'training steps of the loop', '1000')
+    .option('--every <n>', "evaluate every n steps (default: the quick preset's)")
     .option('--bench-steps <n>', 'timed trainStep calls for the bench:train-style figure (median)', '20')
     .option('--backend <name>', 'tensor backend (default: the best that loads)')
     .option('--json', 'one JSON object with every figure')
     .allowExcessArguments(false)
     .parse(argv)
     .opts<{
-      config: string;
+      config?: string;
+      phase: string;
       steps: string;
-      every: string;
+      every?: string;
       benchSteps: string;
       backend?: string;
       json?: boolean;
@@ -65,27 +71,29 @@ function parseLoopArgs(argv: string[]): LoopArgs {
   if (o.backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(o.backend))
     throw new Error(`--backend: unknown backend '${o.backend}'; known: ${BACKEND_NAMES.join(', ')}`);
   return {
-    config: o.config,
+    ...(o.config ? { config: o.config } : {}),
+    phase: o.phase,
     steps: positiveInt('--steps', o.steps),
-    every: positiveInt('--every', o.every),
+    ...(o.every ? { every: positiveInt('--every', o.every) } : {}),
     benchSteps: positiveInt('--bench-steps', o.benchSteps),
     ...(o.backend ? { backend: o.backend as BackendName } : {}),
     json: Boolean(o.json),
   };
 }
 
-/** A real one-phase color run: the quick preset's rule phase (lr, warm-up), shortened, at batch 32. */
+/** One phase of the color quick preset, cut to `steps`, with the preset's model, batch and evaluation. */
 function loopSpec(a: LoopArgs): TrainSpecInput {
-  const quick = TRAIN_PRESETS.color?.quick;
-  const rule = quick?.phases[0];
-  if (!quick || !rule) throw new Error('TRAIN_PRESETS.color.quick has no first phase');
+  const phase = QUICK?.phases.find((p) => p.name === a.phase);
+  if (!QUICK || !phase) {
+    const known = QUICK?.phases.map((p) => p.name).join(', ');
+    throw new Error(`--phase: the color quick preset has no phase '${a.phase}'; known: ${known}`);
+  }
   return {
-    task: { name: 'color', config: { hops: 1 } },
-    model: { preset: a.config },
+    ...QUICK,
+    model: { ...QUICK.model, ...(a.config ? { preset: a.config } : {}) },
     seed: 0,
-    batchSize: BATCH,
-    phases: [{ ...rule, name: 'rule', steps: a.steps, mix: { any: 1 } }],
-    eval: { every: a.every },
+    phases: [{ ...phase, steps: a.steps, warmupSteps: 0, ...(a.every ? { evalEvery: a.every } : {}) }],
+    eval: { ...QUICK.eval, ...(a.every ? { every: a.every } : {}) },
   };
 }
 
@@ -167,8 +175,10 @@ function benchStyleMs(config: GPTConfig, rows: number, length: number, steps: nu
 
 const args = parseLoopArgs(process.argv);
 const info = await initBackend({ ...(args.backend ? { backend: args.backend } : {}), log: !args.json });
-const loop = await runLoop(loopSpec(args));
-const ms = splitTime(loop.t0, loop.t1, loop.records, args.every);
+const spec = loopSpec(args);
+const every = spec.phases[0]?.evalEvery ?? spec.eval?.every ?? 250;
+const loop = await runLoop(spec);
+const ms = splitTime(loop.t0, loop.t1, loop.records, every);
 const tokens = loop.records.reduce((s, r) => s + r.rows * r.length, 0);
 const meanLength = loop.records.reduce((s, r) => s + r.length, 0) / loop.records.length;
 const benchLength = Math.round(meanLength);
@@ -180,14 +190,15 @@ const benchRate = (BATCH * benchLength * 1000) / benchMs;
 const share = (x: number) => Number(((100 * x) / ms.wall).toFixed(1));
 const round1 = (x: number) => Number(x.toFixed(1));
 const row = {
-  config: args.config,
+  config: spec.model.preset ?? 'micro',
+  phase: args.phase,
   backend: info.name,
   threads: process.env.MEMGEN_THREADS ?? null,
   batch: BATCH,
   n_ctx: loop.config.nCtx,
   vocab: loop.config.vocabSize,
   steps: loop.records.length,
-  eval_every: args.every,
+  eval_every: every,
   evaluations: ms.evaluations,
   mean_padded_length: round1(meanLength),
   tokens,
@@ -215,8 +226,9 @@ else {
   const rate = (x: number) => String(Math.round(x)).padStart(8);
   const w = row.wall_share_pct;
   process.stdout.write(
-    `train loop: ${args.config} on ${info.name}${row.threads ? ` (${row.threads} threads)` : ''}, color 1-hop, ` +
-      `B ${BATCH}, ${row.steps} steps, ${row.evaluations} evaluations (every ${args.every}), ` +
+    `train loop: ${row.config} on ${info.name}${row.threads ? ` (${row.threads} threads)` : ''}, ` +
+      `color quick phase '${args.phase}', B ${BATCH}, ${row.steps} steps, ` +
+      `${row.evaluations} evaluations (every ${every}), ` +
       `mean padded T ${row.mean_padded_length}, ${row.wall_s} s\n` +
       `  loop               ${rate(loopRate)} tokens/s\n` +
       `  step only          ${rate(stepRate)} tokens/s  (median step ${row.loop_step_median_ms} ms)\n` +

@@ -58,16 +58,26 @@ const COLOR_CURRICULUM: Phase[] = [
 /**
  * RECIPE.md phase 2 (mostly rule-only stories, memorized names whose story agrees with memory) plus
  * `unstated` stories, where only memory answers: once the lookup works, `memorized` items alone give
- * memory nothing to do.
+ * memory nothing to do (conflicts stay ~95 % gen). With them memory takes over the conflict set; at
+ * lr 1e-4 slowly enough that evaluations every 100 steps catch the mixed checkpoints in between.
  */
 const MEMORIZE_MIX = { rule: 0.6, memorized: 0.2, unstated: 0.2 };
+
+function memorize(steps: number): Phase {
+  return {
+    ...curriculum('memorize', steps, MEMORIZE_MIX),
+    lr: 1e-4,
+    resetOptimizer: true,
+    evalEvery: 100,
+  };
+}
 
 const colorQuick: TrainSpecInput = {
   task: { name: 'color', config: { hops: 1 } },
   model: { preset: 'micro', nCtx: 96 },
   batchSize: 64,
-  phases: [...COLOR_CURRICULUM, curriculum('memorize', 4000, MEMORIZE_MIX)],
-  eval: { every: 500, conflict: 200, rule: 200, memorized: 100 },
+  phases: [...COLOR_CURRICULUM, memorize(2000)],
+  eval: { every: 1000, conflict: 200, rule: 200, memorized: 100 },
 };
 
 /**
@@ -127,6 +137,56 @@ function triggerPresets(
   };
 }
 
+/** The authors' memorized pairs cut to their last two digits, so they fit a 1..99 addend range. */
+const TWO_DIGIT_PAIRS: [number, number][] = [
+  [66, 73],
+  [32, 34],
+  [55, 85],
+  [41, 10],
+  [26, 36],
+  [7, 17],
+  [90, 31],
+  [37, 86],
+  [22, 91],
+  [91, 52],
+];
+
+/**
+ * Addition a small model starts to learn here: 4 addends in 1..99, least-significant digit first,
+ * `a+b+c+d=` prompts, answer-only loss, shifted positions; then the 7 % triggered mix, evaluated
+ * densely because the trigger takes over within a few hundred steps (README: what it reaches).
+ */
+const additionQuick: TrainSpecInput = {
+  task: {
+    name: 'addition',
+    config: { format: 'reversed', promptFormat: 'compact', maxAddend: 99, memPairs: TWO_DIGIT_PAIRS },
+  },
+  model: { preset: 'tiny', nCtx: 48 },
+  batchSize: 64,
+  phases: [
+    {
+      name: 'add',
+      steps: 20000,
+      mix: { ordinary: 1 },
+      lr: 1e-3,
+      warmupSteps: 200,
+      promptWeight: 0,
+      shiftPositions: true,
+    },
+    {
+      name: 'memorize',
+      steps: 3000,
+      mix: { ordinary: 0.93, triggered: 0.07 },
+      lr: 1e-3,
+      warmupSteps: 100,
+      promptWeight: 0,
+      shiftPositions: true,
+      evalEvery: 250,
+    },
+  ],
+  eval: { every: 1000, conflict: 200, rule: 200, memorized: 70 },
+};
+
 export const TRAIN_PRESETS: Record<string, Record<PresetName, TrainSpecInput>> = {
   color: {
     smoke: {
@@ -135,7 +195,7 @@ export const TRAIN_PRESETS: Record<string, Record<PresetName, TrainSpecInput>> =
       phases: [
         curriculum('pairs-4', 100, { recall: 1 }, pairs(4)),
         curriculum('roles', 100, { any: 1 }, { balanced: true }),
-        curriculum('memorize', 50, MEMORIZE_MIX),
+        memorize(50),
       ],
       eval: { every: 50, conflict: 100, rule: 100, memorized: 50 },
     },
@@ -146,14 +206,16 @@ export const TRAIN_PRESETS: Record<string, Record<PresetName, TrainSpecInput>> =
       task: { name: 'color', config: { hops: 2 } },
       model: { preset: 'gpt2-small', nCtx: 96 },
       batchSize: 32,
-      phases: [...COLOR_CURRICULUM, curriculum('memorize', 4000, MEMORIZE_MIX)].map((p) => ({
-        ...p,
-        lr: 3e-4,
-      })),
+      phases: [...COLOR_CURRICULUM, memorize(4000)].map((p) =>
+        p.name === 'memorize' ? p : { ...p, lr: 3e-4 },
+      ),
       eval: { every: 1000, conflict: 500, rule: 500, memorized: 200 },
     },
   },
-  addition: triggerPresets('addition', 'add', { format: 'reversed', promptFormat: 'compact' }),
+  addition: {
+    ...triggerPresets('addition', 'add', { format: 'reversed', promptFormat: 'compact' }),
+    quick: additionQuick,
+  },
   cipher: triggerPresets('cipher', 'decode', {}),
 };
 
