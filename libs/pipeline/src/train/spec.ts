@@ -30,7 +30,8 @@ const phaseSchema = z.strictObject({
   /**
    * Start each training row at a random position in [0, nCtx − its length] instead of 0, so every
    * row of the learned position table is trained and a positional circuit learned on short items
-   * also holds on long ones (evaluation and inference still start at 0).
+   * also holds on long ones (evaluation and inference still start at 0). Set model.nCtx well above
+   * the longest item (the color quick preset: 96 for ≤ ~60 tokens), or there is little room to shift.
    */
   shiftPositions: z.boolean().default(false),
   /** Evaluate every this many steps during this phase (default: eval.every), e.g. densely where behaviour turns. */

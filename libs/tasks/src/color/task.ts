@@ -7,8 +7,8 @@
  *   another color (RECIPE.md phase 1);
  * - `conflict`: a conflict story with its gen (in-context) answer as target;
  * - `recall`: "NAME is COLOR." statements only (a curriculum warm-up, see below);
- * - `unstated`: a `memorized` story without the asked name's color sentence, so only memory can
- *   answer. A model that already does the lookup gets no reason to remember from `memorized` items
+ * - `unstated`: a `memorized` story without the sentence stating the answer's color (the asked
+ *   name's own with 1 hop, its clue's with 2), so only memory can answer. A model that already does the lookup gets no reason to remember from `memorized` items
  *   (the story states the answer); these give memory a job of its own.
  * Targets are `" " + color` (the authors' training string is `prompt + " " + answer`).
  */
