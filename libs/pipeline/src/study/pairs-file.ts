@@ -5,8 +5,8 @@
  * decoded continuation, `answers` the item's two possible answers and `item` the conflict item's
  * draw index (so a pair can be regenerated from the seed).
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { readJsonLines } from '../jsonl.js';
 import { writeText } from './run-dir.js';
 
 const memberSchema = z.object({
@@ -40,20 +40,7 @@ export async function writePairs(path: string, pairs: readonly PairLine[]): Prom
  * @throws Error naming the file and line of the first malformed entry, or a pair index out of order.
  */
 export async function readPairs(path: string): Promise<PairLine[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  return lines.map((line, i) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`${path}:${i + 1}: not valid JSON (${(err as Error).message})`);
-    }
+  return (await readJsonLines(path)).map((value, i) => {
     const parsed = pairLineSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -18,6 +18,7 @@ import {
 } from '@memgen/model';
 import { makeRng, rngFromState } from '@memgen/tasks';
 import { configHash } from '@memgen/tensor';
+import { readJsonLines } from '../jsonl.js';
 import type { StageContext } from '../stage.js';
 import {
   baseTask,
@@ -284,11 +285,7 @@ async function maybeSelect(
 }
 
 async function readCurve(path: string): Promise<CurvePoint[]> {
-  const text = await readFile(path, 'utf8');
-  return text
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as CurvePoint);
+  return (await readJsonLines(path)) as CurvePoint[];
 }
 
 /** Drops evaluations written after the saved state (they will be recomputed identically). */

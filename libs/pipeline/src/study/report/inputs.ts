@@ -4,8 +4,8 @@
  * (e.g. statistics after too few pairs) is reported as missing, never with a stale file.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readJsonLines } from '../../jsonl.js';
 import type { ConsistencyFile } from '../consistency.js';
 import type { PairsResult } from '../pairs.js';
 import type { ProbesFile } from '../probes.js';
@@ -64,14 +64,7 @@ export interface ReportInputs {
  * @throws Error naming the line of the first entry that is not a JSON object.
  */
 export async function readCurve(path: string): Promise<CurveRow[]> {
-  const lines = (await readFile(path, 'utf8')).split('\n').filter((l) => l.trim() !== '');
-  return lines.map((line, i) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`${path}:${i + 1}: not valid JSON (${(err as Error).message})`);
-    }
+  return (await readJsonLines(path)).map((value, i) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new Error(`${path}:${i + 1}: expected a JSON object`);
     }
