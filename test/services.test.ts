@@ -52,7 +52,7 @@ describeWithNats('stage services (memgen worker)', (server) => {
     await WorkQueue.open(nc);
     child = spawn(
       process.execPath,
-      ['--import', 'tsx', cli, 'worker', '--nats', server().url, '--stages', 'train,record'],
+      ['--import', 'tsx', cli, 'worker', '--nats', server().url, '--stages', 'training,recording'],
       {
         cwd: repoRoot,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,7 +66,9 @@ describeWithNats('stage services (memgen worker)', (server) => {
     child.stderr?.on('data', (d: Buffer) => {
       log += d.toString();
     });
-    await waitFor('the worker to be ready', () => /READY worker \d+ stages=train,record http=\d+/.test(log));
+    await waitFor('the worker to be ready', () =>
+      /READY worker \d+ stages=training,recording http=\d+/.test(log),
+    );
     port = Number(/http=(\d+)/.exec(log)![1]);
     client = ClientProxyFactory.create({
       transport: Transport.NATS,
@@ -85,9 +87,9 @@ describeWithNats('stage services (memgen worker)', (server) => {
     expect(health.status).toBe(200);
     const body = (await health.json()) as { status: string; info: Record<string, { status: string }> };
     expect(body.status).toBe('ok');
-    expect(Object.keys(body.info).sort()).toEqual(['nats-record', 'nats-train']);
-    expect(await request(controlPattern('train', 'status'))).toEqual({
-      stage: 'train',
+    expect(Object.keys(body.info).sort()).toEqual(['nats-recording', 'nats-training']);
+    expect(await request(controlPattern('training', 'status'))).toEqual({
+      stage: 'training',
       slots: 1,
       busy: 0,
       draining: false,
@@ -95,7 +97,10 @@ describeWithNats('stage services (memgen worker)', (server) => {
       failed: 0,
       dead: 0,
     });
-    expect(await request(controlPattern('record', 'health'))).toMatchObject({ stage: 'record', nats: 'up' });
+    expect(await request(controlPattern('recording', 'health'))).toMatchObject({
+      stage: 'recording',
+      nats: 'up',
+    });
   });
 
   it('a request to a pattern nobody serves fails within its timeout instead of hanging', async () => {
@@ -114,15 +119,15 @@ describeWithNats('stage services (memgen worker)', (server) => {
     const queue = await WorkQueue.open(nc);
     const state = await StateStore.open(nc);
     const store = await ArtefactStore.open(nc);
-    const garbage = await queue.js.publish(jobSubject('train'), new Uint8Array([0xc1, 0x00, 0x13]));
+    const garbage = await queue.js.publish(jobSubject('training'), new Uint8Array([0xc1, 0x00, 0x13]));
     const oversize = makeJob({
-      stage: 'train',
+      stage: 'training',
       runId: 'big',
       spec: { train: { blob: 'x'.repeat(100_000) } },
     });
     await queue.submit(oversize);
     const missing = makeJob({
-      stage: 'record',
+      stage: 'recording',
       runId: 'missing',
       spec: { study: {} },
       inputs: [
@@ -135,7 +140,7 @@ describeWithNats('stage services (memgen worker)', (server) => {
       new Uint8Array(10),
     );
     const corrupt = makeJob({
-      stage: 'record',
+      stage: 'recording',
       runId: 'corrupt',
       spec: { study: {} },
       inputs: [{ ...stored, digest: 'b'.repeat(64) }],
@@ -144,10 +149,14 @@ describeWithNats('stage services (memgen worker)', (server) => {
 
     const dead = async (key: string) => (await state.get(key, DeadLetterSchema))?.value;
     await waitFor('four dead letters', async () => (await state.keys('dead.>')).length === 4);
-    expect(await dead(`dead.train.seq-${garbage.seq}`)).toMatchObject({ cause: 'malformed', jobId: null });
-    expect((await dead(`dead.train.seq-${garbage.seq + 1}`))?.reason).toMatch(/exceeds the 65536-byte limit/);
-    expect((await dead(`dead.record.${missing.id}`))?.reason).toMatch(/is not in object store bucket/);
-    expect((await dead(`dead.record.${corrupt.id}`))?.reason).toMatch(/is corrupt or not the expected one/);
+    expect(await dead(`dead.training.seq-${garbage.seq}`)).toMatchObject({ cause: 'malformed', jobId: null });
+    expect((await dead(`dead.training.seq-${garbage.seq + 1}`))?.reason).toMatch(
+      /exceeds the 65536-byte limit/,
+    );
+    expect((await dead(`dead.recording.${missing.id}`))?.reason).toMatch(/is not in object store bucket/);
+    expect((await dead(`dead.recording.${corrupt.id}`))?.reason).toMatch(
+      /is corrupt or not the expected one/,
+    );
     for (const reason of [
       'undecodable msgpack message',
       '65536-byte limit',
@@ -158,7 +167,7 @@ describeWithNats('stage services (memgen worker)', (server) => {
     }
 
     // Still up: a real train job runs to completion.
-    const good = unitJob(expandSweep(parseSweepSpec(tinySweepSpec([0])))[0]!, 'train', []);
+    const good = unitJob(expandSweep(parseSweepSpec(tinySweepSpec([0])))[0]!, 'training', []);
     await queue.submit(good);
     await waitFor(
       'the good job',
@@ -167,16 +176,16 @@ describeWithNats('stage services (memgen worker)', (server) => {
     );
     const done = (await state.get(`job.${good.id}`, JobStateSchema))!.value;
     expect(done.outputs.map((r) => r.name)).toContain(`jobs/${good.id}/checkpoint/model.safetensors`);
-    expect(await request(controlPattern('train', 'status'))).toMatchObject({ done: 1, dead: 2 });
+    expect(await request(controlPattern('training', 'status'))).toMatchObject({ done: 1, dead: 2 });
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    expect(metrics).toMatch(/memgen_jobs_total\{stage="train",outcome="done"\} 1/);
-    expect(metrics).toMatch(/memgen_jobs_total\{stage="record",outcome="dead"\} 2/);
-    expect(metrics).toMatch(/memgen_job_seconds_count\{stage="train"\} 1/);
+    expect(metrics).toMatch(/memgen_jobs_total\{stage="training",outcome="done"\} 1/);
+    expect(metrics).toMatch(/memgen_jobs_total\{stage="recording",outcome="dead"\} 2/);
+    expect(metrics).toMatch(/memgen_job_seconds_count\{stage="training"\} 1/);
   });
 
   it('drains on request and exits on SIGTERM', async () => {
-    expect(await request(controlPattern('record', 'drain'), 10_000)).toMatchObject({
-      stage: 'record',
+    expect(await request(controlPattern('recording', 'drain'), 10_000)).toMatchObject({
+      stage: 'recording',
       draining: true,
     });
     const exited = new Promise<unknown>((resolve) =>

@@ -59,17 +59,17 @@ describe('sweep spec and plan', () => {
     expect(units[0]!.train.batchSize).toBe(32); // from the smoke preset, not overridden
     expect(units[0]!.study.pairs.target).toBe(24); // the smoke study preset
     const again = expandSweep(parseSweepSpec(tinySweepSpec([0, 1])));
-    expect(unitJob(again[0]!, 'train', []).id).toBe(unitJob(units[0]!, 'train', []).id);
-    expect(unitJob(units[1]!, 'train', []).id).not.toBe(unitJob(units[0]!, 'train', []).id);
+    expect(unitJob(again[0]!, 'training', []).id).toBe(unitJob(units[0]!, 'training', []).id);
+    expect(unitJob(units[1]!, 'training', []).id).not.toBe(unitJob(units[0]!, 'training', []).id);
     // A study override changes the study jobs, not the train job.
     const steered = expandSweep(
       parseSweepSpec({ ...tinySweepSpec([0]), study: { steer: { bootstrap: 50 } } }),
     )[0]!;
-    expect(unitJob(steered, 'train', []).id).toBe(unitJob(units[0]!, 'train', []).id);
+    expect(unitJob(steered, 'training', []).id).toBe(unitJob(units[0]!, 'training', []).id);
     const input = [
       { name: `jobs/${'a'.repeat(64)}/checkpoint/model.safetensors`, digest: 'b'.repeat(64), size: 1 },
     ];
-    expect(unitJob(steered, 'record', input).id).not.toBe(unitJob(units[0]!, 'record', input).id);
+    expect(unitJob(steered, 'recording', input).id).not.toBe(unitJob(units[0]!, 'recording', input).id);
   });
 
   it('summarises seeds as mean ± sample sd and picks the strongest Mem→Gen setting', () => {
@@ -129,14 +129,14 @@ describe('memgen sweep, local mode', () => {
   it('writes every job once and per-seed figures with their mean ± sd, without timings or hosts', () => {
     const sweep = JSON.parse(first.sweep);
     expect(sweep.jobs.map((j: { runId: string; stage: string }) => `${j.runId}:${j.stage}`)).toEqual([
-      'color-smoke-s0:train',
-      'color-smoke-s0:record',
-      'color-smoke-s0:fit',
-      'color-smoke-s0:steer',
-      'color-smoke-s1:train',
-      'color-smoke-s1:record',
-      'color-smoke-s1:fit',
-      'color-smoke-s1:steer',
+      'color-smoke-s0:training',
+      'color-smoke-s0:recording',
+      'color-smoke-s0:fitting',
+      'color-smoke-s0:steering',
+      'color-smoke-s1:training',
+      'color-smoke-s1:recording',
+      'color-smoke-s1:fitting',
+      'color-smoke-s1:steering',
     ]);
     expect(
       sweep.jobs.every((j: { state: string; attempts: number }) => j.state === 'done' && j.attempts === 1),
@@ -171,12 +171,12 @@ describe('memgen sweep, local mode', () => {
   });
 
   it('a corrupted artefact is not trusted: only the job that produced it runs again', async () => {
-    const steerJob = JSON.parse(first.sweep).jobs.find((j: { stage: string }) => j.stage === 'steer');
+    const steerJob = JSON.parse(first.sweep).jobs.find((j: { stage: string }) => j.stage === 'steering');
     const stored = join(dir, 'a', '.memgen', 'artefacts', 'jobs', steerJob.id, 'steering.json');
     await writeFile(stored, '{"tampered": true}\n');
     const rerun = await memgen('sweep', '--spec', specPath, '--out', join(dir, 'a'), '--workers', '1');
     expect(rerun.stdout).toMatch(/8\/8 jobs done \(7 reused\)/);
-    expect(rerun.stderr).toContain(`color-smoke-s0 steer: running job ${steerJob.id.slice(0, 12)}`);
+    expect(rerun.stderr).toContain(`color-smoke-s0 steering: running job ${steerJob.id.slice(0, 12)}`);
     expect(await readFile(join(dir, 'a', 'results.json'), 'utf8')).toBe(first.results);
     expect(await readFile(stored, 'utf8')).not.toContain('tampered');
   });

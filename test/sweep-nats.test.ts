@@ -138,7 +138,7 @@ describeWithNats('memgen sweep over NATS: two workers', (server) => {
 
 describeWithNats('memgen sweep over NATS: faults', (server) => {
   it('survives a SIGKILLed trainer and a nats-server restart with identical results', async () => {
-    const trainer = startWorker(server().url, '--stages', 'train');
+    const trainer = startWorker(server().url, '--stages', 'training');
     await waitFor('the trainer', () => trainer.log().includes('READY'));
     const out = join(dir, 'faults');
     let helperLog = () => '';
@@ -149,8 +149,8 @@ describeWithNats('memgen sweep over NATS: faults', (server) => {
     const helper = startWorker(server().url);
     helperLog = helper.log;
     await waitFor(
-      'a record job on the helper',
-      () => /"stage":"record".*"msg":"job started"/.test(helper.log()),
+      'a recording job on the helper',
+      () => /"stage":"recording".*"msg":"job started"/.test(helper.log()),
       60_000,
     );
     await server().restart();

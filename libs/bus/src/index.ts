@@ -59,7 +59,6 @@ export {
   parseEvent,
   parseJob,
   parseMessage,
-  STAGES,
 } from './schemas.js';
 export {
   type StateChange,

@@ -10,9 +10,6 @@ import { BusMessageError } from './errors.js';
 /** The message schema version this code writes and reads. */
 export const MESSAGE_VERSION = 1;
 
-/** Pipeline stages with workers today; the schema accepts any lowercase token so new stages need no bump. */
-export const STAGES = ['train', 'record', 'fit', 'steer'] as const;
-
 const stageName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lowercase stage token like "train"');
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase 64-digit hex SHA-256');
 /** A relative path inside a run directory: no leading '/', no '.' or '..' segments. */

@@ -6,6 +6,8 @@
  */
 import { type ArtefactRef, type JobMessage, makeJob } from '@memgen/bus';
 import {
+  JOB_GROUPS,
+  type JobGroupName,
   parseTrainSpec,
   resolveStudyConfig,
   type StudyConfig,
@@ -15,15 +17,15 @@ import {
 } from '@memgen/pipeline';
 import type { SweepSpec } from './sweep-spec.js';
 
-/** The sweep's job stages in chain order (the bus stage names). */
-export const SWEEP_STAGES = ['train', 'record', 'fit', 'steer'] as const;
-export type SweepStage = (typeof SWEEP_STAGES)[number];
+/** The sweep's job groups in chain order (the bus stage names). */
+export const SWEEP_STAGES = JOB_GROUPS;
+export type SweepStage = JobGroupName;
 
-/** The study stages each job stage runs, in order (train runs the trainer itself). */
-export const STAGE_GROUPS: Record<Exclude<SweepStage, 'train'>, readonly StudyStageName[]> = {
-  record: ['pairs', 'record'],
-  fit: ['stats', 'probes', 'consistency'],
-  steer: ['steer', 'report'],
+/** The study stages each job group runs, in order (training runs the trainer itself). */
+export const STAGE_GROUPS: Record<Exclude<SweepStage, 'training'>, readonly StudyStageName[]> = {
+  recording: ['pairs', 'record'],
+  fitting: ['stats', 'probes', 'consistency'],
+  steering: ['steer', 'report'],
 };
 
 /** One model of the sweep: a task at a preset with a seed. */
@@ -84,7 +86,8 @@ export function expandSweep(spec: SweepSpec): SweepUnit[] {
 
 /** The job of `stage` for `unit` given every artefact its upstream jobs produced. */
 export function unitJob(unit: SweepUnit, stage: SweepStage, inputs: readonly ArtefactRef[]): JobMessage {
-  const spec: TrainJobSpec | StudyJobSpec = stage === 'train' ? { train: unit.train } : { study: unit.study };
+  const spec: TrainJobSpec | StudyJobSpec =
+    stage === 'training' ? { train: unit.train } : { study: unit.study };
   return makeJob({ stage, runId: unit.runId, spec, inputs: [...inputs] });
 }
 

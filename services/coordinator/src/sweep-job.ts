@@ -42,7 +42,7 @@ export interface SweepJobContext {
 }
 
 function isSweepStage(stage: string): stage is SweepStage {
-  return stage === 'train' || stage in STAGE_GROUPS;
+  return stage === 'training' || stage in STAGE_GROUPS;
 }
 
 /** Parses a job's spec; a spec that does not validate is bad input, never worth a retry. */
@@ -72,7 +72,7 @@ export async function runSweepJob(job: JobMessage, ctx: SweepJobContext): Promis
     progress: ctx.progress ?? (() => {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
-  if (job.stage === 'train') {
+  if (job.stage === 'training') {
     const train = specOf(job, 'train', parseTrainSpec);
     const result = await trainStage(train, stageCtx);
     // The record runStudy would write, so the study stages hash the same upstream.

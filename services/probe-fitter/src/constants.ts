@@ -1,2 +1,2 @@
 /** The probe-fitter service runs the 'fit' jobs: statistics, probes and consistency. */
-export const PROBE_FITTER_STAGE = 'fit';
+export const PROBE_FITTER_STAGE = 'fitting';

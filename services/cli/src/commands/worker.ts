@@ -1,5 +1,5 @@
 /**
- * `memgen worker --nats URL [--stages train,record,fit,steer] [--slots N]`: the chosen stage
+ * `memgen worker --nats URL [--stages training,recording,fitting,steering] [--slots N]`: the chosen stage
  * services (NestJS modules of services/trainer, activation-recorder, probe-fitter,
  * steering-evaluator) in one process, each pulling its stage's jobs from JetStream, with the NATS
  * control plane and /health + /metrics over HTTP. SIGTERM / SIGINT drain it: no new jobs, running
@@ -33,10 +33,10 @@ interface WorkerOptions {
 }
 
 const STAGE_MODULES: Record<string, (options: StageModuleOptions) => DynamicModule> = {
-  train: (o) => TrainerModule.register(o),
-  record: (o) => ActivationRecorderModule.register(o),
-  fit: (o) => ProbeFitterModule.register(o),
-  steer: (o) => SteeringEvaluatorModule.register(o),
+  training: (o) => TrainerModule.register(o),
+  recording: (o) => ActivationRecorderModule.register(o),
+  fitting: (o) => ProbeFitterModule.register(o),
+  steering: (o) => SteeringEvaluatorModule.register(o),
 };
 
 export function registerWorkerCommand(program: Command): void {
@@ -45,7 +45,10 @@ export function registerWorkerCommand(program: Command): void {
     .description('run stage services (train, record, fit, steer) that pull jobs from NATS JetStream')
     .option('--nats <url>', 'NATS server URL (default $MEMGEN_NATS_URL)')
     .option('--creds <file>', 'NATS credentials file (default $MEMGEN_NATS_CREDS)')
-    .option('--stages <list>', 'comma-separated stages to serve (default all: train,record,fit,steer)')
+    .option(
+      '--stages <list>',
+      'comma-separated stages to serve (default all: training,recording,fitting,steering)',
+    )
     .option('--slots <n>', 'jobs per stage at once (default $MEMGEN_SLOTS or 1)')
     .option(
       '--grace <seconds>',
