@@ -77,14 +77,16 @@ describe('decoding', () => {
     const model = nanoModel(7);
     const ps = prompts(6, 23);
     const plain = decode(model, ps, opts).tokens;
-    const zero = withInterventions(model, [{ hook: 'blocks.1.resid_post', add: new Float32Array(16) }], () =>
-      decode(model, ps, opts),
+    const zero = withInterventions(
+      model,
+      [{ kind: 'add', hook: 'blocks.1.resid_post', vector: new Float32Array(16) }],
+      () => decode(model, ps, opts),
     ).tokens;
     expect(zero).toEqual(plain);
     // A huge push along the unembedding row of token 5 makes every step emit 5.
     const wte = model.params.get('transformer.wte.weight')?.arraySync() as number[][];
     const push = Float32Array.from(wte[5] as number[], (v) => v * 1e3);
-    const forced = withInterventions(model, [{ hook: 'final_norm', add: push }], () =>
+    const forced = withInterventions(model, [{ kind: 'add', hook: 'final_norm', vector: push }], () =>
       decode(model, ps, { ...opts, stopTokens: [] }),
     ).tokens;
     for (const row of forced) expect(row).toEqual(new Array(8).fill(5));

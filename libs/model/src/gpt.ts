@@ -42,7 +42,7 @@ export class GPT {
     readonly config: GPTConfig,
     readonly params: ParamMap,
   ) {
-    this.hooks = new HookRegistry(config.nLayer);
+    this.hooks = new HookRegistry(config);
   }
 
   /** A freshly initialised model (GPT-2 initialisation from `seed`). */

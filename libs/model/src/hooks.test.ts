@@ -1,50 +1,52 @@
 import { useTestBackend } from '@memgen/tensor';
 import type * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { disposeInput, leftPad, toForwardInput } from './batch.js';
-import { hookNames, residualSites } from './hooks.js';
-import { recordActivations, withInterventions } from './interventions.js';
-import { nanoModel, prompts } from './test-models.js';
+import { type HookPoint, headCoordinates, hookNames, hookPoints, residualSites } from './hooks.js';
+import { recordActivations } from './interventions.js';
+import { logitsOf, nanoConfig, nanoModel, prompts } from './test-models.js';
 
 beforeAll(async () => {
   await useTestBackend();
 });
 
-function logitsOf(model: ReturnType<typeof nanoModel>, seqs: number[][]): Float32Array {
-  const input = toForwardInput(leftPad(seqs, 0));
-  try {
-    const out = model.forward(input);
-    const data = Float32Array.from(out.dataSync() as Float32Array);
-    out.dispose();
-    return data;
-  } finally {
-    disposeInput(input);
-  }
-}
-
 describe('hook points', () => {
-  it('lists every hook name of a 2-layer model', () => {
+  it('lists every hook point of a 2-layer model with its kind and width', () => {
     const names = hookNames(2);
     console.log(`hook names (2 layers): ${names.join(', ')}`);
-    expect(names).toEqual([
-      'embed',
-      'blocks.0.attn.z',
-      'blocks.0.attn.out',
-      'blocks.0.resid_mid',
-      'blocks.0.mlp.pre',
-      'blocks.0.mlp.post',
-      'blocks.0.mlp.out',
-      'blocks.0.resid_post',
-      'blocks.1.attn.z',
-      'blocks.1.attn.out',
-      'blocks.1.resid_mid',
-      'blocks.1.mlp.pre',
-      'blocks.1.mlp.post',
-      'blocks.1.mlp.out',
-      'blocks.1.resid_post',
-      'final_norm',
+    const block = (i: number) => [
+      [`blocks.${i}.attn.z`, 'attention-heads', 16, [2, 8]],
+      [`blocks.${i}.attn.out`, 'sublayer-out', 16, [16]],
+      [`blocks.${i}.resid_mid`, 'residual', 16, [16]],
+      [`blocks.${i}.mlp.pre`, 'mlp-pre', 64, [64]],
+      [`blocks.${i}.mlp.post`, 'mlp-neurons', 64, [64]],
+      [`blocks.${i}.mlp.out`, 'sublayer-out', 16, [16]],
+      [`blocks.${i}.resid_post`, 'residual', 16, [16]],
+    ];
+    const expected = [
+      ['embed', 'residual', 16, [16]],
+      ...block(0),
+      ...block(1),
+      ['final_norm', 'final-norm', 16, [16]],
+    ];
+    const points = hookPoints(nanoConfig());
+    expect(points.map((p) => [p.name, p.kind, p.width, p.layout])).toEqual(expected);
+    expect(points.map((p) => p.layer)).toEqual([
+      null,
+      ...new Array(7).fill(0),
+      ...new Array(7).fill(1),
+      null,
     ]);
+    expect(names).toEqual(expected.map((e) => e[0]));
+    expect(nanoModel().hooks.list()).toEqual(points);
     expect(residualSites(2)).toEqual(['embed', 'blocks.0.resid_post', 'blocks.1.resid_post']);
+  });
+
+  it('expands attention heads into their coordinates, refusing heads that do not exist', () => {
+    const [z, out] = hookPoints(nanoConfig()).slice(1, 3) as [HookPoint, HookPoint];
+    expect(headCoordinates(z, [1])).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(headCoordinates(z, [0, 1])).toEqual(Array.from({ length: 16 }, (_, j) => j));
+    expect(() => headCoordinates(z, [2])).toThrow(/'blocks.0.attn.z': head 2 outside \[0, 2\)/);
+    expect(() => headCoordinates(out, [0])).toThrow(/'blocks.0.attn.out' \(sublayer-out\) has no heads/);
   });
 
   it('every hook point is reached exactly once per forward pass, with the documented width', () => {
@@ -61,7 +63,7 @@ describe('hook points', () => {
     } finally {
       for (const h of handles) h.remove();
     }
-    expect(seen).toEqual(hookNames(2).map((n) => `${n}:${n.includes('mlp.p') ? 64 : 16}`));
+    expect(seen).toEqual(hookPoints(nanoConfig()).map((p) => `${p.name}:${p.width}`));
     expect(model.hooks.size).toBe(0);
     model.dispose();
   });
@@ -92,59 +94,6 @@ describe('hook points', () => {
     );
     for (const [j, v] of row0.entries()) expect(v).toBeCloseTo(expected[j] as number, 6);
     for (const list of rec.activations.values()) for (const t of list) t.dispose();
-    expect(model.hooks.size).toBe(0);
-    model.dispose();
-  });
-
-  it('a zero intervention equals no intervention; a non-zero one changes only the last position onward', () => {
-    const model = nanoModel();
-    const seqs = prompts(4, 23, 9, 9);
-    const plain = logitsOf(model, seqs);
-    const zero = withInterventions(model, [{ hook: 'blocks.0.resid_post', add: new Float32Array(16) }], () =>
-      logitsOf(model, seqs),
-    );
-    expect(zero).toEqual(plain);
-    const push = new Float32Array(16).fill(3);
-    const steered = withInterventions(model, [{ hook: 'blocks.0.resid_post', add: push }], () =>
-      logitsOf(model, seqs),
-    );
-    const V = 23;
-    const T = 9;
-    for (let r = 0; r < 4; r++) {
-      const before = plain.slice((r * T + T - 2) * V, (r * T + T - 1) * V);
-      expect(steered.slice((r * T + T - 2) * V, (r * T + T - 1) * V)).toEqual(before);
-      const lastA = plain.slice((r * T + T - 1) * V, (r * T + T) * V);
-      const lastB = steered.slice((r * T + T - 1) * V, (r * T + T) * V);
-      expect(lastB).not.toEqual(lastA);
-    }
-    expect(model.hooks.size).toBe(0);
-    model.dispose();
-  });
-
-  it('replacing coordinates sets them exactly, and hooks are removed even when the call throws', () => {
-    const model = nanoModel();
-    const seqs = prompts(2, 23);
-    // Hooks run in the order they were attached: the recorder, attached second, sees the replacement.
-    const rec = withInterventions(
-      model,
-      [{ hook: 'blocks.1.mlp.post', set: { indices: [0, 5], values: [7, -2] } }],
-      () => recordActivations(model, ['blocks.1.mlp.post'], () => logitsOf(model, seqs)),
-    );
-    const act = rec.activations.get('blocks.1.mlp.post')?.[0]?.arraySync() as number[][];
-    for (const row of act) {
-      expect(row[0]).toBe(7);
-      expect(row[5]).toBe(-2);
-    }
-    for (const list of rec.activations.values()) for (const t of list) t.dispose();
-    expect(() =>
-      withInterventions(model, [{ hook: 'embed', add: new Float32Array(16) }], () => {
-        throw new Error('boom');
-      }),
-    ).toThrow('boom');
-    expect(model.hooks.size).toBe(0);
-    expect(() => withInterventions(model, [{ hook: 'embed', add: new Float32Array(3) }], () => 0)).toThrow(
-      /3 values, width is 16/,
-    );
     expect(model.hooks.size).toBe(0);
     model.dispose();
   });

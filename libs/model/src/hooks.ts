@@ -4,7 +4,7 @@
  *
  * Name grammar (activations are [batch, positions, width] as the hook sees them):
  *   embed                      token + position embedding = the residual stream entering block 0  [B,T,D]
- *   blocks.{i}.attn.z          attention heads' mixed values, heads concatenated, before c_proj  [B,T,D]
+ *   blocks.{i}.attn.z          attention heads' mixed values, heads concatenated, before c_proj  [B,T,H·dh]
  *   blocks.{i}.attn.out        attention output after c_proj                                    [B,T,D]
  *   blocks.{i}.resid_mid       residual stream after the attention sub-block                    [B,T,D]
  *   blocks.{i}.mlp.pre         MLP pre-activation (after c_fc)                                  [B,T,nInner]
@@ -12,30 +12,93 @@
  *   blocks.{i}.mlp.out         MLP output after c_proj                                          [B,T,D]
  *   blocks.{i}.resid_post      residual stream leaving block i                                  [B,T,D]
  *   final_norm                 the final layer norm's output, before the tied unembedding       [B,T,D]
+ *
+ * The registry below is the one place that knows each point's width and what its coordinates are;
+ * interventions and recording look them up instead of parsing names.
  */
 import type * as tf from '@tensorflow/tfjs';
+import type { GPTConfig } from './config.js';
 
-const BLOCK_HOOKS = [
-  'attn.z',
-  'attn.out',
-  'resid_mid',
-  'mlp.pre',
-  'mlp.post',
-  'mlp.out',
-  'resid_post',
-] as const;
+/** What a hook point's coordinates are. */
+export type HookKind =
+  /** The residual stream (embed, resid_mid, resid_post): nEmbd coordinates. */
+  | 'residual'
+  /** Per-head attention values, [nHead, headDim] flattened head-major. */
+  | 'attention-heads'
+  /** A sub-block's write into the residual stream (attn.out, mlp.out): nEmbd coordinates. */
+  | 'sublayer-out'
+  /** MLP pre-activations, one per neuron. */
+  | 'mlp-pre'
+  /** MLP neurons after the non-linearity. */
+  | 'mlp-neurons'
+  /** The final layer norm's output, the unembedding's input. */
+  | 'final-norm';
+
+export interface HookPoint {
+  name: string;
+  kind: HookKind;
+  /** The block the point belongs to; null for embed and final_norm. */
+  layer: number | null;
+  /** Coordinates per position (the activation's last dimension). */
+  width: number;
+  /** How `width` factors: [nHead, headDim] for attention heads (head h = coordinates h·headDim …), else [width]. */
+  layout: readonly number[];
+}
+
+/** The widths a config gives the hook points. */
+export type HookShape = Pick<GPTConfig, 'nLayer' | 'nEmbd' | 'nHead' | 'nInner'>;
+
+type BlockHook = { suffix: string; kind: HookKind; layout: (c: HookShape) => number[] };
+
+const residualLayout = (c: HookShape) => [c.nEmbd];
+const neuronLayout = (c: HookShape) => [c.nInner];
+
+const BLOCK_HOOKS: readonly BlockHook[] = [
+  { suffix: 'attn.z', kind: 'attention-heads', layout: (c) => [c.nHead, c.nEmbd / c.nHead] },
+  { suffix: 'attn.out', kind: 'sublayer-out', layout: residualLayout },
+  { suffix: 'resid_mid', kind: 'residual', layout: residualLayout },
+  { suffix: 'mlp.pre', kind: 'mlp-pre', layout: neuronLayout },
+  { suffix: 'mlp.post', kind: 'mlp-neurons', layout: neuronLayout },
+  { suffix: 'mlp.out', kind: 'sublayer-out', layout: residualLayout },
+  { suffix: 'resid_post', kind: 'residual', layout: residualLayout },
+];
+
+function point(name: string, kind: HookKind, layer: number | null, layout: number[]): HookPoint {
+  return { name, kind, layer, width: layout.reduce((p, n) => p * n, 1), layout };
+}
+
+/** Every hook point of a model of this shape, in the order a forward pass reaches them. */
+export function hookPoints(c: HookShape): HookPoint[] {
+  const points = [point('embed', 'residual', null, residualLayout(c))];
+  for (let i = 0; i < c.nLayer; i++) {
+    for (const h of BLOCK_HOOKS) points.push(point(`blocks.${i}.${h.suffix}`, h.kind, i, h.layout(c)));
+  }
+  points.push(point('final_norm', 'final-norm', null, residualLayout(c)));
+  return points;
+}
 
 /** Every hook name of a model with `nLayer` blocks, in the order a forward pass reaches them. */
 export function hookNames(nLayer: number): string[] {
-  const names = ['embed'];
-  for (let i = 0; i < nLayer; i++) for (const h of BLOCK_HOOKS) names.push(`blocks.${i}.${h}`);
-  names.push('final_norm');
-  return names;
+  return hookPoints({ nLayer, nEmbd: 1, nHead: 1, nInner: 1 }).map((p) => p.name);
 }
 
 /** The residual-stream sites the study records: `embed` then every block's output ([layers+1] sites). */
 export function residualSites(nLayer: number): string[] {
   return ['embed', ...Array.from({ length: nLayer }, (_, i) => `blocks.${i}.resid_post`)];
+}
+
+/**
+ * The flat coordinates of whole heads of an attention-heads point (head h covers h·headDim …).
+ * @throws Error naming the point when it has no heads or a head is out of range
+ */
+export function headCoordinates(p: HookPoint, heads: readonly number[]): number[] {
+  if (p.kind !== 'attention-heads') throw new Error(`hook point '${p.name}' (${p.kind}) has no heads`);
+  const [nHead, headDim] = p.layout as [number, number];
+  return heads.flatMap((h) => {
+    if (!Number.isInteger(h) || h < 0 || h >= nHead)
+      throw new Error(`hook point '${p.name}': head ${h} outside [0, ${nHead})`);
+    return Array.from({ length: headDim }, (_, k) => h * headDim + k);
+  });
 }
 
 /**
@@ -49,18 +112,29 @@ export interface HookHandle {
 }
 
 export class HookRegistry {
-  private readonly valid: Set<string>;
+  private readonly points: ReadonlyMap<string, HookPoint>;
   private readonly hooks = new Map<string, HookFn[]>();
 
-  constructor(nLayer: number) {
-    this.valid = new Set(hookNames(nLayer));
+  constructor(shape: HookShape) {
+    this.points = new Map(hookPoints(shape).map((p) => [p.name, p]));
+  }
+
+  /** Every hook point of this model, in forward order. */
+  list(): HookPoint[] {
+    return [...this.points.values()];
+  }
+
+  /** @throws Error when `name` is not one of this model's hook points. */
+  point(name: string): HookPoint {
+    const p = this.points.get(name);
+    if (!p)
+      throw new Error(`unknown hook point '${name}'; this model has: ${[...this.points.keys()].join(', ')}`);
+    return p;
   }
 
   /** @throws Error when `name` is not one of this model's hook points. */
   add(name: string, fn: HookFn): HookHandle {
-    if (!this.valid.has(name)) {
-      throw new Error(`unknown hook point '${name}'; this model has: ${[...this.valid].join(', ')}`);
-    }
+    this.point(name);
     const list = this.hooks.get(name) ?? [];
     list.push(fn);
     this.hooks.set(name, list);

@@ -1,45 +1,90 @@
 /**
  * Scoped access to hook points: record activations, or change them, for the duration of one call.
- * Hooks are removed in `finally`, so an exception inside never leaves a hook attached.
+ * Hooks are removed in `finally`, so an exception inside never leaves a hook attached. Widths come
+ * from the model's hook registry, never from the hook's name.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { GPT } from './gpt.js';
-import type { HookHandle } from './hooks.js';
+import type { HookHandle, HookPoint } from './hooks.js';
 
-/** 'last' = the last position of every forward pass (the last prompt token, then each generated token). */
+/**
+ * Which positions of every forward pass a hook acts on, by name. 'last' = the last position (the
+ * last prompt token, then each generated token); 'all' = every position. Positions are names so
+ * that others (e.g. a task's answer span) can join the union; each switch on it is exhaustive.
+ */
 export type HookPosition = 'last' | 'all';
 
-export interface Intervention {
+/** Where an intervention acts: a hook point, at some positions (default 'last'). */
+interface Placement {
   hook: string;
   position?: HookPosition;
-  /** Adds this vector [width] to the activation. */
-  add?: Float32Array;
-  /** Replaces the listed coordinates by the given values. */
-  set?: { indices: number[]; values: number[] };
+}
+
+/**
+ * A change to one hook point's activation, applied at every chosen position of every pass.
+ * Coordinates are flat indices into the point's width (see `headCoordinates` for attention heads).
+ * - add: adds `vector` [width], or `values` at `coords`;
+ * - set: replaces `coords` by `values`;
+ * - ablate: replaces `coords` by given per-coordinate `values` (e.g. their mean), by 0 when none.
+ */
+export type Intervention =
+  | (Placement & { kind: 'add'; vector: Float32Array })
+  | (Placement & { kind: 'add'; coords: readonly number[]; values: readonly number[] })
+  | (Placement & { kind: 'set'; coords: readonly number[]; values: readonly number[] })
+  | (Placement & { kind: 'ablate'; coords: readonly number[]; values?: readonly number[] });
+
+/** An intervention as arithmetic on an activation row: x·keep + shift (no keep = keep everything). */
+interface RowEdit {
+  /** [width] 0 at replaced coordinates, 1 elsewhere. */
+  keep?: Float32Array;
+  /** [width] */
+  shift: Float32Array;
+}
+
+/**
+ * Checks `iv` against the hook point and turns it into a row edit.
+ * @throws Error naming the hook and the offending coordinate or length
+ */
+function compileIntervention(iv: Intervention, p: HookPoint): RowEdit {
+  const where = `intervention ${iv.kind} on '${p.name}'`;
+  switch (iv.kind) {
+    case 'add':
+      if ('vector' in iv) {
+        if (iv.vector.length !== p.width)
+          throw new Error(`${where}: vector has ${iv.vector.length} values, width is ${p.width}`);
+        return { shift: iv.vector };
+      }
+      return { shift: scatter(where, iv.coords, iv.values, p.width) };
+    case 'set':
+      return {
+        keep: keepMask(where, iv.coords, p.width),
+        shift: scatter(where, iv.coords, iv.values, p.width),
+      };
+    case 'ablate': {
+      const values = iv.values ?? new Array<number>(iv.coords.length).fill(0);
+      return { keep: keepMask(where, iv.coords, p.width), shift: scatter(where, iv.coords, values, p.width) };
+    }
+    default:
+      return unreachable(iv, 'intervention kind');
+  }
 }
 
 /** Runs `fn` with the interventions attached, and always detaches them. */
 export function withInterventions<T>(model: GPT, interventions: Intervention[], fn: () => T): T {
   const handles: HookHandle[] = [];
   const owned: tf.Tensor[] = [];
+  const own = (values: Float32Array) => {
+    const t = tf.keep(tf.tensor1d(values));
+    owned.push(t);
+    return t;
+  };
   try {
     for (const iv of interventions) {
-      const width = hookWidth(model, iv.hook);
-      const add = iv.add ? tf.keep(tf.tensor1d(checkWidth(iv.add, width, iv.hook))) : undefined;
-      const { keep, values } = iv.set
-        ? replacement(iv.set, width, iv.hook)
-        : { keep: undefined, values: undefined };
-      for (const t of [add, keep, values]) if (t) owned.push(t);
-      handles.push(
-        model.hooks.add(iv.hook, (act) =>
-          atPosition(act, iv.position ?? 'last', (x) => {
-            let y = x;
-            if (keep && values) y = tf.add(tf.mul(y, keep), values);
-            if (add) y = tf.add(y, add);
-            return y;
-          }),
-        ),
-      );
+      const edit = compileIntervention(iv, model.hooks.point(iv.hook));
+      const keep = edit.keep ? own(edit.keep) : undefined;
+      const shift = own(edit.shift);
+      const apply = (x: tf.Tensor) => tf.add(keep ? tf.mul(x, keep) : x, shift);
+      handles.push(model.hooks.add(iv.hook, (act) => atPosition(act, iv.position ?? 'last', apply)));
     }
     return fn();
   } finally {
@@ -65,12 +110,12 @@ export function recordActivations<T>(
   const handles: HookHandle[] = [];
   try {
     for (const name of names) {
+      const { width } = model.hooks.point(name);
       handles.push(
         model.hooks.add(name, (act) => {
-          const [B, T, W] = act.shape as [number, number, number];
-          const kept =
-            position === 'last' ? act.slice([0, T - 1, 0], [B, 1, W]).reshape([B, W]) : act.clone();
-          activations.get(name)?.push(tf.keep(kept));
+          if (act.shape[2] !== width)
+            throw new Error(`hook '${name}' saw width ${act.shape[2]}, its registry width is ${width}`);
+          activations.get(name)?.push(tf.keep(selectPositions(act, position)));
           return undefined;
         }),
       );
@@ -84,39 +129,62 @@ export function recordActivations<T>(
   }
 }
 
-function hookWidth(model: GPT, hook: string): number {
-  return hook.endsWith('mlp.pre') || hook.endsWith('mlp.post') ? model.config.nInner : model.config.nEmbd;
-}
-
-function checkWidth(v: Float32Array, width: number, hook: string): Float32Array {
-  if (v.length !== width)
-    throw new Error(`intervention on '${hook}': vector has ${v.length} values, width is ${width}`);
-  return v;
-}
-
-function replacement(set: { indices: number[]; values: number[] }, width: number, hook: string) {
-  if (set.indices.length !== set.values.length) {
-    throw new Error(
-      `intervention on '${hook}': ${set.indices.length} indices but ${set.values.length} values`,
-    );
-  }
-  const keep = new Float32Array(width).fill(1);
-  const values = new Float32Array(width);
-  set.indices.forEach((j, n) => {
-    if (!Number.isInteger(j) || j < 0 || j >= width)
-      throw new Error(`intervention on '${hook}': index ${j} outside [0, ${width})`);
-    keep[j] = 0;
-    values[j] = set.values[n] as number;
-  });
-  return { keep: tf.keep(tf.tensor1d(keep)), values: tf.keep(tf.tensor1d(values)) };
-}
-
-/** Applies `f` to the chosen positions of act [B, T, W]. */
-function atPosition(act: tf.Tensor, position: HookPosition, f: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
-  if (position === 'all') return f(act);
+/** act [B, T, W] → [B, W] at 'last', a copy [B, T, W] at 'all'. */
+function selectPositions(act: tf.Tensor, position: HookPosition): tf.Tensor {
   const [B, T, W] = act.shape as [number, number, number];
-  if (T === 1) return f(act);
-  const head = act.slice([0, 0, 0], [B, T - 1, W]);
-  const last = act.slice([0, T - 1, 0], [B, 1, W]);
-  return tf.concat([head, f(last)], 1);
+  switch (position) {
+    case 'last':
+      return act.slice([0, T - 1, 0], [B, 1, W]).reshape([B, W]);
+    case 'all':
+      return act.clone();
+    default:
+      return unreachable(position, 'hook position');
+  }
+}
+
+/** Applies `f` to the chosen positions of act [B, T, W], leaving the others as they are. */
+function atPosition(act: tf.Tensor, position: HookPosition, f: (x: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const [B, T, W] = act.shape as [number, number, number];
+  switch (position) {
+    case 'all':
+      return f(act);
+    case 'last':
+      if (T === 1) return f(act);
+      return tf.concat([act.slice([0, 0, 0], [B, T - 1, W]), f(act.slice([0, T - 1, 0], [B, 1, W]))], 1);
+    default:
+      return unreachable(position, 'hook position');
+  }
+}
+
+/** [width] zeros with `values` at `coords`. */
+function scatter(where: string, coords: readonly number[], values: readonly number[], width: number) {
+  if (coords.length !== values.length)
+    throw new Error(`${where}: ${coords.length} coordinates but ${values.length} values`);
+  const out = new Float32Array(width);
+  checkCoords(where, coords, width).forEach((j, n) => {
+    out[j] = values[n] as number;
+  });
+  return out;
+}
+
+/** [width] ones with zeros at `coords`. */
+function keepMask(where: string, coords: readonly number[], width: number): Float32Array {
+  const keep = new Float32Array(width).fill(1);
+  for (const j of checkCoords(where, coords, width)) keep[j] = 0;
+  return keep;
+}
+
+function checkCoords(where: string, coords: readonly number[], width: number): readonly number[] {
+  const seen = new Set<number>();
+  for (const j of coords) {
+    if (!Number.isInteger(j) || j < 0 || j >= width)
+      throw new Error(`${where}: coordinate ${j} outside [0, ${width})`);
+    if (seen.has(j)) throw new Error(`${where}: coordinate ${j} listed twice`);
+    seen.add(j);
+  }
+  return coords;
+}
+
+function unreachable(value: never, what: string): never {
+  throw new Error(`unknown ${what} ${JSON.stringify(value)}`);
 }

@@ -61,9 +61,20 @@ describe('steering shifts', () => {
       4,
     );
     expect(ivs.map((iv) => iv.hook)).toEqual(['blocks.0.resid_post', 'blocks.1.resid_post']);
-    expect(Array.from(ivs[0]!.add!)).toEqual([0.5, 0, 0, 0]);
-    expect(Array.from(ivs[1]!.add!)).toEqual([-2, 0, 0, 1]);
-    expect(ivs.every((iv) => iv.position === 'last')).toBe(true);
+    expect(ivs).toEqual([
+      {
+        kind: 'add',
+        hook: 'blocks.0.resid_post',
+        vector: Float32Array.from([0.5, 0, 0, 0]),
+        position: 'last',
+      },
+      {
+        kind: 'add',
+        hook: 'blocks.1.resid_post',
+        vector: Float32Array.from([-2, 0, 0, 1]),
+        position: 'last',
+      },
+    ]);
     expect(interventionsFor([], hooks, 4)).toEqual([]);
     expect(() => interventionsFor([{ site: 3, dim: 0, shift: 1 }], hooks, 4)).toThrow(/site 3 has no hook/);
   });

@@ -92,5 +92,7 @@ export function interventionsFor(
   }
   return [...vectors]
     .sort((a, b) => a[0] - b[0])
-    .map(([site, add]) => ({ hook: hookOfSite[site]!, add, position: 'last' as const }));
+    .map(
+      ([site, vector]): Intervention => ({ kind: 'add', hook: hookOfSite[site]!, vector, position: 'last' }),
+    );
 }
