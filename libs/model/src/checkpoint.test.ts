@@ -88,9 +88,13 @@ describe('checkpoints', () => {
   it('refuses a malformed config.json and a missing directory clearly', async () => {
     const dir = await saved();
     await writeFile(join(dir, 'config.json'), '{"memgen": {"config": {"nLayer": "two"}}}');
-    await expect(loadCheckpoint(dir)).rejects.toThrow(/config\.json: memgen\.config\./);
+    await expect(loadCheckpoint(dir)).rejects.toThrow(
+      /checkpoint .*config\.json: field "memgen\.config\.vocabSize": /,
+    );
     await writeFile(join(dir, 'config.json'), '{not json');
     await expect(loadCheckpoint(dir)).rejects.toThrow(/config\.json is not valid JSON/);
-    await expect(loadCheckpoint(join(dir, 'nope'))).rejects.toThrow(/config\.json missing/);
+    await expect(loadCheckpoint(join(dir, 'nope'))).rejects.toThrow(
+      /cannot read .*nope\/config\.json: ENOENT/,
+    );
   });
 });

@@ -6,9 +6,11 @@
  *   train_config.json   the resolved training configuration and its hash, when given
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configHash, HostTensor, readSafetensors, writeSafetensors } from '@memgen/tensor';
+import { configHash, parseWith, readJson, writeJson } from '@memgen/common';
+import { HostTensor, readSafetensors, writeSafetensors } from '@memgen/tensor';
+import { z } from 'zod';
 import { type GPTConfig, gptConfigSchema } from './config.js';
 import { GPT } from './gpt.js';
 import { createParams, paramSpecs, readWeights } from './params.js';
@@ -75,36 +77,18 @@ export async function saveCheckpoint(dir: string, model: GPT, extras: Checkpoint
     memgen_config_hash: configHash(model.config),
     ...(extras.metadata ?? {}),
   });
-  await writeFile(
-    join(tmp, 'config.json'),
-    `${JSON.stringify(hfConfig(model.config, extras.specialTokens), null, 2)}\n`,
-  );
-  if (extras.tokenizer !== undefined) {
-    await writeFile(join(tmp, 'tokenizer.json'), `${JSON.stringify(extras.tokenizer, null, 2)}\n`);
-  }
+  await writeJson(join(tmp, 'config.json'), hfConfig(model.config, extras.specialTokens));
+  if (extras.tokenizer !== undefined) await writeJson(join(tmp, 'tokenizer.json'), extras.tokenizer);
   if (extras.trainConfig !== undefined) {
     const body = { config: extras.trainConfig, config_hash: configHash(extras.trainConfig) };
-    await writeFile(join(tmp, 'train_config.json'), `${JSON.stringify(body, null, 2)}\n`);
+    await writeJson(join(tmp, 'train_config.json'), body);
   }
   await rm(dir, { recursive: true, force: true });
   await rename(tmp, dir);
 }
 
-async function readJson(path: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new Error(
-      `checkpoint ${what} missing: ${path} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
-    );
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`checkpoint ${what} is not valid JSON: ${path}: ${(err as Error).message}`);
-  }
-}
+/** The part of config.json memgen reads back; the Hugging Face keys beside it are for Python. */
+const storedConfigSchema = z.object({ memgen: z.object({ config: gptConfigSchema }) });
 
 /**
  * Loads a checkpoint written by saveCheckpoint.
@@ -112,15 +96,8 @@ async function readJson(path: string, what: string): Promise<unknown> {
  *   a tensor missing, unexpected or misshapen for the config.
  */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
-  const cfgJson = (await readJson(join(dir, 'config.json'), 'config.json')) as {
-    memgen?: { config?: unknown };
-  };
-  const parsed = gptConfigSchema.safeParse(cfgJson.memgen?.config);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`checkpoint config.json: memgen.config.${issue?.path.join('.')}: ${issue?.message}`);
-  }
-  const config = parsed.data;
+  const cfgPath = join(dir, 'config.json');
+  const { config } = parseWith(storedConfigSchema, await readJson(cfgPath), `checkpoint ${cfgPath}`).memgen;
   const path = join(dir, 'model.safetensors');
   let contents: Awaited<ReturnType<typeof readSafetensors>>;
   try {
@@ -149,12 +126,9 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   }
   const out: LoadedCheckpoint = { model, metadata: contents.metadata };
   // Optional files: absent is fine, present but malformed is an error.
-  if (existsSync(join(dir, 'tokenizer.json')))
-    out.tokenizer = await readJson(join(dir, 'tokenizer.json'), 'tokenizer.json');
+  if (existsSync(join(dir, 'tokenizer.json'))) out.tokenizer = await readJson(join(dir, 'tokenizer.json'));
   if (existsSync(join(dir, 'train_config.json'))) {
-    out.trainConfig = (
-      (await readJson(join(dir, 'train_config.json'), 'train_config.json')) as { config?: unknown }
-    ).config;
+    out.trainConfig = (await readJson<{ config?: unknown }>(join(dir, 'train_config.json'))).config;
   }
   return out;
 }

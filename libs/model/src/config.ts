@@ -2,6 +2,7 @@
  * GPT-2-style model configuration: named presets plus free fields, validated with zod so a wrong
  * field fails with a message naming it.
  */
+import { parseWith } from '@memgen/common';
 import { z } from 'zod';
 
 export const gptConfigSchema = z
@@ -65,18 +66,5 @@ export function resolveGPTConfig(
   }
   const merged = { ...base, ...fields };
   if (merged.nInner === undefined && merged.nEmbd !== undefined) merged.nInner = 4 * merged.nEmbd;
-  const parsed = gptConfigSchema.safeParse(merged);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`model config: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  return parsed.data;
-}
-
-/** Number of trainable parameters (tied embeddings counted once). */
-export function parameterCount(c: GPTConfig): number {
-  const d = c.nEmbd;
-  const block =
-    2 * 2 * d + (d * 3 * d + 3 * d) + (d * d + d) + (d * c.nInner + c.nInner) + (c.nInner * d + d);
-  return c.vocabSize * d + c.nCtx * d + c.nLayer * block + 2 * d;
+  return parseWith(gptConfigSchema, merged, 'model config');
 }

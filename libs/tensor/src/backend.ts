@@ -132,9 +132,3 @@ export async function initBackend(options: InitOptions = {}): Promise<BackendInf
   }
   throw new Error(`no tensor backend could be loaded: ${skipped.join(' | ')}`);
 }
-
-/** The active backend; throws when initBackend has not run. */
-export function activeBackend(): BackendInfo {
-  if (!active) throw new Error('initBackend() has not been called');
-  return active;
-}

@@ -1,4 +1,5 @@
 /** Rebuilding a tokenizer from the JSON saved beside a checkpoint. */
+import { parseWith } from '@memgen/common';
 import { z } from 'zod';
 import { createCharTokenizer } from './char.js';
 import type { Tokenizer } from './types.js';
@@ -23,12 +24,6 @@ const TokenizerJsonSchema = z.discriminatedUnion('scheme', [
 /** The tokenizer a `toJSON()` result (or its parsed JSON text) describes. */
 export function tokenizerFromJSON(json: unknown): Tokenizer {
   const value = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
-  const parsed = TokenizerJsonSchema.safeParse(value);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const where = first && first.path.length > 0 ? first.path.join('.') : '(root)';
-    throw new Error(`tokenizerFromJSON: ${where}: ${first?.message ?? 'invalid tokenizer JSON'}`);
-  }
-  const t = parsed.data;
+  const t = parseWith(TokenizerJsonSchema, value, 'tokenizerFromJSON');
   return t.scheme === 'char' ? createCharTokenizer(t.vocab) : createWordTokenizer(t.vocab, t.attach);
 }

@@ -71,7 +71,7 @@ describe('tokenizer JSON', () => {
   it('rejects malformed JSON naming the field', () => {
     expect(() =>
       tokenizerFromJSON({ format: 'memgen-tokenizer', version: 2, scheme: 'char', vocab: [] }),
-    ).toThrow(/tokenizerFromJSON: version/);
+    ).toThrow(/tokenizerFromJSON: field "version"/);
     expect(() =>
       tokenizerFromJSON({
         format: 'memgen-tokenizer',

@@ -95,7 +95,7 @@ export function dtypeFromNpy(descr: string): DType | undefined {
 
 /**
  * Every codec hands out views of raw bytes as typed arrays, which use the platform's byte order,
- * while all three formats are little-endian. Every machine Node runs on today is little-endian;
+ * while both formats are little-endian. Every machine Node runs on today is little-endian;
  * refuse loudly rather than silently swap bytes on one that is not.
  */
 export function assertLittleEndianHost(): void {

@@ -3,7 +3,7 @@
  * "these bytes are bad" apart from programming errors and I/O failures.
  */
 export class CodecError extends Error {
-  /** Which format rejected the input: 'safetensors', 'npy', 'msgpack-tensor' or 'tensor'. */
+  /** Which format rejected the input: 'safetensors', 'msgpack-tensor' or 'tensor'. */
   readonly format: string;
 
   constructor(format: string, message: string) {

@@ -1,6 +1,6 @@
 export { DTYPE_NAMES, DTYPES, type DType, type DTypeArrays, isDType, type TensorData } from './dtypes.js';
 export { CodecError } from './errors.js';
-export { readNpy, readSafetensors, writeFileAtomic, writeNpy, writeSafetensors } from './files.js';
+export { readSafetensors, writeSafetensors } from './files.js';
 export { HostTensor, shapeSize, typedArrayFromBytes } from './host-tensor.js';
 export {
   createPackr,
@@ -8,5 +8,4 @@ export {
   TENSOR_EXTENSION_TYPE,
   unpackTensorPayload,
 } from './msgpack.js';
-export { decodeNpy, encodeNpy } from './npy.js';
 export { decodeSafetensors, encodeSafetensors, type SafetensorsContents } from './safetensors.js';

@@ -1,6 +1,6 @@
 /**
  * The artefacts must be readable from Python without memgen: these tests hand our files to
- * python3 (numpy when installed; json + struct otherwise) and read files Python wrote.
+ * python3 (the safetensors package when installed; json + struct otherwise) and read files Python wrote.
  * Tests that need a missing Python module are skipped, and say which module in their name.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,9 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CodecError } from './errors.js';
 import { HostTensor } from './host-tensor.js';
-import { decodeNpy, encodeNpy } from './npy.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 
 const hasPythonModule = (name: string) =>
@@ -38,69 +36,6 @@ const cases: Record<string, HostTensor> = {
   u8: new HostTensor('uint8', [1, 1, 4], new Uint8Array([0, 1, 128, 255])),
   empty: new HostTensor('float32', [0, 2], new Float32Array(0)),
 };
-
-describe.skipIf(!hasNumpy)(
-  `numpy interop${hasNumpy ? '' : ' (skipped: python3 numpy not installed)'}`,
-  () => {
-    it('numpy loads our .npy files, and np.save writes byte-identical files', () => {
-      for (const [name, t] of Object.entries(cases)) writeFileSync(join(dir, `${name}.npy`), encodeNpy(t));
-      const report = python(`
-import io, json, sys, numpy as np
-out = {}
-for name in ${JSON.stringify(Object.keys(cases))}:
-    path = f"{sys.argv[1]}/{name}.npy"
-    a = np.load(path)
-    buf = io.BytesIO(); np.save(buf, a)
-    out[name] = {"descr": a.dtype.str, "shape": list(a.shape), "values": [str(v) for v in a.ravel().tolist()],
-                 "identical": buf.getvalue() == open(path, "rb").read()}
-print(json.dumps(out))`) as Record<
-        string,
-        { descr: string; shape: number[]; values: string[]; identical: boolean }
-      >;
-      for (const [name, t] of Object.entries(cases)) {
-        const r = report[name]!;
-        expect(r.identical, name).toBe(true);
-        expect(r.shape, name).toEqual(t.shape);
-        expect(r.values.map(Number), name).toEqual(asStrings(t).map(Number));
-      }
-      expect(report.i64!.values).toEqual(['-9223372036854775808', '9223372036854775807']);
-      expect(report.u8!.descr).toBe('|u1');
-    });
-
-    it('decodes files written by np.save, and rejects big-endian and Fortran-order ones', () => {
-      const expected = python(`
-import json, sys, numpy as np
-d = sys.argv[1]
-arrays = {
-    "f32": np.arange(24, dtype="<f4").reshape(2, 3, 4) / 7,
-    "i64": np.array([[-(2**63), 5], [7, 2**63 - 1]], dtype="<i8"),
-    "f64": np.array(2.5),
-    "u8": np.arange(250, 256, dtype=np.uint8),
-    "empty": np.zeros((3, 0), dtype="<i4"),
-    "sliced": np.arange(10, dtype="<f8")[::3],
-}
-for name, a in arrays.items():
-    np.save(f"{d}/py_{name}.npy", a)
-np.save(f"{d}/py_big.npy", np.arange(3, dtype=">f4"))
-np.save(f"{d}/py_fortran.npy", np.asfortranarray(np.ones((2, 3), dtype="<f4")))
-print(json.dumps({k: {"shape": list(a.shape), "values": [repr(v) for v in a.ravel().tolist()]} for k, a in arrays.items()}))
-`) as Record<string, { shape: number[]; values: string[] }>;
-      for (const [name, want] of Object.entries(expected)) {
-        const t = decodeNpy(readFileSync(join(dir, `py_${name}.npy`)));
-        expect(t.shape, name).toEqual(want.shape);
-        expect(asStrings(t).map(Number), name).toEqual(want.values.map(Number));
-      }
-      expect(asStrings(decodeNpy(readFileSync(join(dir, 'py_i64.npy'))))).toEqual([
-        '-9223372036854775808',
-        '5',
-        '7',
-        '9223372036854775807',
-      ]);
-      expect(() => decodeNpy(readFileSync(join(dir, 'py_big.npy')))).toThrow(/big-endian dtype '>f4'/);
-      expect(() => decodeNpy(readFileSync(join(dir, 'py_fortran.npy')))).toThrow(CodecError);
-    });
-  },
-);
 
 /** A minimal safetensors reader in Python's standard library: the layout, checked independently. */
 const PURE_PYTHON_READER = `

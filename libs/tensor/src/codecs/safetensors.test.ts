@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,9 +227,11 @@ describe('writeSafetensors / readSafetensors', () => {
     expect(new Uint8Array(await readFile(path))).toEqual(encodeSafetensors({ w }, { note: 'second' }));
   });
 
-  it('fails with the I/O error and leaves nothing when the directory does not exist', async () => {
-    const path = join(dir, 'missing', 'x.safetensors');
-    await expect(writeSafetensors(path, {})).rejects.toThrow(/ENOENT/);
-    expect(await readdir(dir)).toEqual(['model.safetensors']);
+  it('fails with the I/O error and leaves nothing when the directory cannot be made', async () => {
+    await writeFile(join(dir, 'plain-file'), 'x');
+    await expect(writeSafetensors(join(dir, 'plain-file', 'x.safetensors'), {})).rejects.toThrow(
+      /ENOTDIR|EEXIST/,
+    );
+    expect(await readdir(dir)).toEqual(['model.safetensors', 'plain-file']);
   });
 });

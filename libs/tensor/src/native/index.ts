@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon, type NativeInfo } from './addon.js';
 import { NativeBackend } from './backend.js';
 import type { NativeKernelArgs, NativeKernelSpec } from './kernels/common.js';
@@ -104,18 +104,4 @@ export function setNativeThreads(threads: number): void {
 export function nativeInfo(): NativeInfo {
   if (!addon) throw new Error('the native backend is not registered');
   return addon.info();
-}
-
-/** Whether the active tfjs backend provides the memgen kernel `name` (fused kernels). */
-export function hasKernel(name: string): boolean {
-  return tf.getKernel(name, tf.getBackend()) !== undefined;
-}
-
-/** Runs a memgen kernel on the active backend (tfjs's engine handles tensor bookkeeping). */
-export function runKernel<T extends tf.Tensor | tf.Tensor[]>(
-  name: string,
-  inputs: Record<string, tf.Tensor>,
-  attrs: NamedAttrMap = {},
-): T {
-  return tf.engine().runKernel(name, inputs, attrs) as T;
 }
