@@ -8,7 +8,7 @@ import { describeWithNats } from '../../../test/support/nats-server.js';
 import { ArtefactStore, DIGEST_METADATA_KEY } from './artefacts.js';
 import { connectBus } from './connection.js';
 import { ArtefactDigestError, ArtefactMissingError, PermanentJobError } from './errors.js';
-import { listRunFiles, materialiseArtefacts, uploadRunFiles } from './run-dir.js';
+import { listRunFiles, materialiseArtefacts } from './run-dir.js';
 
 /** Deterministic pseudo-random bytes (xorshift32), so a failure is reproducible. */
 function patternBytes(length: number, seed: number): Uint8Array {
@@ -99,13 +99,15 @@ describeWithNats('artefact store (Object Store)', (server) => {
     expect(await store.info('runs/nope/missing.bin')).toBeNull();
   });
 
-  it('uploads a run directory and materialises it elsewhere, file for file', async () => {
+  it('materialises stored run files into another directory, file for file', async () => {
     const runDir = join(work, 'run-a');
     await mkdir(join(runDir, 'stats'), { recursive: true });
     await writeFile(join(runDir, 'config.json'), '{"seed":0}');
     await writeFile(join(runDir, 'stats', 'nmd.npy'), patternBytes(5000, 5));
     await writeFile(join(runDir, 'stats', 'empty.txt'), '');
-    const refs = await uploadRunFiles(store, runDir, { prefix: 'runs/run-a/' });
+    const refs = [];
+    for (const file of await listRunFiles(runDir))
+      refs.push(await store.putFile(`runs/run-a/${file}`, join(runDir, file)));
     expect(refs.map((r) => r.name)).toEqual([
       'runs/run-a/config.json',
       'runs/run-a/stats/empty.txt',

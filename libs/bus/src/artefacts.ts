@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
-import { sha256 } from '@memgen/tensor';
+import { fileDigest, parseWith, sha256 } from '@memgen/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { type ObjectInfo, type ObjectResult, type ObjectStore, Objm, StorageType } from '@nats-io/obj';
 import { ArtefactDigestError, ArtefactMissingError } from './errors.js';
@@ -64,8 +64,8 @@ export class ArtefactStore {
    * corrupt by every later reader.
    */
   async putFile(name: string, path: string): Promise<ArtefactRef> {
-    const { digest, size } = await hashFile(path);
-    const ref = makeRef(name, digest, size);
+    const { size } = await stat(path);
+    const ref = makeRef(name, await fileDigest(path), size);
     if (await this.holds(ref)) return ref;
     const body = Readable.toWeb(createReadStream(path)) as unknown as ReadableStream<Uint8Array>;
     await this.objects.put(meta(ref), body);
@@ -184,12 +184,7 @@ async function readAll(
 }
 
 function makeRef(name: string, digest: string, size: number): ArtefactRef {
-  const parsed = ArtefactRefSchema.safeParse({ name, digest, size });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`artefact ${JSON.stringify(name)}: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseWith(ArtefactRefSchema, { name, digest, size }, `artefact ${JSON.stringify(name)}`);
 }
 
 function meta(ref: ArtefactRef) {
@@ -210,11 +205,4 @@ function verify(name: string, info: ObjectInfo, target: ArtefactTarget, actual: 
   if (typeof target !== 'string' && actual !== target.digest) {
     throw new ArtefactDigestError(name, target.digest, actual, "job's expected digest");
   }
-}
-
-async function hashFile(path: string): Promise<{ digest: string; size: number }> {
-  const { size } = await stat(path);
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return { digest: hash.digest('hex'), size };
 }

@@ -21,23 +21,8 @@ export {
   isPermanentJobError,
   PermanentJobError,
 } from './errors.js';
-export {
-  type ConsumeOptions,
-  consumeJobs,
-  type JobContext,
-  type JobHandler,
-  type JobResult,
-  type JobWorker,
-  type WorkerStats,
-} from './job-consumer.js';
 export { type BusLogger, defaultBusLogger } from './logger.js';
-export {
-  listRunFiles,
-  type MaterialiseOptions,
-  materialiseArtefacts,
-  type UploadOptions,
-  uploadRunFiles,
-} from './run-dir.js';
+export { listRunFiles, type MaterialiseOptions, materialiseArtefacts } from './run-dir.js';
 export {
   type ArtefactRef,
   ArtefactRefSchema,
@@ -78,6 +63,7 @@ export {
   STATE_BUCKET,
   stageOfSubject,
 } from './subjects.js';
+export * from './transport/index.js';
 export {
   type ConsumerPolicy,
   DEFAULT_CONSUMER_POLICY,

@@ -1,7 +1,6 @@
 /**
- * Moving a run directory through the Object Store: a worker materialises a job's inputs into a
- * local run directory, runs the stage there, and uploads what the stage wrote. Artefact names are
- * `<prefix>/<path inside the run directory>`, so one bucket holds many runs side by side.
+ * Run directories and the Object Store: listing what a run directory holds, and materialising
+ * artefacts named `<prefix>/<path inside the run directory>` into one.
  */
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
@@ -15,32 +14,6 @@ export async function listRunFiles(dir: string): Promise<string[]> {
     .filter((entry) => entry.isFile())
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
   return files.sort();
-}
-
-export interface UploadOptions {
-  /** Artefact name prefix, e.g. `runs/<runId>`; names become `<prefix>/<relative path>`. */
-  prefix: string;
-  /** Relative paths to upload; default every regular file under the run directory. */
-  files?: readonly string[];
-}
-
-/**
- * Uploads run-directory files and returns their references, in path order. Files already stored
- * with the same digest are not uploaded again.
- */
-export async function uploadRunFiles(
-  store: ArtefactStore,
-  runDir: string,
-  options: UploadOptions,
-): Promise<ArtefactRef[]> {
-  const prefix = trimPrefix(options.prefix);
-  const files = options.files ? [...options.files].sort() : await listRunFiles(runDir);
-  const refs: ArtefactRef[] = [];
-  for (const file of files) {
-    const path = insideDir(runDir, file);
-    refs.push(await store.putFile(`${prefix}/${file}`, path));
-  }
-  return refs;
 }
 
 export interface MaterialiseOptions {

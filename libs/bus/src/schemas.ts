@@ -3,7 +3,7 @@
  * validate before acting and reject with an error naming the offending field. Jobs have
  * deterministic ids, so a resubmitted or redelivered job is recognisably the same job.
  */
-import { configHash } from '@memgen/tensor';
+import { configHash, parseWith } from '@memgen/common';
 import { z } from 'zod';
 import { BusMessageError } from './errors.js';
 
@@ -139,13 +139,12 @@ export function parseMessage(value: unknown): BusMessage {
       'v',
     );
   }
-  const result = MessageSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    const field = issue.path.map(String).join('.');
-    throw new BusMessageError('invalid', `invalid message: field "${field}": ${issue.message}`, field);
-  }
-  const message = result.data;
+  const message = parseWith(
+    MessageSchema,
+    value,
+    'invalid message',
+    (text, field) => new BusMessageError('invalid', text, field),
+  );
   if (message.kind === 'job') {
     const expected = computeJobId(message.stage, message.spec, message.inputs);
     if (message.id !== expected) {

@@ -4,6 +4,7 @@
  * half-understood record. Keys are dotted paths such as `job.<id>` or `dead.train.<id>`.
  */
 
+import { parseWith } from '@memgen/common';
 import { StorageType } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/nats-core';
@@ -154,9 +155,10 @@ export class StateStore {
 }
 
 function validate<T>(schema: z.ZodType<T>, value: unknown, where: string, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const field = issue.path.map(String).join('.');
-  throw new BusMessageError('invalid', `state ${where}: ${what}: field "${field}": ${issue.message}`, field);
+  return parseWith(
+    schema,
+    value,
+    `state ${where}: ${what}`,
+    (text, field) => new BusMessageError('invalid', text, field),
+  );
 }

@@ -4,11 +4,11 @@ import { describeWithNats } from '../../../test/support/nats-server.js';
 import { createBusCodec } from './codec.js';
 import { connectBus } from './connection.js';
 import { BusMessageError, PermanentJobError } from './errors.js';
-import { consumeJobs, type JobWorker } from './job-consumer.js';
 import { DeadLetterSchema, type JobMessage, makeJob } from './schemas.js';
 import { StateStore } from './state.js';
 import { jobSubject } from './subjects.js';
 import { collectEvents, memoryLogger, waitFor } from './testing/bus-test-kit.js';
+import { consumeJobs, type JobWorker } from './transport/job-loop.js';
 import { WorkQueue } from './work-queue.js';
 
 const FAST = { pullExpiresMs: 1000, policy: { ackWaitMs: 2000, maxDeliver: 3, backoffMs: [100] } };

@@ -4,9 +4,9 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithNats } from '../../../test/support/nats-server.js';
 import { connectBus } from './connection.js';
-import { consumeJobs, type JobWorker } from './job-consumer.js';
 import { makeJob } from './schemas.js';
 import { collectEvents, memoryLogger, sleep, waitFor } from './testing/bus-test-kit.js';
+import { consumeJobs, type JobWorker } from './transport/job-loop.js';
 import { WorkQueue } from './work-queue.js';
 
 const ACK_WAIT_MS = 1500;

@@ -44,4 +44,4 @@ export async function waitFor(what: string, condition: () => boolean | Promise<b
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep } from '@memgen/common';

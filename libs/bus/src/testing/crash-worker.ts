@@ -4,7 +4,7 @@
  * kills it with SIGKILL. Env: MEMGEN_NATS_URL, MEMGEN_STAGE, MEMGEN_ACK_WAIT_MS.
  */
 import { connectBus } from '../connection.js';
-import { consumeJobs } from '../job-consumer.js';
+import { consumeJobs } from '../transport/job-loop.js';
 import { WorkQueue } from '../work-queue.js';
 import { memoryLogger } from './bus-test-kit.js';
 
