@@ -23,11 +23,15 @@ describe('native fused kernels match the composite paths', () => {
 
   it('gelu and its gradient', async () => {
     for (const shape of [[0], [7], [3, 129]]) {
-      await expectSameAsCpu(() => {
-        const x = randomTensor(shape, 1, -6, 6);
-        const w = randomTensor(shape, 2);
-        return [gelu(x), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gelu(t), w)))(x)];
-      }, TOL);
+      // The gradient of an empty tensor sums nothing: that Sum is the cpu kernel's.
+      await expectSameAsCpu(
+        () => {
+          const x = randomTensor(shape, 1, -6, 6);
+          const w = randomTensor(shape, 2);
+          return [gelu(x), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gelu(t), w)))(x)];
+        },
+        { ...TOL, fallback: shape[0] === 0 },
+      );
     }
   });
 

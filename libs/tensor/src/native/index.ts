@@ -49,12 +49,31 @@ function poolBytes(env: NodeJS.ProcessEnv = process.env): number {
   return mb * 1024 * 1024;
 }
 
+/** Calls of one native kernel since registration: handled by the addon, or handed to the cpu kernel. */
+export interface KernelCounts {
+  ran: number;
+  declined: number;
+}
+
+const kernelCounts = new Map<string, KernelCounts>();
+
+/** A snapshot of every native kernel's call counts (tests use it to prove the addon ran). */
+export function nativeKernelCounts(): Map<string, KernelCounts> {
+  return new Map([...kernelCounts].map(([name, c]) => [name, { ...c }]));
+}
+
 /** The native kernel with the cpu kernel behind it for the inputs it does not handle. */
 function withFallback(spec: NativeKernelSpec): KernelFunc {
   const cpu = tf.getKernel(spec.name, 'cpu')?.kernelFunc;
+  const counts: KernelCounts = { ran: 0, declined: 0 };
+  kernelCounts.set(spec.name, counts);
   return (args) => {
     const result = spec.run(args as unknown as NativeKernelArgs);
-    if (result !== undefined) return result;
+    if (result !== undefined) {
+      counts.ran++;
+      return result;
+    }
+    counts.declined++;
     if (!cpu) {
       const dtypes = Object.values(args.inputs as Record<string, TensorInfo>).map((t) => t.dtype);
       throw new Error(`native kernel ${spec.name} does not handle inputs of dtype ${dtypes.join(', ')}`);

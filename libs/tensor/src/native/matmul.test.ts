@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchIndex } from './kernels/matmul.js';
-import { expectClose, expectSameAsCpu, randomTensor, runOn, useNative } from './testing.js';
+import { expectClose, expectSameAsCpu, randomTensor, runNative, runOn, useNative } from './testing.js';
 
 // Tolerance: float32 GEMM (OpenBLAS, FMA, blocked summation order) vs the JS kernel's order,
 // inputs in [-1, 1]: a few ulp of the dot product's magnitude (≤ √k).
@@ -85,9 +85,9 @@ describe('native BatchMatMul matches the cpu backend', () => {
             tb,
           ),
         );
-        const [actual] = await runOn('native', () =>
-          tf.matMul(randomTensor(s.a, 1), randomTensor(s.b, 2), ta, tb),
-        );
+        const run = await runNative(() => tf.matMul(randomTensor(s.a, 1), randomTensor(s.b, 2), ta, tb));
+        expect([run.ran, run.declined]).toEqual([['BatchMatMul'], []]);
+        const [actual] = run.outputs;
         expect(actual!.shape).toEqual([...outBatch!, 5, 3]);
         expectClose(actual!.values, reference[0]!.values, TOL);
       }
@@ -128,8 +128,9 @@ describe('native BatchMatMul matches the cpu backend', () => {
   });
 
   it('falls back to the JS kernel for int32 inputs', async () => {
-    const [out] = await expectSameAsCpu(() =>
-      tf.matMul(tf.tensor2d([[1, 2]], [1, 2], 'int32'), tf.tensor2d([[3], [4]], [2, 1], 'int32')),
+    const [out] = await expectSameAsCpu(
+      () => tf.matMul(tf.tensor2d([[1, 2]], [1, 2], 'int32'), tf.tensor2d([[3], [4]], [2, 1], 'int32')),
+      { fallback: true },
     );
     expect(Array.from(out!.values)).toEqual([11]);
   });

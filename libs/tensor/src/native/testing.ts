@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { registerNativeBackend } from './index.js';
+import { nativeKernelCounts, registerNativeBackend } from './index.js';
 
 /** Registers 'native' (with `threads` threads) and makes it active. */
 export async function useNative(threads?: number): Promise<void> {
@@ -60,22 +60,62 @@ export async function runOn(
   });
 }
 
+export interface NativeRun {
+  outputs: Computed[];
+  /** Native kernels that handled at least one call of the run. */
+  ran: string[];
+  /** Native kernels that handed at least one call of the run to the cpu kernel. */
+  declined: string[];
+}
+
+/** Runs `build` on 'native', noting which native kernels handled its calls and which declined. */
+export async function runNative(build: () => tf.Tensor | tf.Tensor[]): Promise<NativeRun> {
+  const before = nativeKernelCounts();
+  const outputs = await runOn('native', build);
+  const ran: string[] = [];
+  const declined: string[] = [];
+  for (const [name, after] of nativeKernelCounts()) {
+    const was = before.get(name) ?? { ran: 0, declined: 0 };
+    if (after.ran > was.ran) ran.push(name);
+    if (after.declined > was.declined) declined.push(name);
+  }
+  return { outputs, ran, declined };
+}
+
+export interface SameAsCpuOptions {
+  rtol?: number;
+  atol?: number;
+  /**
+   * The inputs are ones a native kernel hands to the cpu kernel, and the test checks that
+   * fallback. Without it, a declined kernel or a run with no native kernel fails: otherwise
+   * the comparison would silently be cpu against cpu.
+   */
+  fallback?: boolean;
+}
+
 /**
  * Asserts that `build` gives the same shapes, dtypes and values (|a - b| ≤ atol + rtol·|b|) on
- * 'native' as on the JavaScript 'cpu' backend; leaves 'native' active.
+ * 'native' as on the JavaScript 'cpu' backend, and that the native kernels really ran (or, with
+ * `fallback`, that one declined); leaves 'native' active.
  */
 export async function expectSameAsCpu(
   build: () => tf.Tensor | tf.Tensor[],
-  tolerance: { rtol?: number; atol?: number } = {},
+  options: SameAsCpuOptions = {},
 ): Promise<Computed[]> {
   const reference = await runOn('cpu', build);
-  const actual = await runOn('native', build);
+  const { outputs: actual, ran, declined } = await runNative(build);
+  const kernels = `native kernels ran [${ran.join(', ')}], declined [${declined.join(', ')}]`;
+  if (options.fallback) {
+    if (declined.length === 0) expect.fail(`expected a native kernel to decline, but none did: ${kernels}`);
+  } else if (ran.length === 0 || declined.length > 0) {
+    expect.fail(`the native path did not run: ${kernels} (the comparison would be cpu against cpu)`);
+  }
   expect(actual.length).toBe(reference.length);
   actual.forEach((out, i) => {
     const ref = reference[i]!;
     expect(out.shape).toEqual(ref.shape);
     expect(out.dtype).toBe(ref.dtype);
-    expectClose(out.values, ref.values, tolerance);
+    expectClose(out.values, ref.values, options);
   });
   return actual;
 }
