@@ -1,4 +1,5 @@
-export * from './registry/groups.js';
+export * from './chain/index.js';
+export * from './registry/index.js';
 export * from './stage.js';
 export * from './study/index.js';
 export * from './train/index.js';

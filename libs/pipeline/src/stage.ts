@@ -31,3 +31,10 @@ export type Stage<Spec, Result> = (spec: Spec, ctx: StageContext) => Promise<Res
 export function quietContext(runDir: string): StageContext {
   return { runDir, progress: () => {}, log: () => {} };
 }
+
+/** Throws the signal's reason when the job was asked to stop (call between batches). */
+export function checkAborted(ctx: StageContext): void {
+  if (ctx.signal?.aborted) {
+    throw ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('stage aborted');
+  }
+}

@@ -1,4 +1,5 @@
 /** The `memgen` command: one sub-command per file in ./commands. */
+import { loadStageModules } from '@memgen/pipeline';
 import { Command } from 'commander';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDataCommand } from './commands/data.js';
@@ -22,7 +23,10 @@ registerSweepCommand(program);
 registerWorkerCommand(program);
 registerStatusCommand(program);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+// Stages registered by modules (MEMGEN_STAGE_MODULES) join the built-in ones before any command runs.
+loadStageModules()
+  .then(() => program.parseAsync(process.argv))
+  .catch((err: unknown) => {
   process.stderr.write(`memgen: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

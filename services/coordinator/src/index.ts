@@ -13,18 +13,14 @@ export {
 export {
   type StageWorkerDeps,
   type StageWorkerOptions,
-  startStageWorker,
   sweepJobHandler,
 } from './nats-worker.js';
 export * from './nest/index.js';
 export {
-  deepMerge,
   expandSweep,
   jobPrefix,
-  STAGE_GROUPS,
   type StudyJobSpec,
   SWEEP_STAGES,
-  type SweepStage,
   type SweepUnit,
   type TrainJobSpec,
   unitJob,
@@ -50,9 +46,3 @@ export {
 } from './sweep.js';
 export { runSweepJob, type SweepJobContext } from './sweep-job.js';
 export { loadSweepSpec, parseSweepSpec, type SweepSpec, sweepSpecSchema } from './sweep-spec.js';
-export {
-  parseStages,
-  type SweepWorkers,
-  type SweepWorkersOptions,
-  startSweepWorkers,
-} from './worker-runtime.js';

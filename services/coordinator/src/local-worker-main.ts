@@ -4,6 +4,7 @@
  * answers each with its outputs or the reason it failed (and whether a retry could help).
  */
 import { isPermanentJobError, type JobMessage, parseJob } from '@memgen/bus';
+import { loadStageModules } from '@memgen/pipeline';
 import { initBackend } from '@memgen/tensor';
 import { executeJob } from './execute-job.js';
 import { FileArtefactStore } from './fs-artefacts.js';
@@ -19,6 +20,8 @@ const send = (message: ChildMessage) => process.send?.(message);
 if (!process.send)
   throw new Error('local-worker-main must be started by LocalWorkerPool (it needs an IPC channel)');
 await initBackend({ log: false });
+// Stages registered by modules (MEMGEN_STAGE_MODULES) must be known here as in the coordinator.
+await loadStageModules();
 
 process.on('message', (message: ParentMessage) => {
   void (async () => {

@@ -8,9 +8,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtefactRef, JobMessage } from '@memgen/bus';
-import { configHash } from '@memgen/tensor';
+import { configHash } from '@memgen/common';
+import { JOB_GROUPS } from '@memgen/pipeline';
 import type { JobState } from './job-state.js';
-import { expandSweep, SWEEP_STAGES, type SweepUnit, unitJob } from './plan.js';
+import { expandSweep, type SweepUnit, unitJob } from './plan.js';
 import { collectResults, type GroupResult } from './results.js';
 import type { SweepSpec } from './sweep-spec.js';
 
@@ -82,7 +83,7 @@ export async function runSweep(
       .progress?.({
         sweepId,
         units: units.length,
-        jobsTotal: units.length * SWEEP_STAGES.length,
+        jobsTotal: units.length * JOB_GROUPS.length,
         done: jobs.filter((j) => j.state === 'done').length,
         dead: jobs.filter((j) => j.state === 'dead').length,
         running: jobs.filter((j) => j.state === 'running').map(({ runId, stage }) => ({ runId, stage })),
@@ -92,12 +93,12 @@ export async function runSweep(
 
   const runUnit = async (unit: SweepUnit) => {
     let inputs: ArtefactRef[] = [];
-    for (const stage of SWEEP_STAGES) {
-      const job = unitJob(unit, stage, inputs);
+    for (const group of JOB_GROUPS) {
+      const job = unitJob(unit, group, inputs);
       const entry: JobEntry = {
         id: job.id,
         runId: unit.runId,
-        stage,
+        stage: group,
         state: 'pending',
         attempts: 0,
         reused: false,
@@ -106,19 +107,19 @@ export async function runSweep(
       let state = await backend.lookup(job);
       if (state) {
         entry.reused = true;
-        log(`${unit.runId} ${stage}: reusing job ${job.id.slice(0, 12)}`);
+        log(`${unit.runId} ${group}: reusing job ${job.id.slice(0, 12)}`);
       } else {
         entry.state = 'running';
         await report();
-        log(`${unit.runId} ${stage}: running job ${job.id.slice(0, 12)}`);
+        log(`${unit.runId} ${group}: running job ${job.id.slice(0, 12)}`);
         state = await backend.execute(job);
       }
       entry.state = state.state;
       entry.attempts = state.attempts;
       await report();
       if (state.state === 'dead') {
-        failed.set(unit.runId, `${stage} job ${job.id.slice(0, 12)}: ${state.reason ?? 'dead'}`);
-        log(`${unit.runId} ${stage}: dead: ${state.reason}`);
+        failed.set(unit.runId, `${group} job ${job.id.slice(0, 12)}: ${state.reason ?? 'dead'}`);
+        log(`${unit.runId} ${group}: dead: ${state.reason}`);
         return;
       }
       inputs = mergeRefs(inputs, state.outputs);
@@ -133,7 +134,7 @@ export async function runSweep(
   return { sweepId, jobs, results, failed };
 }
 
-const STAGE_ORDER = new Map<string, number>(SWEEP_STAGES.map((s, i) => [s, i]));
+const STAGE_ORDER = new Map<string, number>(JOB_GROUPS.map((s, i) => [s, i]));
 
 /** sweep.json and results.json: sorted, no timings, no host names. */
 async function writeSweepFiles(

@@ -4,11 +4,13 @@
  * sizes, and Spearman's ρ of their NMD vectors. Used by `memgen compare RUN...`.
  */
 import { existsSync } from 'node:fs';
+import { readJson } from '@memgen/common';
+import { readStageRecord } from '../chain/records.js';
 import { compareSelections, type MaskOverlap } from './overlap.js';
 import type { PairsResult } from './pairs.js';
 import { table } from './report/markdown.js';
 import { num, pValue } from './report/verdicts.js';
-import { RUN_FILES, readJson, readStageRecord, runPath } from './run-dir.js';
+import { RUN_FILES, runPath } from './run-dir.js';
 import { excludedSites, readStatistics, type SiteStatistics } from './stats-file.js';
 
 export interface CompareOptions {

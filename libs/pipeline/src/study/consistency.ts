@@ -4,11 +4,14 @@
  * sizes and Spearman's ρ of their NMD vectors. Writes consistency.json.
  */
 import { mean, sampleSd, splitHalfStatistics } from '@memgen/analysis';
+import { writeJson } from '@memgen/common';
+import { defineStudyStage } from '../registry/declaration.js';
+import { checkAborted, type StageContext } from '../stage.js';
 import { readActivations } from './activations-file.js';
 import { compareSelections, type MaskOverlap, type SelectionComparison } from './overlap.js';
-import { RUN_FILES, runPath, writeJson } from './run-dir.js';
+import { RUN_FILES, runPath } from './run-dir.js';
 import { excludedSites } from './stats-file.js';
-import { checkAborted, studyStage } from './study-stage.js';
+import type { StudySpec } from './study-model.js';
 
 export interface DiceAcrossSplits {
   topFraction: number;
@@ -56,66 +59,77 @@ function meanOrNull(values: number[]): number | null {
   return values.length > 0 ? mean(values) : null;
 }
 
-export const consistencyStage = studyStage(
-  'consistency',
-  async (spec, ctx, hash): Promise<ConsistencyResult> => {
-    const cfg = spec.study.consistency;
-    const acts = await readActivations(runPath(ctx.runDir, RUN_FILES.activations));
-    const { mem, gen, sites } = acts.resid;
-    if (mem.members < 4) throw new Error(`split-half consistency needs at least 4 pairs, got ${mem.members}`);
-    const exclude = excludedSites(sites, spec.study.stats.excludeEmbedding);
-    const perSplit: SelectionComparison[] = [];
-    for (let s = 0; s < cfg.splits; s++) {
-      checkAborted(ctx);
-      const [a, b] = splitHalfStatistics(mem, gen, spec.study.seed * 1000 + s);
-      perSplit.push(
-        compareSelections(a, b, {
-          exclude,
-          topFractions: cfg.topFractions,
-          draws: cfg.randomDraws,
-          nullDraws: cfg.nullDraws,
-          seed: spec.study.seed + s,
-        }),
-      );
-      ctx.progress({ stage: 'consistency', done: s + 1, total: cfg.splits });
-    }
-    const rhos = perSplit.map((p) => p.spearmanNmd);
-    const null95 = perSplit.map((p) => p.spearmanNull95);
-    const dice = cfg.topFractions.map((topFraction, k): DiceAcrossSplits => {
-      const splits = perSplit.map((p) => p.overlaps[k]!);
-      const defined = splits.filter((o) => o.dice !== null);
-      const observed = defined.map((o) => o.dice!);
-      return {
-        topFraction,
-        splits,
-        meanDice: meanOrNull(observed),
-        sdDice: observed.length > 0 ? sampleSd(observed) : null,
-        meanExpectedRandom: meanOrNull(defined.map((o) => o.expectedRandom!)),
-        meanRandom95: meanOrNull(defined.map((o) => o.random95!)),
-        splitsAboveRandom95: defined.filter((o) => o.dice! > o.random95!).length,
-      };
-    });
-    const file: ConsistencyFile = {
-      config_hash: hash,
-      pairs: mem.members,
-      halfSize: Math.floor(mem.members / 2),
-      splits: cfg.splits,
-      excludedSites: exclude.map((s) => sites[s]!),
-      spearmanNmd: {
-        values: rhos,
-        mean: mean(rhos),
-        sd: sampleSd(rhos),
-        null95,
-        meanNull95: mean(null95),
-        splitsAboveNull95: rhos.filter((r, s) => r > null95[s]!).length,
-      },
-      dice,
-    };
-    await writeJson(runPath(ctx.runDir, RUN_FILES.consistency), file);
+async function runConsistency(spec: StudySpec, ctx: StageContext, hash: string): Promise<ConsistencyResult> {
+  const cfg = spec.study.consistency;
+  const acts = await readActivations(runPath(ctx.runDir, RUN_FILES.activations));
+  const { mem, gen, sites } = acts.resid;
+  if (mem.members < 4) throw new Error(`split-half consistency needs at least 4 pairs, got ${mem.members}`);
+  const exclude = excludedSites(sites, spec.study.stats.excludeEmbedding);
+  const perSplit: SelectionComparison[] = [];
+  for (let s = 0; s < cfg.splits; s++) {
+    checkAborted(ctx);
+    const [a, b] = splitHalfStatistics(mem, gen, spec.study.seed * 1000 + s);
+    perSplit.push(
+      compareSelections(a, b, {
+        exclude,
+        topFractions: cfg.topFractions,
+        draws: cfg.randomDraws,
+        nullDraws: cfg.nullDraws,
+        seed: spec.study.seed + s,
+      }),
+    );
+    ctx.progress({ stage: 'consistency', done: s + 1, total: cfg.splits });
+  }
+  const rhos = perSplit.map((p) => p.spearmanNmd);
+  const null95 = perSplit.map((p) => p.spearmanNull95);
+  const dice = cfg.topFractions.map((topFraction, k): DiceAcrossSplits => {
+    const splits = perSplit.map((p) => p.overlaps[k]!);
+    const defined = splits.filter((o) => o.dice !== null);
+    const observed = defined.map((o) => o.dice!);
     return {
-      spearmanNmd: file.spearmanNmd.mean,
-      meanDice: dice.map((d) => d.meanDice),
-      meanExpectedRandom: dice.map((d) => d.meanExpectedRandom),
+      topFraction,
+      splits,
+      meanDice: meanOrNull(observed),
+      sdDice: observed.length > 0 ? sampleSd(observed) : null,
+      meanExpectedRandom: meanOrNull(defined.map((o) => o.expectedRandom!)),
+      meanRandom95: meanOrNull(defined.map((o) => o.random95!)),
+      splitsAboveRandom95: defined.filter((o) => o.dice! > o.random95!).length,
     };
-  },
-);
+  });
+  const file: ConsistencyFile = {
+    config_hash: hash,
+    pairs: mem.members,
+    halfSize: Math.floor(mem.members / 2),
+    splits: cfg.splits,
+    excludedSites: exclude.map((s) => sites[s]!),
+    spearmanNmd: {
+      values: rhos,
+      mean: mean(rhos),
+      sd: sampleSd(rhos),
+      null95,
+      meanNull95: mean(null95),
+      splitsAboveNull95: rhos.filter((r, s) => r > null95[s]!).length,
+    },
+    dice,
+  };
+  await writeJson(runPath(ctx.runDir, RUN_FILES.consistency), file);
+  return {
+    spearmanNmd: file.spearmanNmd.mean,
+    meanDice: dice.map((d) => d.meanDice),
+    meanExpectedRandom: dice.map((d) => d.meanExpectedRandom),
+  };
+}
+
+export const consistencyStage = defineStudyStage<ConsistencyResult>({
+  name: 'consistency',
+  group: 'fitting',
+  upstream: ['record'],
+  outputs: [RUN_FILES.consistency],
+  config: (spec) => ({
+    consistency: spec.study.consistency,
+    seed: spec.study.seed,
+    excludeEmbedding: spec.study.stats.excludeEmbedding,
+  }),
+  run: runConsistency,
+  onChangedOutput: 'rerun',
+});

@@ -24,4 +24,3 @@ export * from './stats-file.js';
 export * from './steer.js';
 export * from './steering-vectors.js';
 export * from './study-model.js';
-export * from './study-stage.js';

@@ -5,9 +5,10 @@
  * decoded continuation, `answers` the item's two possible answers and `item` the conflict item's
  * draw index (so a pair can be regenerated from the seed).
  */
+
+import { writeFileAtomic } from '@memgen/common';
 import { z } from 'zod';
 import { readJsonLines } from '../jsonl.js';
-import { writeText } from './run-dir.js';
 
 const memberSchema = z.object({
   prompt: z.string(),
@@ -32,7 +33,7 @@ export function pairsToJsonl(pairs: readonly PairLine[]): string {
 }
 
 export async function writePairs(path: string, pairs: readonly PairLine[]): Promise<void> {
-  await writeText(path, pairsToJsonl(pairs));
+  await writeFileAtomic(path, pairsToJsonl(pairs));
 }
 
 /**

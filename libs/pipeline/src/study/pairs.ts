@@ -5,11 +5,13 @@
  */
 import type { ConflictItem, Label } from '@memgen/tasks';
 import { makeRng } from '@memgen/tasks';
+import { defineStudyStage } from '../registry/declaration.js';
+import { checkAborted, type StageContext } from '../stage.js';
 import { type DecodeRequest, decodeRequests } from './decoding.js';
 import { type PairLine, writePairs } from './pairs-file.js';
 import { RUN_FILES, runPath } from './run-dir.js';
+import type { StudySpec } from './study-model.js';
 import { openStudyModel, type ResolvedTaskSpec } from './study-model.js';
-import { checkAborted, studyStage } from './study-stage.js';
 
 /** Label combinations of a pair, unordered: 'gen/mem' is a flip. */
 export type PairCombination = 'gen/gen' | 'gen/mem' | 'gen/other' | 'mem/mem' | 'mem/other' | 'other/other';
@@ -39,7 +41,7 @@ function combination(a: Label, b: Label): PairCombination {
   return [a, b].sort().join('/') as PairCombination;
 }
 
-export const pairsStage = studyStage('pairs', async (spec, ctx): Promise<PairsResult> => {
+async function runPairs(spec: StudySpec, ctx: StageContext): Promise<PairsResult> {
   const cfg = spec.study.pairs;
   const opened = await openStudyModel(spec, ctx.runDir);
   const { model, tokenizer, task } = opened;
@@ -134,4 +136,25 @@ export const pairsStage = studyStage('pairs', async (spec, ctx): Promise<PairsRe
     memberLabels,
     decoding: { beamWidth: cfg.beamWidth, maxNewTokens: cfg.maxNewTokens },
   };
+}
+
+/** Decoding settings only: pairs.minPairs is the gate below, so changing it never re-decodes. */
+function pairsConfig(spec: StudySpec): unknown {
+  const { minPairs: _gate, ...decode } = spec.study.pairs;
+  return { pairs: decode, seed: spec.study.seed, task: spec.task ?? null };
+}
+
+export const pairsStage = defineStudyStage<PairsResult>({
+  name: 'pairs',
+  group: 'recording',
+  upstream: ['train'],
+  reads: [`${RUN_FILES.checkpoint}/`],
+  outputs: [RUN_FILES.pairs],
+  config: pairsConfig,
+  run: runPairs,
+  gate: (result, spec) =>
+    result.kept < spec.study.pairs.minPairs
+      ? `only ${result.kept} flipped pairs, fewer than pairs.minPairs = ${spec.study.pairs.minPairs}`
+      : null,
+  onChangedOutput: 'rerun',
 });

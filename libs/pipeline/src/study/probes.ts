@@ -13,10 +13,13 @@ import {
   probeSites,
   type SiteProbeResult,
 } from '@memgen/analysis';
+import { writeJson } from '@memgen/common';
+import { defineStudyStage } from '../registry/declaration.js';
+import { checkAborted, type StageContext } from '../stage.js';
 import { type ActivationSet, readActivations } from './activations-file.js';
 import { type PairLine, readPairs } from './pairs-file.js';
-import { RUN_FILES, runPath, writeJson } from './run-dir.js';
-import { studyStage } from './study-stage.js';
+import { RUN_FILES, runPath } from './run-dir.js';
+import type { StudySpec } from './study-model.js';
 
 /** Held-out accuracy over the folds. */
 export interface AccuracySummary {
@@ -107,7 +110,7 @@ function best(list: SiteAccuracy[]): SiteAccuracy {
   return list.reduce((a, b) => (b.mean > a.mean ? b : a));
 }
 
-export const probesStage = studyStage('probes', async (spec, ctx, hash): Promise<ProbesResult> => {
+async function runProbes(spec: StudySpec, ctx: StageContext, hash: string): Promise<ProbesResult> {
   const cfg = spec.study.probes;
   const acts = await readActivations(runPath(ctx.runDir, RUN_FILES.activations));
   const pairs = await readPairs(runPath(ctx.runDir, RUN_FILES.pairs));
@@ -152,4 +155,14 @@ export const probesStage = studyStage('probes', async (spec, ctx, hash): Promise
   };
   await writeJson(runPath(ctx.runDir, RUN_FILES.probes), file);
   return { pairs: n, bestRaw: best(resid.raw), bestCentred: best(resid.centred), inputOnly: inputOnly.mean };
+}
+
+export const probesStage = defineStudyStage<ProbesResult>({
+  name: 'probes',
+  group: 'fitting',
+  upstream: ['pairs', 'record'],
+  outputs: [RUN_FILES.probes],
+  config: (spec) => ({ probes: spec.study.probes, seed: spec.study.seed }),
+  run: runProbes,
+  onChangedOutput: 'rerun',
 });

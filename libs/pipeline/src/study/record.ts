@@ -12,11 +12,13 @@ import {
   residualSites,
   toForwardInput,
 } from '@memgen/model';
+import { defineStudyStage } from '../registry/declaration.js';
+import { checkAborted, type StageContext } from '../stage.js';
 import { type ActivationSet, type StudyActivations, writeActivations } from './activations-file.js';
 import { readPairs } from './pairs-file.js';
 import { RUN_FILES, runPath } from './run-dir.js';
+import type { StudySpec } from './study-model.js';
 import { openStudyModel } from './study-model.js';
-import { checkAborted, studyStage } from './study-stage.js';
 
 export interface RecordResult {
   pairs: number;
@@ -32,7 +34,7 @@ function emptySet(n: number, sites: string[], width: number): ActivationSet {
   return { sites, mem: make(), gen: make() };
 }
 
-export const recordStage = studyStage('record', async (spec, ctx, hash): Promise<RecordResult> => {
+async function runRecord(spec: StudySpec, ctx: StageContext, hash: string): Promise<RecordResult> {
   const cfg = spec.study.record;
   const pairs = await readPairs(runPath(ctx.runDir, RUN_FILES.pairs));
   if (pairs.length === 0) throw new Error(`${RUN_FILES.pairs} has no pairs: nothing to record`);
@@ -99,4 +101,15 @@ export const recordStage = studyStage('record', async (spec, ctx, hash): Promise
     mlpShape: mlp ? [n, mlp.sites.length, nInner] : null,
     sites: resid.sites,
   };
+}
+
+export const recordStage = defineStudyStage<RecordResult>({
+  name: 'record',
+  group: 'recording',
+  upstream: ['train', 'pairs'],
+  reads: [`${RUN_FILES.checkpoint}/`, RUN_FILES.pairs],
+  outputs: [RUN_FILES.activations],
+  config: (spec) => ({ record: spec.study.record, task: spec.task ?? null }),
+  run: runRecord,
+  onChangedOutput: 'rerun',
 });

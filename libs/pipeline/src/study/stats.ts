@@ -12,10 +12,12 @@ import {
   type SiteMatrix,
   topN,
 } from '@memgen/analysis';
+import { defineStudyStage } from '../registry/declaration.js';
+import { checkAborted, type StageContext } from '../stage.js';
 import { type ActivationSet, readActivations } from './activations-file.js';
 import { RUN_FILES, runPath } from './run-dir.js';
 import { excludedSites, type SiteStatistics, type StudyStatistics, writeStatistics } from './stats-file.js';
-import { studyStage } from './study-stage.js';
+import type { StudySpec } from './study-model.js';
 
 export interface SiteSummary {
   site: string;
@@ -118,7 +120,7 @@ export function analyseSet(
   };
 }
 
-export const statsStage = studyStage('stats', async (spec, ctx, hash): Promise<StatsResult> => {
+async function runStats(spec: StudySpec, ctx: StageContext, hash: string): Promise<StatsResult> {
   const cfg = spec.study.stats;
   const acts = await readActivations(runPath(ctx.runDir, RUN_FILES.activations));
   const resid = analyseSet(
@@ -138,4 +140,14 @@ export const statsStage = studyStage('stats', async (spec, ctx, hash): Promise<S
       `${resid.summary.noise.threshold95.toFixed(3)} (p = ${resid.summary.noise.pValue.toFixed(3)})`,
   );
   return { pairs: n, resid: resid.summary, mlpPost: mlp?.summary ?? null };
+}
+
+export const statsStage = defineStudyStage<StatsResult>({
+  name: 'stats',
+  group: 'fitting',
+  upstream: ['record'],
+  outputs: [RUN_FILES.stats],
+  config: (spec) => ({ stats: spec.study.stats, seed: spec.study.seed }),
+  run: runStats,
+  onChangedOutput: 'rerun',
 });

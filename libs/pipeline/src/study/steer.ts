@@ -17,10 +17,13 @@ import {
   topNMask,
   transitionTable,
 } from '@memgen/analysis';
+import { writeJson } from '@memgen/common';
 import { withInterventions } from '@memgen/model';
 import { makeRng } from '@memgen/tasks';
+import { defineStudyStage } from '../registry/declaration.js';
+import { checkAborted, type StageContext } from '../stage.js';
 import { type DecodeRequest, decodeRequests } from './decoding.js';
-import { RUN_FILES, runPath, writeJson } from './run-dir.js';
+import { RUN_FILES, runPath } from './run-dir.js';
 import { excludedSites, readStatistics } from './stats-file.js';
 import {
   type AlphaUnit,
@@ -30,8 +33,8 @@ import {
   randomShifts,
   targetedShifts,
 } from './steering-vectors.js';
+import type { StudySpec } from './study-model.js';
 import { openStudyModel } from './study-model.js';
-import { checkAborted, studyStage } from './study-stage.js';
 
 /** One decoded run of the steering set and the capability items. */
 export interface RunOutcome {
@@ -86,7 +89,7 @@ export interface SteerResult {
 
 const CODE: Record<BehaviourLabel, string> = { mem: 'm', gen: 'g', other: 'o' };
 
-export const steerStage = studyStage('steer', async (spec, ctx, hash): Promise<SteerResult> => {
+async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promise<SteerResult> {
   const cfg = spec.study.steer;
   const seed = spec.study.seed;
   const stats = await readStatistics(runPath(ctx.runDir, RUN_FILES.stats));
@@ -201,4 +204,20 @@ export const steerStage = studyStage('steer', async (spec, ctx, hash): Promise<S
   } finally {
     opened.dispose();
   }
+}
+
+export const steerStage = defineStudyStage<SteerResult>({
+  name: 'steer',
+  group: 'steering',
+  upstream: ['train', 'stats'],
+  reads: [`${RUN_FILES.checkpoint}/`, RUN_FILES.stats],
+  outputs: [RUN_FILES.steering],
+  config: (spec) => ({
+    steer: spec.study.steer,
+    seed: spec.study.seed,
+    excludeEmbedding: spec.study.stats.excludeEmbedding,
+    task: spec.task ?? null,
+  }),
+  run: runSteer,
+  onChangedOutput: 'rerun',
 });

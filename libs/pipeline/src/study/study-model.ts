@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readJson } from '@memgen/common';
 import { type GPT, loadCheckpoint } from '@memgen/model';
 import {
   assertTaskName,
@@ -17,7 +18,7 @@ import {
   tokenizerFromJSON,
 } from '@memgen/tasks';
 import type { StudyConfig } from './config.js';
-import { RUN_FILES, readJson } from './run-dir.js';
+import { RUN_FILES } from './run-dir.js';
 
 /** A task by name with a (partial) config. */
 export interface TaskSpec {

@@ -17,7 +17,8 @@ import {
 import { makeRng, makeTask, tokenizerFromJSON } from '@memgen/tasks';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quietContext, type Stage } from '../stage.js';
+import type { StageRun } from '../registry/declaration.js';
+import { quietContext } from '../stage.js';
 import { readActivations } from './activations-file.js';
 import type { ConsistencyFile } from './consistency.js';
 import { decodeRequests } from './decoding.js';
@@ -25,7 +26,10 @@ import type { PairsResult } from './pairs.js';
 import { readPairs } from './pairs-file.js';
 import type { ProbesFile } from './probes.js';
 import { runStudy, type StudyOutcome } from './run.js';
-import { RUN_FILES, readJson, readStageRecord, STUDY_STAGES } from './run-dir.js';
+import { readJson } from '@memgen/common';
+import { readStageRecord, readStageTiming } from '../chain/records.js';
+import { registeredStages } from '../registry/registry.js';
+import { RUN_FILES } from './run-dir.js';
 import { readStatistics } from './stats-file.js';
 import type { SteeringFile } from './steer.js';
 import {
@@ -38,9 +42,9 @@ import {
 let dir: string;
 let outcome: StudyOutcome;
 let trainCalls = 0;
-const countingTrain: Stage<FixtureTrainSpec, unknown> = async (spec, ctx) => {
+const countingTrain: StageRun = async (spec, ctx) => {
   trainCalls++;
-  return fixtureTrainStage(spec, ctx);
+  return fixtureTrainStage(spec.train as FixtureTrainSpec, ctx);
 };
 const spec = { train: { steps: 50, seed: 0 }, study: fixtureStudyConfig() };
 const task = makeTask('color', FIXTURE_TASK.config);
@@ -58,10 +62,9 @@ afterAll(async () => {
 
 describe('memgen study on a nano model', () => {
   it('runs every stage once and writes the run-directory contract', () => {
-    expect(outcome.stages.map((s) => [s.stage, s.status])).toEqual([
-      ['train', 'ran'],
-      ...STUDY_STAGES.map((s) => [s, 'ran']),
-    ]);
+    expect(outcome.stages.map((s) => [s.stage, s.status])).toEqual(
+      registeredStages().map((s) => [s.name, 'ran']),
+    );
     expect(outcome.stopped).toBeNull();
     for (const name of Object.values(RUN_FILES)) expect(existsSync(file(name)), name).toBe(true);
     expect(trainCalls).toBe(1);
@@ -212,8 +215,15 @@ describe('memgen study on a nano model', () => {
     expect(c.halfSize).toBe(8);
     expect(c.spearmanNmd.values).toHaveLength(2);
     expect(c.spearmanNmd.null95).toHaveLength(2);
-    for (const d of c.dice)
-      for (const s of d.splits) if (s.dice !== null) expect(s.dice).toBeLessThanOrEqual(1);
+    const dice = c.dice.flatMap((d) => d.splits.map((s) => s.dice));
+    const defined = dice.filter((v): v is number => v !== null);
+    // Every split of 8 pairs per half selects coordinates, so each Dice is defined, in [0, 1].
+    expect(defined.length).toBe(dice.length);
+    expect(dice.length).toBe(c.dice.length * 2);
+    for (const v of defined) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
   });
 
   it('renders report.md with its figures (PNG files, titled SVGs) and results.json', async () => {
@@ -251,11 +261,11 @@ describe('memgen study on a nano model', () => {
   });
 
   it('a rerun skips every stage; a new steering grid reruns only steer and report', async () => {
-    const before = await readStageRecord(dir, 'stats');
+    const before = await readStageTiming(dir, 'stats');
     const again = await runStudy(spec, quietContext(dir), { train: countingTrain });
     expect(again.stages.every((s) => s.status === 'skipped')).toBe(true);
     expect(trainCalls).toBe(1);
-    expect((await readStageRecord(dir, 'stats'))!.finished_at).toBe(before!.finished_at);
+    expect((await readStageTiming(dir, 'stats'))!.finished_at).toBe(before!.finished_at);
     const regrid = {
       ...spec,
       study: fixtureStudyConfig({ steer: { ...spec.study.steer, alphas: { nmd: [5], sd: [] } } }),
@@ -280,8 +290,8 @@ describe('memgen study on a nano model', () => {
         'record',
         'stats',
         'probes',
-        'steer',
         'consistency',
+        'steer',
       ]);
       const report = await readFile(join(small, RUN_FILES.report), 'utf8');
       expect(report).toContain('The study stops here');

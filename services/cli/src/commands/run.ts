@@ -15,7 +15,6 @@ import {
   STUDY_PRESET_NAMES,
   type StageContext,
   trainPreset,
-  trainStage,
 } from '@memgen/pipeline';
 import { TASK_NAMES } from '@memgen/tasks';
 import { initBackend } from '@memgen/tensor';
@@ -87,7 +86,6 @@ export async function runCommand(o: RunOptions): Promise<void> {
       meta: { command: 'memgen run', task: o.task, preset: o.preset, seed },
     },
     ctx,
-    { train: trainStage },
   );
   const lines = outcome.stages.map(
     (s) =>

@@ -5,25 +5,18 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readJson } from '@memgen/common';
+import { assessChain, isUsable } from '../../chain/freshness.js';
+import { readStageTiming, type StageRecord, type StageTiming } from '../../chain/records.js';
 import { readJsonLines } from '../../jsonl.js';
 import type { ConsistencyFile } from '../consistency.js';
 import type { PairsResult } from '../pairs.js';
 import type { ProbesFile } from '../probes.js';
-import {
-  isStageCurrent,
-  RUN_FILES,
-  readJson,
-  readStageRecord,
-  runPath,
-  STUDY_STAGES,
-  type StageRecord,
-  type StudyStageName,
-} from '../run-dir.js';
+import { RUN_FILES, runPath } from '../run-dir.js';
 import type { StatsResult } from '../stats.js';
 import { readStatistics, type StudyStatistics } from '../stats-file.js';
 import type { SteeringFile } from '../steer.js';
 import type { StudySpec } from '../study-model.js';
-import { studyStageHash } from '../study-stage.js';
 
 /** One row of train/curve.jsonl: numeric fields only (step, loss, gen, mem, other, …). */
 export type CurveRow = Record<string, number>;
@@ -49,8 +42,10 @@ export interface ReportInputs {
   /** runs/<id>/config.json's `config` (the run's resolved config), when present. */
   runConfig: unknown;
   model: ModelInfo | null;
-  /** Records of the stages current for this spec (train included when present). */
-  records: Partial<Record<StudyStageName | 'train', StageRecord>>;
+  /** Records of the stages whose artefacts are this chain's (train included when present). */
+  records: Partial<Record<string, StageRecord>>;
+  /** Wall times of those stages, where they were recorded (not in a sweep). */
+  timings: Partial<Record<string, StageTiming>>;
   pairs: PairsResult | null;
   stats: { summary: StatsResult; file: StudyStatistics } | null;
   probes: ProbesFile | null;
@@ -83,12 +78,12 @@ async function readModelInfo(runDir: string): Promise<ModelInfo | null> {
 
 export async function loadReportInputs(spec: StudySpec, runDir: string): Promise<ReportInputs> {
   const records: ReportInputs['records'] = {};
-  const train = await readStageRecord(runDir, 'train');
-  if (train) records.train = train;
-  for (const stage of STUDY_STAGES) {
-    if (stage === 'report') continue;
-    const hash = await studyStageHash(stage, spec, runDir);
-    if (await isStageCurrent(runDir, stage, hash)) records[stage] = await readStageRecord(runDir, stage);
+  const timings: ReportInputs['timings'] = {};
+  for (const [name, state] of await assessChain(spec, runDir)) {
+    if (name === 'report' || !isUsable(state) || !state.record) continue;
+    records[name] = state.record;
+    const timing = await readStageTiming(runDir, name);
+    if (timing) timings[name] = timing;
   }
   const file = (name: string) => runPath(runDir, name);
   const configPath = file(RUN_FILES.config);
@@ -100,6 +95,7 @@ export async function loadReportInputs(spec: StudySpec, runDir: string): Promise
     runConfig: existsSync(configPath) ? (await readJson<{ config?: unknown }>(configPath)).config : null,
     model: await readModelInfo(runDir),
     records,
+    timings,
     pairs: (records.pairs?.result as PairsResult | undefined) ?? null,
     stats: records.stats
       ? {

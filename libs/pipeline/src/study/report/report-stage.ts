@@ -5,8 +5,11 @@
  */
 import { rm } from 'node:fs/promises';
 import type { SwitchComparison } from '@memgen/analysis';
-import { RUN_FILES, runPath, writeJson, writeText } from '../run-dir.js';
-import { studyStage } from '../study-stage.js';
+import { writeFileAtomic, writeJson } from '@memgen/common';
+import { defineStudyStage } from '../../registry/declaration.js';
+import type { StageContext } from '../../stage.js';
+import { RUN_FILES, runPath } from '../run-dir.js';
+import type { StudySpec } from '../study-model.js';
 import { buildFigures, renderFigures } from './figures.js';
 import { loadReportInputs, type ReportInputs } from './inputs.js';
 import { section, table } from './markdown.js';
@@ -99,16 +102,20 @@ function paperSection(inp: ReportInputs): string | null {
 }
 
 function stageTimes(inp: ReportInputs): string {
-  const rows = Object.entries(inp.records).map(([name, r]) => [
-    name,
-    r.wall_s.toFixed(2),
-    r.config_hash.slice(0, 12),
-    r.finished_at,
-  ]);
+  const rows = Object.entries(inp.records).map(([name, r]) => {
+    const timing = inp.timings[name];
+    return [
+      name,
+      r?.config_hash.slice(0, 12) ?? '',
+      timing ? timing.wall_s.toFixed(2) : '—',
+      timing?.finished_at ?? '—',
+    ];
+  });
   return section(
     'Stages',
-    'Wall time of each stage when it ran (a resumed run reuses a stage whose config hash is unchanged).',
-    table(['stage', 'wall s', 'config hash', 'finished'], rows),
+    'The stages whose artefacts this report shows, each with the hash of the config it ran with; its record ' +
+      'holds the SHA-256 of every file it read and wrote. Wall times where the stage ran in this directory.',
+    table(['stage', 'config hash', 'wall s', 'finished'], rows),
   );
 }
 
@@ -125,7 +132,7 @@ function header(inp: ReportInputs): string {
   ].join('\n\n');
 }
 
-export const reportStage = studyStage('report', async (spec, ctx, hash): Promise<ReportResult> => {
+async function runReport(spec: StudySpec, ctx: StageContext, hash: string): Promise<ReportResult> {
   const inp = await loadReportInputs(spec, ctx.runDir);
   const stopped = stoppedReason(inp);
   const figures = buildFigures(inp);
@@ -147,7 +154,18 @@ export const reportStage = studyStage('report', async (spec, ctx, hash): Promise
   ]
     .filter((s): s is string => s !== null)
     .join('\n\n');
-  await writeText(runPath(ctx.runDir, RUN_FILES.report), `${markdown}\n`);
+  await writeFileAtomic(runPath(ctx.runDir, RUN_FILES.report), `${markdown}\n`);
   await writeJson(runPath(ctx.runDir, RUN_FILES.results), buildResults(inp, hash, stopped));
   return { figures: figures.map((f) => f.name), stopped };
+}
+
+export const reportStage = defineStudyStage<ReportResult>({
+  name: 'report',
+  group: 'steering',
+  upstream: 'all',
+  outputs: [RUN_FILES.report, RUN_FILES.results, `${RUN_FILES.figures}/`],
+  config: (spec) => ({ study: spec.study, task: spec.task ?? null }),
+  run: runReport,
+  runsAfterStop: true,
+  onChangedOutput: 'rerun',
 });

@@ -25,7 +25,10 @@ export function chooseSetting(settings: readonly SteeringSetting[]): ChosenSetti
 
 export function buildResults(inp: ReportInputs, reportHash: string, stoppedReason: string | null) {
   const stages = Object.fromEntries(
-    Object.entries(inp.records).map(([name, r]) => [name, { wall_s: r.wall_s, config_hash: r.config_hash }]),
+    Object.entries(inp.records).map(([name, r]) => [
+      name,
+      { config_hash: r?.config_hash ?? null, wall_s: inp.timings[name]?.wall_s ?? null },
+    ]),
   );
   const stats = inp.stats?.summary;
   const probes = inp.probes;
