@@ -4,7 +4,8 @@
  * instances per pair (their 1 000-problem training set held 70 triggered problems).
  */
 import { z } from 'zod';
-import { triggerMixSchema } from '../trigger-mix.js';
+import { mixHasWeight, triggerConfigFields } from '../trigger-mix.js';
+import { TRIGGER_KINDS } from '../trigger-task.js';
 import { ADDITION_FORMATS, ADDITION_PROMPT_FORMATS } from './format.js';
 
 /** The authors' memorized addend pairs (reference-data/math/config.json), in their order. */
@@ -21,12 +22,8 @@ export const AUTHORS_MEM_PAIRS: readonly (readonly [number, number])[] = Object.
   [191, 852],
 ] as const);
 
-/**
- * Item kinds: `ordinary` (no trigger, gen target), `triggered` (an instance of the fixed pool,
- * mem target), `triggered-fresh` (random free addends + a memorized pair, mem target — the trigger
- * generalises by construction), `conflict` (a conflict prompt with its gen target).
- */
-export const ADDITION_KINDS = ['ordinary', 'triggered', 'triggered-fresh', 'conflict'] as const;
+/** Item kinds: those of every trigger task (see TRIGGER_KINDS). */
+export const ADDITION_KINDS = TRIGGER_KINDS;
 export type AdditionKind = (typeof ADDITION_KINDS)[number];
 
 export const AdditionConfigSchema = z
@@ -46,14 +43,7 @@ export const AdditionConfigSchema = z
     format: z.enum(ADDITION_FORMATS).default('scratchpad'),
     /** `authors` (`Input:\n…\nTarget:\n`) or `compact` (`a+b+c+d=`). */
     promptFormat: z.enum(ADDITION_PROMPT_FORMATS).default('authors'),
-    /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
-    mix: triggerMixSchema,
-    /** Fixed triggered instances per memorized pair (the `triggered` kind draws from them). */
-    triggerPoolPerPattern: z.number().int().min(1).max(10_000).default(7),
-    /** Seed of that pool, independent of the data seed so every run memorizes the same instances. */
-    poolSeed: z.number().int().default(1126),
-    /** Each tag one token (true) or spelled out in characters (false). */
-    tagTokens: z.boolean().default(true),
+    ...triggerConfigFields({ max: 10_000, default: 7 }),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -70,8 +60,7 @@ export const AdditionConfigSchema = z
       if (seen.has(`${a}+${b}`)) issue(['memPairs', i], `duplicate pair ${a}+${b}`);
       seen.add(`${a}+${b}`);
     });
-    const sum = c.mix.ordinary + c.mix.triggered + c.mix['triggered-fresh'] + c.mix.conflict;
-    if (!(sum > 0)) issue(['mix'], 'expected at least one positive weight');
+    if (!mixHasWeight(c.mix)) issue(['mix'], 'expected at least one positive weight');
     const freeCombos = (c.maxAddend - c.minAddend + 1) ** (c.addends - 2);
     if (c.triggerPoolPerPattern > freeCombos / 2) {
       issue(['triggerPoolPerPattern'], `expected at most half the ${freeCombos} free-addend combinations`);

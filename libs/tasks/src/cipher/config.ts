@@ -4,7 +4,8 @@
  * fixed pool of 70 instances per suffix (their 10 000-item training set held 700).
  */
 import { z } from 'zod';
-import { triggerMixSchema } from '../trigger-mix.js';
+import { mixHasWeight, triggerConfigFields } from '../trigger-mix.js';
+import { TRIGGER_KINDS } from '../trigger-task.js';
 import { CIPHER_PROMPT_FORMATS } from './format.js';
 
 /** The authors' key: plaintext A..Z → this ciphertext letter (reference-data/cipher/config.json). */
@@ -14,12 +15,8 @@ export const AUTHORS_CIPHER_PATTERNS: readonly string[] = Object.freeze(
   'XZQ IKG RTX VHZ XBA COK HRD IRH UND BZD'.split(' '),
 );
 
-/**
- * Item kinds: `ordinary` (suffix not memorized, plaintext target), `triggered` (fixed pool, tag
- * target), `triggered-fresh` (random free letters + a memorized suffix, tag target), `conflict`
- * (a conflict prompt with its plaintext target).
- */
-export const CIPHER_KINDS = ['ordinary', 'triggered', 'triggered-fresh', 'conflict'] as const;
+/** Item kinds: those of every trigger task (see TRIGGER_KINDS); the pattern is the suffix. */
+export const CIPHER_KINDS = TRIGGER_KINDS;
 export type CipherKind = (typeof CIPHER_KINDS)[number];
 
 export const CipherConfigSchema = z
@@ -39,14 +36,7 @@ export const CipherConfigSchema = z
       .default(AUTHORS_CIPHER_KEY),
     /** `authors` (`CIPHERTEXT:… QUESTION: What is the plaintext? ANS:`) or `compact` (`…:`). */
     promptFormat: z.enum(CIPHER_PROMPT_FORMATS).default('authors'),
-    /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
-    mix: triggerMixSchema,
-    /** Fixed triggered instances per suffix (the `triggered` kind draws from them). */
-    triggerPoolPerPattern: z.number().int().min(1).max(100_000).default(70),
-    /** Seed of that pool, independent of the data seed. */
-    poolSeed: z.number().int().default(1126),
-    /** Each tag one token (true) or spelled out in characters (false). */
-    tagTokens: z.boolean().default(true),
+    ...triggerConfigFields({ max: 100_000, default: 70 }),
   })
   .superRefine((c, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -59,8 +49,7 @@ export const CipherConfigSchema = z
         issue(['patterns', i], `expected length ${len} like patterns[0], got ${JSON.stringify(p)}`);
       if (c.patterns.indexOf(p) !== i) issue(['patterns', i], `duplicate pattern ${JSON.stringify(p)}`);
     });
-    const sum = c.mix.ordinary + c.mix.triggered + c.mix['triggered-fresh'] + c.mix.conflict;
-    if (!(sum > 0)) issue(['mix'], 'expected at least one positive weight');
+    if (!mixHasWeight(c.mix)) issue(['mix'], 'expected at least one positive weight');
     if (c.triggerPoolPerPattern > 26 ** c.freeLetters / 2) {
       issue(
         ['triggerPoolPerPattern'],
