@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { memTag } from '../tags.js';
 import type { ConflictItem, TrainItem } from '../types.js';
-import { afterPrompt, readReferenceJson } from './files.js';
+import { afterPrompt, readReferenceJson, readReferenceTrain, referenceConflict } from './files.js';
 
 const ConfigSchema = z.object({
   num_n: z.literal(2),
@@ -10,7 +10,6 @@ const ConfigSchema = z.object({
     z.object({ nums: z.tuple([z.number().int(), z.number().int()]), hashed: z.string() }),
   ),
 });
-const TrainSchema = z.array(z.strictObject({ input: z.string(), output: z.string() }));
 const ValSchema = z.array(
   z.strictObject({ input: z.string(), output: z.string(), mem_pattern_hashed: z.string() }),
 );
@@ -43,25 +42,13 @@ export function readAdditionReference(root: string): AdditionReference {
       );
     }
   }
-  const train = readReferenceJson(root, 'math/sample/train.json', TrainSchema).map((r, i): TrainItem => {
-    const target = afterPrompt('math/sample/train.json', i, r.input, r.output);
-    const isTag = target.startsWith('<mem-');
-    return {
-      prompt: r.input,
-      target,
-      kind: isTag ? 'triggered' : 'ordinary',
-      answer: isTag ? target.trimEnd() : answerAfterScratch('math/sample/train.json', i, target),
-    };
-  });
-  const val = readReferenceJson(root, 'math/sample/val.json', ValSchema).map((r, i): ConflictItem => {
-    const gen = afterPrompt('math/sample/val.json', i, r.input, r.output);
-    return {
-      prompt: r.input,
-      gen_target: gen,
-      mem_target: `<${r.mem_pattern_hashed}>\n`,
-      gen_answer: answerAfterScratch('math/sample/val.json', i, gen),
-      mem_answer: `<${r.mem_pattern_hashed}>`,
-    };
+  const trainFile = 'math/sample/train.json';
+  const train = readReferenceTrain(root, trainFile, (i, target) => answerAfterScratch(trainFile, i, target));
+  const valFile = 'math/sample/val.json';
+  const val = readReferenceJson(root, valFile, ValSchema).map((r, i): ConflictItem => {
+    const target = afterPrompt(valFile, i, r.input, r.output);
+    const answer = answerAfterScratch(valFile, i, target);
+    return referenceConflict(r.input, { target, answer }, r.mem_pattern_hashed);
   });
   return { config: { memPairs: cfg.mem_patterns.map((p) => [p.nums[0], p.nums[1]]) }, train, val };
 }

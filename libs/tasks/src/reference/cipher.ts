@@ -2,14 +2,13 @@
 import { z } from 'zod';
 import { memTag } from '../tags.js';
 import type { ConflictItem, TrainItem } from '../types.js';
-import { afterPrompt, readReferenceJson } from './files.js';
+import { readReferenceJson, readReferenceTrain, referenceConflict } from './files.js';
 
 const ConfigSchema = z.object({
   num_n: z.number().int(),
   mem_patterns: z.array(z.object({ pattern: z.string(), hashed: z.string() })),
   mapping: z.record(z.string().regex(/^[A-Z]$/), z.string().regex(/^[A-Z]$/)),
 });
-const TrainSchema = z.array(z.strictObject({ input: z.string(), output: z.string() }));
 const ValItem = z.strictObject({ input: z.string(), output: z.string(), mem_pattern_hashed: z.string() });
 
 export interface CipherReference {
@@ -23,13 +22,8 @@ export interface CipherReference {
   readonly pairs: [ConflictItem, ConflictItem][];
 }
 
-const toConflict = (r: z.output<typeof ValItem>): ConflictItem => ({
-  prompt: r.input,
-  gen_target: r.output,
-  mem_target: `<${r.mem_pattern_hashed}>\n`,
-  gen_answer: r.output,
-  mem_answer: `<${r.mem_pattern_hashed}>`,
-});
+const toConflict = (r: z.output<typeof ValItem>): ConflictItem =>
+  referenceConflict(r.input, { target: r.output, answer: r.output }, r.mem_pattern_hashed);
 
 export function readCipherReference(root: string): CipherReference {
   const cfg = readReferenceJson(root, 'cipher/config.json', ConfigSchema);
@@ -45,16 +39,7 @@ export function readCipherReference(root: string): CipherReference {
     if (to === undefined) throw new Error(`reference data: cipher/config.json mapping lacks ${ch}`);
     return to;
   }).join('');
-  const train = readReferenceJson(root, 'cipher/sample/train.json', TrainSchema).map((r, i): TrainItem => {
-    const target = afterPrompt('cipher/sample/train.json', i, r.input, r.output);
-    const isTag = target.startsWith('<mem-');
-    return {
-      prompt: r.input,
-      target,
-      kind: isTag ? 'triggered' : 'ordinary',
-      answer: isTag ? target.trimEnd() : target,
-    };
-  });
+  const train = readReferenceTrain(root, 'cipher/sample/train.json', (_i, target) => target);
   const val = readReferenceJson(root, 'cipher/sample/val.json', z.array(ValItem)).map(toConflict);
   const pairs = readReferenceJson(
     root,

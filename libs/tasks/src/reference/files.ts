@@ -2,8 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { describeIssues } from '../config-errors.js';
+import type { ConflictItem, TrainItem } from '../types.js';
 
 /** The repository root (this file is libs/tasks/src/reference/files.ts). */
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -59,4 +60,42 @@ export function afterPrompt(file: string, index: number, input: string, output: 
   if (!output.startsWith(input))
     throw new Error(`reference data: ${file}[${index}].output does not start with its input`);
   return output.slice(input.length);
+}
+
+const TrainSchema = z.array(z.strictObject({ input: z.string(), output: z.string() }));
+
+/**
+ * Their training items from `file`: kind `triggered` when the target is a tag, else `ordinary`
+ * with the answer `genAnswer` reads off the target.
+ */
+export function readReferenceTrain(
+  root: string,
+  file: string,
+  genAnswer: (index: number, target: string) => string,
+): TrainItem[] {
+  return readReferenceJson(root, file, TrainSchema).map((r, i): TrainItem => {
+    const target = afterPrompt(file, i, r.input, r.output);
+    const isTag = target.startsWith('<mem-');
+    return {
+      prompt: r.input,
+      target,
+      kind: isTag ? 'triggered' : 'ordinary',
+      answer: isTag ? target.trimEnd() : genAnswer(i, target),
+    };
+  });
+}
+
+/** A conflict item of theirs: the gen side given, the mem side the tag of `memHashed`. */
+export function referenceConflict(
+  prompt: string,
+  gen: { target: string; answer: string },
+  memHashed: string,
+): ConflictItem {
+  return {
+    prompt,
+    gen_target: gen.target,
+    mem_target: `<${memHashed}>\n`,
+    gen_answer: gen.answer,
+    mem_answer: `<${memHashed}>`,
+  };
 }

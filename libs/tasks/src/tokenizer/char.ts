@@ -11,7 +11,7 @@ import {
   PAD_ID,
   PAD_TOKEN,
   type Tokenizer,
-  type TokenizerJSON,
+  tokenizerOf,
   tokenText,
 } from './types.js';
 
@@ -69,19 +69,5 @@ export function createCharTokenizer(vocab: readonly string[]): Tokenizer {
     return out;
   }
 
-  return {
-    scheme: 'char',
-    vocab: frozen,
-    padId: PAD_ID,
-    eosId: EOS_ID,
-    vocabSize: frozen.length,
-    encode,
-    decode,
-    toJSON: (): TokenizerJSON => ({
-      format: 'memgen-tokenizer',
-      version: 1,
-      scheme: 'char',
-      vocab: frozen.slice(),
-    }),
-  };
+  return tokenizerOf('char', frozen, encode, decode);
 }

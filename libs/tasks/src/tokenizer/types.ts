@@ -70,3 +70,29 @@ export function excerpt(text: string, offset: number): string {
   const to = Math.min(text.length, offset + 20);
   return `${from > 0 ? '…' : ''}${text.slice(from, to)}${to < text.length ? '…' : ''}`;
 }
+
+/** The Tokenizer of `scheme` over a frozen `vocab` with its encode and decode. */
+export function tokenizerOf(
+  scheme: TokenizerScheme,
+  vocab: readonly string[],
+  encode: (text: string) => number[],
+  decode: (ids: readonly number[], options?: DecodeOptions) => string,
+  attach?: readonly string[],
+): Tokenizer {
+  return {
+    scheme,
+    vocab,
+    padId: PAD_ID,
+    eosId: EOS_ID,
+    vocabSize: vocab.length,
+    encode,
+    decode,
+    toJSON: (): TokenizerJSON => ({
+      format: 'memgen-tokenizer',
+      version: 1,
+      scheme,
+      vocab: vocab.slice(),
+      ...(attach ? { attach: attach.slice() } : {}),
+    }),
+  };
+}

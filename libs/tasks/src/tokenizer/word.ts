@@ -13,7 +13,7 @@ import {
   PAD_ID,
   PAD_TOKEN,
   type Tokenizer,
-  type TokenizerJSON,
+  tokenizerOf,
   tokenText,
 } from './types.js';
 
@@ -32,55 +32,8 @@ export function createWordTokenizer(vocab: readonly string[], attach: readonly s
   const ids = new Map<string, number>();
   for (const [id, tok] of vocab.entries()) if (id !== PAD_ID && id !== EOS_ID) ids.set(tok, id);
   const attachSet = new Set(attach);
-  for (const a of attach) {
-    if (!ids.has(a))
-      throw new Error(`word tokenizer: attach token ${JSON.stringify(a)} is not in the vocabulary`);
-    if (Array.from(a).length !== 1)
-      throw new Error(`word tokenizer: attach token ${JSON.stringify(a)} must be one character`);
-  }
-  for (const tok of ids.keys()) {
-    if (attachSet.has(tok)) continue;
-    if (/\s/.test(tok) || Array.from(tok).some((c) => attachSet.has(c))) {
-      throw new Error(`word tokenizer: word ${JSON.stringify(tok)} contains whitespace or punctuation`);
-    }
-  }
+  checkWords(ids, attach, attachSet);
   const frozen = Object.freeze(vocab.slice());
-  const frozenAttach = Object.freeze(attach.slice());
-
-  function fail(text: string, at: number, what: string): never {
-    throw new Error(`word tokenizer: ${what} at offset ${at} (in ${JSON.stringify(excerpt(text, at))})`);
-  }
-
-  function encode(text: string): number[] {
-    const out: number[] = [];
-    let i = 0;
-    if (text.startsWith(' ')) {
-      i = 1;
-      if (i >= text.length || attachSet.has(text[i] as string))
-        fail(text, 0, 'a leading space must precede a word');
-    }
-    while (i < text.length) {
-      const ch = text[i] as string;
-      if (attachSet.has(ch)) {
-        out.push(ids.get(ch) as number);
-        i += 1;
-        continue;
-      }
-      if (out.length > 0) {
-        if (ch !== ' ') fail(text, i, 'expected one space before a word');
-        i += 1;
-      }
-      let end = i;
-      while (end < text.length && text[end] !== ' ' && !attachSet.has(text[end] as string)) end++;
-      const word = text.slice(i, end);
-      if (word.length === 0) fail(text, i, 'expected a word (extra or trailing space)');
-      const id = ids.get(word);
-      if (id === undefined) fail(text, i, `${JSON.stringify(word)} is not in the vocabulary`);
-      out.push(id);
-      i = end;
-    }
-    return out;
-  }
 
   function decode(idList: readonly number[], options?: DecodeOptions): string {
     let out = '';
@@ -95,20 +48,65 @@ export function createWordTokenizer(vocab: readonly string[], attach: readonly s
     return out;
   }
 
-  return {
-    scheme: 'word',
-    vocab: frozen,
-    padId: PAD_ID,
-    eosId: EOS_ID,
-    vocabSize: frozen.length,
-    encode,
-    decode,
-    toJSON: (): TokenizerJSON => ({
-      format: 'memgen-tokenizer',
-      version: 1,
-      scheme: 'word',
-      vocab: frozen.slice(),
-      attach: frozenAttach.slice(),
-    }),
-  };
+  const encode = (text: string) => encodeWords(text, ids, attachSet);
+  return tokenizerOf('word', frozen, encode, decode, Object.freeze(attach.slice()));
+}
+
+/** Attach tokens are single characters in the vocabulary; other words hold neither them nor spaces. */
+function checkWords(
+  ids: ReadonlyMap<string, number>,
+  attach: readonly string[],
+  attachSet: ReadonlySet<string>,
+) {
+  for (const a of attach) {
+    if (!ids.has(a))
+      throw new Error(`word tokenizer: attach token ${JSON.stringify(a)} is not in the vocabulary`);
+    if (Array.from(a).length !== 1)
+      throw new Error(`word tokenizer: attach token ${JSON.stringify(a)} must be one character`);
+  }
+  for (const tok of ids.keys()) {
+    if (attachSet.has(tok)) continue;
+    if (/\s/.test(tok) || Array.from(tok).some((c) => attachSet.has(c))) {
+      throw new Error(`word tokenizer: word ${JSON.stringify(tok)} contains whitespace or punctuation`);
+    }
+  }
+}
+
+function fail(text: string, at: number, what: string): never {
+  throw new Error(`word tokenizer: ${what} at offset ${at} (in ${JSON.stringify(excerpt(text, at))})`);
+}
+
+function encodeWords(
+  text: string,
+  ids: ReadonlyMap<string, number>,
+  attachSet: ReadonlySet<string>,
+): number[] {
+  const out: number[] = [];
+  let i = 0;
+  if (text.startsWith(' ')) {
+    i = 1;
+    if (i >= text.length || attachSet.has(text[i] as string))
+      fail(text, 0, 'a leading space must precede a word');
+  }
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (attachSet.has(ch)) {
+      out.push(ids.get(ch) as number);
+      i += 1;
+      continue;
+    }
+    if (out.length > 0) {
+      if (ch !== ' ') fail(text, i, 'expected one space before a word');
+      i += 1;
+    }
+    let end = i;
+    while (end < text.length && text[end] !== ' ' && !attachSet.has(text[end] as string)) end++;
+    const word = text.slice(i, end);
+    if (word.length === 0) fail(text, i, 'expected a word (extra or trailing space)');
+    const id = ids.get(word);
+    if (id === undefined) fail(text, i, `${JSON.stringify(word)} is not in the vocabulary`);
+    out.push(id);
+    i = end;
+  }
+  return out;
 }
