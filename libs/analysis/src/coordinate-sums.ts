@@ -1,5 +1,5 @@
 /** Per-coordinate accumulations over members, in float64, shared by NMD, r and the noise test. */
-import type { Activations } from './activations.js';
+import { type Activations, assertActivations } from './activations.js';
 
 /** Σ over members of each coordinate: `[sites * width]`. */
 export function sumOverMembers(a: Activations): Float64Array {
@@ -33,4 +33,28 @@ export function assertSameSites(mem: Activations, gen: Activations): void {
       `mem has [sites, width] = [${mem.sites}, ${mem.width}] but gen has [${gen.sites}, ${gen.width}]`,
     );
   }
+}
+
+/** Per-coordinate Σ over the mem members and over the gen members, `[sites * width]` each. */
+export interface GroupSums {
+  readonly memSums: Float64Array;
+  readonly genSums: Float64Array;
+}
+
+/** Checks mem and gen (same sites and width) and sums each over its members. */
+export function groupSums(mem: Activations, gen: Activations): GroupSums {
+  assertActivations(mem, 'mem');
+  assertActivations(gen, 'gen');
+  assertSameSites(mem, gen);
+  return { memSums: sumOverMembers(mem), genSums: sumOverMembers(gen) };
+}
+
+/** mean(mem) − mean(gen) of coordinate `c`. */
+export function meanDifferenceAt(
+  { memSums, genSums }: GroupSums,
+  c: number,
+  nMem: number,
+  nGen: number,
+): number {
+  return memSums[c]! / nMem - genSums[c]! / nGen;
 }

@@ -7,26 +7,18 @@
  * so sign(r) = sign(NMD). A constant coordinate (SS = 0) has no correlation; it gets r = 0 so that
  * it can never rank as "top" (the authors' code ranked NaN first).
  */
-import { type Activations, assertActivations, type SiteMatrix } from './activations.js';
-import { addSquaredDeviations, assertSameSites, sumOverMembers } from './coordinate-sums.js';
+import type { Activations, SiteMatrix } from './activations.js';
+import { addSquaredDeviations, type GroupSums, groupSums, meanDifferenceAt } from './coordinate-sums.js';
 
 /** Per-coordinate pooled moments over mem and gen members together (float64). */
-export interface PooledMoments {
-  /** Σ over mem members, `[sites * width]`. */
-  readonly memSums: Float64Array;
-  /** Σ over gen members, `[sites * width]`. */
-  readonly genSums: Float64Array;
+export interface PooledMoments extends GroupSums {
   /** Σ (x − x̄)² over all members, `[sites * width]`. */
   readonly totalSumSquares: Float64Array;
 }
 
 /** Two-pass pooled moments of mem ∪ gen (the two-pass form keeps constant coordinates exactly 0). */
 export function pooledMoments(mem: Activations, gen: Activations): PooledMoments {
-  assertActivations(mem, 'mem');
-  assertActivations(gen, 'gen');
-  assertSameSites(mem, gen);
-  const memSums = sumOverMembers(mem);
-  const genSums = sumOverMembers(gen);
+  const { memSums, genSums } = groupSums(mem, gen);
   const n = mem.members + gen.members;
   const pooledMean = new Float64Array(memSums.length);
   for (let c = 0; c < pooledMean.length; c++) pooledMean[c] = (memSums[c]! + genSums[c]!) / n;
@@ -50,10 +42,11 @@ export function correlationFromMeanDifference(meanDiff: number, ss: number, n1: 
  * @param mem `[Nm, sites, width]`; @param gen `[Ng, sites, width]`
  */
 export function pointBiserial(mem: Activations, gen: Activations): SiteMatrix {
-  const { memSums, genSums, totalSumSquares } = pooledMoments(mem, gen);
-  const values = new Float64Array(memSums.length);
+  const moments = pooledMoments(mem, gen);
+  const { totalSumSquares } = moments;
+  const values = new Float64Array(totalSumSquares.length);
   for (let c = 0; c < values.length; c++) {
-    const diff = memSums[c]! / mem.members - genSums[c]! / gen.members;
+    const diff = meanDifferenceAt(moments, c, mem.members, gen.members);
     values[c] = correlationFromMeanDifference(diff, totalSumSquares[c]!, mem.members, gen.members);
   }
   return { values, sites: mem.sites, width: mem.width };

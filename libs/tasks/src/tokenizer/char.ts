@@ -2,18 +2,7 @@
  * Character-level tokenizer: one token per character, plus optional multi-character tokens
  * (the `<mem-xxxxxxxx>` tags) matched greedily, longest first.
  */
-import {
-  checkVocab,
-  type DecodeOptions,
-  EOS_ID,
-  EOS_TOKEN,
-  excerpt,
-  PAD_ID,
-  PAD_TOKEN,
-  type Tokenizer,
-  tokenizerOf,
-  tokenText,
-} from './types.js';
+import { excerpt, ordinaryTokens, type Tokenizer, tokenizerOf, tokenText, withSpecials } from './types.js';
 
 /**
  * Builds the vocabulary: `<pad>`, `<eos>`, the multi-character tokens in the given order, then the
@@ -21,16 +10,14 @@ import {
  */
 export function charVocab(alphabet: string, multiTokens: readonly string[] = []): string[] {
   const chars = [...new Set(Array.from(alphabet))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return [PAD_TOKEN, EOS_TOKEN, ...multiTokens, ...chars];
+  return withSpecials([...multiTokens, ...chars]);
 }
 
 /** A char tokenizer over `vocab` (as made by {@link charVocab} or read from JSON). */
 export function createCharTokenizer(vocab: readonly string[]): Tokenizer {
-  checkVocab(vocab, 'char');
   const singles = new Map<string, number>();
   const multis: { text: string; id: number }[] = [];
-  for (const [id, tok] of vocab.entries()) {
-    if (id === PAD_ID || id === EOS_ID) continue;
+  for (const [id, tok] of ordinaryTokens(vocab, 'char')) {
     if (Array.from(tok).length === 1) singles.set(tok, id);
     else multis.push({ text: tok, id });
   }
@@ -63,7 +50,8 @@ export function createCharTokenizer(vocab: readonly string[]): Tokenizer {
     return ids;
   }
 
-  function decode(ids: readonly number[], _options?: DecodeOptions): string {
+  // The char scheme needs no separator for a continuation: decode options change nothing.
+  function decode(ids: readonly number[]): string {
     let out = '';
     for (const id of ids) out += tokenText(frozen, id, 'char');
     return out;

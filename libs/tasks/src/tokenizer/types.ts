@@ -96,3 +96,14 @@ export function tokenizerOf(
     }),
   };
 }
+
+/** `<pad>`, `<eos>`, then `tokens`: how every vocabulary starts. */
+export function withSpecials(tokens: readonly string[]): string[] {
+  return [PAD_TOKEN, EOS_TOKEN, ...tokens];
+}
+
+/** Checks `vocab` (see checkVocab) and lists its ordinary tokens with their ids. */
+export function ordinaryTokens(vocab: readonly string[], scheme: TokenizerScheme): [number, string][] {
+  checkVocab(vocab, scheme);
+  return [...vocab.entries()].filter(([id]) => id !== PAD_ID && id !== EOS_ID);
+}

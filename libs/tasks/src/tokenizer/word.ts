@@ -4,22 +4,12 @@
  * word directly — so a text is exactly recoverable from its ids. Text with any other spacing is
  * rejected rather than silently normalised, which would break `decode(encode(s)) === s`.
  */
-import {
-  checkVocab,
-  type DecodeOptions,
-  EOS_ID,
-  EOS_TOKEN,
-  excerpt,
-  PAD_ID,
-  PAD_TOKEN,
-  type Tokenizer,
-  tokenizerOf,
-  tokenText,
-} from './types.js';
+import type { DecodeOptions, Tokenizer } from './types.js';
+import { excerpt, ordinaryTokens, tokenizerOf, tokenText, withSpecials } from './types.js';
 
 /** `<pad>`, `<eos>`, then `words` in the given order (duplicates are an error, not merged). */
 export function wordVocab(words: readonly string[]): string[] {
-  return [PAD_TOKEN, EOS_TOKEN, ...words];
+  return withSpecials(words);
 }
 
 /**
@@ -28,9 +18,7 @@ export function wordVocab(words: readonly string[]): string[] {
  * after its prompt).
  */
 export function createWordTokenizer(vocab: readonly string[], attach: readonly string[]): Tokenizer {
-  checkVocab(vocab, 'word');
-  const ids = new Map<string, number>();
-  for (const [id, tok] of vocab.entries()) if (id !== PAD_ID && id !== EOS_ID) ids.set(tok, id);
+  const ids = new Map<string, number>(ordinaryTokens(vocab, 'word').map(([id, tok]) => [tok, id]));
   const attachSet = new Set(attach);
   checkWords(ids, attach, attachSet);
   const frozen = Object.freeze(vocab.slice());
