@@ -8,19 +8,19 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
   ArtefactStore,
+  BusRequestError,
   connectBus,
   DeadLetterSchema,
+  JetStreamClientProxy,
   jobSubject,
   makeJob,
   StateStore,
   WorkQueue,
 } from '@memgen/bus';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { firstValueFrom, timeout } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JobStateSchema } from '../services/coordinator/src/job-state.js';
-import { natsTransportOptions } from '../services/coordinator/src/nest/msgpack-transport.js';
 import { controlPattern } from '../services/coordinator/src/nest/tokens.js';
 import { expandSweep, unitJob } from '../services/coordinator/src/plan.js';
 import { parseSweepSpec } from '../services/coordinator/src/sweep-spec.js';
@@ -43,8 +43,8 @@ describeWithNats('stage services (memgen worker)', (server) => {
   let log = '';
   let port = 0;
   let nc: NatsConnection;
-  let client: ClientProxy;
-  const request = (pattern: string, ms = 3000) => firstValueFrom(client.send(pattern, {}).pipe(timeout(ms)));
+  let client: JetStreamClientProxy;
+  const request = (pattern: string, via = client) => firstValueFrom(via.send(pattern, {}));
 
   beforeAll(async () => {
     // The test creates the jobs stream (1 MiB messages) before the worker with its smaller limit.
@@ -70,10 +70,7 @@ describeWithNats('stage services (memgen worker)', (server) => {
       /READY worker \d+ stages=training,recording http=\d+/.test(log),
     );
     port = Number(/http=(\d+)/.exec(log)![1]);
-    client = ClientProxyFactory.create({
-      transport: Transport.NATS,
-      options: natsTransportOptions(server().url),
-    });
+    client = new JetStreamClientProxy({ connection: { url: server().url }, timeoutMs: 10_000 });
     await client.connect();
   });
   afterAll(async () => {
@@ -104,15 +101,26 @@ describeWithNats('stage services (memgen worker)', (server) => {
   });
 
   it('a request to a pattern nobody serves fails within its timeout instead of hanging', async () => {
+    // memgen's own control-plane client, with the short timeout an operator's tool would use.
+    const quick = new JetStreamClientProxy({ connection: nc, timeoutMs: 500 });
     const started = Date.now();
-    await expect(request('memgen.control.nobody.status', 500)).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(1500);
-    // A subscriber that never answers: the rxjs timeout ends the wait.
+    const unserved = await request('memgen.control.nobody.status', quick).catch((e: unknown) => e);
+    expect(unserved).toBeInstanceOf(BusRequestError);
+    expect((unserved as BusRequestError).problem).toBe('no-responders');
+    expect(Date.now() - started).toBeLessThan(500);
+    // A subscriber that never answers: the client's timeout ends the wait.
     const silent = nc.subscribe('memgen.control.silent.status');
+    await nc.flush();
     const again = Date.now();
-    await expect(request('memgen.control.silent.status', 300)).rejects.toThrow(/Timeout/i);
-    expect(Date.now() - again).toBeLessThan(1500);
+    const unanswered = await request('memgen.control.silent.status', quick).catch((e: unknown) => e);
+    expect((unanswered as BusRequestError).problem).toBe('timeout');
+    expect((unanswered as Error).message).toBe(
+      'request to memgen.control.silent.status: no reply within 500 ms',
+    );
+    expect(Date.now() - again).toBeGreaterThanOrEqual(490);
+    expect(Date.now() - again).toBeLessThan(2000);
     silent.unsubscribe();
+    await quick.close();
   });
 
   it('dead-letters bad jobs with a logged reason, stays up, and completes a good one', async () => {
@@ -184,7 +192,7 @@ describeWithNats('stage services (memgen worker)', (server) => {
   });
 
   it('drains on request and exits on SIGTERM', async () => {
-    expect(await request(controlPattern('recording', 'drain'), 10_000)).toMatchObject({
+    expect(await request(controlPattern('recording', 'drain'))).toMatchObject({
       stage: 'recording',
       draining: true,
     });

@@ -1,6 +1,6 @@
 /**
  * A real nats-server for integration tests: free loopback port, temporary JetStream store,
- * max_payload 8MB. `describeWithNats` starts one per suite and kills it afterwards; when the binary
+ * max_payload 8MB, HTTP monitoring on a second free port. `describeWithNats` starts one per suite and kills it afterwards; when the binary
  * is missing the suite is skipped with the reason in its name, so the skip shows in every report.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -15,6 +15,8 @@ export interface NatsServerHandle {
   /** e.g. 'nats://127.0.0.1:40123'. */
   readonly url: string;
   readonly port: number;
+  /** HTTP monitoring endpoint, e.g. 'http://127.0.0.1:40124' (GET /connz lists client connections). */
+  readonly monitorUrl: string;
   /** JetStream store directory (kept across restart(), removed by dispose()). */
   readonly storeDir: string;
   /** Stops the server: SIGTERM (graceful), or SIGKILL with { hard: true }. */
@@ -90,11 +92,13 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'memgen-nats-'));
   const storeDir = join(dir, 'store');
   const port = await freePort();
+  const monitorPort = await freePort();
   const configPath = join(dir, 'nats.conf');
   await writeFile(
     configPath,
     [
       `listen: 127.0.0.1:${port}`,
+      `http: 127.0.0.1:${monitorPort}`,
       'max_payload: 8MB',
       `jetstream { store_dir: ${JSON.stringify(storeDir)}, max_file_store: 2GB, max_memory_store: 256MB }`,
       '',
@@ -142,6 +146,7 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    monitorUrl: `http://127.0.0.1:${monitorPort}`,
     storeDir,
     stop,
     start,

@@ -1,16 +1,9 @@
 /**
- * Entry point of the activation-recorder service on its own (one Kubernetes deployment per stage):
- * `node --import tsx services/activation-recorder/src/main.ts`, configured by the environment
- * (see serviceOptionsFromEnv). SIGTERM drains it.
+ * The activation-recorder service (Kubernetes deployment memgen-activation-recorder): the 'recording' job group's stage
+ * service, configured by the environment (serviceOptionsFromEnv). SIGTERM drains it.
+ * Run: node --import tsx services/activation-recorder/src/main.ts
  */
 import 'reflect-metadata';
-import { serviceOptionsFromEnv, startServiceApp } from '@memgen/coordinator';
-import { ActivationRecorderModule } from './activation-recorder.module.js';
+import { runStageService } from '@memgen/coordinator';
 
-const config = serviceOptionsFromEnv('memgen-activation-recorder');
-await startServiceApp({
-  stages: [ActivationRecorderModule.register(config.module)],
-  natsUrl: config.natsUrl,
-  httpPort: config.httpPort,
-  logger: config.module.logger,
-});
+await runStageService('memgen-activation-recorder', 'recording');

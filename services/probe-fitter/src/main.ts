@@ -1,16 +1,9 @@
 /**
- * Entry point of the probe-fitter service on its own (one Kubernetes deployment per stage):
- * `node --import tsx services/probe-fitter/src/main.ts`, configured by the environment
- * (see serviceOptionsFromEnv). SIGTERM drains it.
+ * The probe-fitter service (Kubernetes deployment memgen-probe-fitter): the 'fitting' job group's stage
+ * service, configured by the environment (serviceOptionsFromEnv). SIGTERM drains it.
+ * Run: node --import tsx services/probe-fitter/src/main.ts
  */
 import 'reflect-metadata';
-import { serviceOptionsFromEnv, startServiceApp } from '@memgen/coordinator';
-import { ProbeFitterModule } from './probe-fitter.module.js';
+import { runStageService } from '@memgen/coordinator';
 
-const config = serviceOptionsFromEnv('memgen-probe-fitter');
-await startServiceApp({
-  stages: [ProbeFitterModule.register(config.module)],
-  natsUrl: config.natsUrl,
-  httpPort: config.httpPort,
-  logger: config.module.logger,
-});
+await runStageService('memgen-probe-fitter', 'fitting');

@@ -1,16 +1,9 @@
 /**
- * Entry point of the steering-evaluator service on its own (one Kubernetes deployment per stage):
- * `node --import tsx services/steering-evaluator/src/main.ts`, configured by the environment
- * (see serviceOptionsFromEnv). SIGTERM drains it.
+ * The steering-evaluator service (Kubernetes deployment memgen-steering-evaluator): the 'steering' job group's stage
+ * service, configured by the environment (serviceOptionsFromEnv). SIGTERM drains it.
+ * Run: node --import tsx services/steering-evaluator/src/main.ts
  */
 import 'reflect-metadata';
-import { serviceOptionsFromEnv, startServiceApp } from '@memgen/coordinator';
-import { SteeringEvaluatorModule } from './steering-evaluator.module.js';
+import { runStageService } from '@memgen/coordinator';
 
-const config = serviceOptionsFromEnv('memgen-steering-evaluator');
-await startServiceApp({
-  stages: [SteeringEvaluatorModule.register(config.module)],
-  natsUrl: config.natsUrl,
-  httpPort: config.httpPort,
-  logger: config.module.logger,
-});
+await runStageService('memgen-steering-evaluator', 'steering');

@@ -1,16 +1,9 @@
 /**
- * Entry point of the trainer service on its own (one Kubernetes deployment per stage):
- * `node --import tsx services/trainer/src/main.ts`, configured by the environment
- * (see serviceOptionsFromEnv). SIGTERM drains it.
+ * The trainer service (Kubernetes deployment memgen-trainer): the 'training' job group's stage
+ * service, configured by the environment (serviceOptionsFromEnv). SIGTERM drains it.
+ * Run: node --import tsx services/trainer/src/main.ts
  */
 import 'reflect-metadata';
-import { serviceOptionsFromEnv, startServiceApp } from '@memgen/coordinator';
-import { TrainerModule } from './trainer.module.js';
+import { runStageService } from '@memgen/coordinator';
 
-const config = serviceOptionsFromEnv('memgen-trainer');
-await startServiceApp({
-  stages: [TrainerModule.register(config.module)],
-  natsUrl: config.natsUrl,
-  httpPort: config.httpPort,
-  logger: config.module.logger,
-});
+await runStageService('memgen-trainer', 'training');

@@ -1,24 +1,20 @@
 /**
- * `memgen worker --nats URL [--stages training,recording,fitting,steering] [--slots N]`: the chosen stage
- * services (NestJS modules of services/trainer, activation-recorder, probe-fitter,
- * steering-evaluator) in one process, each pulling its stage's jobs from JetStream, with the NATS
- * control plane and /health + /metrics over HTTP. SIGTERM / SIGINT drain it: no new jobs, running
- * ones finish within --grace seconds or are handed back for redelivery.
+ * `memgen worker --nats URL [--stages GROUP,...] [--slots N]`: the stage
+ * services of the chosen job groups (default all of JOB_GROUPS) in one process (StageServiceModule.forStage per group), all on
+ * one NATS connection owned by the JetStream transport: each group pulls its jobs from JetStream and
+ * answers its control plane; /health + /metrics over HTTP. SIGTERM / SIGINT drain it: no new jobs,
+ * running ones finish within --grace seconds or are handed back for redelivery.
  */
 import 'reflect-metadata';
-import { ActivationRecorderModule } from '@memgen/activation-recorder';
+import type { JetStreamServerOptions } from '@memgen/bus';
 import {
   busConnectionOptions,
   natsUrlFrom,
-  parseStages,
+  parseJobGroups,
   positiveIntFrom,
-  type StageModuleOptions,
-  startServiceApp,
+  startStageApp,
 } from '@memgen/coordinator';
-import { ProbeFitterModule } from '@memgen/probe-fitter';
-import { SteeringEvaluatorModule } from '@memgen/steering-evaluator';
-import { TrainerModule } from '@memgen/trainer';
-import type { DynamicModule } from '@nestjs/common';
+import { JOB_GROUPS } from '@memgen/pipeline';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 
@@ -32,22 +28,29 @@ interface WorkerOptions {
   http?: string;
 }
 
-const STAGE_MODULES: Record<string, (options: StageModuleOptions) => DynamicModule> = {
-  training: (o) => TrainerModule.register(o),
-  recording: (o) => ActivationRecorderModule.register(o),
-  fitting: (o) => ProbeFitterModule.register(o),
-  steering: (o) => SteeringEvaluatorModule.register(o),
-};
+/** The transport's settings from the flags, falling back to the environment. */
+function transportOptions(url: string, o: WorkerOptions): JetStreamServerOptions {
+  const maxBytes = process.env.MEMGEN_MAX_MESSAGE_BYTES;
+  return {
+    connection: busConnectionOptions(url, `memgen-worker-${process.pid}`, o),
+    slots: positiveIntFrom('--slots', o.slots ?? process.env.MEMGEN_SLOTS, 1),
+    graceMs: positiveIntFrom('--grace', o.grace, 30) * 1000,
+    ...(maxBytes ? { maxMessageBytes: positiveIntFrom('MEMGEN_MAX_MESSAGE_BYTES', maxBytes, 1) } : {}),
+    policy: {
+      ackWaitMs: positiveIntFrom('--ack-wait', o.ackWait ?? process.env.MEMGEN_ACK_WAIT_MS, 30_000),
+    },
+  };
+}
 
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('run stage services (train, record, fit, steer) that pull jobs from NATS JetStream')
+    .description('run stage services that pull their job groups\' jobs from NATS JetStream')
     .option('--nats <url>', 'NATS server URL (default $MEMGEN_NATS_URL)')
     .option('--creds <file>', 'NATS credentials file (default $MEMGEN_NATS_CREDS)')
     .option(
       '--stages <list>',
-      'comma-separated stages to serve (default all: training,recording,fitting,steering)',
+      `comma-separated job groups to serve (default all: ${JOB_GROUPS.join(',')})`,
     )
     .option('--slots <n>', 'jobs per stage at once (default $MEMGEN_SLOTS or 1)')
     .option(
@@ -67,33 +70,15 @@ export function registerWorkerCommand(program: Command): void {
         { name: 'memgen-worker', level: process.env.MEMGEN_LOG_LEVEL ?? 'info' },
         pino.destination(2),
       );
-      const stages = parseStages(o.stages);
+      const groups = parseJobGroups(o.stages);
       const http = o.http ?? process.env.MEMGEN_HTTP_PORT;
-      const options: StageModuleOptions = {
-        connection: busConnectionOptions(url, `memgen-worker-${process.pid}`, o),
-        slots: positiveIntFrom('--slots', o.slots ?? process.env.MEMGEN_SLOTS, 1),
-        logger,
-        graceSeconds: positiveIntFrom('--grace', o.grace, 30),
-        ...(process.env.MEMGEN_MAX_MESSAGE_BYTES
-          ? {
-              maxMessageBytes: positiveIntFrom(
-                'MEMGEN_MAX_MESSAGE_BYTES',
-                process.env.MEMGEN_MAX_MESSAGE_BYTES,
-                1,
-              ),
-            }
-          : {}),
-        policy: {
-          ackWaitMs: positiveIntFrom('--ack-wait', o.ackWait ?? process.env.MEMGEN_ACK_WAIT_MS, 30_000),
-        },
-      };
-      const app = await startServiceApp({
-        stages: stages.map((stage) => STAGE_MODULES[stage]!(options)),
-        natsUrl: url.split(','),
+      const app = await startStageApp({
+        groups,
+        transport: transportOptions(url, o),
         httpPort: http === undefined || http === '0' ? 0 : positiveIntFrom('--http', http, 0),
         logger,
       });
       const address = app.getHttpServer().address() as { port: number };
-      process.stdout.write(`READY worker ${process.pid} stages=${stages.join(',')} http=${address.port}\n`);
+      process.stdout.write(`READY worker ${process.pid} stages=${groups.join(',')} http=${address.port}\n`);
     });
 }

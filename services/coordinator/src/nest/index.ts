@@ -1,21 +1,17 @@
-export { type ServiceAppOptions, startServiceApp } from './bootstrap.js';
-export { MsgpackDeserializer, MsgpackSerializer, natsTransportOptions } from './msgpack-transport.js';
+export { type StartStageAppOptions, startStageApp } from './bootstrap.js';
+export { type JobRunner, SweepJobRunner } from './job-runner.js';
 export { OpsController } from './ops.controller.js';
-export { OpsModule } from './ops.module.js';
-export { type StageModuleOptions, serviceOptionsFromEnv, stageModule } from './stage-module.js';
-export { StageRegistry } from './stage-registry.js';
+export { parseJobGroups, runStageService, serviceOptionsFromEnv } from './service-env.js';
+export { type StageHealth, stageController } from './stage.controller.js';
+export { StageAppModule, type StageAppOptions } from './stage-app.module.js';
+export { StageMetrics } from './stage-metrics.js';
+export { StageServiceModule } from './stage-service.module.js';
 export {
-  StageRunner,
-  type StageServiceOptions,
-  type StageStatus,
-  type StartWorkers,
-} from './stage-runner.js';
-export {
+  BUS_TRANSPORT,
   CONTROL_ACTIONS,
   type ControlAction,
   controlPattern,
-  STAGE_OPTIONS,
-  STAGE_REGISTRY,
-  STAGE_RUNNER,
-  START_WORKERS,
+  JOB_RUNNER,
+  STAGE_GROUP,
+  STAGE_METRICS,
 } from './tokens.js';

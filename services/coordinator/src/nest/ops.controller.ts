@@ -1,27 +1,28 @@
-/** `/health` (terminus: a NATS PING per stage connection) and `/metrics` (Prometheus text). */
+/** `/health` (terminus: a NATS PING over the process's one connection, per group) and `/metrics`. */
+import type { JetStreamServer } from '@memgen/bus';
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import type { StageRegistry } from './stage-registry.js';
-import { STAGE_REGISTRY } from './tokens.js';
+import type { StageMetrics } from './stage-metrics.js';
+import { BUS_TRANSPORT, STAGE_METRICS } from './tokens.js';
 
 @Controller()
 export class OpsController {
   constructor(
     @Inject(HealthCheckService) private readonly health: HealthCheckService,
     @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
-    @Inject(STAGE_REGISTRY) private readonly registry: StageRegistry,
+    @Inject(BUS_TRANSPORT) private readonly transport: JetStreamServer,
+    @Inject(STAGE_METRICS) private readonly metricsRegistry: StageMetrics,
   ) {}
 
   @Get('health')
   @HealthCheck()
   check() {
     return this.health.check(
-      this.registry.runners.map((runner) => async () => {
-        const key = `nats-${runner.options.stage}`;
-        const session = this.indicators.check(key);
+      this.transport.groups().map((group) => async () => {
+        const session = this.indicators.check(`nats-${group}`);
         try {
-          const rttMs = await runner.ping();
-          return session.up({ rttMs, draining: runner.status().draining });
+          const rttMs = await this.transport.ping();
+          return session.up({ rttMs, draining: this.transport.groupStatus(group).draining });
         } catch (err) {
           return session.down({ message: (err as Error).message });
         }
@@ -32,6 +33,6 @@ export class OpsController {
   @Get('metrics')
   @Header('Content-Type', 'text/plain; version=0.0.4')
   metrics(): Promise<string> {
-    return this.registry.metrics.metrics();
+    return this.metricsRegistry.text();
   }
 }

@@ -1,18 +1,21 @@
-/** DI tokens and control-plane subjects of the stage services (tokens: no decorator metadata under tsx). */
+/**
+ * DI tokens and control-plane subjects of the stage services. Every injection names its token:
+ * the services run under tsx, which emits no decorator metadata to infer them from.
+ */
 
-/** StageServiceOptions of one stage module. */
-export const STAGE_OPTIONS = Symbol('STAGE_OPTIONS');
-/** The process-wide StageRegistry. */
-export const STAGE_REGISTRY = Symbol('STAGE_REGISTRY');
-/** The function that starts a stage's bus workers (startSweepWorkers; tests swap it). */
-export const START_WORKERS = Symbol('START_WORKERS');
-/** The stage module's StageRunner. */
-export const STAGE_RUNNER = Symbol('STAGE_RUNNER');
+/** The process's JetStreamServer: the one NATS connection, its job loops and control plane. */
+export const BUS_TRANSPORT = Symbol('BUS_TRANSPORT');
+/** The JobRunner that runs one job (SweepJobRunner; tests swap it). */
+export const JOB_RUNNER = Symbol('JOB_RUNNER');
+/** The StageMetrics behind /metrics. */
+export const STAGE_METRICS = Symbol('STAGE_METRICS');
+/** The job group a StageServiceModule serves. */
+export const STAGE_GROUP = Symbol('STAGE_GROUP');
 
 export const CONTROL_ACTIONS = ['status', 'drain', 'health'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
 
-/** Control-plane pattern of a stage service: `memgen.control.<stage>.<action>`. */
-export function controlPattern(stage: string, action: ControlAction): string {
-  return `memgen.control.${stage}.${action}`;
+/** Control-plane subject of a stage service: `memgen.control.<group>.<action>`. */
+export function controlPattern(group: string, action: ControlAction): string {
+  return `memgen.control.${group}.${action}`;
 }

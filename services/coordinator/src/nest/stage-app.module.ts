@@ -1,0 +1,41 @@
+/**
+ * A stage-service process: the stage modules of its groups plus what they share, provided once
+ * (global): the JetStream transport (its one NATS connection), the job runner, the metrics, and
+ * /health + /metrics over HTTP.
+ */
+import type { JetStreamServer } from '@memgen/bus';
+import type { JobGroupName } from '@memgen/pipeline';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { SweepJobRunner } from './job-runner.js';
+import { OpsController } from './ops.controller.js';
+import { StageMetrics } from './stage-metrics.js';
+import { StageServiceModule } from './stage-service.module.js';
+import { BUS_TRANSPORT, JOB_RUNNER, STAGE_METRICS } from './tokens.js';
+
+export interface StageAppOptions {
+  groups: readonly JobGroupName[];
+  /** The transport the app is connected to (app.connectMicroservice({ strategy: transport })). */
+  transport: JetStreamServer;
+}
+
+@Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a NestJS dynamic module is a class with a static register()
+export class StageAppModule {
+  static register(options: StageAppOptions): DynamicModule {
+    if (options.groups.length === 0) throw new Error('a stage app needs at least one job group');
+    return {
+      module: StageAppModule,
+      global: true,
+      imports: [TerminusModule, ...options.groups.map((group) => StageServiceModule.forStage(group))],
+      controllers: [OpsController],
+      providers: [
+        // A factory, not useValue: Nest hashes a dynamic module's metadata, and the transport is big.
+        { provide: BUS_TRANSPORT, useFactory: () => options.transport },
+        { provide: JOB_RUNNER, useClass: SweepJobRunner },
+        { provide: STAGE_METRICS, useClass: StageMetrics },
+      ],
+      exports: [BUS_TRANSPORT, JOB_RUNNER, STAGE_METRICS],
+    };
+  }
+}
