@@ -19,7 +19,7 @@ import { tinySweepSpec, writeTinySweepSpec } from '../services/coordinator/src/t
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const cli = fileURLToPath(new URL('../services/coordinator/src/testing/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../services/cli/src/main.ts', import.meta.url));
 
 function memgen(...args: string[]) {
   return run(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, maxBuffer: 16 << 20 });

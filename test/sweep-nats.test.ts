@@ -20,7 +20,7 @@ import { describeWithNats } from './support/nats-server.js';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const cli = fileURLToPath(new URL('../services/coordinator/src/testing/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../services/cli/src/main.ts', import.meta.url));
 
 let dir: string;
 let specPath: string;

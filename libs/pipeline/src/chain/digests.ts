@@ -12,7 +12,7 @@ import { fileDigest } from '@memgen/common';
 const PRIVATE_FILE = /(^|\/)(run\.lock|\.[^/]*\.tmp)$/;
 
 async function filesUnder(runDir: string, folder: string): Promise<string[]> {
-  const root = join(runDir, folder);
+  const root = join(runDir, folder.replace(/\/+$/, ''));
   if (!existsSync(root)) return [];
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries

@@ -20,5 +20,5 @@ export function builtinStages(): StageDeclaration[] {
     steerStage,
     consistencyStage,
     reportStage,
-  ] as StageDeclaration[];
+  ];
 }

@@ -48,8 +48,11 @@ export interface StageDeclaration<R = unknown> {
    * trained elsewhere): the stage then counts as done when its outputs exist. Default: always.
    */
   requested?: (spec: RunSpec) => boolean;
-  /** Why the stages after this one must not run, given its result; null = go on. */
-  gate?: (result: R, spec: RunSpec) => string | null;
+  /**
+   * Why the stages after this one must not run, given its result; null = go on. (Method syntax:
+   * a declaration with a specific result type still is a StageDeclaration<unknown>.)
+   */
+  gate?(result: R, spec: RunSpec): string | null;
   /** Runs even after a gate stopped the stages before it (the report says why they did not). */
   runsAfterStop?: boolean;
   /**

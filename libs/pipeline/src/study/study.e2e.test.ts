@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readJson } from '@memgen/common';
 import {
   disposeInput,
   leftPad,
@@ -17,7 +18,9 @@ import {
 import { makeRng, makeTask, tokenizerFromJSON } from '@memgen/tasks';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStageRecord, readStageTiming } from '../chain/records.js';
 import type { StageRun } from '../registry/declaration.js';
+import { registeredStages } from '../registry/registry.js';
 import { quietContext } from '../stage.js';
 import { readActivations } from './activations-file.js';
 import type { ConsistencyFile } from './consistency.js';
@@ -26,9 +29,6 @@ import type { PairsResult } from './pairs.js';
 import { readPairs } from './pairs-file.js';
 import type { ProbesFile } from './probes.js';
 import { runStudy, type StudyOutcome } from './run.js';
-import { readJson } from '@memgen/common';
-import { readStageRecord, readStageTiming } from '../chain/records.js';
-import { registeredStages } from '../registry/registry.js';
 import { RUN_FILES } from './run-dir.js';
 import { readStatistics } from './stats-file.js';
 import type { SteeringFile } from './steer.js';
