@@ -23,7 +23,7 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fopenmp", "-ffast-math", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags_cc": ["-std=c++20", "-O3", "-fopenmp", "-ffast-math", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "libraries": [
         "-L/usr/lib/x86_64-linux-gnu/openblas-openmp",
         "-Wl,-rpath,/usr/lib/x86_64-linux-gnu/openblas-openmp",

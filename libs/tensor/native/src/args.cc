@@ -103,6 +103,16 @@ size_t checkedProduct(Napi::Env env, const char* kernel, const std::vector<int64
   return product;
 }
 
+Napi::Env kernelStart(const Napi::CallbackInfo& info, const char* kernel, size_t count) {
+  if (info.Length() != count) fail(info.Env(), kernel, "expects " + std::to_string(count) + " arguments");
+  return info.Env();
+}
+
+void exportKernels(Napi::Env env, Napi::Object exports,
+                   std::initializer_list<std::pair<const char*, KernelFn>> kernels) {
+  for (const auto& [name, fn] : kernels) exports.Set(name, Napi::Function::New(env, fn, name));
+}
+
 void requireLength(Napi::Env env, const char* kernel, const char* name, size_t actual, size_t expected) {
   if (actual != expected) {
     fail(env, kernel,

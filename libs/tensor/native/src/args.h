@@ -4,9 +4,12 @@
 #pragma once
 #include <napi.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace memgen {
@@ -50,6 +53,24 @@ Napi::Array arrayArg(const Napi::CallbackInfo& info, size_t index, const char* k
 
 /** Product of sizes; fails when it overflows 2^53 (no real tensor gets there). */
 size_t checkedProduct(Napi::Env env, const char* kernel, const std::vector<int64_t>& sizes);
+
+/** The start of every kernel: fails unless it got exactly `count` arguments; returns the env. */
+Napi::Env kernelStart(const Napi::CallbackInfo& info, const char* kernel, size_t count);
+
+/** f32Arg of `N` consecutive arguments from `first`, one name each (bind with `auto [a, b] = …`). */
+template <size_t N>
+std::array<F32Arg, N> f32Args(const Napi::CallbackInfo& info, size_t first, const char* kernel,
+                              const char* const (&names)[N]) {
+  std::array<F32Arg, N> out{};
+  for (size_t i = 0; i < N; i++) out[i] = f32Arg(info, first + i, kernel, names[i]);
+  return out;
+}
+
+using KernelFn = Napi::Value (*)(const Napi::CallbackInfo&);
+
+/** exports[name] = the kernel, for every (name, kernel). */
+void exportKernels(Napi::Env env, Napi::Object exports,
+                   std::initializer_list<std::pair<const char*, KernelFn>> kernels);
 
 /** Requires `arg.length == expected`. */
 void requireLength(Napi::Env env, const char* kernel, const char* name, size_t actual, size_t expected);

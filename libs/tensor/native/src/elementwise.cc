@@ -15,12 +15,9 @@ namespace {
 // stride 0 and the innermost strides are 0 or 1.
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   const char* kName = "binary";
-  Napi::Env env = info.Env();
-  if (info.Length() != 5) fail(env, kName, "expects 5 arguments");
+  Napi::Env env = kernelStart(info, kName, 5);
   const int op = static_cast<int>(intArg(info, 0, kName, "op", 0, kBinaryOpCount - 1));
-  F32Arg out = f32Arg(info, 1, kName, "out");
-  F32Arg a = f32Arg(info, 2, kName, "a");
-  F32Arg b = f32Arg(info, 3, kName, "b");
+  auto [out, a, b] = f32Args(info, 1, kName, {"out", "a", "b"});
   std::vector<int64_t> dims = intListArg(info, 4, kName, "dims");
   if (dims.empty() || dims.size() % 3 != 0) fail(env, kName, "dims must hold [size, strideA, strideB] triples");
   const size_t rank = dims.size() / 3;
@@ -73,11 +70,9 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
 // unary(op, out, x, alpha)
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   const char* kName = "unary";
-  Napi::Env env = info.Env();
-  if (info.Length() != 4) fail(env, kName, "expects 4 arguments");
+  Napi::Env env = kernelStart(info, kName, 4);
   const int op = static_cast<int>(intArg(info, 0, kName, "op", 0, kUnaryOpCount - 1));
-  F32Arg out = f32Arg(info, 1, kName, "out");
-  F32Arg x = f32Arg(info, 2, kName, "x");
+  auto [out, x] = f32Args(info, 1, kName, {"out", "x"});
   const float alpha = static_cast<float>(numberArg(info, 3, kName, "alpha"));
   requireLength(env, kName, "out", out.length, x.length);
   const LoopTable& k = kernels();
@@ -90,8 +85,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
 // addN(out, inputs: Float32Array[]) — every input has out's length.
 Napi::Value AddN(const Napi::CallbackInfo& info) {
   const char* kName = "addN";
-  Napi::Env env = info.Env();
-  if (info.Length() != 2) fail(env, kName, "expects 2 arguments");
+  Napi::Env env = kernelStart(info, kName, 2);
   F32Arg out = f32Arg(info, 0, kName, "out");
   Napi::Array list = arrayArg(info, 1, kName, "inputs");
   if (list.Length() == 0) fail(env, kName, "needs at least one input");
@@ -112,9 +106,7 @@ Napi::Value AddN(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerElementwise(Napi::Env env, Napi::Object exports) {
-  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
-  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
-  exports.Set("addN", Napi::Function::New(env, AddN, "addN"));
+  exportKernels(env, exports, {{"binary", Binary}, {"unary", Unary}, {"addN", AddN}});
 }
 
 }  // namespace memgen

@@ -15,10 +15,8 @@ namespace {
 // gelu(out, x)
 Napi::Value Gelu(const Napi::CallbackInfo& info) {
   const char* kName = "gelu";
-  Napi::Env env = info.Env();
-  if (info.Length() != 2) fail(env, kName, "expects 2 arguments");
-  F32Arg out = f32Arg(info, 0, kName, "out");
-  F32Arg x = f32Arg(info, 1, kName, "x");
+  Napi::Env env = kernelStart(info, kName, 2);
+  auto [out, x] = f32Args(info, 0, kName, {"out", "x"});
   requireLength(env, kName, "out", out.length, x.length);
   const LoopTable& k = kernels();
   parallelRanges(x.length, kParallelGrain / 8,
@@ -29,11 +27,8 @@ Napi::Value Gelu(const Napi::CallbackInfo& info) {
 // geluGrad(dx, dy, x)
 Napi::Value GeluGrad(const Napi::CallbackInfo& info) {
   const char* kName = "geluGrad";
-  Napi::Env env = info.Env();
-  if (info.Length() != 3) fail(env, kName, "expects 3 arguments");
-  F32Arg dx = f32Arg(info, 0, kName, "dx");
-  F32Arg dy = f32Arg(info, 1, kName, "dy");
-  F32Arg x = f32Arg(info, 2, kName, "x");
+  Napi::Env env = kernelStart(info, kName, 3);
+  auto [dx, dy, x] = f32Args(info, 0, kName, {"dx", "dy", "x"});
   requireLength(env, kName, "dy", dy.length, x.length);
   requireLength(env, kName, "dx", dx.length, x.length);
   const LoopTable& k = kernels();
@@ -45,14 +40,8 @@ Napi::Value GeluGrad(const Napi::CallbackInfo& info) {
 // layerNorm(y, mean, rstd, x, gamma, beta, epsilon): over the last axis (gamma's length).
 Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
   const char* kName = "layerNorm";
-  Napi::Env env = info.Env();
-  if (info.Length() != 7) fail(env, kName, "expects 7 arguments");
-  F32Arg y = f32Arg(info, 0, kName, "y");
-  F32Arg mean = f32Arg(info, 1, kName, "mean");
-  F32Arg rstd = f32Arg(info, 2, kName, "rstd");
-  F32Arg x = f32Arg(info, 3, kName, "x");
-  F32Arg gamma = f32Arg(info, 4, kName, "gamma");
-  F32Arg beta = f32Arg(info, 5, kName, "beta");
+  Napi::Env env = kernelStart(info, kName, 7);
+  auto [y, mean, rstd, x, gamma, beta] = f32Args(info, 0, kName, {"y", "mean", "rstd", "x", "gamma", "beta"});
   const float epsilon = static_cast<float>(numberArg(info, 6, kName, "epsilon"));
   const size_t cols = gamma.length;
   if (cols == 0) fail(env, kName, "gamma is empty");
@@ -73,16 +62,8 @@ Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
 // layerNormGrad(dx, dgamma, dbeta, dy, x, mean, rstd, gamma)
 Napi::Value LayerNormGrad(const Napi::CallbackInfo& info) {
   const char* kName = "layerNormGrad";
-  Napi::Env env = info.Env();
-  if (info.Length() != 8) fail(env, kName, "expects 8 arguments");
-  F32Arg dx = f32Arg(info, 0, kName, "dx");
-  F32Arg dgamma = f32Arg(info, 1, kName, "dgamma");
-  F32Arg dbeta = f32Arg(info, 2, kName, "dbeta");
-  F32Arg dy = f32Arg(info, 3, kName, "dy");
-  F32Arg x = f32Arg(info, 4, kName, "x");
-  F32Arg mean = f32Arg(info, 5, kName, "mean");
-  F32Arg rstd = f32Arg(info, 6, kName, "rstd");
-  F32Arg gamma = f32Arg(info, 7, kName, "gamma");
+  Napi::Env env = kernelStart(info, kName, 8);
+  auto [dx, dgamma, dbeta, dy, x, mean, rstd, gamma] = f32Args(info, 0, kName, {"dx", "dgamma", "dbeta", "dy", "x", "mean", "rstd", "gamma"});
   const size_t cols = gamma.length;
   if (cols == 0) fail(env, kName, "gamma is empty");
   if (x.length % cols != 0) fail(env, kName, "x's last axis differs from gamma's length");
@@ -134,11 +115,8 @@ void requireLabels(Napi::Env env, const char* kernel, const I32Arg& labels, size
 // softmaxCrossEntropy(loss, probs, logits, labels): per row, loss = -log softmax(logits)[label].
 Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   const char* kName = "softmaxCrossEntropy";
-  Napi::Env env = info.Env();
-  if (info.Length() != 4) fail(env, kName, "expects 4 arguments");
-  F32Arg loss = f32Arg(info, 0, kName, "loss");
-  F32Arg probs = f32Arg(info, 1, kName, "probs");
-  F32Arg logits = f32Arg(info, 2, kName, "logits");
+  Napi::Env env = kernelStart(info, kName, 4);
+  auto [loss, probs, logits] = f32Args(info, 0, kName, {"loss", "probs", "logits"});
   I32Arg labels = i32Arg(info, 3, kName, "labels");
   const size_t rows = labels.length;
   requireLength(env, kName, "loss", loss.length, rows);
@@ -159,10 +137,8 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
 // dloss has one value per row, or a single value for all rows.
 Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
   const char* kName = "softmaxCrossEntropyGrad";
-  Napi::Env env = info.Env();
-  if (info.Length() != 4) fail(env, kName, "expects 4 arguments");
-  F32Arg dlogits = f32Arg(info, 0, kName, "dlogits");
-  F32Arg probs = f32Arg(info, 1, kName, "probs");
+  Napi::Env env = kernelStart(info, kName, 4);
+  auto [dlogits, probs] = f32Args(info, 0, kName, {"dlogits", "probs"});
   I32Arg labels = i32Arg(info, 2, kName, "labels");
   F32Arg dloss = f32Arg(info, 3, kName, "dloss");
   const size_t rows = labels.length;
@@ -192,15 +168,8 @@ Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
 // decay (PyTorch's torch.optim.AdamW); m, v are the biased moments; step ≥ 1 sets the bias corrections.
 Napi::Value AdamW(const Napi::CallbackInfo& info) {
   const char* kName = "adamw";
-  Napi::Env env = info.Env();
-  if (info.Length() != 13) fail(env, kName, "expects 13 arguments");
-  F32Arg p = f32Arg(info, 0, kName, "p");
-  F32Arg m = f32Arg(info, 1, kName, "m");
-  F32Arg v = f32Arg(info, 2, kName, "v");
-  F32Arg p0 = f32Arg(info, 3, kName, "p0");
-  F32Arg m0 = f32Arg(info, 4, kName, "m0");
-  F32Arg v0 = f32Arg(info, 5, kName, "v0");
-  F32Arg g = f32Arg(info, 6, kName, "g");
+  Napi::Env env = kernelStart(info, kName, 13);
+  auto [p, m, v, p0, m0, v0, g] = f32Args(info, 0, kName, {"p", "m", "v", "p0", "m0", "v0", "g"});
   const size_t n = p0.length;
   for (const F32Arg* a : {&p, &m, &v, &m0, &v0, &g}) requireLength(env, kName, "a state array", a->length, n);
   const double lr = numberArg(info, 7, kName, "lr");
@@ -226,14 +195,9 @@ Napi::Value AdamW(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerFused(Napi::Env env, Napi::Object exports) {
-  exports.Set("gelu", Napi::Function::New(env, Gelu, "gelu"));
-  exports.Set("geluGrad", Napi::Function::New(env, GeluGrad, "geluGrad"));
-  exports.Set("layerNorm", Napi::Function::New(env, LayerNorm, "layerNorm"));
-  exports.Set("layerNormGrad", Napi::Function::New(env, LayerNormGrad, "layerNormGrad"));
-  exports.Set("softmaxCrossEntropy", Napi::Function::New(env, SoftmaxCrossEntropy, "softmaxCrossEntropy"));
-  exports.Set("softmaxCrossEntropyGrad",
-              Napi::Function::New(env, SoftmaxCrossEntropyGrad, "softmaxCrossEntropyGrad"));
-  exports.Set("adamw", Napi::Function::New(env, AdamW, "adamw"));
+  exportKernels(env, exports, {{"gelu", Gelu}, {"geluGrad", GeluGrad}, {"layerNorm", LayerNorm},
+                               {"layerNormGrad", LayerNormGrad}, {"softmaxCrossEntropy", SoftmaxCrossEntropy},
+                               {"softmaxCrossEntropyGrad", SoftmaxCrossEntropyGrad}, {"adamw", AdamW}});
 }
 
 }  // namespace memgen

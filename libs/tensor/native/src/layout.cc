@@ -55,8 +55,7 @@ void transposeTiles(uint32_t* out, const uint32_t* x, size_t offset, const std::
 // (contiguous) — Pad writes its input into the interior of the output this way.
 Napi::Value Strided(const Napi::CallbackInfo& info, bool scatter) {
   const char* kName = scatter ? "stridedScatter" : "stridedCopy";
-  Napi::Env env = info.Env();
-  if (info.Length() != 4) fail(env, kName, "expects 4 arguments");
+  Napi::Env env = kernelStart(info, kName, 4);
   WordArg dense = wordArg(info, scatter ? 1 : 0, kName, scatter ? "x" : "out");
   WordArg strided = wordArg(info, scatter ? 0 : 1, kName, scatter ? "out" : "x");
   requireSameType(env, kName, dense, strided);
@@ -142,8 +141,7 @@ std::vector<Part> parts(Napi::Env env, const char* kernel, Napi::Array list, con
 // concat(out, inputs, outer) / split(x, outputs, outer): along the axis after the first `outer` rows.
 Napi::Value ConcatOrSplit(const Napi::CallbackInfo& info, bool concat) {
   const char* kName = concat ? "concat" : "split";
-  Napi::Env env = info.Env();
-  if (info.Length() != 3) fail(env, kName, "expects 3 arguments");
+  Napi::Env env = kernelStart(info, kName, 3);
   WordArg whole = wordArg(info, 0, kName, concat ? "out" : "x");
   Napi::Array list = arrayArg(info, 1, kName, concat ? "inputs" : "outputs");
   const size_t outer = static_cast<size_t>(intArg(info, 2, kName, "outer", 0, int64_t{1} << 52));
@@ -173,8 +171,7 @@ Napi::Value Split(const Napi::CallbackInfo& info) { return ConcatOrSplit(info, f
 // Returns -1, or the position of the first index outside [0, axisSize) (nothing written then).
 Napi::Value Gather(const Napi::CallbackInfo& info) {
   const char* kName = "gather";
-  Napi::Env env = info.Env();
-  if (info.Length() != 6) fail(env, kName, "expects 6 arguments");
+  Napi::Env env = kernelStart(info, kName, 6);
   WordArg out = wordArg(info, 0, kName, "out");
   WordArg x = wordArg(info, 1, kName, "x");
   requireSameType(env, kName, out, x);
@@ -208,10 +205,8 @@ Napi::Value Gather(const Napi::CallbackInfo& info) {
 // ids outside [0, numSegments) are dropped, as in tfjs.
 Napi::Value SegmentSum(const Napi::CallbackInfo& info) {
   const char* kName = "segmentSum";
-  Napi::Env env = info.Env();
-  if (info.Length() != 4) fail(env, kName, "expects 4 arguments");
-  F32Arg out = f32Arg(info, 0, kName, "out");
-  F32Arg x = f32Arg(info, 1, kName, "x");
+  Napi::Env env = kernelStart(info, kName, 4);
+  auto [out, x] = f32Args(info, 0, kName, {"out", "x"});
   I32Arg ids = i32Arg(info, 2, kName, "segmentIds");
   const size_t segments = static_cast<size_t>(intArg(info, 3, kName, "numSegments", 0, int64_t{1} << 40));
   if (ids.length == 0 ? x.length != 0 : x.length % ids.length != 0) fail(env, kName, "x is not [ids, inner]");
@@ -236,12 +231,9 @@ Napi::Value SegmentSum(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerLayout(Napi::Env env, Napi::Object exports) {
-  exports.Set("stridedCopy", Napi::Function::New(env, StridedCopy, "stridedCopy"));
-  exports.Set("stridedScatter", Napi::Function::New(env, StridedScatter, "stridedScatter"));
-  exports.Set("concat", Napi::Function::New(env, Concat, "concat"));
-  exports.Set("split", Napi::Function::New(env, Split, "split"));
-  exports.Set("gather", Napi::Function::New(env, Gather, "gather"));
-  exports.Set("segmentSum", Napi::Function::New(env, SegmentSum, "segmentSum"));
+  exportKernels(env, exports, {{"stridedCopy", StridedCopy}, {"stridedScatter", StridedScatter},
+                               {"concat", Concat}, {"split", Split}, {"gather", Gather},
+                               {"segmentSum", SegmentSum}});
 }
 
 }  // namespace memgen

@@ -15,11 +15,8 @@ constexpr const char* kName = "matMul";
 
 // matMul(out, a, b, m, n, k, transposeA, transposeB, aIndex: Int32Array, bIndex: Int32Array)
 Napi::Value MatMul(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (info.Length() != 10) fail(env, kName, "expects 10 arguments");
-  F32Arg out = f32Arg(info, 0, kName, "out");
-  F32Arg a = f32Arg(info, 1, kName, "a");
-  F32Arg b = f32Arg(info, 2, kName, "b");
+  Napi::Env env = kernelStart(info, kName, 10);
+  auto [out, a, b] = f32Args(info, 0, kName, {"out", "a", "b"});
   const int64_t limit = int64_t{1} << 31;
   const size_t m = static_cast<size_t>(intArg(info, 3, kName, "m", 0, limit - 1));
   const size_t n = static_cast<size_t>(intArg(info, 4, kName, "n", 0, limit - 1));
@@ -84,7 +81,7 @@ Napi::Value MatMul(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerMatMul(Napi::Env env, Napi::Object exports) {
-  exports.Set("matMul", Napi::Function::New(env, MatMul, "matMul"));
+  exportKernels(env, exports, {{"matMul", MatMul}});
 }
 
 }  // namespace memgen

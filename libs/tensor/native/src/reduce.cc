@@ -12,11 +12,9 @@ namespace {
 // reduce(op, out, x, outer, mid, inner): out[o, j] = reduce_m x[o, m, j]; mid ≥ 1.
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const char* kName = "reduce";
-  Napi::Env env = info.Env();
-  if (info.Length() != 6) fail(env, kName, "expects 6 arguments");
+  Napi::Env env = kernelStart(info, kName, 6);
   const int op = static_cast<int>(intArg(info, 0, kName, "op", 0, kReduceOpCount - 1));
-  F32Arg out = f32Arg(info, 1, kName, "out");
-  F32Arg x = f32Arg(info, 2, kName, "x");
+  auto [out, x] = f32Args(info, 1, kName, {"out", "x"});
   const int64_t limit = int64_t{1} << 52;
   const size_t outer = static_cast<size_t>(intArg(info, 3, kName, "outer", 0, limit));
   const size_t mid = static_cast<size_t>(intArg(info, 4, kName, "mid", 1, limit));
@@ -59,10 +57,8 @@ Napi::Value Reduce(const Napi::CallbackInfo& info) {
 // softmax(out, x, rows, cols): softmax over the last axis.
 Napi::Value Softmax(const Napi::CallbackInfo& info) {
   const char* kName = "softmax";
-  Napi::Env env = info.Env();
-  if (info.Length() != 4) fail(env, kName, "expects 4 arguments");
-  F32Arg out = f32Arg(info, 0, kName, "out");
-  F32Arg x = f32Arg(info, 1, kName, "x");
+  Napi::Env env = kernelStart(info, kName, 4);
+  auto [out, x] = f32Args(info, 0, kName, {"out", "x"});
   const int64_t limit = int64_t{1} << 52;
   const size_t rows = static_cast<size_t>(intArg(info, 2, kName, "rows", 0, limit));
   const size_t cols = static_cast<size_t>(intArg(info, 3, kName, "cols", 1, limit));
@@ -79,8 +75,7 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void registerReduce(Napi::Env env, Napi::Object exports) {
-  exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
-  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
+  exportKernels(env, exports, {{"reduce", Reduce}, {"softmax", Softmax}});
 }
 
 }  // namespace memgen
