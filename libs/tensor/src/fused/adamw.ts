@@ -12,18 +12,21 @@ export interface AdamWHyper {
   step: number;
 }
 
-/**
- * One AdamW update of one parameter, in place on the variables (PyTorch's torch.optim.AdamW order:
- * decay first, then the Adam step with bias-corrected moments).
- * @param param variable of any shape; grad, m, v the same shape
- */
-export function adamwUpdate(
+/** An AdamW step of one parameter, in place on the variables; grad, m, v have param's shape. */
+export type AdamWUpdate = (
   param: tf.Variable,
   grad: tf.Tensor,
   m: tf.Variable,
   v: tf.Variable,
   h: AdamWHyper,
-): void {
+) => void;
+
+/**
+ * One AdamW update of one parameter, in place on the variables (PyTorch's torch.optim.AdamW order:
+ * decay first, then the Adam step with bias-corrected moments).
+ * @param param variable of any shape; grad, m, v the same shape
+ */
+export const adamwUpdate: AdamWUpdate = (param, grad, m, v, h) => {
   if (hasFusedKernel(FUSED_KERNELS.adamw)) {
     nativeAdamwUpdate(param, grad, m, v, h);
     return;
@@ -40,4 +43,4 @@ export function adamwUpdate(
     v.assign(v1);
     param.assign(updated);
   });
-}
+};

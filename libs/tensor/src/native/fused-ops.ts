@@ -4,7 +4,7 @@
  * (`hasFusedKernel`), and its composite tfjs path otherwise; signatures and results are the same.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { AdamWHyper } from '../fused/adamw.js';
+import type { AdamWUpdate } from '../fused/adamw.js';
 import { customOp } from '../fused/custom-op.js';
 import { FUSED_KERNELS } from './kernels/fused.js';
 
@@ -107,13 +107,7 @@ export function nativeSoftmaxCrossEntropy(
 }
 
 /** One AdamW update (PyTorch's order) of one parameter in a single pass, in place on the variables. */
-export function nativeAdamwUpdate(
-  param: tf.Variable,
-  grad: tf.Tensor,
-  m: tf.Variable,
-  v: tf.Variable,
-  h: AdamWHyper,
-): void {
+export const nativeAdamwUpdate: AdamWUpdate = (param, grad, m, v, h) => {
   tf.tidy(() => {
     const [p1, m1, v1] = many(
       run(
@@ -135,4 +129,4 @@ export function nativeAdamwUpdate(
     v.assign(v1!);
     param.assign(p1!);
   });
-}
+};

@@ -25,11 +25,23 @@ export const FUSED_KERNELS = {
 } as const;
 
 /** Float32 values of a named input; a clear Error otherwise (fused kernels have no JS twin). */
+type F32Input = ReturnType<typeof f32>;
+
 function f32(backend: NativeBackend, inputs: NativeKernelArgs['inputs'], name: string, kernel: string) {
   const info = input(inputs, name);
   const values = backend.f32(info.dataId);
   if (!values) throw new Error(`${kernel}: input '${name}' must be float32, got ${info.dtype}`);
   return { info, values };
+}
+
+/** The float32 inputs `names` of one kernel call, in that order. */
+function f32Inputs<const N extends readonly string[]>(
+  backend: NativeBackend,
+  inputs: NativeKernelArgs['inputs'],
+  kernel: string,
+  names: N,
+): { [K in keyof N]: F32Input } {
+  return names.map((n) => f32(backend, inputs, n, kernel)) as { [K in keyof N]: F32Input };
 }
 
 function labels(backend: NativeBackend, inputs: NativeKernelArgs['inputs'], kernel: string) {
@@ -56,9 +68,7 @@ function geluGrad({ inputs, backend }: NativeKernelArgs): TensorInfo {
 
 function layerNorm({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo[] {
   const name = FUSED_KERNELS.layerNorm;
-  const x = f32(backend, inputs, 'x', name);
-  const gamma = f32(backend, inputs, 'gamma', name);
-  const beta = f32(backend, inputs, 'beta', name);
+  const [x, gamma, beta] = f32Inputs(backend, inputs, name, ['x', 'gamma', 'beta']);
   const rowsShape = x.info.shape.slice(0, -1);
   const rows = x.values.length / Math.max(1, gamma.values.length);
   const y = backend.allocF32(x.values.length);
@@ -82,11 +92,7 @@ function layerNorm({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo[] {
 
 function layerNormGrad({ inputs, backend }: NativeKernelArgs): TensorInfo[] {
   const name = FUSED_KERNELS.layerNormGrad;
-  const dy = f32(backend, inputs, 'dy', name);
-  const x = f32(backend, inputs, 'x', name);
-  const mean = f32(backend, inputs, 'mean', name);
-  const rstd = f32(backend, inputs, 'rstd', name);
-  const gamma = f32(backend, inputs, 'gamma', name);
+  const [dy, x, mean, rstd, gamma] = f32Inputs(backend, inputs, name, ['dy', 'x', 'mean', 'rstd', 'gamma']);
   const dx = backend.allocF32(x.values.length);
   const dgamma = backend.allocF32(gamma.values.length);
   const dbeta = backend.allocF32(gamma.values.length);
@@ -123,10 +129,7 @@ function softmaxCrossEntropyGrad({ inputs, backend }: NativeKernelArgs): TensorI
 
 function adamw({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo[] {
   const name = FUSED_KERNELS.adamw;
-  const param = f32(backend, inputs, 'param', name);
-  const m = f32(backend, inputs, 'm', name);
-  const v = f32(backend, inputs, 'v', name);
-  const grad = f32(backend, inputs, 'grad', name);
+  const [param, m, v, grad] = f32Inputs(backend, inputs, name, ['param', 'm', 'v', 'grad']);
   const n = param.values.length;
   const [p1, m1, v1] = [backend.allocF32(n), backend.allocF32(n), backend.allocF32(n)];
   const number = (key: string) => {
