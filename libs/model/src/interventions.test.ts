@@ -2,7 +2,13 @@ import { useTestBackend } from '@memgen/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GPT } from './gpt.js';
 import { headCoordinates } from './hooks.js';
-import { type Intervention, type Recording, recordActivations, withInterventions } from './interventions.js';
+import {
+  type HookPosition,
+  type Intervention,
+  type Recording,
+  recordActivations,
+  withInterventions,
+} from './interventions.js';
 import { logitsOf, nanoModel, prompts } from './test-models.js';
 
 beforeAll(async () => {
@@ -29,6 +35,32 @@ function firstPass(rec: Recording<unknown>, hook: string): unknown {
 
 function disposeRecording(rec: Recording<unknown>): void {
   for (const list of rec.activations.values()) for (const t of list) t.dispose();
+}
+
+/**
+ * What `hook` records over `seqs` without and then with `ivs` (first pass each), and the logits.
+ * The recorder is attached after the interventions, so it sees their result.
+ */
+function recordAround(
+  model: GPT,
+  hook: string,
+  ivs: Intervention[],
+  seqs: number[][],
+  position: HookPosition,
+) {
+  const plain = recordActivations(model, [hook], () => logitsOf(model, seqs), position);
+  const rec = withInterventions(model, ivs, () =>
+    recordActivations(model, [hook], () => logitsOf(model, seqs), position),
+  );
+  const out = {
+    before: firstPass(plain, hook),
+    after: firstPass(rec, hook),
+    plain: plain.value,
+    steered: rec.value,
+  };
+  disposeRecording(plain);
+  disposeRecording(rec);
+  return out;
 }
 
 /** Rows [B·T, V] of logits at position t of every row. */
@@ -87,26 +119,19 @@ describe('interventions', () => {
     const model = nanoModel();
     const seqs = prompts(2, V);
     const hook = 'blocks.1.mlp.post';
-    const plain = recordActivations(model, [hook], () => logitsOf(model, seqs));
-    const before = firstPass(plain, hook) as number[][];
-    // Hooks run in the order they were attached: the recorder, attached second, sees the replacement.
     const ivs: Intervention[] = [
       { kind: 'set', hook, coords: [0, 5], values: [7, -2] },
       { kind: 'ablate', hook, coords: [9] },
       { kind: 'add', hook, coords: [11], values: [0.5] },
     ];
-    const rec = withInterventions(model, ivs, () =>
-      recordActivations(model, [hook], () => logitsOf(model, seqs)),
-    );
-    const after = firstPass(rec, hook) as number[][];
+    const rec = recordAround(model, hook, ivs, seqs, 'last');
+    const [before, after] = [rec.before as number[][], rec.after as number[][]];
     after.forEach((row, r) => {
       const old = before[r] as number[];
       expect([row[0], row[5], row[9]]).toEqual([7, -2, 0]);
       expect(row[11]).toBeCloseTo((old[11] as number) + 0.5, 6);
       for (const j of [1, 2, 3, 4, 6, 7, 8, 10, 12, 63]) expect(row[j]).toBe(old[j]);
     });
-    for (const r of [plain, rec])
-      for (const list of r.activations.values()) for (const t of list) t.dispose();
     expect(model.hooks.size).toBe(0);
     model.dispose();
   });
@@ -117,20 +142,15 @@ describe('interventions', () => {
     const hook = 'blocks.0.attn.z';
     const coords = headCoordinates(model.hooks.point(hook), [1]);
     const ablate: Intervention = { kind: 'ablate', hook, coords, position: 'all' };
-    const plain = recordActivations(model, [hook], () => logitsOf(model, seqs), 'all');
-    const rec = withInterventions(model, [ablate], () =>
-      recordActivations(model, [hook], () => logitsOf(model, seqs), 'all'),
-    );
-    const z0 = (firstPass(plain, hook) as number[][][]).flat();
-    const z1 = (firstPass(rec, hook) as number[][][]).flat();
+    const rec = recordAround(model, hook, [ablate], seqs, 'all');
+    const z0 = (rec.before as number[][][]).flat();
+    const z1 = (rec.after as number[][][]).flat();
     z1.forEach((row, k) => {
       expect(row.slice(8)).toEqual(new Array(8).fill(0));
       expect(row.slice(0, 8)).toEqual((z0[k] as number[]).slice(0, 8));
     });
     expect(z0.some((row) => row.slice(8).some((v) => v !== 0))).toBe(true);
-    expect(rec.value).not.toEqual(plain.value);
-    for (const r of [plain, rec])
-      for (const list of r.activations.values()) for (const t of list) t.dispose();
+    expect(rec.steered).not.toEqual(rec.plain);
     model.dispose();
   });
 
