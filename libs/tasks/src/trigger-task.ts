@@ -53,99 +53,110 @@ export interface TriggerProblems<P> {
   answerOf(target: string): string;
 }
 
+/** A spec with what its draws need: the keys of its pool (conflict prompts are held out of it). */
+interface Bound<P> {
+  readonly spec: TriggerProblems<P>;
+  readonly poolKeys: ReadonlySet<string>;
+}
+
+/** Ordinary problems never end in a memorized pattern. */
+function ordinary<P>({ spec }: Bound<P>, rng: Rng): P {
+  return drawUntil(
+    `${spec.name} ordinary`,
+    () => spec.draw(rng),
+    (p) => !spec.tagOf(p),
+  );
+}
+
+function conflictProblem<P>({ spec, poolKeys }: Bound<P>, rng: Rng): P {
+  return drawUntil(
+    `${spec.name} conflict`,
+    () => spec.fresh(rng),
+    (p) => !poolKeys.has(spec.key(p)),
+  );
+}
+
+function genItem<P>(spec: TriggerProblems<P>, p: P, kind: TriggerKind): TrainItem {
+  const { target, answer } = spec.gen(p);
+  return { prompt: spec.prompt(p), target, kind, answer };
+}
+
+function memItem<P>(spec: TriggerProblems<P>, p: P, kind: TriggerKind): TrainItem {
+  const tag = spec.tagOf(p) as string;
+  return { prompt: spec.prompt(p), target: `${tag}\n`, kind, answer: tag };
+}
+
+function sample<P>(bound: Bound<P>, kind: string, rng: Rng): TrainItem {
+  const { spec } = bound;
+  switch (kind as TriggerKind) {
+    case 'ordinary':
+      return genItem(spec, ordinary(bound, rng), 'ordinary');
+    case 'triggered':
+      return memItem(spec, rng.pick(spec.pool), 'triggered');
+    case 'triggered-fresh':
+      return memItem(spec, spec.fresh(rng), 'triggered-fresh');
+    case 'conflict':
+      return genItem(spec, conflictProblem(bound, rng), 'conflict');
+    default:
+      throw new Error(
+        `${spec.name}: unknown item kind ${JSON.stringify(kind)} (known: ${TRIGGER_KINDS.join(', ')})`,
+      );
+  }
+}
+
+function conflictOf<P>(spec: TriggerProblems<P>, p: P): ConflictItem {
+  const tag = spec.tagOf(p);
+  if (tag === undefined)
+    throw new Error(`${spec.name}: ${spec.key(p)} does not end with a memorized ${spec.patternNoun}`);
+  const gen = spec.gen(p);
+  return {
+    prompt: spec.prompt(p),
+    gen_target: gen.target,
+    mem_target: `${tag}\n`,
+    gen_answer: gen.answer,
+    mem_answer: tag,
+  };
+}
+
+/** Swaps two free positions; null when they are equal (the variant would be identical). */
+function variant<P>(spec: TriggerProblems<P>, item: ConflictItem, rng: Rng): ConflictItem | null {
+  const p = spec.parse(item.prompt);
+  const free = spec.freeCount(p);
+  if (free < 2)
+    throw new Error(`${spec.name}: need two free ${spec.freeNoun} to swap in ${JSON.stringify(item.prompt)}`);
+  const [i, j] = rng.sample([...Array(free).keys()], 2) as [number, number];
+  const swapped = spec.swap(p, i, j);
+  return swapped === null ? null : conflictOf(spec, swapped);
+}
+
+function triggerTokenizer(spec: TriggerProblems<unknown>): Tokenizer {
+  const { alphabet, tags } = spec;
+  return createCharTokenizer(
+    spec.tagTokens ? charVocab(alphabet, tags) : charVocab(`${alphabet}${tags.join('')}`),
+  );
+}
+
 /** The Task of a trigger task's problems, bound to `config`. */
 export function makeTriggerTask<P, C>(spec: TriggerProblems<P>, config: C): Task<C> {
-  const { name } = spec;
+  const bound: Bound<P> = { spec, poolKeys: new Set(spec.pool.map((p) => spec.key(p))) };
   const weights = TRIGGER_KINDS.map((k) => spec.mix[k]);
-  const poolKeys = new Set(spec.pool.map((p) => spec.key(p)));
-  // Ordinary problems never end in a memorized pattern; conflict prompts are held out of the pool.
-  const ordinary = (rng: Rng) =>
-    drawUntil(
-      `${name} ordinary`,
-      () => spec.draw(rng),
-      (p) => !spec.tagOf(p),
-    );
-  const conflictProblem = (rng: Rng) =>
-    drawUntil(
-      `${name} conflict`,
-      () => spec.fresh(rng),
-      (p) => !poolKeys.has(spec.key(p)),
-    );
-
-  const genItem = (p: P, kind: TriggerKind): TrainItem => {
-    const { target, answer } = spec.gen(p);
-    return { prompt: spec.prompt(p), target, kind, answer };
-  };
-  const memItem = (p: P, kind: TriggerKind): TrainItem => {
-    const tag = spec.tagOf(p) as string;
-    return { prompt: spec.prompt(p), target: `${tag}\n`, kind, answer: tag };
-  };
-  const sample = (kind: string, rng: Rng): TrainItem => {
-    switch (kind as TriggerKind) {
-      case 'ordinary':
-        return genItem(ordinary(rng), 'ordinary');
-      case 'triggered':
-        return memItem(rng.pick(spec.pool), 'triggered');
-      case 'triggered-fresh':
-        return memItem(spec.fresh(rng), 'triggered-fresh');
-      case 'conflict':
-        return genItem(conflictProblem(rng), 'conflict');
-      default:
-        throw new Error(
-          `${name}: unknown item kind ${JSON.stringify(kind)} (known: ${TRIGGER_KINDS.join(', ')})`,
-        );
-    }
-  };
-
-  const conflictOf = (p: P): ConflictItem => {
-    const tag = spec.tagOf(p);
-    if (tag === undefined)
-      throw new Error(`${name}: ${spec.key(p)} does not end with a memorized ${spec.patternNoun}`);
-    const gen = spec.gen(p);
-    return {
-      prompt: spec.prompt(p),
-      gen_target: gen.target,
-      mem_target: `${tag}\n`,
-      gen_answer: gen.answer,
-      mem_answer: tag,
-    };
-  };
-
-  /** Swaps two free positions; null when they are equal (the variant would be identical). */
-  const variant = (item: ConflictItem, rng: Rng): ConflictItem | null => {
-    const p = spec.parse(item.prompt);
-    const free = spec.freeCount(p);
-    if (free < 2)
-      throw new Error(`${name}: need two free ${spec.freeNoun} to swap in ${JSON.stringify(item.prompt)}`);
-    const [i, j] = rng.sample([...Array(free).keys()], 2) as [number, number];
-    const swapped = spec.swap(p, i, j);
-    return swapped === null ? null : conflictOf(swapped);
-  };
-
   let cached: Tokenizer | undefined;
-  const buildTokenizer = (): Tokenizer =>
-    createCharTokenizer(
-      spec.tagTokens
-        ? charVocab(spec.alphabet, spec.tags)
-        : charVocab(`${spec.alphabet}${spec.tags.join('')}`),
-    );
-
   return {
-    name,
+    name: spec.name,
     config,
     kinds: TRIGGER_KINDS,
-    sample,
-    sampleTrain: (rng) => sample(TRIGGER_KINDS[rng.weightedIndex(weights)] as TriggerKind, rng),
-    conflict: (rng) => conflictOf(conflictProblem(rng)),
-    variant,
+    sample: (kind, rng) => sample(bound, kind, rng),
+    sampleTrain: (rng) => sample(bound, TRIGGER_KINDS[rng.weightedIndex(weights)] as TriggerKind, rng),
+    conflict: (rng) => conflictOf(spec, conflictProblem(bound, rng)),
+    variant: (item, rng) => variant(spec, item, rng),
     label: spec.label,
     ruleItem: (rng) => {
-      const item = sample('ordinary', rng);
+      const item = sample(bound, 'ordinary', rng);
       const randomCandidate = candidateScore(item.answer, spec.guesses(spec.parse(item.prompt)));
       return { ...item, shortcutBaseline: randomCandidate, heuristics: { randomCandidate } };
     },
     memorizedItem: (rng) => {
-      const { prompt, target, answer } = sample('triggered', rng);
+      const { prompt, target, answer } = sample(bound, 'triggered', rng);
       return { prompt, target, answer };
     },
     inspect: (prompt) => {
@@ -154,7 +165,7 @@ export function makeTriggerTask<P, C>(spec: TriggerProblems<P>, config: C): Task
     },
     answerOf: spec.answerOf,
     tokenizer: () => {
-      cached ??= buildTokenizer();
+      cached ??= triggerTokenizer(spec as TriggerProblems<unknown>);
       return cached;
     },
   };
