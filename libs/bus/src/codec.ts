@@ -5,7 +5,7 @@
  * depending on the client), and decoding never throws anything but a BusMessageError.
  */
 import { createPackr } from '@memgen/tensor';
-import { BusMessageError } from './errors.js';
+import { BusMessageError, errorText } from './errors.js';
 
 /** Default message ceiling: 1 MiB. Anything bigger belongs in the Object Store. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -41,7 +41,7 @@ export function createBusCodec(options: BusCodecOptions = {}): BusCodec {
       try {
         bytes = packr.pack(value);
       } catch (error) {
-        throw new BusMessageError('invalid', `cannot encode message: ${messageOf(error)}`);
+        throw new BusMessageError('invalid', `cannot encode message: ${errorText(error)}`);
       }
       if (bytes.byteLength > maxBytes) {
         throw new BusMessageError(
@@ -66,12 +66,8 @@ export function createBusCodec(options: BusCodecOptions = {}): BusCodec {
       try {
         return packr.unpack(own);
       } catch (error) {
-        throw new BusMessageError('malformed', `undecodable msgpack message: ${messageOf(error)}`);
+        throw new BusMessageError('malformed', `undecodable msgpack message: ${errorText(error)}`);
       }
     },
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -13,7 +13,7 @@ import {
 } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { BusCodec } from './codec.js';
-import { BusRequestError } from './errors.js';
+import { BusRequestError, errorText } from './errors.js';
 
 export interface BusConnectionOptions {
   /** Server URL(s), e.g. 'nats://127.0.0.1:4222'. */
@@ -97,7 +97,7 @@ function toRequestError(error: unknown, subject: string, timeoutMs: number): Bus
       cause: error,
     });
   }
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorText(error);
   return new BusRequestError('connection', subject, `request to ${subject} failed: ${text}`, {
     cause: error,
   });

@@ -81,3 +81,10 @@ export class BusRequestError extends Error {
 export function isPermanentJobError(error: unknown): boolean {
   return error instanceof PermanentJobError || error instanceof BusMessageError;
 }
+
+/** The message of whatever was thrown (Nest's RPC filters may hand over plain `{ message }` objects). */
+export function errorText(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}

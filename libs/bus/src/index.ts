@@ -18,6 +18,7 @@ export {
   type BusMessageProblem,
   BusRequestError,
   type BusRequestProblem,
+  errorText,
   isPermanentJobError,
   PermanentJobError,
 } from './errors.js';

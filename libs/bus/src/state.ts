@@ -10,7 +10,7 @@ import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/nats-core';
 import type { z } from 'zod';
 import { type BusCodec, createBusCodec } from './codec.js';
-import { BusMessageError } from './errors.js';
+import { BusMessageError, errorText } from './errors.js';
 import { STATE_BUCKET } from './subjects.js';
 
 const KEY_PART = /^[A-Za-z0-9_=-]+$/;
@@ -147,8 +147,7 @@ export class StateStore {
     try {
       raw = this.codec.decode(entry.value);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new BusMessageError('malformed', `state ${this.bucket}/${entry.key}: ${message}`);
+      throw new BusMessageError('malformed', `state ${this.bucket}/${entry.key}: ${errorText(error)}`);
     }
     return validate(schema, raw, `${this.bucket}/${entry.key}`, 'invalid stored value');
   }

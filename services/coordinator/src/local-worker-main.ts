@@ -3,7 +3,7 @@
  * the jobs its parent sends over IPC, one at a time, against the sweep's file artefact store, and
  * answers each with its outputs or the reason it failed (and whether a retry could help).
  */
-import { isPermanentJobError, type JobMessage, parseJob } from '@memgen/bus';
+import { errorText, isPermanentJobError, type JobMessage, parseJob } from '@memgen/bus';
 import { loadStageModules } from '@memgen/pipeline';
 import { initBackend } from '@memgen/tensor';
 import { executeJob } from './execute-job.js';
@@ -36,8 +36,7 @@ process.on('message', (message: ParentMessage) => {
       });
       send({ type: 'done', jobId, outputs, seconds: (performance.now() - started) / 1000 });
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      send({ type: 'failed', jobId, reason, permanent: isPermanentJobError(err) });
+      send({ type: 'failed', jobId, reason: errorText(err), permanent: isPermanentJobError(err) });
     }
   })();
 });

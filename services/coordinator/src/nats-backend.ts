@@ -14,6 +14,7 @@ import {
   stateKey,
   type WorkQueue,
 } from '@memgen/bus';
+import { retryWithBackoff, sleep } from '@memgen/common';
 import { z } from 'zod';
 import { materialiseRun } from './execute-job.js';
 import { type JobState, JobStateSchema, jobStateKey } from './job-state.js';
@@ -31,7 +32,11 @@ export const SweepProgressSchema = z.object({
 });
 export type SweepProgressRecord = z.infer<typeof SweepProgressSchema>;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Bus calls across a server restart: 150 tries, pausing 100 ms more each time, at most 2 s. */
+const RESTART_RETRY = {
+  attempts: 150,
+  delaysMs: Array.from({ length: 149 }, (_, k) => Math.min(2000, 100 * (k + 1))),
+};
 
 export interface NatsBackendOptions {
   /** KV poll interval while waiting for a job (default 200 ms). */
@@ -55,15 +60,16 @@ export class NatsSweepBackend implements SweepBackend {
 
   /** Retries a bus call across a server restart (the client reconnects by itself). */
   private async retrying<T>(what: string, call: () => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await call();
-      } catch (err) {
-        if (attempt >= 150) throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
-        if (attempt === 1 || attempt % 10 === 0)
-          this.log(`${what} failed (${(err as Error).message}); retrying`);
-        await sleep(Math.min(2000, 100 * attempt));
-      }
+    try {
+      return await retryWithBackoff(call, {
+        ...RESTART_RETRY,
+        onRetry: (err, attempt) => {
+          if (attempt === 1 || attempt % 10 === 0)
+            this.log(`${what} failed (${(err as Error).message}); retrying`);
+        },
+      });
+    } catch (err) {
+      throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
     }
   }
 

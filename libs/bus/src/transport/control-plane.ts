@@ -8,7 +8,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/nats-core';
 import type { MessageHandler } from '@nestjs/microservices';
 import { lastValueFrom, type Observable } from 'rxjs';
 import type { BusCodec } from '../codec.js';
-import { BusMessageError } from '../errors.js';
+import { BusMessageError, errorText } from '../errors.js';
 import type { BusLogger } from '../logger.js';
 import { ControlContext } from './jetstream.context.js';
 
@@ -37,18 +37,6 @@ export function decodeReply(value: unknown, subject: string): ControlReply {
     if ('response' in value) return { response: (value as { response: unknown }).response };
   }
   throw new BusMessageError('invalid', `reply from ${subject} is neither { response } nor { err }`);
-}
-
-/** The message of whatever a handler failed with (Nest's filters may hand over plain objects). */
-export function errorText(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as { message?: unknown }).message === 'string'
-  )
-    return (error as { message: string }).message;
-  return String(error);
 }
 
 export interface ControlServing {

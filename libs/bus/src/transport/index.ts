@@ -4,7 +4,6 @@ export {
   type ControlReply,
   decodeReply,
   encodeReply,
-  errorText,
 } from './control-plane.js';
 export { type JetStreamClientOptions, JetStreamClientProxy } from './jetstream.client.js';
 export { ControlContext, JetStreamJobContext } from './jetstream.context.js';

@@ -9,7 +9,7 @@ import { parseWith } from '@memgen/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { z } from 'zod';
 import type { BusCodec } from '../codec.js';
-import { BusMessageError, isPermanentJobError, PermanentJobError } from '../errors.js';
+import { BusMessageError, errorText, isPermanentJobError, PermanentJobError } from '../errors.js';
 import type { BusLogger } from '../logger.js';
 import {
   type ArtefactRef,
@@ -119,7 +119,7 @@ export async function deadLetter(
 /** A message that never became a job: dead-lettered under its stream sequence with the problem. */
 export async function rejectMessage(s: Settlement, msg: JsMsg, error: unknown): Promise<void> {
   const problem = error instanceof BusMessageError ? error.problem : 'malformed';
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorText(error);
   s.log.warn({ seq: msg.seq, subject: msg.subject, problem, reason }, 'rejected job message');
   await deadLetter(s, msg, null, problem, reason);
 }
@@ -163,7 +163,7 @@ export async function settleFailure(
   error: unknown,
   log: BusLogger,
 ): Promise<JobOutcome> {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorText(error);
   const deliveryCount = msg.info.deliveryCount;
   if (isPermanentJobError(error)) {
     await deadLetter(s, msg, job, 'permanent', reason);

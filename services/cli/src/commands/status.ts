@@ -3,9 +3,9 @@
  * dead letters) with NATS, or from DIR/.memgen/progress.json for a local sweep.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connectBus, DeadLetterSchema, StateStore } from '@memgen/bus';
+import { parseWith, readJson } from '@memgen/common';
 import {
   busConnectionOptions,
   localStateDir,
@@ -39,10 +39,12 @@ export async function statusCommand(o: StatusOptions): Promise<string> {
       throw new Error('give --nats URL (or MEMGEN_NATS_URL) or --out DIR of a local sweep');
     const path = join(localStateDir(o.out), 'progress.json');
     if (!existsSync(path)) throw new Error(`no local sweep progress at ${path}`);
-    const parsed = SweepProgressSchema.omit({ at: true }).safeParse(JSON.parse(await readFile(path, 'utf8')));
-    if (!parsed.success)
-      throw new Error(`${path}: invalid progress record: ${parsed.error.issues[0]?.message}`);
-    lines.push(formatProgress(parsed.data));
+    const progress = parseWith(
+      SweepProgressSchema.omit({ at: true }),
+      await readJson(path),
+      `${path}: invalid progress record`,
+    );
+    lines.push(formatProgress(progress));
   } else {
     const nc = await connectBus({
       ...busConnectionOptions(url, 'memgen-status', o),
