@@ -156,4 +156,29 @@ describe('the freshness chain', () => {
     // Released: the directory can be used again.
     await expect(withRunDirLock(dir, async () => 'ok')).resolves.toBe('ok');
   });
+  it('stops before the statistics when too few pairs flip, and the report says so', async () => {
+    const small = await mkdtemp(join(tmpdir(), 'memgen-chain-few-'));
+    try {
+      await cp(join(base, RUN_FILES.checkpoint), join(small, RUN_FILES.checkpoint), { recursive: true });
+      const few = await runStudy(
+        { study: fixtureStudyConfig({ pairs: { target: 3, maxItems: 600, minPairs: 6 } }) },
+        quietContext(small),
+      );
+      expect(few.stopped).toMatch(/only 3 flipped pairs/);
+      expect(few.stages.filter((s) => s.status === 'not-run').map((s) => s.stage)).toEqual([
+        'train',
+        'record',
+        'stats',
+        'probes',
+        'consistency',
+        'steer',
+      ]);
+      const report = await readFile(join(small, RUN_FILES.report), 'utf8');
+      expect(report).toContain('The study stops here');
+      expect(report).toContain('The statistics stage has not run');
+      expect(existsSync(join(small, RUN_FILES.stats))).toBe(false);
+    } finally {
+      await rm(small, { recursive: true, force: true });
+    }
+  });
 });

@@ -22,5 +22,6 @@ export * from './run-dir.js';
 export * from './stats.js';
 export * from './stats-file.js';
 export * from './steer.js';
+export * from './steering-runs.js';
 export * from './steering-vectors.js';
 export * from './study-model.js';

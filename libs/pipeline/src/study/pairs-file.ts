@@ -6,9 +6,8 @@
  * draw index (so a pair can be regenerated from the seed).
  */
 
-import { writeFileAtomic } from '@memgen/common';
+import { readJsonLines, writeFileAtomic } from '@memgen/common';
 import { z } from 'zod';
-import { readJsonLines } from '../jsonl.js';
 
 const memberSchema = z.object({
   prompt: z.string(),

@@ -3,15 +3,14 @@
  * label them, and keep the pairs where one member answered mem and the other gen, up to the target.
  * Writes pairs.jsonl; its record holds the flip rate and the counts of every label combination.
  */
-import type { ConflictItem, Label } from '@memgen/tasks';
-import { makeRng } from '@memgen/tasks';
+import { type ConflictItem, type Label, makeRng, type Rng, type Task } from '@memgen/tasks';
 import { defineStudyStage } from '../registry/declaration.js';
 import { checkAborted, type StageContext } from '../stage.js';
 import { type DecodeRequest, decodeRequests } from './decoding.js';
 import { type PairLine, writePairs } from './pairs-file.js';
 import { RUN_FILES, runPath } from './run-dir.js';
 import type { StudySpec } from './study-model.js';
-import { openStudyModel, type ResolvedTaskSpec } from './study-model.js';
+import { openStudyModel, type ResolvedTaskSpec, type StudyModel } from './study-model.js';
 
 /** Label combinations of a pair, unordered: 'gen/mem' is a flip. */
 export type PairCombination = 'gen/gen' | 'gen/mem' | 'gen/other' | 'mem/mem' | 'mem/other' | 'other/other';
@@ -41,83 +40,114 @@ function combination(a: Label, b: Label): PairCombination {
   return [a, b].sort().join('/') as PairCombination;
 }
 
+/** What the search has found so far. */
+interface PairSearch {
+  kept: PairLine[];
+  drawn: number;
+  identical: number;
+  decoded: number;
+  combinations: Record<PairCombination, number>;
+  memberLabels: Record<Label, number>;
+}
+
+interface Candidate {
+  index: number;
+  item: ConflictItem;
+  variant: ConflictItem;
+}
+
+/** The next batch of items with a variant that differs from them (identical ones are counted, not kept). */
+function drawCandidates(
+  task: Task,
+  cfg: StudySpec['study']['pairs'],
+  rngs: { items: Rng; variants: Rng },
+  search: PairSearch,
+) {
+  const batch: Candidate[] = [];
+  while (batch.length < cfg.batchSize && search.drawn < cfg.maxItems) {
+    const item = task.conflict(rngs.items);
+    const variant = task.variant(item, rngs.variants);
+    if (variant === null) search.identical++;
+    else batch.push({ index: search.drawn, item, variant });
+    search.drawn++;
+  }
+  return batch;
+}
+
+/** Decodes both members of every candidate, counts their labels, keeps the flips (up to the target). */
+function decodeCandidates(
+  opened: StudyModel,
+  cfg: StudySpec['study']['pairs'],
+  batch: Candidate[],
+  search: PairSearch,
+): void {
+  const { model, tokenizer, task } = opened;
+  const request = (c: ConflictItem): DecodeRequest => ({
+    tokens: tokenizer.encode(c.prompt),
+    targets: [c.gen_target, c.mem_target],
+  });
+  const requests = [...batch.map((b) => request(b.item)), ...batch.map((b) => request(b.variant))];
+  const out = decodeRequests(model, tokenizer, requests, {
+    beamWidth: cfg.beamWidth,
+    maxNewTokens: cfg.maxNewTokens,
+    batchSize: cfg.batchSize * 2,
+  });
+  batch.forEach((b, k) => {
+    const members = [
+      { c: b.item, tokens: requests[k]!.tokens, output: out.texts[k]! },
+      { c: b.variant, tokens: requests[batch.length + k]!.tokens, output: out.texts[batch.length + k]! },
+    ];
+    const labels = members.map((m) => task.label(m.c, m.output));
+    for (const l of labels) search.memberLabels[l]++;
+    const combo = combination(labels[0]!, labels[1]!);
+    search.combinations[combo]++;
+    search.decoded++;
+    if (combo !== 'gen/mem' || search.kept.length >= cfg.target) return;
+    const asMember = (m: (typeof members)[number]) => ({
+      prompt: m.c.prompt,
+      tokens: m.tokens,
+      output: m.output,
+    });
+    const memAt = labels[0] === 'mem' ? 0 : 1;
+    search.kept.push({
+      pair: search.kept.length,
+      mem: asMember(members[memAt]!),
+      gen: asMember(members[1 - memAt]!),
+      answers: { mem: b.item.mem_answer, gen: b.item.gen_answer },
+      item: b.index,
+    });
+  });
+}
+
 async function runPairs(spec: StudySpec, ctx: StageContext): Promise<PairsResult> {
   const cfg = spec.study.pairs;
   const opened = await openStudyModel(spec, ctx.runDir);
-  const { model, tokenizer, task } = opened;
-  const items = makeRng(spec.study.seed, 'study.pairs.items');
-  const variants = makeRng(spec.study.seed, 'study.pairs.variants');
-  const combinations: Record<PairCombination, number> = {
-    'gen/gen': 0,
-    'gen/mem': 0,
-    'gen/other': 0,
-    'mem/mem': 0,
-    'mem/other': 0,
-    'other/other': 0,
+  const rngs = {
+    items: makeRng(spec.study.seed, 'study.pairs.items'),
+    variants: makeRng(spec.study.seed, 'study.pairs.variants'),
   };
-  const memberLabels: Record<Label, number> = { mem: 0, gen: 0, other: 0 };
-  const kept: PairLine[] = [];
-  let drawn = 0;
-  let identical = 0;
-  let decoded = 0;
+  const zero = { 'gen/gen': 0, 'gen/mem': 0, 'gen/other': 0, 'mem/mem': 0, 'mem/other': 0, 'other/other': 0 };
+  const search: PairSearch = {
+    kept: [],
+    drawn: 0,
+    identical: 0,
+    decoded: 0,
+    combinations: zero,
+    memberLabels: { mem: 0, gen: 0, other: 0 },
+  };
   try {
-    while (kept.length < cfg.target && drawn < cfg.maxItems) {
+    while (search.kept.length < cfg.target && search.drawn < cfg.maxItems) {
       checkAborted(ctx);
-      const batch: { index: number; item: ConflictItem; variant: ConflictItem }[] = [];
-      while (batch.length < cfg.batchSize && drawn < cfg.maxItems) {
-        const item = task.conflict(items);
-        const variant = task.variant(item, variants);
-        if (variant === null) identical++;
-        else batch.push({ index: drawn, item, variant });
-        drawn++;
-      }
-      const request = (c: ConflictItem): DecodeRequest => ({
-        tokens: tokenizer.encode(c.prompt),
-        targets: [c.gen_target, c.mem_target],
-      });
-      const requests = [...batch.map((b) => request(b.item)), ...batch.map((b) => request(b.variant))];
-      const out = decodeRequests(model, tokenizer, requests, {
-        beamWidth: cfg.beamWidth,
-        maxNewTokens: cfg.maxNewTokens,
-        batchSize: cfg.batchSize * 2,
-      });
-      batch.forEach((b, k) => {
-        const members = [
-          { c: b.item, r: requests[k]!, text: out.texts[k]! },
-          { c: b.variant, r: requests[batch.length + k]!, text: out.texts[batch.length + k]! },
-        ];
-        const labels = members.map((m) => task.label(m.c, m.text));
-        for (const l of labels) memberLabels[l]++;
-        const combo = combination(labels[0]!, labels[1]!);
-        combinations[combo]++;
-        decoded++;
-        if (combo !== 'gen/mem' || kept.length >= cfg.target) return;
-        const asMember = (m: (typeof members)[number]) => ({
-          prompt: m.c.prompt,
-          tokens: m.r.tokens,
-          output: m.text,
-        });
-        const memAt = labels[0] === 'mem' ? 0 : 1;
-        kept.push({
-          pair: kept.length,
-          mem: asMember(members[memAt]!),
-          gen: asMember(members[1 - memAt]!),
-          answers: { mem: b.item.mem_answer, gen: b.item.gen_answer },
-          item: b.index,
-        });
-      });
-      const rate = decoded > 0 ? combinations['gen/mem'] / decoded : 0;
-      ctx.progress({
-        stage: 'pairs',
-        done: kept.length,
-        total: cfg.target,
-        detail: `${drawn} items, flip rate ${(100 * rate).toFixed(1)} %`,
-      });
+      decodeCandidates(opened, cfg, drawCandidates(opened.task, cfg, rngs, search), search);
+      const rate = search.decoded > 0 ? search.combinations['gen/mem'] / search.decoded : 0;
+      const detail = `${search.drawn} items, flip rate ${(100 * rate).toFixed(1)} %`;
+      ctx.progress({ stage: 'pairs', done: search.kept.length, total: cfg.target, detail });
     }
   } finally {
     opened.dispose();
   }
-  await writePairs(runPath(ctx.runDir, RUN_FILES.pairs), kept);
+  await writePairs(runPath(ctx.runDir, RUN_FILES.pairs), search.kept);
+  const { kept, decoded, identical, drawn, combinations, memberLabels } = search;
   const flipped = combinations['gen/mem'];
   ctx.log(
     `pairs: kept ${kept.length}/${cfg.target} flipped pairs from ${decoded} decoded pairs ` +

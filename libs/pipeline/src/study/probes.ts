@@ -15,7 +15,7 @@ import {
 } from '@memgen/analysis';
 import { writeJson } from '@memgen/common';
 import { defineStudyStage } from '../registry/declaration.js';
-import { checkAborted, type StageContext } from '../stage.js';
+import type { StageContext } from '../stage.js';
 import { type ActivationSet, readActivations } from './activations-file.js';
 import { type PairLine, readPairs } from './pairs-file.js';
 import { RUN_FILES, runPath } from './run-dir.js';

@@ -13,7 +13,7 @@ import {
   topN,
 } from '@memgen/analysis';
 import { defineStudyStage } from '../registry/declaration.js';
-import { checkAborted, type StageContext } from '../stage.js';
+import type { StageContext } from '../stage.js';
 import { type ActivationSet, readActivations } from './activations-file.js';
 import { RUN_FILES, runPath } from './run-dir.js';
 import { excludedSites, type SiteStatistics, type StudyStatistics, writeStatistics } from './stats-file.js';

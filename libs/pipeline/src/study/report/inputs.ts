@@ -5,10 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson } from '@memgen/common';
+import { readJson, readJsonLines } from '@memgen/common';
 import { assessChain, isUsable } from '../../chain/freshness.js';
 import { readStageTiming, type StageRecord, type StageTiming } from '../../chain/records.js';
-import { readJsonLines } from '../../jsonl.js';
 import type { ConsistencyFile } from '../consistency.js';
 import type { PairsResult } from '../pairs.js';
 import type { ProbesFile } from '../probes.js';

@@ -23,6 +23,74 @@ export function chooseSetting(settings: readonly SteeringSetting[]): ChosenSetti
   return { setting: best, how: 'largest' };
 }
 
+function statsSummary(inp: ReportInputs) {
+  const stats = inp.stats?.summary;
+  if (!stats) return null;
+  return {
+    pairs: stats.pairs,
+    noise: stats.resid.noise,
+    meanAbsNmdBySite: Object.fromEntries(stats.resid.sites.map((s) => [s.site, s.meanAbsNmd])),
+    maxAbsRBySite: Object.fromEntries(stats.resid.sites.map((s) => [s.site, s.maxAbsR])),
+  };
+}
+
+function probesSummary(inp: ReportInputs) {
+  const probes = inp.probes;
+  if (!probes) return null;
+  const bySite = probes.resid.raw.map((raw, s) => {
+    const centred = probes.resid.centred[s]!;
+    return {
+      site: raw.site,
+      raw: raw.mean,
+      rawSd: raw.sd,
+      shuffledRaw: probes.resid.shuffledRaw[s]!.mean,
+      rawAboveShuffled: probeBeatsShuffled(raw, probes.resid.shuffledRaw[s]!),
+      centred: centred.mean,
+      centredSd: centred.sd,
+      shuffledCentred: probes.resid.shuffledCentred[s]!.mean,
+      centredAboveShuffled: probeBeatsShuffled(centred, probes.resid.shuffledCentred[s]!),
+    };
+  });
+  return { chance: probes.chance, inputOnly: probes.inputOnly.mean, bySite };
+}
+
+function steeringSummary(inp: ReportInputs) {
+  const steering = inp.steering;
+  if (!steering) return null;
+  return {
+    unsteered: steering.unsteered.counts,
+    capabilityUnsteered: steering.unsteered.capabilityAccuracy,
+    capabilityShortcutBaseline: steering.capabilityShortcutBaseline,
+    settings: steering.settings.map((s) => ({
+      unit: s.unit,
+      alpha: s.alpha,
+      topFraction: s.topFraction,
+      coordinates: s.coordinates,
+      memToGen: s.memToGen,
+      genToMem: s.genToMem,
+      capability: {
+        toMem: s.toMem.capabilityAccuracy,
+        toGen: s.toGen.capabilityAccuracy,
+        random: s.random.capabilityAccuracy,
+      },
+    })),
+  };
+}
+
+function consistencySummary(inp: ReportInputs) {
+  if (!inp.consistency) return null;
+  return {
+    spearmanNmd: inp.consistency.spearmanNmd.mean,
+    dice: inp.consistency.dice.map((d) => ({
+      topFraction: d.topFraction,
+      meanDice: d.meanDice,
+      meanExpectedRandom: d.meanExpectedRandom,
+      meanRandom95: d.meanRandom95,
+    })),
+  };
+}
+
+/** results.json: the study's key figures from the artefacts of the current chain only. */
 export function buildResults(inp: ReportInputs, reportHash: string, stoppedReason: string | null) {
   const stages = Object.fromEntries(
     Object.entries(inp.records).map(([name, r]) => [
@@ -30,9 +98,6 @@ export function buildResults(inp: ReportInputs, reportHash: string, stoppedReaso
       { config_hash: r?.config_hash ?? null, wall_s: inp.timings[name]?.wall_s ?? null },
     ]),
   );
-  const stats = inp.stats?.summary;
-  const probes = inp.probes;
-  const steering = inp.steering;
   return {
     config_hash: reportHash,
     task: inp.pairs?.task ?? null,
@@ -42,65 +107,10 @@ export function buildResults(inp: ReportInputs, reportHash: string, stoppedReaso
     stopped: stoppedReason,
     stages,
     pairs: inp.pairs,
-    stats: stats
-      ? {
-          pairs: stats.pairs,
-          noise: stats.resid.noise,
-          meanAbsNmdBySite: Object.fromEntries(stats.resid.sites.map((s) => [s.site, s.meanAbsNmd])),
-          maxAbsRBySite: Object.fromEntries(stats.resid.sites.map((s) => [s.site, s.maxAbsR])),
-        }
-      : null,
-    probes: probes
-      ? {
-          chance: probes.chance,
-          inputOnly: probes.inputOnly.mean,
-          bySite: probes.resid.raw.map((raw, s) => {
-            const centred = probes.resid.centred[s]!;
-            return {
-              site: raw.site,
-              raw: raw.mean,
-              rawSd: raw.sd,
-              shuffledRaw: probes.resid.shuffledRaw[s]!.mean,
-              rawAboveShuffled: probeBeatsShuffled(raw, probes.resid.shuffledRaw[s]!),
-              centred: centred.mean,
-              centredSd: centred.sd,
-              shuffledCentred: probes.resid.shuffledCentred[s]!.mean,
-              centredAboveShuffled: probeBeatsShuffled(centred, probes.resid.shuffledCentred[s]!),
-            };
-          }),
-        }
-      : null,
-    steering: steering
-      ? {
-          unsteered: steering.unsteered.counts,
-          capabilityUnsteered: steering.unsteered.capabilityAccuracy,
-          capabilityShortcutBaseline: steering.capabilityShortcutBaseline,
-          settings: steering.settings.map((s) => ({
-            unit: s.unit,
-            alpha: s.alpha,
-            topFraction: s.topFraction,
-            coordinates: s.coordinates,
-            memToGen: s.memToGen,
-            genToMem: s.genToMem,
-            capability: {
-              toMem: s.toMem.capabilityAccuracy,
-              toGen: s.toGen.capabilityAccuracy,
-              random: s.random.capabilityAccuracy,
-            },
-          })),
-        }
-      : null,
-    consistency: inp.consistency
-      ? {
-          spearmanNmd: inp.consistency.spearmanNmd.mean,
-          dice: inp.consistency.dice.map((d) => ({
-            topFraction: d.topFraction,
-            meanDice: d.meanDice,
-            meanExpectedRandom: d.meanExpectedRandom,
-            meanRandom95: d.meanRandom95,
-          })),
-        }
-      : null,
+    stats: statsSummary(inp),
+    probes: probesSummary(inp),
+    steering: steeringSummary(inp),
+    consistency: consistencySummary(inp),
     paper: inp.pairs ? referenceNumbers(inp.pairs.task.name) : null,
   };
 }

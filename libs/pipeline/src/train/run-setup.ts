@@ -1,0 +1,71 @@
+/**
+ * What a training run is fixed by before its first step: the parsed spec and its hash, each
+ * phase's task, the evaluation sets, the model's shape (context long enough for every item), and
+ * train/config.json recording all of it.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { configHash, writeJson } from '@memgen/common';
+import { type GPTConfig, resolveGPTConfig } from '@memgen/model';
+import type { Task, Tokenizer } from '@memgen/tasks';
+import type { StageContext } from '../stage.js';
+import { baseTask, type EvalSets, evalNewTokens, evalSets, longestItem, phaseTasks } from './data.js';
+import { parseTrainSpec, type TrainSpec } from './spec.js';
+
+export interface TrainRun {
+  spec: TrainSpec;
+  specHash: string;
+  runDir: string;
+  /** runDir/train: curve, summary, resume state. */
+  trainDir: string;
+  /** One task per phase (its mix and overrides). */
+  tasks: Task[];
+  /** The base task the evaluation sets come from. */
+  evalTask: Task;
+  tok: Tokenizer;
+  sets: EvalSets;
+  newTokens: number;
+  nCtx: number;
+  config: GPTConfig;
+}
+
+/**
+ * Parses the spec and resolves everything the run is fixed by.
+ * @throws Error naming the field for a bad spec, or when model.nCtx is shorter than an item
+ */
+export async function prepareTrainRun(input: unknown, ctx: StageContext): Promise<TrainRun> {
+  const spec = parseTrainSpec(input);
+  const specHash = configHash(spec);
+  const trainDir = join(ctx.runDir, 'train');
+  await mkdir(trainDir, { recursive: true });
+  const tasks = phaseTasks(spec);
+  const evalTask = baseTask(spec);
+  const tok = evalTask.tokenizer();
+  const sets = evalSets(evalTask, spec);
+  const mixes = spec.phases.map((p) => p.mix);
+  const longest = longestItem(tasks, mixes, tok, sets, spec.seed);
+  const nCtx = spec.model.nCtx ?? longest + 8;
+  if (nCtx < longest)
+    throw new Error(`model.nCtx ${nCtx} is shorter than the longest item (${longest} tokens)`);
+  const config = resolveGPTConfig({
+    preset: spec.model.preset,
+    ...spec.model.overrides,
+    vocabSize: tok.vocabSize,
+    nCtx,
+  });
+  await writeJson(join(trainDir, 'config.json'), { spec, spec_hash: specHash, model: config });
+  const newTokens = evalNewTokens(tok, sets);
+  return {
+    spec,
+    specHash,
+    runDir: ctx.runDir,
+    trainDir,
+    tasks,
+    evalTask,
+    tok,
+    sets,
+    newTokens,
+    nCtx,
+    config,
+  };
+}

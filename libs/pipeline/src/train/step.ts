@@ -1,0 +1,138 @@
+/** One optimisation step of the training loop, and the evaluation that follows some of them. */
+import { type AdamW, type GPT, learningRate, makeTrainBatch } from '@memgen/model';
+import { makeRng, type Rng } from '@memgen/tasks';
+import { sampleBatch, shiftPositions } from './data.js';
+import { evaluate } from './evaluate.js';
+import type { TrainRun } from './run-setup.js';
+import type { PhaseSpec } from './spec.js';
+import type { TrainState } from './state.js';
+import type { CurvePoint, TrainDeps } from './train.js';
+
+/** Loss and throughput since the last evaluation. */
+export interface Meter {
+  lossSum: number;
+  lossCount: number;
+  tokens: number;
+  started: number;
+}
+
+export interface StepOutcome {
+  /** Global steps done, this one included. */
+  done: number;
+  phaseIndex: number;
+  phase: PhaseSpec;
+  loss: number;
+  /** True when an evaluation is due after this step (every evalEvery, and at a phase's end). */
+  evaluate: boolean;
+  rng: Rng;
+  meter: Meter;
+  /** The progress line, with the latest evaluation. */
+  detail(curve: readonly CurvePoint[]): string;
+  /** The log line of the evaluation made after this step. */
+  summary(point: CurvePoint): string;
+}
+
+/** Where each global step falls: phase index and step within the phase. */
+function locate(phases: { steps: number }[], step: number): { phase: number; phaseStep: number } {
+  let start = 0;
+  for (let i = 0; i < phases.length; i++) {
+    const len = phases[i]?.steps ?? 0;
+    if (step < start + len) return { phase: i, phaseStep: step - start };
+    start += len;
+  }
+  throw new Error(`step ${step} is past the last phase`);
+}
+
+/**
+ * Global step `step` (0-based): the phase's optimiser settings and learning rate, a batch, one update.
+ * @throws Error when the loss or gradient norm is not finite (the update is then not applied)
+ */
+export function optimiseStep(
+  run: TrainRun,
+  model: GPT,
+  opt: AdamW,
+  rng: Rng,
+  step: number,
+  state: TrainState,
+  meter: Meter,
+  deps: TrainDeps,
+): StepOutcome {
+  const { phase, phaseStep } = locate(run.spec.phases, step);
+  const p = run.spec.phases[phase]!;
+  if (phaseStep === 0 && (phase === 0 || p.resetOptimizer)) opt.reset();
+  opt.config = { ...opt.config, weightDecay: p.weightDecay };
+  const lr = learningRate(phaseStep, {
+    lr: p.lr,
+    warmupSteps: p.warmupSteps,
+    totalSteps: p.steps,
+    minLr: p.minLr ?? p.lr,
+  });
+  const b = sampleBatch(run.tasks[phase]!, run.tok, rng, run.spec.batchSize, run.nCtx);
+  const batch = makeTrainBatch(b.seqs, run.tok.padId, {
+    answerTokens: b.answerTokens,
+    answerWeight: p.answerWeight,
+    promptWeight: p.promptWeight,
+  });
+  if (p.shiftPositions) shiftPositions(batch.input, run.nCtx, rng);
+  const r = deps.step(model, opt, batch, lr, run.spec.optimizer.clip);
+  if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
+    throw new Error(
+      `loss became ${r.loss} (gradient norm ${r.gradNorm}) at step ${step + 1}, phase '${p.name}'; ` +
+        `the update was not applied; the last good state is step ${state.step} in ${run.trainDir}/state`,
+    );
+  }
+  meter.lossSum += r.loss;
+  meter.lossCount++;
+  meter.tokens += b.seqs.reduce((n, s) => n + s.length, 0);
+  const done = step + 1;
+  const due = done % (p.evalEvery ?? run.spec.eval.every) === 0 || phaseStep + 1 === p.steps;
+  return describeStep({ done, phaseIndex: phase, phase: p, loss: r.loss, evaluate: due, rng, meter });
+}
+
+function describeStep(o: Omit<StepOutcome, 'detail' | 'summary'>): StepOutcome {
+  return {
+    ...o,
+    detail(curve) {
+      const elapsed = (performance.now() - o.meter.started) / 1000;
+      const last = curve[curve.length - 1];
+      return (
+        `phase ${o.phase.name} loss ${o.loss.toFixed(3)} ${Math.round(o.meter.tokens / elapsed)} tok/s` +
+        (last
+          ? ` | gen ${last.gen} mem ${last.mem} other ${last.other} rule ${last.rule_acc.toFixed(2)}`
+          : '')
+      );
+    },
+    summary(point) {
+      return (
+        `step ${o.done} (${o.phase.name}): loss ${point.loss.toFixed(4)} gen ${point.gen} mem ${point.mem} ` +
+        `other ${point.other} rule ${point.rule_acc.toFixed(3)} (shortcut ${point.shortcut_baseline.toFixed(3)}) ` +
+        `mem_acc ${point.mem_acc.toFixed(3)} train_acc ${point.train_acc.toFixed(3)}`
+      );
+    },
+  };
+}
+
+/** Evaluates after step `at` (conflict, rule and memorized sets, and the phase's own items); resets the meter. */
+export function evaluateNow(run: TrainRun, model: GPT, at: StepOutcome): CurvePoint {
+  const phaseRng = makeRng(run.spec.seed, `eval-phase-${at.phaseIndex}`);
+  const task = run.tasks[at.phaseIndex]!;
+  const phaseItems = Array.from({ length: run.spec.eval.memorized }, () => task.sampleTrain(phaseRng));
+  const ev = evaluate(
+    model,
+    run.evalTask,
+    run.tok,
+    run.sets,
+    run.newTokens,
+    run.spec.eval.beamWidth,
+    phaseItems,
+  );
+  const point: CurvePoint = {
+    step: at.done,
+    phase: at.phase.name,
+    loss: at.meter.lossSum / at.meter.lossCount,
+    ...ev,
+  };
+  at.meter.lossSum = 0;
+  at.meter.lossCount = 0;
+  return point;
+}
