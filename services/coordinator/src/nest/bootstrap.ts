@@ -25,6 +25,8 @@ export async function startStageApp(options: StartStageAppOptions): Promise<INes
   });
   app.connectMicroservice({ strategy: transport });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Init hooks (the job runner's backend) run before the transport starts pulling jobs.
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(options.httpPort, '0.0.0.0');
   options.logger.info({ url: await app.getUrl(), groups: options.groups }, 'service app listening');

@@ -19,15 +19,24 @@ export interface JobRunner {
 
 @Injectable()
 export class SweepJobRunner implements JobRunner, OnModuleInit {
+  private backend: Promise<void> | undefined;
+
   constructor(@Inject(BUS_TRANSPORT) private readonly transport: JetStreamServer) {}
 
-  /** Jobs build tensors: pick the backend once, before the first job arrives. */
-  async onModuleInit(): Promise<void> {
-    await initBackend({ log: false });
+  /** Jobs build tensors: pick the backend once, as the app starts. */
+  onModuleInit(): Promise<void> {
+    return this.backendReady();
   }
 
   async run(job: JobMessage, context: JobContext): Promise<JobResult> {
+    // A transport started before the app's init hooks may deliver a job first: wait for the backend.
+    await this.backendReady();
     const { store, state } = this.transport.bus();
     return (await sweepJobHandler({ store, state })(job, context)) ?? {};
+  }
+
+  private backendReady(): Promise<void> {
+    this.backend ??= initBackend({ log: false }).then(() => undefined);
+    return this.backend;
   }
 }
