@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { sha256 } from '@memgen/tensor';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -8,7 +8,16 @@ import { describeWithNats } from '../../../test/support/nats-server.js';
 import { ArtefactStore, DIGEST_METADATA_KEY } from './artefacts.js';
 import { connectBus } from './connection.js';
 import { ArtefactDigestError, ArtefactMissingError, PermanentJobError } from './errors.js';
-import { listRunFiles, materialiseArtefacts } from './run-dir.js';
+import { materialiseArtefacts } from './run-dir.js';
+
+/** Every regular file under `dir`, as sorted '/'-separated relative paths. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .sort();
+}
 
 /** Deterministic pseudo-random bytes (xorshift32), so a failure is reproducible. */
 function patternBytes(length: number, seed: number): Uint8Array {
@@ -79,7 +88,7 @@ describeWithNats('artefact store (Object Store)', (server) => {
     expect((error as ArtefactDigestError).actual).toBe(sha256(bytes));
     expect((error as Error).message).toContain('runs/r3/corrupt.bin');
     await expect(stat(target)).rejects.toThrow(/ENOENT/);
-    await expect(listRunFiles(join(work, 'corrupt'))).resolves.toEqual([]);
+    await expect(filesUnder(join(work, 'corrupt'))).resolves.toEqual([]);
   });
 
   it("refuses an artefact whose digest differs from the job's reference", async () => {
@@ -106,7 +115,7 @@ describeWithNats('artefact store (Object Store)', (server) => {
     await writeFile(join(runDir, 'stats', 'nmd.npy'), patternBytes(5000, 5));
     await writeFile(join(runDir, 'stats', 'empty.txt'), '');
     const refs = [];
-    for (const file of await listRunFiles(runDir))
+    for (const file of await filesUnder(runDir))
       refs.push(await store.putFile(`runs/run-a/${file}`, join(runDir, file)));
     expect(refs.map((r) => r.name)).toEqual([
       'runs/run-a/config.json',
@@ -115,8 +124,8 @@ describeWithNats('artefact store (Object Store)', (server) => {
     ]);
     const copy = join(work, 'run-a-copy');
     await materialiseArtefacts(store, refs, copy, { prefix: 'runs/run-a' });
-    expect(await listRunFiles(copy)).toEqual(['config.json', 'stats/empty.txt', 'stats/nmd.npy']);
-    for (const file of await listRunFiles(runDir)) {
+    expect(await filesUnder(copy)).toEqual(['config.json', 'stats/empty.txt', 'stats/nmd.npy']);
+    for (const file of await filesUnder(runDir)) {
       expect(Buffer.compare(await readFile(join(copy, file)), await readFile(join(runDir, file)))).toBe(0);
     }
     await expect(materialiseArtefacts(store, refs, copy, { prefix: 'runs/other' })).rejects.toThrow(

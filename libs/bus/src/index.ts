@@ -23,7 +23,7 @@ export {
   PermanentJobError,
 } from './errors.js';
 export { type BusLogger, defaultBusLogger } from './logger.js';
-export { listRunFiles, type MaterialiseOptions, materialiseArtefacts } from './run-dir.js';
+export { type MaterialiseOptions, materialiseArtefacts } from './run-dir.js';
 export {
   type ArtefactRef,
   ArtefactRefSchema,

@@ -1,20 +1,9 @@
 /**
- * Run directories and the Object Store: listing what a run directory holds, and materialising
- * artefacts named `<prefix>/<path inside the run directory>` into one.
+ * Materialising artefacts named `<prefix>/<path inside the run directory>` into a run directory.
  */
-import { readdir } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { ArtefactStore } from './artefacts.js';
 import type { ArtefactRef } from './schemas.js';
-
-/** Every regular file under `dir`, as sorted '/'-separated paths relative to `dir`. */
-export async function listRunFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
-  return files.sort();
-}
 
 export interface MaterialiseOptions {
   /** Prefix stripped from each artefact name to give its path inside `dir` (must be present). */
