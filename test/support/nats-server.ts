@@ -85,8 +85,13 @@ process.once('exit', () => {
   for (const child of liveChildren) child.kill('SIGKILL');
 });
 
+export interface NatsServerOptions {
+  /** More configuration lines, e.g. an `authorization { … }` block. */
+  extraConfig?: string[];
+}
+
 /** Starts a nats-server with JetStream on a free loopback port and waits until it accepts clients. */
-export async function startNatsServer(): Promise<NatsServerHandle> {
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const binary = findNatsServer();
   if (!binary) throw new Error('nats-server is not installed (apt-get install nats-server)');
   const dir = await mkdtemp(join(tmpdir(), 'memgen-nats-'));
@@ -101,6 +106,7 @@ export async function startNatsServer(): Promise<NatsServerHandle> {
       `http: 127.0.0.1:${monitorPort}`,
       'max_payload: 8MB',
       `jetstream { store_dir: ${JSON.stringify(storeDir)}, max_file_store: 2GB, max_memory_store: 256MB }`,
+      ...(options.extraConfig ?? []),
       '',
     ].join('\n'),
   );

@@ -8,7 +8,8 @@ import { BusRequestError, connectBus, JetStreamClientProxy } from '@memgen/bus';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithNats } from '../../../../test/support/nats-server.js';
+import { describeWithNats, startNatsServer } from '../../../../test/support/nats-server.js';
+import { busConnectionOptions } from '../bus-config.js';
 import { FakeJobRunner, type StageUnderTest, startStageUnderTest } from '../testing/stage-test-kit.js';
 import { controlPattern } from './tokens.js';
 
@@ -97,5 +98,30 @@ describeWithNats('stage service control plane over the JetStream transport', (se
       draining: true,
     });
     expect(await request(controlPattern('training', 'status'))).toMatchObject({ draining: false });
+  });
+
+  it("authenticates its one connection with the environment's credentials", async () => {
+    const secured = await startNatsServer({
+      extraConfig: ['authorization { user: memgen, password: s3cret }'],
+    });
+    try {
+      const env = { MEMGEN_NATS_USER: 'memgen', MEMGEN_NATS_PASS: 's3cret' };
+      const connection = busConnectionOptions(secured.url, 'secured-stage', {}, env);
+      const authed = await startStageUnderTest(secured.url, ['fitting'], new FakeJobRunner(), { connection });
+      const securedClient = new JetStreamClientProxy({
+        connection: { ...connection, name: 'secured-client' },
+      });
+      expect(await request(controlPattern('fitting', 'status'), securedClient)).toMatchObject({
+        stage: 'fitting',
+      });
+      await securedClient.close();
+      await authed.app.close();
+      const anonymous = startStageUnderTest(secured.url, ['fitting'], new FakeJobRunner(), {
+        connection: { url: secured.url, maxReconnectAttempts: 0 },
+      });
+      await expect(anonymous).rejects.toThrow(/Authorization Violation/i);
+    } finally {
+      await secured.dispose();
+    }
   });
 });
