@@ -4,10 +4,9 @@
  * "gen.mlp_post" [pairs, layers, d_mlp]. Metadata: the stage's config hash and the site names.
  */
 
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { type Activations, makeActivations } from '@memgen/analysis';
-import { HostTensor, readSafetensors, writeSafetensors } from '@memgen/tensor';
+import { HostTensor, readSafetensors } from '@memgen/tensor';
+import { float32Tensor, MLP_SUFFIX, siteList, writeSiteSets } from './site-sets-file.js';
 
 /** Activations of one kind of site (residual stream, or MLP neurons). */
 export interface ActivationSet {
@@ -24,44 +23,30 @@ export interface StudyActivations {
   configHash: string;
 }
 
-const MLP_SUFFIX = '.mlp_post';
-
 function toHost(a: Activations): HostTensor<'float32'> {
   if (!(a.data instanceof Float32Array)) throw new Error('activations are stored as float32');
   return new HostTensor('float32', [a.members, a.sites, a.width], a.data);
 }
 
+const tensorsOf = (set: ActivationSet) => ({
+  sites: set.sites,
+  tensors: { mem: toHost(set.mem), gen: toHost(set.gen) },
+});
+
 export async function writeActivations(path: string, acts: StudyActivations): Promise<void> {
-  const tensors: Record<string, HostTensor> = { mem: toHost(acts.resid.mem), gen: toHost(acts.resid.gen) };
-  const metadata: Record<string, string> = {
-    config_hash: acts.configHash,
-    sites: JSON.stringify(acts.resid.sites),
-  };
-  if (acts.mlpPost) {
-    tensors[`mem${MLP_SUFFIX}`] = toHost(acts.mlpPost.mem);
-    tensors[`gen${MLP_SUFFIX}`] = toHost(acts.mlpPost.gen);
-    metadata.mlp_sites = JSON.stringify(acts.mlpPost.sites);
-  }
-  await mkdir(dirname(path), { recursive: true });
-  await writeSafetensors(path, tensors, metadata);
+  await writeSiteSets(
+    path,
+    acts.configHash,
+    tensorsOf(acts.resid),
+    acts.mlpPost ? tensorsOf(acts.mlpPost) : undefined,
+  );
 }
 
-function asActivations(t: HostTensor | undefined, name: string, path: string): Activations {
-  if (!t) throw new Error(`${path} has no tensor "${name}"`);
-  if (t.dtype !== 'float32' || t.shape.length !== 3) {
-    throw new Error(`${path}: "${name}" is ${t.dtype} [${t.shape}], expected float32 [pairs, sites, width]`);
-  }
+function asActivations(tensors: Record<string, HostTensor>, name: string, path: string): Activations {
+  const t = float32Tensor(tensors, name, 3, 'pairs, sites, width', path);
   const [n, s, w] = t.shape as [number, number, number];
   // Copy: the decoded tensor is a view into the file's bytes.
   return makeActivations(Float32Array.from(t.data as Float32Array), n, s, w);
-}
-
-function siteList(meta: string | undefined, expected: number, what: string, path: string): string[] {
-  const sites = meta === undefined ? undefined : (JSON.parse(meta) as unknown);
-  if (!Array.isArray(sites) || sites.length !== expected || sites.some((s) => typeof s !== 'string')) {
-    throw new Error(`${path}: metadata "${what}" must list ${expected} site names`);
-  }
-  return sites as string[];
 }
 
 /**
@@ -71,12 +56,12 @@ function siteList(meta: string | undefined, expected: number, what: string, path
 export async function readActivations(path: string): Promise<StudyActivations> {
   const { tensors, metadata } = await readSafetensors(path);
   const set = (suffix: string, metaKey: string): ActivationSet => {
-    const mem = asActivations(tensors[`mem${suffix}`], `mem${suffix}`, path);
-    const gen = asActivations(tensors[`gen${suffix}`], `gen${suffix}`, path);
+    const mem = asActivations(tensors, `mem${suffix}`, path);
+    const gen = asActivations(tensors, `gen${suffix}`, path);
     if (mem.members !== gen.members || mem.sites !== gen.sites || mem.width !== gen.width) {
       throw new Error(`${path}: "mem${suffix}" and "gen${suffix}" differ in shape`);
     }
-    return { sites: siteList(metadata[metaKey], mem.sites, metaKey, path), mem, gen };
+    return { sites: siteList(metadata, metaKey, mem.sites, path), mem, gen };
   };
   const out: StudyActivations = { resid: set('', 'sites'), configHash: metadata.config_hash ?? '' };
   if (tensors[`mem${MLP_SUFFIX}`]) out.mlpPost = set(MLP_SUFFIX, 'mlp_sites');

@@ -4,10 +4,9 @@
  * "nmd.mlp_post", "r.mlp_post", "sd.mlp_post" [layers, d_mlp]. Metadata: config hash, site names.
  */
 
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { SiteMatrix } from '@memgen/analysis';
-import { HostTensor, readSafetensors, writeSafetensors } from '@memgen/tensor';
+import { HostTensor, readSafetensors } from '@memgen/tensor';
+import { float32Tensor, MLP_SUFFIX, siteList, writeSiteSets } from './site-sets-file.js';
 
 /** NMD, r and sd of one kind of site. */
 export interface SiteStatistics {
@@ -24,32 +23,27 @@ export interface StudyStatistics {
 }
 
 const KINDS = ['nmd', 'r', 'sd'] as const;
-const MLP_SUFFIX = '.mlp_post';
 
 function toHost(m: SiteMatrix): HostTensor<'float32'> {
   return new HostTensor('float32', [m.sites, m.width], Float32Array.from(m.values));
 }
 
+const tensorsOf = (set: SiteStatistics) => ({
+  sites: set.sites,
+  tensors: Object.fromEntries(KINDS.map((k) => [k, toHost(set[k])])),
+});
+
 export async function writeStatistics(path: string, stats: StudyStatistics): Promise<void> {
-  const tensors: Record<string, HostTensor> = {};
-  const metadata: Record<string, string> = {
-    config_hash: stats.configHash,
-    sites: JSON.stringify(stats.resid.sites),
-  };
-  for (const k of KINDS) tensors[k] = toHost(stats.resid[k]);
-  if (stats.mlpPost) {
-    for (const k of KINDS) tensors[`${k}${MLP_SUFFIX}`] = toHost(stats.mlpPost[k]);
-    metadata.mlp_sites = JSON.stringify(stats.mlpPost.sites);
-  }
-  await mkdir(dirname(path), { recursive: true });
-  await writeSafetensors(path, tensors, metadata);
+  await writeSiteSets(
+    path,
+    stats.configHash,
+    tensorsOf(stats.resid),
+    stats.mlpPost ? tensorsOf(stats.mlpPost) : undefined,
+  );
 }
 
-function matrix(t: HostTensor | undefined, name: string, path: string): SiteMatrix {
-  if (!t) throw new Error(`${path} has no tensor "${name}"`);
-  if (t.dtype !== 'float32' || t.shape.length !== 2) {
-    throw new Error(`${path}: "${name}" is ${t.dtype} [${t.shape}], expected float32 [sites, width]`);
-  }
+function matrix(tensors: Record<string, HostTensor>, name: string, path: string): SiteMatrix {
+  const t = float32Tensor(tensors, name, 2, 'sites, width', path);
   const [sites, width] = t.shape as [number, number];
   return { values: Float64Array.from(t.data as Float32Array), sites, width };
 }
@@ -61,20 +55,17 @@ function matrix(t: HostTensor | undefined, name: string, path: string): SiteMatr
 export async function readStatistics(path: string): Promise<StudyStatistics> {
   const { tensors, metadata } = await readSafetensors(path);
   const set = (suffix: string, metaKey: string): SiteStatistics => {
-    const [nmd, r, sd] = KINDS.map((k) => matrix(tensors[`${k}${suffix}`], `${k}${suffix}`, path)) as [
+    const [nmd, r, sd] = KINDS.map((k) => matrix(tensors, `${k}${suffix}`, path)) as [
       SiteMatrix,
       SiteMatrix,
       SiteMatrix,
     ];
-    const sites = JSON.parse(metadata[metaKey] ?? 'null') as unknown;
-    if (!Array.isArray(sites) || sites.length !== nmd.sites) {
-      throw new Error(`${path}: metadata "${metaKey}" must list ${nmd.sites} site names`);
-    }
+    const sites = siteList(metadata, metaKey, nmd.sites, path);
     for (const m of [r, sd]) {
       if (m.sites !== nmd.sites || m.width !== nmd.width)
         throw new Error(`${path}: nmd, r and sd differ in shape`);
     }
-    return { sites: sites as string[], nmd, r, sd };
+    return { sites, nmd, r, sd };
   };
   const out: StudyStatistics = { resid: set('', 'sites'), configHash: metadata.config_hash ?? '' };
   if (tensors[`nmd${MLP_SUFFIX}`]) out.mlpPost = set(MLP_SUFFIX, 'mlp_sites');

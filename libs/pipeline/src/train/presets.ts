@@ -112,28 +112,39 @@ function triggerPresets(
       warmupSteps: warmup[1],
     },
   ];
+  const preset = (
+    config: Record<string, unknown>,
+    model: string,
+    batchSize: number,
+    phaseList: TrainSpecInput['phases'],
+    evaluation: TrainSpecInput['eval'],
+  ): TrainSpecInput => ({
+    task: { name: task, config },
+    model: { preset: model },
+    batchSize,
+    phases: phaseList,
+    eval: evaluation,
+  });
   return {
-    smoke: {
-      task: { name: task, config: small },
-      model: { preset: 'micro' },
-      batchSize: 32,
-      phases: phases([150, 100], 2e-3, [20, 10]),
-      eval: { every: 50, conflict: 100, rule: 100, memorized: 50 },
-    },
-    quick: {
-      task: { name: task, config: small },
-      model: { preset: 'tiny' },
-      batchSize: 64,
-      phases: phases([6000, 2000], 1e-3, [200, 100]),
-      eval: { every: 250, conflict: 500, rule: 500, memorized: 70 },
-    },
-    paper: {
-      task: { name: task, config: {} },
-      model: { preset: 'gpt2-small' },
-      batchSize: 16,
-      phases: phases([20000, 5000], 3e-4, [500, 200], 3e-5),
-      eval: { every: 500, conflict: 100, rule: 200, memorized: 70, balanced: false },
-    },
+    smoke: preset(small, 'micro', 32, phases([150, 100], 2e-3, [20, 10]), {
+      every: 50,
+      conflict: 100,
+      rule: 100,
+      memorized: 50,
+    }),
+    quick: preset(small, 'tiny', 64, phases([6000, 2000], 1e-3, [200, 100]), {
+      every: 250,
+      conflict: 500,
+      rule: 500,
+      memorized: 70,
+    }),
+    paper: preset({}, 'gpt2-small', 16, phases([20000, 5000], 3e-4, [500, 200], 3e-5), {
+      every: 500,
+      conflict: 100,
+      rule: 200,
+      memorized: 70,
+      balanced: false,
+    }),
   };
 }
 

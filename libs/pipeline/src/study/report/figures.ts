@@ -5,7 +5,7 @@
  * when its data is missing, so the report can say so instead of drawing an empty chart.
  */
 import { sortedRowsBySite } from '@memgen/analysis';
-import { barChart, heatmap, lineChart, type Row, renderFigure } from '@memgen/report';
+import { barChart, heatmap, type LineChartOptions, lineChart, type Row, renderFigure } from '@memgen/report';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ReportInputs } from './inputs.js';
 
@@ -160,67 +160,53 @@ function steering(inp: ReportInputs, unit: 'nmd' | 'sd'): Figure | null {
   return { name: `steering-${unit}`, title, spec: readable(spec as unknown as TopLevelSpec) };
 }
 
+/** A line over training steps, one line per value of `series` (when given). */
+function stepFigure(
+  name: string,
+  title: string,
+  y: LineChartOptions['y'],
+  data: Record<string, unknown>[],
+  series?: string,
+): Figure {
+  const spec = lineChart({ title, x: 'step', y, data, ...(series ? { series } : {}) });
+  return { name, title, spec: readable(spec) };
+}
+
+const ACCURACY_SERIES: [string, string][] = [
+  ['rule_acc', 'rule accuracy'],
+  ['shortcut_baseline', 'shortcut baseline'],
+  ['mem_acc', 'memorized accuracy'],
+];
+
 function trainingCurve(inp: ReportInputs): Figure[] {
   const rows = (inp.curve ?? []).filter((r) => r.step !== undefined);
   const out: Figure[] = [];
   const withLoss = rows.filter((r) => r.loss !== undefined);
   if (withLoss.length > 0) {
-    const title = 'Training loss';
-    out.push({
-      name: 'training-loss',
-      title,
-      spec: lineChart({
-        title,
-        x: 'step',
-        y: { field: 'loss' },
-        data: withLoss.map((r) => ({ step: r.step, loss: r.loss })),
-      }),
-    });
+    const data = withLoss.map((r) => ({ step: r.step, loss: r.loss }));
+    out.push(stepFigure('training-loss', 'Training loss', { field: 'loss' }, data));
   }
   const labelled = rows.filter((r) => r.gen !== undefined && r.mem !== undefined);
   if (labelled.length > 0) {
+    const data = labelled.flatMap((r) =>
+      (['gen', 'mem', 'other'] as const)
+        .filter((k) => r[k] !== undefined)
+        .map((k) => ({ step: r.step, label: k, count: r[k] })),
+    );
     const title = 'Conflict-set answers during training';
-    out.push({
-      name: 'training-curve',
-      title,
-      spec: lineChart({
-        title,
-        x: 'step',
-        y: { field: 'count', title: 'items' },
-        series: 'label',
-        data: labelled.flatMap((r) =>
-          (['gen', 'mem', 'other'] as const)
-            .filter((k) => r[k] !== undefined)
-            .map((k) => ({ step: r.step, label: k, count: r[k] })),
-        ),
-      }),
-    });
+    out.push(stepFigure('training-curve', title, { field: 'count', title: 'items' }, data, 'label'));
   }
   const scored = rows.filter((r) => r.rule_acc !== undefined && r.shortcut_baseline !== undefined);
   if (scored.length > 0) {
+    const data = scored.flatMap((r) =>
+      ACCURACY_SERIES.filter(([k]) => r[k] !== undefined).map(([k, name]) => ({
+        step: r.step,
+        measure: name,
+        accuracy: r[k],
+      })),
+    );
     const title = 'Rule accuracy during training beside the answer-free shortcut baseline';
-    const series: [string, string][] = [
-      ['rule_acc', 'rule accuracy'],
-      ['shortcut_baseline', 'shortcut baseline'],
-      ['mem_acc', 'memorized accuracy'],
-    ];
-    out.push({
-      name: 'training-accuracy',
-      title,
-      spec: readable(
-        lineChart({
-          title,
-          x: 'step',
-          y: { field: 'accuracy', domain: [0, 1] },
-          series: 'measure',
-          data: scored.flatMap((r) =>
-            series
-              .filter(([k]) => r[k] !== undefined)
-              .map(([k, name]) => ({ step: r.step, measure: name, accuracy: r[k] })),
-          ),
-        }),
-      ),
-    });
+    out.push(stepFigure('training-accuracy', title, { field: 'accuracy', domain: [0, 1] }, data, 'measure'));
   }
   return out;
 }
