@@ -28,7 +28,7 @@ import { tinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js
 import { describeWithNats } from './support/nats-server.js';
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const cli = fileURLToPath(new URL('../services/coordinator/src/testing/cli.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../services/cli/src/main.ts', import.meta.url));
 
 async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;

@@ -28,20 +28,20 @@ function memgen(...args: string[]) {
 describe('sweep spec and plan', () => {
   it('names the wrong field', () => {
     expect(() => parseSweepSpec({ tasks: ['color'], presets: ['smoke'], seeds: [0, 'x'] })).toThrow(
-      /^sweep spec: seeds\.1: /,
+      /^sweep spec: field "seeds\.1": /,
     );
     expect(() => parseSweepSpec({ tasks: ['color'], presets: ['smoke'], seeds: [0], extra: 1 })).toThrow(
-      /^sweep spec: \(root\): .*extra/,
+      /^sweep spec: field "\(root\)": .*extra/,
     );
     expect(() => parseSweepSpec({ tasks: [], presets: ['smoke'], seeds: [0] })).toThrow(
-      /^sweep spec: tasks: /,
+      /^sweep spec: field "tasks": /,
     );
     expect(() => parseSweepSpec({ tasks: ['color'], presets: ['smoke'], seeds: [1, 1] })).toThrow(
       'sweep spec: seeds: 1 is listed twice',
     );
     const badOverride = { ...tinySweepSpec([0]), train: { phases: [{ name: 'x', steps: 0 }] } };
     expect(() => expandSweep(parseSweepSpec(badOverride))).toThrow(
-      /^sweep unit color-smoke-s0: train spec: phases\.0\./,
+      /^sweep unit color-smoke-s0: train spec: field "phases\.0\./,
     );
     expect(() => expandSweep(parseSweepSpec({ tasks: ['color'], presets: ['huge'], seeds: [0] }))).toThrow(
       /^sweep unit color-huge-s0: unknown preset 'huge'/,

@@ -1,4 +1,4 @@
-import { configHash } from '@memgen/tensor';
+import { configHash } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { createBusCodec } from './codec.js';
 import { BusMessageError } from './errors.js';

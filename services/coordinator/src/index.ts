@@ -20,7 +20,6 @@ export {
   expandSweep,
   jobPrefix,
   type StudyJobSpec,
-  SWEEP_STAGES,
   type SweepUnit,
   type TrainJobSpec,
   unitJob,

@@ -3,10 +3,12 @@
  * states in JSON files, all under `<out>/.memgen/`, so rerunning a sweep into the same directory
  * reuses every finished job.
  */
+
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtefactRef, JobMessage } from '@memgen/bus';
+import { parseWith, readJson } from '@memgen/common';
 import { materialiseRun } from './execute-job.js';
 import { FileArtefactStore } from './fs-artefacts.js';
 import { type JobState, JobStateSchema } from './job-state.js';
@@ -54,9 +56,7 @@ export class LocalSweepBackend implements SweepBackend {
   async lookup(job: JobMessage): Promise<JobState | null> {
     const path = this.statePath(job.id);
     if (!existsSync(path)) return null;
-    const parsed = JobStateSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-    if (!parsed.success) throw new Error(`${path}: invalid job state: ${parsed.error.issues[0]?.message}`);
-    const state = parsed.data;
+    const state = parseWith(JobStateSchema, await readJson(path), `${path}: invalid job state`);
     if (state.state !== 'done') return null;
     for (const ref of state.outputs) if (!(await this.store.holds(ref))) return null;
     return state;

@@ -8,7 +8,6 @@
 import { type ArtefactRef, type JobMessage, makeJob } from '@memgen/bus';
 import { deepMerge, type PlainObject } from '@memgen/common';
 import {
-  JOB_GROUPS,
   type JobGroupName,
   parseTrainSpec,
   resolveStudyConfig,
@@ -17,7 +16,6 @@ import {
   trainPreset,
 } from '@memgen/pipeline';
 import type { SweepSpec } from './sweep-spec.js';
-
 
 /** One model of the sweep: a task at a preset with a seed. */
 export interface SweepUnit {
@@ -29,9 +27,6 @@ export interface SweepUnit {
   train: TrainSpec;
   study: StudyConfig;
 }
-
-/** @deprecated the job groups are JOB_GROUPS of @memgen/pipeline; kept while callers move. */
-export const SWEEP_STAGES = JOB_GROUPS;
 
 /** The job spec of a train job and of the study jobs. */
 export type TrainJobSpec = { train: TrainSpec };
@@ -67,7 +62,8 @@ export function expandSweep(spec: SweepSpec): SweepUnit[] {
 
 /** The job of `group` for `unit` given every artefact its upstream jobs produced. */
 export function unitJob(unit: SweepUnit, group: JobGroupName, inputs: readonly ArtefactRef[]): JobMessage {
-  const spec: TrainJobSpec | StudyJobSpec = group === 'training' ? { train: unit.train } : { study: unit.study };
+  const spec: TrainJobSpec | StudyJobSpec =
+    group === 'training' ? { train: unit.train } : { study: unit.study };
   return makeJob({ stage: group, runId: unit.runId, spec, inputs: [...inputs] });
 }
 

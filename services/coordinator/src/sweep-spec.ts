@@ -3,7 +3,9 @@
  * training spec and study config. YAML or JSON; validated with zod so a wrong field fails with an
  * Error naming it (`sweep spec: seeds.1: …`).
  */
+
 import { readFile } from 'node:fs/promises';
+import { parseWith } from '@memgen/common';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -29,12 +31,7 @@ export type SweepSpec = z.output<typeof sweepSpecSchema>;
  * @throws Error naming the first wrong field.
  */
 export function parseSweepSpec(input: unknown): SweepSpec {
-  const parsed = sweepSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`sweep spec: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  const spec = parsed.data;
+  const spec = parseWith(sweepSpecSchema, input, 'sweep spec');
   for (const field of ['tasks', 'presets', 'seeds'] as const) {
     const list = spec[field] as readonly unknown[];
     const twice = list.find((value, i) => list.indexOf(value) !== i);

@@ -30,15 +30,17 @@ describe('study config', () => {
 
   it('errors name the field', () => {
     expect(() => resolveStudyConfig('quick', { steer: { topFractions: [0] } })).toThrow(
-      /study config: steer\.topFractions\.0:/,
+      /study config: field "steer\.topFractions\.0":/,
     );
-    expect(() => resolveStudyConfig('quick', { pairs: { targett: 3 } })).toThrow(/study config: pairs:/);
+    expect(() => resolveStudyConfig('quick', { pairs: { targett: 3 } })).toThrow(
+      /study config: field "pairs":/,
+    );
     expect(() => resolveStudyConfig('huge')).toThrow(
       /unknown study preset 'huge'; known: smoke, quick, paper/,
     );
-    expect(() => parseStudyConfig({ steer: { site: 'mlp.post' } })).toThrow(/steer\.site: .*record\.mlpPost/);
+    expect(() => parseStudyConfig({ steer: { site: 'mlp.post' } })).toThrow(/field "steer\.site": .*record\.mlpPost/);
     expect(() => parseStudyConfig({ pairs: { minPairs: 4 }, probes: { folds: 5 } })).toThrow(
-      /pairs\.minPairs: must be at least probes\.folds \(5\)/,
+      /field "pairs\.minPairs": must be at least probes\.folds \(5\)/,
     );
     expect(() => resolveStudyConfig('quick', [])).toThrow(/overrides must be an object/);
   });

@@ -3,6 +3,7 @@
  * zod so a wrong field fails with a message naming it. Defaults are the `quick` preset's values;
  * `presets.ts` holds smoke / quick / paper as data.
  */
+import { parseWith } from '@memgen/common';
 import { z } from 'zod';
 
 const fraction = z.number().gt(0).max(1);
@@ -118,13 +119,8 @@ export type StudyConfigInput = z.input<typeof studyConfigSchema>;
 
 /**
  * Validates a (partial) study config; omitted fields take their defaults.
- * @throws Error naming the first wrong field, e.g. `study config: steer.topFractions.0: …`
+ * @throws Error naming the first wrong field, e.g. `study config: field "steer.topFractions.0": …`
  */
 export function parseStudyConfig(input: unknown): StudyConfig {
-  const parsed = studyConfigSchema.safeParse(input ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`study config: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  return parsed.data;
+  return parseWith(studyConfigSchema, input ?? {}, 'study config');
 }

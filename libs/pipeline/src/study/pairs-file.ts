@@ -6,7 +6,7 @@
  * draw index (so a pair can be regenerated from the seed).
  */
 
-import { readJsonLines, writeFileAtomic } from '@memgen/common';
+import { parseWith, readJsonLines, writeFileAtomic } from '@memgen/common';
 import { z } from 'zod';
 
 const memberSchema = z.object({
@@ -41,13 +41,8 @@ export async function writePairs(path: string, pairs: readonly PairLine[]): Prom
  */
 export async function readPairs(path: string): Promise<PairLine[]> {
   return (await readJsonLines(path)).map((value, i) => {
-    const parsed = pairLineSchema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${path}:${i + 1}: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-    }
-    if (parsed.data.pair !== i)
-      throw new Error(`${path}:${i + 1}: pair is ${parsed.data.pair}, expected ${i}`);
-    return parsed.data;
+    const line = parseWith(pairLineSchema, value, `${path}:${i + 1}`);
+    if (line.pair !== i) throw new Error(`${path}:${i + 1}: pair is ${line.pair}, expected ${i}`);
+    return line;
   });
 }

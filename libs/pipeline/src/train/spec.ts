@@ -3,6 +3,7 @@
  * message naming it. A run is a list of phases, each with its own data mixture, length, learning
  * rate and optimizer reset (SPEC §3, RECIPE.md).
  */
+import { parseWith } from '@memgen/common';
 import { z } from 'zod';
 
 const phaseSchema = z.strictObject({
@@ -94,14 +95,9 @@ export type TrainSpecInput = z.input<typeof trainSpecSchema>;
 export type TrainSpec = z.output<typeof trainSpecSchema>;
 export type PhaseSpec = TrainSpec['phases'][number];
 
-/** @throws Error naming the first wrong field, e.g. `train spec: phases.1.lr: …` */
+/** @throws Error naming the first wrong field, e.g. `train spec: field "phases.1.lr": …` */
 export function parseTrainSpec(input: unknown): TrainSpec {
-  const parsed = trainSpecSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`train spec: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  return parsed.data;
+  return parseWith(trainSpecSchema, input, 'train spec');
 }
 
 export function totalSteps(spec: TrainSpec): number {

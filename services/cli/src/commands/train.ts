@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { configHash } from '@memgen/common';
 import { parseTrainSpec, trainPreset, trainStage } from '@memgen/pipeline';
-import { configHash, initBackend } from '@memgen/tensor';
+import { initBackend } from '@memgen/tensor';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { progressView } from '../progress.js';
