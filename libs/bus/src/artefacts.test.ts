@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { sha256 } from '@memgen/common';
@@ -8,7 +8,6 @@ import { describeWithNats } from '../../../test/support/nats-server.js';
 import { ArtefactStore, DIGEST_METADATA_KEY } from './artefacts.js';
 import { connectBus } from './connection.js';
 import { ArtefactDigestError, ArtefactMissingError, PermanentJobError } from './errors.js';
-import { materialiseArtefacts } from './run-dir.js';
 
 /** Every regular file under `dir`, as sorted '/'-separated relative paths. */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -106,30 +105,5 @@ describeWithNats('artefact store (Object Store)', (server) => {
       'artefact "runs/nope/missing.bin" is not in object store bucket "memgen-artefacts"',
     );
     expect(await store.info('runs/nope/missing.bin')).toBeNull();
-  });
-
-  it('materialises stored run files into another directory, file for file', async () => {
-    const runDir = join(work, 'run-a');
-    await mkdir(join(runDir, 'stats'), { recursive: true });
-    await writeFile(join(runDir, 'config.json'), '{"seed":0}');
-    await writeFile(join(runDir, 'stats', 'nmd.npy'), patternBytes(5000, 5));
-    await writeFile(join(runDir, 'stats', 'empty.txt'), '');
-    const refs = [];
-    for (const file of await filesUnder(runDir))
-      refs.push(await store.putFile(`runs/run-a/${file}`, join(runDir, file)));
-    expect(refs.map((r) => r.name)).toEqual([
-      'runs/run-a/config.json',
-      'runs/run-a/stats/empty.txt',
-      'runs/run-a/stats/nmd.npy',
-    ]);
-    const copy = join(work, 'run-a-copy');
-    await materialiseArtefacts(store, refs, copy, { prefix: 'runs/run-a' });
-    expect(await filesUnder(copy)).toEqual(['config.json', 'stats/empty.txt', 'stats/nmd.npy']);
-    for (const file of await filesUnder(runDir)) {
-      expect(Buffer.compare(await readFile(join(copy, file)), await readFile(join(runDir, file)))).toBe(0);
-    }
-    await expect(materialiseArtefacts(store, refs, copy, { prefix: 'runs/other' })).rejects.toThrow(
-      /does not start with prefix "runs\/other\/"/,
-    );
   });
 });

@@ -23,7 +23,6 @@ export {
   PermanentJobError,
 } from './errors.js';
 export { type BusLogger, defaultBusLogger } from './logger.js';
-export { type MaterialiseOptions, materialiseArtefacts } from './run-dir.js';
 export {
   type ArtefactRef,
   ArtefactRefSchema,
