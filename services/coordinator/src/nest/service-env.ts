@@ -2,7 +2,7 @@
  * Configuration of a stage-service process: the job groups it serves (`--stages`) and, for a
  * service's own entry point (one Kubernetes deployment per group), everything from the environment.
  */
-import { isJobGroup, JOB_GROUPS, type JobGroupName } from '@memgen/pipeline';
+import { isJobGroup, JOB_GROUPS, type JobGroupName, loadStageModules } from '@memgen/pipeline';
 import { pino } from 'pino';
 import { busConnectionOptions, natsUrlFrom, positiveIntFrom } from '../bus-config.js';
 import { type StartStageAppOptions, startStageApp } from './bootstrap.js';
@@ -54,5 +54,7 @@ export function serviceOptionsFromEnv(
 
 /** Entry point of one stage service (`services/<name>/src/main.ts`): serves `group` until SIGTERM. */
 export async function runStageService(name: string, group: JobGroupName): Promise<void> {
+  // Stages registered by modules (MEMGEN_STAGE_MODULES) run here as in every other memgen process.
+  await loadStageModules();
   await startStageApp(serviceOptionsFromEnv(name, [group]));
 }
