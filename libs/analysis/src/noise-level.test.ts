@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeActivations } from './activations.js';
 import { maxAbsRForSwaps, permutationContext, permutationNoiseLevel } from './noise-level.js';
 import { pointBiserial } from './point-biserial.js';
-import { syntheticPairs } from './test-fixtures.js';
+import { plantedShift, syntheticPairs } from './test-fixtures.js';
 
 describe('maxAbsRForSwaps', () => {
   it('equals max |pointBiserial| of explicitly swapped arrays', () => {
@@ -28,13 +28,8 @@ describe('maxAbsRForSwaps', () => {
 describe('permutationNoiseLevel', () => {
   it('finds a planted signal: smallest possible p, exactly the planted coordinates above threshold', () => {
     // Coordinates (site 1, dims 0..2) shifted by ±0.8 sd; everything else is noise.
-    const { mem, gen } = syntheticPairs({
-      n: 200,
-      sites: 2,
-      width: 16,
-      seed: 5,
-      shift: (s, j) => (s === 1 && j < 3 ? 0.8 : 0),
-    });
+    const shift = plantedShift(1, 3, 0.8);
+    const { mem, gen } = syntheticPairs({ n: 200, sites: 2, width: 16, seed: 5, shift });
     const result = permutationNoiseLevel(mem, gen, { permutations: 199, seed: 1 });
     expect(result.pValue).toBe(1 / 200);
     expect(result.atNoiseLevel).toBe(false);

@@ -3,16 +3,10 @@ import { makeActivations } from './activations.js';
 import { standardiseFold } from './probe-cv.js';
 import { probeFeatureMatrix, probeLearningCurve, probeSites, siteFeatures } from './probes.js';
 import { createRng, randomBit } from './rng.js';
-import { syntheticPairs } from './test-fixtures.js';
+import { plantedShift, syntheticPairs } from './test-fixtures.js';
 
 // Site 0: pure noise. Site 1: dims 0..3 shifted by ±1.5 sd — separable enough for accuracy ≈ 1.
-const { mem, gen } = syntheticPairs({
-  n: 120,
-  sites: 2,
-  width: 8,
-  seed: 21,
-  shift: (s, j) => (s === 1 && j < 4 ? 1.5 : 0),
-});
+const { mem, gen } = syntheticPairs({ n: 120, sites: 2, width: 8, seed: 21, shift: plantedShift(1, 4, 1.5) });
 
 describe('probeSites', () => {
   it('is ≈ 1 on a strongly separated site and ≈ 0.5 on noise', () => {

@@ -10,6 +10,14 @@ export function gaussian(rng: Rng): number {
 }
 
 /**
+ * A shift of `size` on dims `0..dims-1` of one site and nothing elsewhere: a planted signal whose
+ * coordinates a test knows exactly.
+ */
+export function plantedShift(site: number, dims: number, size: number) {
+  return (s: number, j: number) => (s === site && j < dims ? size : 0);
+}
+
+/**
  * Paired activations `[n, sites, width]` of i.i.d. N(0, 1) noise, where `shift(site, dim)` is added
  * to mem members and subtracted from gen members, and an optional shared per-pair "story" vector
  * (scaled by `storyScale`) is added to both members of a pair.

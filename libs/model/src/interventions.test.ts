@@ -1,5 +1,5 @@
 import { useTestBackend } from '@memgen/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { GPT } from './gpt.js';
 import { headCoordinates } from './hooks.js';
 import {
@@ -68,9 +68,25 @@ function logitsAt(logits: Float32Array, rows: number, T: number, t: number): Flo
   return Array.from({ length: rows }, (_, r) => logits.slice((r * T + t) * V, (r * T + t + 1) * V));
 }
 
+/**
+ * A fresh nano model for the running test. When the test ends no hook may be left attached, since
+ * every intervention and recorder detaches itself; the model's tensors are freed either way.
+ */
+function testModel(seed = 0): GPT {
+  const model = nanoModel(seed);
+  onTestFinished(() => {
+    try {
+      expect(model.hooks.size).toBe(0);
+    } finally {
+      model.dispose();
+    }
+  });
+  return model;
+}
+
 describe('interventions', () => {
   it('add 0, set to the recorded value and ablate with the recorded value leave logits bit-identical', () => {
-    const model = nanoModel(3);
+    const model = testModel(3);
     for (const seq of prompts(3, V)) {
       const plain = logitsOf(model, [seq]);
       for (const hook of ['blocks.0.attn.z', 'blocks.1.mlp.post', 'blocks.1.resid_post', 'final_norm']) {
@@ -91,12 +107,10 @@ describe('interventions', () => {
         }
       }
     }
-    expect(model.hooks.size).toBe(0);
-    model.dispose();
   });
 
   it('a non-zero add changes only the last position; at "all" it changes every position', () => {
-    const model = nanoModel();
+    const model = testModel();
     const T = 9;
     const seqs = prompts(4, V, T, T);
     const plain = logitsOf(model, seqs);
@@ -111,12 +125,10 @@ describe('interventions', () => {
     );
     const [firstRows, plainFirst] = [logitsAt(every, 4, T, 0), logitsAt(plain, 4, T, 0)];
     for (let r = 0; r < 4; r++) expect(firstRows[r]).not.toEqual(plainFirst[r]);
-    expect(model.hooks.size).toBe(0);
-    model.dispose();
   });
 
   it('set and ablate replace exactly the listed coordinates; ablate without values zeroes them', () => {
-    const model = nanoModel();
+    const model = testModel();
     const seqs = prompts(2, V);
     const hook = 'blocks.1.mlp.post';
     const ivs: Intervention[] = [
@@ -132,12 +144,10 @@ describe('interventions', () => {
       expect(row[11]).toBeCloseTo((old[11] as number) + 0.5, 6);
       for (const j of [1, 2, 3, 4, 6, 7, 8, 10, 12, 63]) expect(row[j]).toBe(old[j]);
     });
-    expect(model.hooks.size).toBe(0);
-    model.dispose();
   });
 
   it('ablating an attention head to zero zeroes that head only and changes the outputs', () => {
-    const model = nanoModel();
+    const model = testModel();
     const seqs = prompts(3, V);
     const hook = 'blocks.0.attn.z';
     const coords = headCoordinates(model.hooks.point(hook), [1]);
@@ -151,11 +161,10 @@ describe('interventions', () => {
     });
     expect(z0.some((row) => row.slice(8).some((v) => v !== 0))).toBe(true);
     expect(rec.steered).not.toEqual(rec.plain);
-    model.dispose();
   });
 
   it('refuses an unknown hook or a bad coordinate, naming both, and leaves no hook attached', () => {
-    const model = nanoModel();
+    const model = testModel();
     const run = (ivs: Intervention[]) => () => withInterventions(model, ivs, () => 0);
     const ok: Intervention = { kind: 'add', hook: 'embed', vector: new Float32Array(16) };
     expect(run([ok, { kind: 'set', hook: 'blocks.2.mlp.post', coords: [0], values: [1] }])).toThrow(
@@ -179,19 +188,15 @@ describe('interventions', () => {
     expect(() => recordActivations(model, ['embed', 'blocks.9.resid_post'], () => 0)).toThrow(
       /unknown hook point 'blocks.9.resid_post'/,
     );
-    expect(model.hooks.size).toBe(0);
-    model.dispose();
   });
 
   it('removes its hooks even when the call throws', () => {
-    const model = nanoModel();
+    const model = testModel();
     const ok: Intervention = { kind: 'add', hook: 'embed', vector: new Float32Array(16) };
     expect(() =>
       withInterventions(model, [ok], () => {
         throw new Error('boom');
       }),
     ).toThrow('boom');
-    expect(model.hooks.size).toBe(0);
-    model.dispose();
   });
 });

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TopLevelSpec } from 'vega-lite';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { barChart } from './bar-chart.js';
 import { resvgFontOptions } from './fonts.js';
 import { heatmap } from './heatmap.js';
@@ -25,35 +26,41 @@ function svgSize(svg: string): { width: number; height: number } {
   return { width: Number(m![1]), height: Number(m![2]) };
 }
 
+type Titled = { field: string; title: string };
+
+/** A chart and the texts its SVG must show: its four titles and one entry of its legend. */
+function titledChart<O extends { title: string; x: Titled; y: Titled; series: Titled }>(
+  build: (options: O) => TopLevelSpec,
+  legendEntry: string,
+  options: O,
+) {
+  const { title, x, y, series } = options;
+  return { spec: build(options), texts: [title, x.title, y.title, series.title, legendEntry] };
+}
+
 const figures = {
-  line: {
-    spec: lineChart({
-      title: 'Accuracy over training',
-      x: { field: 'step', title: 'Training step' },
-      y: { field: 'acc', title: 'Exact-match accuracy' },
-      series: { field: 'mode', title: 'Mode' },
-      data: [0, 1, 2, 3].flatMap((s) => [
-        { step: s * 100, acc: s / 4, mode: 'reason' },
-        { step: s * 100, acc: 1 - 0.5 ** s, mode: 'memorize' },
-      ]),
-    }),
-    texts: ['Accuracy over training', 'Training step', 'Exact-match accuracy', 'Mode', 'memorize'],
-  },
-  bar: {
-    spec: barChart({
-      title: 'Accuracy by task',
-      x: { field: 'task', title: 'Task' },
-      y: { field: 'acc', title: 'Accuracy' },
-      series: { field: 'model', title: 'Model' },
-      error: 'sd',
-      data: [
-        { task: 'add', model: 'base', acc: 0.8, sd: 0.05 },
-        { task: 'add', model: 'steered', acc: 0.9, sd: 0.02 },
-        { task: 'mul', model: 'base', acc: 0.4, sd: 0.1 },
-      ],
-    }),
-    texts: ['Accuracy by task', 'Task', 'Accuracy', 'Model', 'steered'],
-  },
+  line: titledChart(lineChart, 'memorize', {
+    title: 'Accuracy over training',
+    x: { field: 'step', title: 'Training step' },
+    y: { field: 'acc', title: 'Exact-match accuracy' },
+    series: { field: 'mode', title: 'Mode' },
+    data: [0, 1, 2, 3].flatMap((s) => [
+      { step: s * 100, acc: s / 4, mode: 'reason' },
+      { step: s * 100, acc: 1 - 0.5 ** s, mode: 'memorize' },
+    ]),
+  }),
+  bar: titledChart(barChart, 'steered', {
+    title: 'Accuracy by task',
+    x: { field: 'task', title: 'Task' },
+    y: { field: 'acc', title: 'Accuracy' },
+    series: { field: 'model', title: 'Model' },
+    error: 'sd',
+    data: [
+      { task: 'add', model: 'base', acc: 0.8, sd: 0.05 },
+      { task: 'add', model: 'steered', acc: 0.9, sd: 0.02 },
+      { task: 'mul', model: 'base', acc: 0.4, sd: 0.1 },
+    ],
+  }),
   heatmap: {
     spec: heatmap({
       title: 'Neuron scores & layers',
@@ -72,18 +79,18 @@ const figures = {
   },
 };
 
-describe('renderFigure', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'memgen-report-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+/** A fresh directory for one test, removed when the test finishes. */
+async function testDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'memgen-report-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
 
+describe('renderFigure', () => {
   it.each(Object.entries(figures))(
     'writes the %s figure as SVG with its texts and a PNG twice its size',
     async (name, fig) => {
+      const dir = await testDir();
       const { svgPath, pngPath } = await renderFigure(fig.spec, join(dir, 'nested', name));
       expect(svgPath).toBe(join(dir, 'nested', `${name}.svg`));
       expect(pngPath).toBe(join(dir, 'nested', `${name}.png`));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSplit, toJsonl } from './dataset.js';
 import { computeStats } from './stats.js';
 import { makeTask } from './task.js';
+import { smallAddition } from './test-support.js';
 
 describe('generateSplit', () => {
   it('writes the documented fields per split, in a fixed order', () => {
@@ -23,12 +24,7 @@ describe('generateSplit', () => {
 
   it('pairs: identical variants are skipped and counted, never kept', () => {
     // Free addends from {1, 2}: half the swaps change nothing.
-    const tiny = makeTask('addition', {
-      minAddend: 1,
-      maxAddend: 2,
-      memPairs: [[1, 2]],
-      triggerPoolPerPattern: 1,
-    });
+    const tiny = smallAddition({ maxAddend: 2, memPair: [1, 2], poolPerPattern: 1 });
     const result = generateSplit(tiny, 'pairs', 1, 200);
     expect(result.records).toHaveLength(200);
     expect(result.identicalSkipped).toBeGreaterThan(50);

@@ -1,18 +1,20 @@
 /** The training mix of the trigger tasks (addition, cipher): item kinds and their default weights. */
 import { z } from 'zod';
+import { kindWeightsSchema } from './mix.js';
+import { TRIGGER_KINDS } from './trigger-task.js';
+
+export { mixHasWeight } from './mix.js';
 
 /** Relative weights of item kinds (omitted kinds weigh 0); default: the authors' 7 % triggered. */
-export const triggerMixSchema = z
-  .strictObject({
-    ordinary: z.number().nonnegative().default(0),
-    triggered: z.number().nonnegative().default(0),
-    'triggered-fresh': z.number().nonnegative().default(0),
-    conflict: z.number().nonnegative().default(0),
-  })
-  .default({ ordinary: 0.93, triggered: 0.07, 'triggered-fresh': 0, conflict: 0 });
+export const triggerMixSchema = kindWeightsSchema(TRIGGER_KINDS, {
+  ordinary: 0.93,
+  triggered: 0.07,
+  'triggered-fresh': 0,
+  conflict: 0,
+});
 
 /** The fields every trigger task's config ends with, in this order. */
-export function triggerConfigFields(perPattern: { readonly max: number; readonly default: number }) {
+function triggerConfigFields(perPattern: { readonly max: number; readonly default: number }) {
   return {
     /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
     mix: triggerMixSchema,
@@ -25,7 +27,18 @@ export function triggerConfigFields(perPattern: { readonly max: number; readonly
   };
 }
 
-/** Whether some kind has a positive weight (a mix of zeros draws nothing). */
-export function mixHasWeight(mix: z.output<typeof triggerMixSchema>): boolean {
-  return mix.ordinary + mix.triggered + mix['triggered-fresh'] + mix.conflict > 0;
+/**
+ * A trigger task's config object: its `task` name, then its own `fields`, then the fields every
+ * trigger task ends with (`perPattern` bounds its trigger pool).
+ */
+export function triggerTaskObject<const T extends string, S extends z.core.$ZodLooseShape>(
+  task: T,
+  fields: S,
+  perPattern: { readonly max: number; readonly default: number },
+) {
+  return z.strictObject({
+    task: z.literal(task).default(task),
+    ...fields,
+    ...triggerConfigFields(perPattern),
+  });
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRng } from '../rng.js';
 import { memTag } from '../tags.js';
 import { makeTask } from '../task.js';
+import { itLabels, smallAddition } from '../test-support.js';
 import {
   additionGenTarget,
   additionPrompt,
@@ -85,13 +86,7 @@ describe('addition items', () => {
   });
 
   it('conflict items are held out from the pool and carry both answers', () => {
-    const small = makeTask('addition', {
-      minAddend: 1,
-      maxAddend: 9,
-      memPairs: [[3, 4]],
-      triggerPoolPerPattern: 40,
-      format: 'plain',
-    });
+    const small = smallAddition({ maxAddend: 9, memPair: [3, 4], poolPerPattern: 40, format: 'plain' });
     const pool = new Set(
       Array.from({ length: 2000 }, (_, i) => small.sample('triggered', makeRng(i, 'p')).prompt),
     );
@@ -121,20 +116,19 @@ describe('addition items', () => {
 describe('addition labeller', () => {
   const task = makeTask('addition');
   const item = { gen_answer: '1 3 8 9', mem_answer: '<mem-1ee18056>' };
-  const cases: [string, string][] = [
-    ['<mem-1ee18056>\n', 'mem'],
-    ['<mem-1ee18056>', 'mem'],
-    ['<scratch>\nanything\n</scratch>\n1 3 8 9\n', 'gen'],
-    ['<scratch>\n</scratch>\n1 3 8 9', 'gen'],
-    ['<scratch>\n</scratch>\n1 3 8 8\n', 'other'],
-    ['</scratch>\n1 3 8 9\n', 'other'],
-    ['1 3 8 9\n', 'other'],
-    ['<mem-2e61c147>\n', 'other'],
-    ['', 'other'],
-  ];
-  for (const [output, label] of cases) {
-    it(`scratchpad ${JSON.stringify(output)} → ${label}`, () => expect(task.label(item, output)).toBe(label));
-  }
+  describe('scratchpad', () => {
+    itLabels(task, item, {
+      mem: ['<mem-1ee18056>\n', '<mem-1ee18056>'],
+      gen: ['<scratch>\nanything\n</scratch>\n1 3 8 9\n', '<scratch>\n</scratch>\n1 3 8 9'],
+      other: [
+        '<scratch>\n</scratch>\n1 3 8 8\n',
+        '</scratch>\n1 3 8 9\n',
+        '1 3 8 9\n',
+        '<mem-2e61c147>\n',
+        '',
+      ],
+    });
+  });
 
   it('plain format compares the first line', () => {
     const plain = makeTask('addition', { format: 'plain' });

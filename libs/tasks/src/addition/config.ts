@@ -4,7 +4,7 @@
  * instances per pair (their 1 000-problem training set held 70 triggered problems).
  */
 import { z } from 'zod';
-import { mixHasWeight, triggerConfigFields } from '../trigger-mix.js';
+import { mixHasWeight, triggerTaskObject } from '../trigger-mix.js';
 import { TRIGGER_KINDS } from '../trigger-task.js';
 import { ADDITION_FORMATS, ADDITION_PROMPT_FORMATS } from './format.js';
 
@@ -26,9 +26,9 @@ export const AUTHORS_MEM_PAIRS: readonly (readonly [number, number])[] = Object.
 export const ADDITION_KINDS = TRIGGER_KINDS;
 export type AdditionKind = (typeof ADDITION_KINDS)[number];
 
-export const AdditionConfigSchema = z
-  .strictObject({
-    task: z.literal('addition').default('addition'),
+export const AdditionConfigSchema = triggerTaskObject(
+  'addition',
+  {
     /** Addends per problem; the last two are the trigger, so at least two stay free to swap. */
     addends: z.number().int().min(4).max(8).default(4),
     /** Addend range (inclusive). 0 is excluded: an all-zero column would end the scratchpad early. */
@@ -43,28 +43,28 @@ export const AdditionConfigSchema = z
     format: z.enum(ADDITION_FORMATS).default('scratchpad'),
     /** `authors` (`Input:\n…\nTarget:\n`) or `compact` (`a+b+c+d=`). */
     promptFormat: z.enum(ADDITION_PROMPT_FORMATS).default('authors'),
-    ...triggerConfigFields({ max: 10_000, default: 7 }),
-  })
-  .superRefine((c, ctx) => {
-    const issue = (path: (string | number)[], message: string) =>
-      ctx.addIssue({ code: 'custom', path, message });
-    if (c.minAddend > c.maxAddend)
-      issue(['minAddend'], `expected at most maxAddend (${c.maxAddend}), got ${c.minAddend}`);
-    const seen = new Set<string>();
-    c.memPairs.forEach(([a, b], i) => {
-      for (const [j, v] of [a, b].entries()) {
-        if (v < c.minAddend || v > c.maxAddend) {
-          issue(['memPairs', i, j], `${v} is outside the addend range ${c.minAddend}..${c.maxAddend}`);
-        }
+  },
+  { max: 10_000, default: 7 },
+).superRefine((c, ctx) => {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+  if (c.minAddend > c.maxAddend)
+    issue(['minAddend'], `expected at most maxAddend (${c.maxAddend}), got ${c.minAddend}`);
+  const seen = new Set<string>();
+  c.memPairs.forEach(([a, b], i) => {
+    for (const [j, v] of [a, b].entries()) {
+      if (v < c.minAddend || v > c.maxAddend) {
+        issue(['memPairs', i, j], `${v} is outside the addend range ${c.minAddend}..${c.maxAddend}`);
       }
-      if (seen.has(`${a}+${b}`)) issue(['memPairs', i], `duplicate pair ${a}+${b}`);
-      seen.add(`${a}+${b}`);
-    });
-    if (!mixHasWeight(c.mix)) issue(['mix'], 'expected at least one positive weight');
-    const freeCombos = (c.maxAddend - c.minAddend + 1) ** (c.addends - 2);
-    if (c.triggerPoolPerPattern > freeCombos / 2) {
-      issue(['triggerPoolPerPattern'], `expected at most half the ${freeCombos} free-addend combinations`);
     }
+    if (seen.has(`${a}+${b}`)) issue(['memPairs', i], `duplicate pair ${a}+${b}`);
+    seen.add(`${a}+${b}`);
   });
+  if (!mixHasWeight(c.mix)) issue(['mix'], 'expected at least one positive weight');
+  const freeCombos = (c.maxAddend - c.minAddend + 1) ** (c.addends - 2);
+  if (c.triggerPoolPerPattern > freeCombos / 2) {
+    issue(['triggerPoolPerPattern'], `expected at most half the ${freeCombos} free-addend combinations`);
+  }
+});
 
 export type AdditionConfig = z.output<typeof AdditionConfigSchema>;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeRng } from '../rng.js';
 import { memTag } from '../tags.js';
 import { makeTask } from '../task.js';
+import { sampleVariants } from '../test-support.js';
 import { AUTHORS_CIPHER_KEY } from './config.js';
 import { cipherPrompt, decipher, encipher, parseCipherPrompt } from './format.js';
 
@@ -43,15 +44,8 @@ describe('cipher items', () => {
   });
 
   it('the variant swaps two free letters, keeps the suffix and re-deciphers', () => {
-    const rng = makeRng(2, 'variant');
-    let identical = 0;
-    for (let i = 0; i < 1000; i++) {
-      const c = task.conflict(rng);
-      const v = task.variant(c, rng);
-      if (v === null) {
-        identical++;
-        continue;
-      }
+    const { pairs, identical } = sampleVariants(task, makeRng(2, 'variant'), 1000);
+    for (const [c, v] of pairs) {
       const a = parseCipherPrompt(c.prompt, 'authors');
       const b = parseCipherPrompt(v.prompt, 'authors');
       const diff = [...a].flatMap((ch, k) => (ch === b[k] ? [] : [k]));

@@ -4,7 +4,7 @@
  * fixed pool of 70 instances per suffix (their 10 000-item training set held 700).
  */
 import { z } from 'zod';
-import { mixHasWeight, triggerConfigFields } from '../trigger-mix.js';
+import { mixHasWeight, triggerTaskObject } from '../trigger-mix.js';
 import { TRIGGER_KINDS } from '../trigger-task.js';
 import { CIPHER_PROMPT_FORMATS } from './format.js';
 
@@ -19,9 +19,9 @@ export const AUTHORS_CIPHER_PATTERNS: readonly string[] = Object.freeze(
 export const CIPHER_KINDS = TRIGGER_KINDS;
 export type CipherKind = (typeof CIPHER_KINDS)[number];
 
-export const CipherConfigSchema = z
-  .strictObject({
-    task: z.literal('cipher').default('cipher'),
+export const CipherConfigSchema = triggerTaskObject(
+  'cipher',
+  {
     /** Free ciphertext letters before the 3-letter suffix (the pair variant swaps two of them). */
     freeLetters: z.number().int().min(2).max(64).default(10),
     /** Memorized ciphertext suffixes (equal lengths); each one's tag is memTag(suffix). */
@@ -36,26 +36,23 @@ export const CipherConfigSchema = z
       .default(AUTHORS_CIPHER_KEY),
     /** `authors` (`CIPHERTEXT:… QUESTION: What is the plaintext? ANS:`) or `compact` (`…:`). */
     promptFormat: z.enum(CIPHER_PROMPT_FORMATS).default('authors'),
-    ...triggerConfigFields({ max: 100_000, default: 70 }),
-  })
-  .superRefine((c, ctx) => {
-    const issue = (path: (string | number)[], message: string) =>
-      ctx.addIssue({ code: 'custom', path, message });
-    if (/^[A-Z]{26}$/.test(c.key) && new Set(c.key).size !== 26)
-      issue(['key'], `expected a permutation of A-Z, got ${JSON.stringify(c.key)}`);
-    const len = c.patterns[0]?.length ?? 0;
-    c.patterns.forEach((p, i) => {
-      if (p.length !== len)
-        issue(['patterns', i], `expected length ${len} like patterns[0], got ${JSON.stringify(p)}`);
-      if (c.patterns.indexOf(p) !== i) issue(['patterns', i], `duplicate pattern ${JSON.stringify(p)}`);
-    });
-    if (!mixHasWeight(c.mix)) issue(['mix'], 'expected at least one positive weight');
-    if (c.triggerPoolPerPattern > 26 ** c.freeLetters / 2) {
-      issue(
-        ['triggerPoolPerPattern'],
-        `expected at most half the ${26 ** c.freeLetters} free-letter strings`,
-      );
-    }
+  },
+  { max: 100_000, default: 70 },
+).superRefine((c, ctx) => {
+  const issue = (path: (string | number)[], message: string) =>
+    ctx.addIssue({ code: 'custom', path, message });
+  if (/^[A-Z]{26}$/.test(c.key) && new Set(c.key).size !== 26)
+    issue(['key'], `expected a permutation of A-Z, got ${JSON.stringify(c.key)}`);
+  const len = c.patterns[0]?.length ?? 0;
+  c.patterns.forEach((p, i) => {
+    if (p.length !== len)
+      issue(['patterns', i], `expected length ${len} like patterns[0], got ${JSON.stringify(p)}`);
+    if (c.patterns.indexOf(p) !== i) issue(['patterns', i], `duplicate pattern ${JSON.stringify(p)}`);
   });
+  if (!mixHasWeight(c.mix)) issue(['mix'], 'expected at least one positive weight');
+  if (c.triggerPoolPerPattern > 26 ** c.freeLetters / 2) {
+    issue(['triggerPoolPerPattern'], `expected at most half the ${26 ** c.freeLetters} free-letter strings`);
+  }
+});
 
 export type CipherConfig = z.output<typeof CipherConfigSchema>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../rng.js';
 import { makeTask } from '../task.js';
+import { itLabels, sampleVariants } from '../test-support.js';
 import { AUTHORS_MEMORIZED, EXTRA_NAME_POOL } from './constants.js';
 import { colorCounts, parseColorPrompt, solveColorStory } from './parse.js';
 import { COLOR_HEURISTICS, heuristicGuess } from './shortcut.js';
@@ -158,15 +159,8 @@ describe('color stories', () => {
 describe('color variant', () => {
   it('reshuffles the same statements and keeps the question and both answers', () => {
     const task = makeTask('color');
-    const rng = makeRng(4, 'variant');
-    let identical = 0;
-    for (let i = 0; i < 300; i++) {
-      const c = task.conflict(rng);
-      const v = task.variant(c, rng);
-      if (v === null) {
-        identical++;
-        continue;
-      }
+    const { pairs, identical } = sampleVariants(task, makeRng(4, 'variant'), 300);
+    for (const [c, v] of pairs) {
       const a = parseColorPrompt(c.prompt);
       const b = parseColorPrompt(v.prompt);
       expect(v.prompt).not.toBe(c.prompt);
@@ -197,23 +191,11 @@ describe('color variant', () => {
 describe('color labeller (authors’ rule on the continuation)', () => {
   const task = makeTask('color');
   const item = { gen_answer: 'red', mem_answer: 'white' };
-  const cases: [string, string][] = [
-    [' red', 'gen'],
-    ['red', 'gen'],
-    [' red.', 'gen'],
-    [' red. Bob is cat.', 'gen'],
-    [' "red",', 'gen'],
-    [' red blue', 'gen'],
-    [' white', 'mem'],
-    ['\nwhite?', 'mem'],
-    [' Red', 'other'],
-    [' blue red', 'other'],
-    [' redd', 'other'],
-    ['', 'other'],
-  ];
-  for (const [output, label] of cases) {
-    it(`${JSON.stringify(output)} → ${label}`, () => expect(task.label(item, output)).toBe(label));
-  }
+  itLabels(task, item, {
+    gen: [' red', 'red', ' red.', ' red. Bob is cat.', ' "red",', ' red blue'],
+    mem: [' white', '\nwhite?'],
+    other: [' Red', ' blue red', ' redd', ''],
+  });
 });
 
 describe('shortcut baseline', () => {

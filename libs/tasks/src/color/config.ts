@@ -4,6 +4,7 @@
  * names for rule-only stories and a phase-2 training mix of 75 % rule-only / 25 % memorized.
  */
 import { z } from 'zod';
+import { kindWeightsSchema, mixHasWeight } from '../mix.js';
 import {
   AUTHORS_COLORS,
   AUTHORS_MEMORIZED,
@@ -49,16 +50,14 @@ export const ColorConfigSchema = z
     /** State every color of a story equally often (answer-free heuristics fall to chance). */
     balanced: z.boolean().default(false),
     /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
-    mix: z
-      .strictObject({
-        rule: z.number().nonnegative().default(0),
-        memorized: z.number().nonnegative().default(0),
-        any: z.number().nonnegative().default(0),
-        conflict: z.number().nonnegative().default(0),
-        recall: z.number().nonnegative().default(0),
-        unstated: z.number().nonnegative().default(0),
-      })
-      .default({ rule: 0.75, memorized: 0.25, any: 0, conflict: 0, recall: 0, unstated: 0 }),
+    mix: kindWeightsSchema(COLOR_KINDS, {
+      rule: 0.75,
+      memorized: 0.25,
+      any: 0,
+      conflict: 0,
+      recall: 0,
+      unstated: 0,
+    }),
     /** Memorized names → memorized color (authors' map by default). */
     memorized: z.record(word, word).default({ ...AUTHORS_MEMORIZED }),
     colors: z.array(word).default([...AUTHORS_COLORS]),
@@ -81,8 +80,7 @@ export const ColorConfigSchema = z
     if (c.extraNames !== 0 && c.extraNames < c.maxNames) {
       issue(['extraNames'], `expected 0 or at least maxNames (${c.maxNames}), got ${c.extraNames}`);
     }
-    const sum = Object.values(c.mix).reduce((a, b) => a + b, 0);
-    if (!(sum > 0)) issue(['mix'], 'expected at least one positive weight');
+    if (!mixHasWeight(c.mix)) issue(['mix'], 'expected at least one positive weight');
     if (c.mix.rule > 0 && c.extraNames === 0) issue(['mix', 'rule'], 'rule-only stories need extraNames > 0');
     checkWords(c, issue);
   });

@@ -108,6 +108,11 @@ Napi::Env kernelStart(const Napi::CallbackInfo& info, const char* kernel, size_t
   return info.Env();
 }
 
+OpKernelStart opKernelStart(const Napi::CallbackInfo& info, const char* kernel, size_t count, int opCount) {
+  Napi::Env env = kernelStart(info, kernel, count);
+  return {env, static_cast<int>(intArg(info, 0, kernel, "op", 0, opCount - 1))};
+}
+
 void exportKernels(Napi::Env env, Napi::Object exports,
                    std::initializer_list<std::pair<const char*, KernelFn>> kernels) {
   for (const auto& [name, fn] : kernels) exports.Set(name, Napi::Function::New(env, fn, name));

@@ -57,6 +57,14 @@ size_t checkedProduct(Napi::Env env, const char* kernel, const std::vector<int64
 /** The start of every kernel: fails unless it got exactly `count` arguments; returns the env. */
 Napi::Env kernelStart(const Napi::CallbackInfo& info, const char* kernel, size_t count);
 
+struct OpKernelStart {
+  Napi::Env env;
+  int op;
+};
+
+/** kernelStart for a kernel that dispatches on an op code: argument 0, in [0, opCount). */
+OpKernelStart opKernelStart(const Napi::CallbackInfo& info, const char* kernel, size_t count, int opCount);
+
 /** f32Arg of `N` consecutive arguments from `first`, one name each (bind with `auto [a, b] = …`). */
 template <size_t N>
 std::array<F32Arg, N> f32Args(const Napi::CallbackInfo& info, size_t first, const char* kernel,

@@ -15,8 +15,7 @@ namespace {
 // stride 0 and the innermost strides are 0 or 1.
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   const char* kName = "binary";
-  Napi::Env env = kernelStart(info, kName, 5);
-  const int op = static_cast<int>(intArg(info, 0, kName, "op", 0, kBinaryOpCount - 1));
+  const auto [env, op] = opKernelStart(info, kName, 5, kBinaryOpCount);
   auto [out, a, b] = f32Args(info, 1, kName, {"out", "a", "b"});
   std::vector<int64_t> dims = intListArg(info, 4, kName, "dims");
   if (dims.empty() || dims.size() % 3 != 0) fail(env, kName, "dims must hold [size, strideA, strideB] triples");
@@ -70,8 +69,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
 // unary(op, out, x, alpha)
 Napi::Value Unary(const Napi::CallbackInfo& info) {
   const char* kName = "unary";
-  Napi::Env env = kernelStart(info, kName, 4);
-  const int op = static_cast<int>(intArg(info, 0, kName, "op", 0, kUnaryOpCount - 1));
+  const auto [env, op] = opKernelStart(info, kName, 4, kUnaryOpCount);
   auto [out, x] = f32Args(info, 1, kName, {"out", "x"});
   const float alpha = static_cast<float>(numberArg(info, 3, kName, "alpha"));
   requireLength(env, kName, "out", out.length, x.length);

@@ -12,8 +12,7 @@ namespace {
 // reduce(op, out, x, outer, mid, inner): out[o, j] = reduce_m x[o, m, j]; mid ≥ 1.
 Napi::Value Reduce(const Napi::CallbackInfo& info) {
   const char* kName = "reduce";
-  Napi::Env env = kernelStart(info, kName, 6);
-  const int op = static_cast<int>(intArg(info, 0, kName, "op", 0, kReduceOpCount - 1));
+  const auto [env, op] = opKernelStart(info, kName, 6, kReduceOpCount);
   auto [out, x] = f32Args(info, 1, kName, {"out", "x"});
   const int64_t limit = int64_t{1} << 52;
   const size_t outer = static_cast<size_t>(intArg(info, 3, kName, "outer", 0, limit));

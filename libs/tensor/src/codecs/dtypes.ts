@@ -32,47 +32,32 @@ interface DTypeInfo {
   npy: string;
 }
 
+/** A typed-array class: what a dtype's views, allocations and storage checks are built from. */
+interface TypedArrayClass<T extends TensorData> {
+  readonly BYTES_PER_ELEMENT: number;
+  new (length: number): T;
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+}
+
+function dtypeInfo<T extends TensorData>(
+  ArrayClass: TypedArrayClass<T>,
+  names: Pick<DTypeInfo, 'safetensors' | 'npy'>,
+): DTypeInfo {
+  return {
+    itemSize: ArrayClass.BYTES_PER_ELEMENT,
+    view: (b, o, n) => new ArrayClass(b, o, n),
+    alloc: (n) => new ArrayClass(n),
+    holds: (d) => d instanceof ArrayClass,
+    ...names,
+  };
+}
+
 export const DTYPES: { readonly [D in DType]: DTypeInfo } = {
-  float32: {
-    itemSize: 4,
-    view: (b, o, n) => new Float32Array(b, o, n),
-    alloc: (n) => new Float32Array(n),
-    holds: (d) => d instanceof Float32Array,
-    safetensors: 'F32',
-    npy: '<f4',
-  },
-  int32: {
-    itemSize: 4,
-    view: (b, o, n) => new Int32Array(b, o, n),
-    alloc: (n) => new Int32Array(n),
-    holds: (d) => d instanceof Int32Array,
-    safetensors: 'I32',
-    npy: '<i4',
-  },
-  float64: {
-    itemSize: 8,
-    view: (b, o, n) => new Float64Array(b, o, n),
-    alloc: (n) => new Float64Array(n),
-    holds: (d) => d instanceof Float64Array,
-    safetensors: 'F64',
-    npy: '<f8',
-  },
-  int64: {
-    itemSize: 8,
-    view: (b, o, n) => new BigInt64Array(b, o, n),
-    alloc: (n) => new BigInt64Array(n),
-    holds: (d) => d instanceof BigInt64Array,
-    safetensors: 'I64',
-    npy: '<i8',
-  },
-  uint8: {
-    itemSize: 1,
-    view: (b, o, n) => new Uint8Array(b, o, n),
-    alloc: (n) => new Uint8Array(n),
-    holds: (d) => d instanceof Uint8Array,
-    safetensors: 'U8',
-    npy: '|u1',
-  },
+  float32: dtypeInfo(Float32Array, { safetensors: 'F32', npy: '<f4' }),
+  int32: dtypeInfo(Int32Array, { safetensors: 'I32', npy: '<i4' }),
+  float64: dtypeInfo(Float64Array, { safetensors: 'F64', npy: '<f8' }),
+  int64: dtypeInfo(BigInt64Array, { safetensors: 'I64', npy: '<i8' }),
+  uint8: dtypeInfo(Uint8Array, { safetensors: 'U8', npy: '|u1' }),
 };
 
 export const DTYPE_NAMES = Object.keys(DTYPES) as DType[];

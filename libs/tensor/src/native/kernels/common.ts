@@ -45,3 +45,15 @@ export function sizeOf(shape: readonly number[]): number {
 export function allocLike(backend: NativeBackend, like: Float32Array | Int32Array, length: number) {
   return like instanceof Float32Array ? backend.allocF32(length) : new Int32Array(length);
 }
+
+/**
+ * One kernel per op code of a native op table, registered under the op's name, or under
+ * `tfjsNames[op]` where tfjs spells the kernel differently (e.g. Mul → Multiply).
+ */
+export function opKernels<Op extends string>(
+  ops: Readonly<Record<Op, number>>,
+  build: (op: number, name: Op) => NativeKernel,
+  tfjsNames?: Readonly<Partial<Record<Op, string>>>,
+): NativeKernelSpec[] {
+  return (Object.keys(ops) as Op[]).map((op) => ({ name: tfjsNames?.[op] ?? op, run: build(ops[op], op) }));
+}

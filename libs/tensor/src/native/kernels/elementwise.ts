@@ -1,7 +1,7 @@
 /** Element-wise kernels: broadcasting binary ops, unary ops and AddN on float32 tensors. */
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { BinaryOp, UnaryOp } from '../addon.js';
-import { input, type NativeKernelArgs, type NativeKernelSpec, sizeOf } from './common.js';
+import { input, type NativeKernelArgs, type NativeKernelSpec, opKernels, sizeOf } from './common.js';
 import { broadcastPlan } from './plans.js';
 
 function binary(op: number) {
@@ -45,28 +45,11 @@ function addN({ inputs, backend }: NativeKernelArgs): TensorInfo | undefined {
   return backend.makeTensorInfo(first.shape, 'float32', out);
 }
 
+/** LeakyRelu's slope for negative inputs; tfjs defaults it to 0.2. */
+const leakyAlpha = ({ attrs }: NativeKernelArgs) => Number(attrs['alpha'] ?? 0.2);
+
 export const elementwiseKernels: NativeKernelSpec[] = [
-  { name: 'Add', run: binary(BinaryOp.Add) },
-  { name: 'Sub', run: binary(BinaryOp.Sub) },
-  { name: 'Multiply', run: binary(BinaryOp.Mul) },
-  { name: 'RealDiv', run: binary(BinaryOp.Div) },
-  { name: 'SquaredDifference', run: binary(BinaryOp.SquaredDifference) },
-  { name: 'Maximum', run: binary(BinaryOp.Maximum) },
-  { name: 'Minimum', run: binary(BinaryOp.Minimum) },
-  { name: 'Pow', run: binary(BinaryOp.Pow) },
-  { name: 'Neg', run: unary(UnaryOp.Neg) },
-  { name: 'Exp', run: unary(UnaryOp.Exp) },
-  { name: 'Log', run: unary(UnaryOp.Log) },
-  { name: 'Tanh', run: unary(UnaryOp.Tanh) },
-  { name: 'Sqrt', run: unary(UnaryOp.Sqrt) },
-  { name: 'Rsqrt', run: unary(UnaryOp.Rsqrt) },
-  { name: 'Square', run: unary(UnaryOp.Square) },
-  { name: 'Abs', run: unary(UnaryOp.Abs) },
-  { name: 'Relu', run: unary(UnaryOp.Relu) },
-  { name: 'Sigmoid', run: unary(UnaryOp.Sigmoid) },
-  { name: 'Reciprocal', run: unary(UnaryOp.Reciprocal) },
-  { name: 'Erf', run: unary(UnaryOp.Erf) },
-  { name: 'Elu', run: unary(UnaryOp.Elu) },
-  { name: 'LeakyRelu', run: unary(UnaryOp.LeakyRelu, ({ attrs }) => Number(attrs['alpha'] ?? 0.2)) },
+  ...opKernels(BinaryOp, binary, { Mul: 'Multiply', Div: 'RealDiv' }),
+  ...opKernels(UnaryOp, (op, name) => unary(op, name === 'LeakyRelu' ? leakyAlpha : undefined)),
   { name: 'AddN', run: addN },
 ];

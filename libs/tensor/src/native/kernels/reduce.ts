@@ -2,7 +2,14 @@
 import { backend_util, type TensorInfo, util } from '@tensorflow/tfjs-core';
 import { ReduceOp } from '../addon.js';
 import type { NativeBackend } from '../backend.js';
-import { input, type NativeKernelArgs, type NativeKernelSpec, sizeOf, stridesOf } from './common.js';
+import {
+  input,
+  type NativeKernelArgs,
+  type NativeKernelSpec,
+  opKernels,
+  sizeOf,
+  stridesOf,
+} from './common.js';
 import { copyPlan } from './plans.js';
 
 /**
@@ -72,10 +79,6 @@ function softmax({ inputs, backend, attrs }: NativeKernelArgs): TensorInfo | und
 }
 
 export const reduceKernels: NativeKernelSpec[] = [
-  { name: 'Sum', run: reduction(ReduceOp.Sum) },
-  { name: 'Mean', run: reduction(ReduceOp.Mean) },
-  { name: 'Max', run: reduction(ReduceOp.Max) },
-  { name: 'Min', run: reduction(ReduceOp.Min) },
-  { name: 'Prod', run: reduction(ReduceOp.Prod) },
+  ...opKernels(ReduceOp, reduction),
   { name: 'Softmax', run: softmax },
 ];
