@@ -27,6 +27,6 @@ registerStatusCommand(program);
 loadStageModules()
   .then(() => program.parseAsync(process.argv))
   .catch((err: unknown) => {
-  process.stderr.write(`memgen: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+    process.stderr.write(`memgen: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });

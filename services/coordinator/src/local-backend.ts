@@ -5,10 +5,10 @@
  */
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtefactRef, JobMessage } from '@memgen/bus';
-import { parseWith, readJson } from '@memgen/common';
+import { parseWith, readJson, writeJson } from '@memgen/common';
 import { materialiseRun } from './execute-job.js';
 import { FileArtefactStore } from './fs-artefacts.js';
 import { type JobState, JobStateSchema } from './job-state.js';
@@ -18,15 +18,6 @@ import type { SweepBackend, SweepProgress } from './sweep.js';
 /** The directory of a local sweep's store and state inside its output directory. */
 export function localStateDir(outDir: string): string {
   return join(outDir, '.memgen');
-}
-
-let writes = 0;
-
-async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
-  // Units write concurrently: each write needs its own temporary name.
-  const temporary = `${path}.partial-${process.pid}-${writes++}`;
-  await writeFile(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  await rename(temporary, path);
 }
 
 export class LocalSweepBackend implements SweepBackend {
@@ -66,7 +57,7 @@ export class LocalSweepBackend implements SweepBackend {
     await mkdir(join(this.stateDir, 'work'), { recursive: true });
     const state = await this.pool.run(job);
     await mkdir(join(this.stateDir, 'jobs'), { recursive: true });
-    await writeJsonAtomic(this.statePath(job.id), state);
+    await writeJson(this.statePath(job.id), state);
     return state;
   }
 
@@ -76,7 +67,7 @@ export class LocalSweepBackend implements SweepBackend {
 
   async progress(progress: SweepProgress): Promise<void> {
     await mkdir(this.stateDir, { recursive: true });
-    await writeJsonAtomic(join(this.stateDir, 'progress.json'), progress);
+    await writeJson(join(this.stateDir, 'progress.json'), progress);
   }
 
   close(): Promise<void> {

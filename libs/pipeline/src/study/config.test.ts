@@ -38,7 +38,9 @@ describe('study config', () => {
     expect(() => resolveStudyConfig('huge')).toThrow(
       /unknown study preset 'huge'; known: smoke, quick, paper/,
     );
-    expect(() => parseStudyConfig({ steer: { site: 'mlp.post' } })).toThrow(/field "steer\.site": .*record\.mlpPost/);
+    expect(() => parseStudyConfig({ steer: { site: 'mlp.post' } })).toThrow(
+      /field "steer\.site": .*record\.mlpPost/,
+    );
     expect(() => parseStudyConfig({ pairs: { minPairs: 4 }, probes: { folds: 5 } })).toThrow(
       /field "pairs\.minPairs": must be at least probes\.folds \(5\)/,
     );

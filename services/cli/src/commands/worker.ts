@@ -45,13 +45,10 @@ function transportOptions(url: string, o: WorkerOptions): JetStreamServerOptions
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
-    .description('run stage services that pull their job groups\' jobs from NATS JetStream')
+    .description("run stage services that pull their job groups' jobs from NATS JetStream")
     .option('--nats <url>', 'NATS server URL (default $MEMGEN_NATS_URL)')
     .option('--creds <file>', 'NATS credentials file (default $MEMGEN_NATS_CREDS)')
-    .option(
-      '--stages <list>',
-      `comma-separated job groups to serve (default all: ${JOB_GROUPS.join(',')})`,
-    )
+    .option('--stages <list>', `comma-separated job groups to serve (default all: ${JOB_GROUPS.join(',')})`)
     .option('--slots <n>', 'jobs per stage at once (default $MEMGEN_SLOTS or 1)')
     .option(
       '--grace <seconds>',
