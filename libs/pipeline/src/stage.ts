@@ -1,8 +1,7 @@
 /**
- * What every pipeline stage is: a pure async function of (spec, context) → result, with no transport
- * inside. A stage reads and writes files in its run directory (the run-directory contract of
- * issue 7); the local runner calls it directly, a NATS worker materialises the run directory from
- * the Object Store, calls it, and uploads what it wrote.
+ * What a stage's function works with: its run directory (inputs are read from it, outputs written
+ * into it), a progress sink, an abort signal and a log. The same context comes from `memgen run`,
+ * a local sweep worker or a NATS stage service; the stages themselves are declared in ./registry.
  */
 export interface Progress {
   /** Stage name, e.g. 'train', 'pairs', 'stats', 'probes', 'steer', 'report'. */
@@ -24,8 +23,6 @@ export interface StageContext {
   /** One line of log text. */
   log: (line: string) => void;
 }
-
-export type Stage<Spec, Result> = (spec: Spec, ctx: StageContext) => Promise<Result>;
 
 /** A context that prints nothing: tests and library callers. */
 export function quietContext(runDir: string): StageContext {

@@ -1,7 +1,7 @@
 /**
- * The study stages of issue 7 (SPEC §4–§9): flipped pairs, activations, statistics, probes, steering,
- * consistency and the report, each a `Stage` over a run directory, and `runStudy` that chains them
- * after an injected trainer.
+ * The study stages (SPEC §4–§9): flipped pairs, activations, statistics, probes, steering,
+ * consistency and the report, each declared in its own file, and `runStudy`, which runs every
+ * registered stage in one run directory.
  */
 export * from './activations-file.js';
 export * from './compare.js';

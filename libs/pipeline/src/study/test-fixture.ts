@@ -17,7 +17,7 @@ import {
   trainStep,
 } from '@memgen/model';
 import { makeRng, makeTask, TINY_COLOR_CONFIG } from '@memgen/tasks';
-import type { Stage } from '../stage.js';
+import type { StageContext } from '../stage.js';
 import { parseStudyConfig, type StudyConfig } from './config.js';
 import { RUN_FILES } from './run-dir.js';
 import type { TaskSpec } from './study-model.js';
@@ -36,10 +36,10 @@ export interface FixtureTrainSpec {
  * A train stage for tests: trains the fixture model and writes checkpoint/ (with the tokenizer and a
  * train_config naming the task) and train/curve.jsonl, as the real trainer's contract says.
  */
-export const fixtureTrainStage: Stage<FixtureTrainSpec, { steps: number; finalLoss: number }> = async (
-  spec,
-  ctx,
-) => {
+export const fixtureTrainStage = async (
+  spec: FixtureTrainSpec,
+  ctx: StageContext,
+): Promise<{ steps: number; finalLoss: number }> => {
   const task = makeTask('color', FIXTURE_TASK.config);
   const tok = task.tokenizer();
   const config = resolveGPTConfig({ preset: 'nano', vocabSize: tok.vocabSize, nCtx: 32, initStd: 0.3 });
