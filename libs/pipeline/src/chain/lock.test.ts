@@ -60,6 +60,26 @@ describe('run-directory lock', () => {
     await torn();
   });
 
+  it('refuses while another process holds the lock, and takes it over once that process is killed', async () => {
+    const dir = await scratch();
+    const lockModule = new URL('./lock.ts', import.meta.url).href;
+    const script = `const { lockRunDir } = await import(${JSON.stringify(lockModule)});
+      await lockRunDir(${JSON.stringify(dir)}, 'holder'); console.log('held'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script]);
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve());
+      child.on('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
+    });
+    await expect(lockRunDir(dir)).rejects.toThrow(
+      `is in use by process ${child.pid} on ${hostname()} (holder, since `,
+    );
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+    const release = await lockRunDir(dir, 'after kill -9');
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
+    await release();
+  });
+
   it('never takes over a live holder on another host', async () => {
     const dir = await scratch();
     await writeFile(
