@@ -5,8 +5,8 @@
  */
 
 import { type Activations, makeActivations } from '@memgen/analysis';
-import { HostTensor, readSafetensors } from '@memgen/tensor';
-import { float32Tensor, MLP_SUFFIX, siteList, writeSiteSets } from './site-sets-file.js';
+import { HostTensor } from '@memgen/tensor';
+import { float32Tensor, readSiteSets, type SiteSetsFile, siteList, writeSiteSets } from './site-sets-file.js';
 
 /** Activations of one kind of site (residual stream, or MLP neurons). */
 export interface ActivationSet {
@@ -16,30 +16,16 @@ export interface ActivationSet {
   gen: Activations;
 }
 
-export interface StudyActivations {
-  resid: ActivationSet;
-  mlpPost?: ActivationSet;
-  /** The record stage's config hash stored in the file. */
-  configHash: string;
-}
+/** The file's sets and the record stage's config hash. */
+export type StudyActivations = SiteSetsFile<ActivationSet>;
 
 function toHost(a: Activations): HostTensor<'float32'> {
   if (!(a.data instanceof Float32Array)) throw new Error('activations are stored as float32');
   return new HostTensor('float32', [a.members, a.sites, a.width], a.data);
 }
 
-const tensorsOf = (set: ActivationSet) => ({
-  sites: set.sites,
-  tensors: { mem: toHost(set.mem), gen: toHost(set.gen) },
-});
-
-export async function writeActivations(path: string, acts: StudyActivations): Promise<void> {
-  await writeSiteSets(
-    path,
-    acts.configHash,
-    tensorsOf(acts.resid),
-    acts.mlpPost ? tensorsOf(acts.mlpPost) : undefined,
-  );
+export function writeActivations(path: string, acts: StudyActivations): Promise<void> {
+  return writeSiteSets(path, acts, (set) => ({ mem: toHost(set.mem), gen: toHost(set.gen) }));
 }
 
 function asActivations(tensors: Record<string, HostTensor>, name: string, path: string): Activations {
@@ -53,17 +39,13 @@ function asActivations(tensors: Record<string, HostTensor>, name: string, path: 
  * Reads activations.safetensors and checks that mem and gen agree in shape.
  * @throws Error naming the file and the tensor that is missing or misshapen.
  */
-export async function readActivations(path: string): Promise<StudyActivations> {
-  const { tensors, metadata } = await readSafetensors(path);
-  const set = (suffix: string, metaKey: string): ActivationSet => {
+export function readActivations(path: string): Promise<StudyActivations> {
+  return readSiteSets(path, 'mem', (tensors, metadata, suffix, sitesKey): ActivationSet => {
     const mem = asActivations(tensors, `mem${suffix}`, path);
     const gen = asActivations(tensors, `gen${suffix}`, path);
     if (mem.members !== gen.members || mem.sites !== gen.sites || mem.width !== gen.width) {
       throw new Error(`${path}: "mem${suffix}" and "gen${suffix}" differ in shape`);
     }
-    return { sites: siteList(metadata, metaKey, mem.sites, path), mem, gen };
-  };
-  const out: StudyActivations = { resid: set('', 'sites'), configHash: metadata.config_hash ?? '' };
-  if (tensors[`mem${MLP_SUFFIX}`]) out.mlpPost = set(MLP_SUFFIX, 'mlp_sites');
-  return out;
+    return { sites: siteList(metadata, sitesKey, mem.sites, path), mem, gen };
+  });
 }

@@ -5,8 +5,8 @@
  */
 
 import type { SiteMatrix } from '@memgen/analysis';
-import { HostTensor, readSafetensors } from '@memgen/tensor';
-import { float32Tensor, MLP_SUFFIX, siteList, writeSiteSets } from './site-sets-file.js';
+import { HostTensor } from '@memgen/tensor';
+import { float32Tensor, readSiteSets, type SiteSetsFile, siteList, writeSiteSets } from './site-sets-file.js';
 
 /** NMD, r and sd of one kind of site. */
 export interface SiteStatistics {
@@ -16,11 +16,8 @@ export interface SiteStatistics {
   sd: SiteMatrix;
 }
 
-export interface StudyStatistics {
-  resid: SiteStatistics;
-  mlpPost?: SiteStatistics;
-  configHash: string;
-}
+/** The file's sets and the stats stage's config hash. */
+export type StudyStatistics = SiteSetsFile<SiteStatistics>;
 
 const KINDS = ['nmd', 'r', 'sd'] as const;
 
@@ -28,18 +25,8 @@ function toHost(m: SiteMatrix): HostTensor<'float32'> {
   return new HostTensor('float32', [m.sites, m.width], Float32Array.from(m.values));
 }
 
-const tensorsOf = (set: SiteStatistics) => ({
-  sites: set.sites,
-  tensors: Object.fromEntries(KINDS.map((k) => [k, toHost(set[k])])),
-});
-
-export async function writeStatistics(path: string, stats: StudyStatistics): Promise<void> {
-  await writeSiteSets(
-    path,
-    stats.configHash,
-    tensorsOf(stats.resid),
-    stats.mlpPost ? tensorsOf(stats.mlpPost) : undefined,
-  );
+export function writeStatistics(path: string, stats: StudyStatistics): Promise<void> {
+  return writeSiteSets(path, stats, (set) => Object.fromEntries(KINDS.map((k) => [k, toHost(set[k])])));
 }
 
 function matrix(tensors: Record<string, HostTensor>, name: string, path: string): SiteMatrix {
@@ -52,24 +39,20 @@ function matrix(tensors: Record<string, HostTensor>, name: string, path: string)
  * Reads stats.safetensors (values widened to float64 for the analysis functions).
  * @throws Error naming the file and the tensor that is missing or misshapen.
  */
-export async function readStatistics(path: string): Promise<StudyStatistics> {
-  const { tensors, metadata } = await readSafetensors(path);
-  const set = (suffix: string, metaKey: string): SiteStatistics => {
+export function readStatistics(path: string): Promise<StudyStatistics> {
+  return readSiteSets(path, 'nmd', (tensors, metadata, suffix, sitesKey): SiteStatistics => {
     const [nmd, r, sd] = KINDS.map((k) => matrix(tensors, `${k}${suffix}`, path)) as [
       SiteMatrix,
       SiteMatrix,
       SiteMatrix,
     ];
-    const sites = siteList(metadata, metaKey, nmd.sites, path);
+    const sites = siteList(metadata, sitesKey, nmd.sites, path);
     for (const m of [r, sd]) {
       if (m.sites !== nmd.sites || m.width !== nmd.width)
         throw new Error(`${path}: nmd, r and sd differ in shape`);
     }
     return { sites, nmd, r, sd };
-  };
-  const out: StudyStatistics = { resid: set('', 'sites'), configHash: metadata.config_hash ?? '' };
-  if (tensors[`nmd${MLP_SUFFIX}`]) out.mlpPost = set(MLP_SUFFIX, 'mlp_sites');
-  return out;
+  });
 }
 
 /** Site indices left out of rankings: the embedding row when configured (it is `embed`, site 0). */
