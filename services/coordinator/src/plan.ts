@@ -1,5 +1,5 @@
 /**
- * Expanding a sweep spec into units (task × preset × seed) and each unit's chain of jobs:
+ * Expanding a sweep spec into units (task × preset × size × seed) and each unit's chain of jobs:
  * one job per job group (training → recording → fitting → steering), each running the stages the
  * registry declares in that group.
  * A job's id is computeJobId(stage, spec, inputs): its inputs are every artefact its upstream jobs
@@ -17,12 +17,14 @@ import {
 } from '@memgen/pipeline';
 import type { SweepSpec } from './sweep-spec.js';
 
-/** One model of the sweep: a task at a preset with a seed. */
+/** One model of the sweep: a task at a preset and a model size with a seed. */
 export interface SweepUnit {
   task: string;
   preset: string;
+  /** The libs/model preset trained (the spec's size, else the preset's own). */
+  size: string;
   seed: number;
-  /** `<task>-<preset>-s<seed>`: the run id on jobs and the run directory's name. */
+  /** `<task>-<preset>[-<size>]-s<seed>`: the run id on jobs and the run directory's name. */
   runId: string;
   train: TrainSpec;
   study: StudyConfig;
@@ -41,23 +43,33 @@ export function expandSweep(spec: SweepSpec): SweepUnit[] {
   const units: SweepUnit[] = [];
   for (const task of spec.tasks) {
     for (const preset of spec.presets) {
-      for (const seed of spec.seeds) {
-        const runId = `${task}-${preset}-s${seed}`;
-        try {
-          const base = trainPreset(task, preset, seed) as PlainObject;
-          const train = parseTrainSpec({ ...deepMerge(base, spec.train ?? {}), seed });
-          if (train.task.name !== task) {
-            throw new Error(`train.task.name: the overrides train ${train.task.name}, not ${task}`);
-          }
-          const study = resolveStudyConfig(preset, { ...(spec.study ?? {}), seed });
-          units.push({ task, preset, seed, runId, train, study });
-        } catch (err) {
-          throw new Error(`sweep unit ${runId}: ${(err as Error).message}`);
-        }
+      for (const size of spec.sizes ?? [undefined]) {
+        for (const seed of spec.seeds) units.push(sweepUnit(spec, task, preset, size, seed));
       }
     }
   }
   return units;
+}
+
+function sweepUnit(
+  spec: SweepSpec,
+  task: string,
+  preset: string,
+  size: string | undefined,
+  seed: number,
+): SweepUnit {
+  const runId = `${task}-${preset}${size === undefined ? '' : `-${size}`}-s${seed}`;
+  try {
+    const base = trainPreset(task, preset, seed, size) as PlainObject;
+    const train = parseTrainSpec({ ...deepMerge(base, spec.train ?? {}), seed });
+    if (train.task.name !== task) {
+      throw new Error(`train.task.name: the overrides train ${train.task.name}, not ${task}`);
+    }
+    const study = resolveStudyConfig(preset, { ...(spec.study ?? {}), seed });
+    return { task, preset, size: train.model.preset, seed, runId, train, study };
+  } catch (err) {
+    throw new Error(`sweep unit ${runId}: ${(err as Error).message}`);
+  }
 }
 
 /** The job of `group` for `unit` given every artefact its upstream jobs produced. */

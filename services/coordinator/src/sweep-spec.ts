@@ -1,5 +1,5 @@
 /**
- * The sweep spec: tasks × presets (model sizes) × seeds, plus overrides merged into every unit's
+ * The sweep spec: tasks × presets × model sizes × seeds, plus overrides merged into every unit's
  * training spec and study config. YAML or JSON; validated with zod so a wrong field fails with an
  * Error naming it (`sweep spec: seeds.1: …`).
  */
@@ -14,8 +14,13 @@ const token = z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lowercase name l
 export const sweepSpecSchema = z.strictObject({
   /** Task names (libs/tasks): color, addition, cipher. */
   tasks: z.array(token).min(1),
-  /** Training + study presets, i.e. model sizes: smoke, quick, paper. */
+  /** Training + study presets: smoke, quick, paper. */
   presets: z.array(token).min(1),
+  /**
+   * Model sizes (libs/model presets: micro, tiny, small, …) each preset's curriculum is trained at;
+   * omitted = each preset's own size. With sizes, run ids are `<task>-<preset>-<size>-s<seed>`.
+   */
+  sizes: z.array(token).min(1).optional(),
   /** Seeds of training and of every study draw. */
   seeds: z.array(z.number().int().min(0)).min(1),
   /** Deep-merged into each unit's training preset (objects merge, arrays and scalars replace). */
@@ -32,8 +37,8 @@ export type SweepSpec = z.output<typeof sweepSpecSchema>;
  */
 export function parseSweepSpec(input: unknown): SweepSpec {
   const spec = parseWith(sweepSpecSchema, input, 'sweep spec');
-  for (const field of ['tasks', 'presets', 'seeds'] as const) {
-    const list = spec[field] as readonly unknown[];
+  for (const field of ['tasks', 'presets', 'sizes', 'seeds'] as const) {
+    const list = (spec[field] ?? []) as readonly unknown[];
     const twice = list.find((value, i) => list.indexOf(value) !== i);
     if (twice !== undefined)
       throw new Error(`sweep spec: ${field}: ${JSON.stringify(twice)} is listed twice`);

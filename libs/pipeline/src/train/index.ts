@@ -1,5 +1,5 @@
 export { type EvalResult, evaluate } from './evaluate.js';
-export { PRESET_NAMES, type PresetName, TRAIN_PRESETS, trainPreset } from './presets.js';
+export { PRESET_NAMES, type PresetName, presetSize, TRAIN_PRESETS, trainPreset } from './presets.js';
 export {
   type PhaseSpec,
   parseTrainSpec,

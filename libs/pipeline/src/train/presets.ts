@@ -3,6 +3,7 @@
  * recipe (color: 1-hop, a lookup curriculum, then RECIPE.md's memorized-name phase); `paper` is the
  * paper's task at GPT-2 shape, for GPU nodes or long CPU runs. What each reaches is in the README.
  */
+import { MODEL_PRESETS } from '@memgen/model';
 import type { TrainSpecInput } from './spec.js';
 
 export const PRESET_NAMES = ['smoke', 'quick', 'paper'] as const;
@@ -230,11 +231,24 @@ export const TRAIN_PRESETS: Record<string, Record<PresetName, TrainSpecInput>> =
   cipher: triggerPresets('cipher', 'decode', {}),
 };
 
-/** The preset's spec with the seed set. @throws listing the known tasks/presets. */
-export function trainPreset(task: string, preset: string, seed: number): TrainSpecInput {
+/**
+ * The preset's spec with the seed set and, when `size` is given, the model shape replaced by that
+ * libs/model preset (the curriculum unchanged): e.g. color quick at `tiny` or `small`.
+ * @throws listing the known tasks / presets / sizes.
+ */
+export function trainPreset(task: string, preset: string, seed: number, size?: string): TrainSpecInput {
   const byTask = TRAIN_PRESETS[task];
   if (!byTask) throw new Error(`unknown task '${task}'; known: ${Object.keys(TRAIN_PRESETS).join(', ')}`);
   const spec = byTask[preset as PresetName];
   if (!spec) throw new Error(`unknown preset '${preset}' for ${task}; known: ${PRESET_NAMES.join(', ')}`);
-  return { ...spec, seed };
+  if (size === undefined) return { ...spec, seed };
+  if (!Object.hasOwn(MODEL_PRESETS, size)) {
+    throw new Error(`unknown model size '${size}'; known: ${Object.keys(MODEL_PRESETS).join(', ')}`);
+  }
+  return { ...spec, model: { ...spec.model, preset: size }, seed };
+}
+
+/** The model size a preset trains at unless a size is given (its libs/model preset name). */
+export function presetSize(task: string, preset: string): string {
+  return trainPreset(task, preset, 0).model.preset ?? 'micro';
 }

@@ -2,6 +2,7 @@
  * `memgen run` — the whole study for one model, in-process, artefacts under one run directory:
  *
  *   memgen run --task color --preset quick --seed 0 --out runs/color-quick-s0
+ *   memgen run --task color --preset quick --size tiny --seed 1    # the same curriculum at D 128 L 4
  *
  * train → pairs → record → stats → probes → steer → consistency → report; a rerun resumes (each
  * stage is skipped when its artefacts exist for the same config hash). `--study-config` overrides
@@ -23,6 +24,7 @@ import type { Command } from 'commander';
 interface RunOptions {
   task?: string;
   preset: string;
+  size?: string;
   seed: string;
   out?: string;
   studyConfig?: string;
@@ -71,7 +73,8 @@ export async function runCommand(o: RunOptions): Promise<void> {
   }
   const seed = seedFrom(o.seed);
   const study = resolveStudyConfig(o.preset, { seed, ...overridesFrom(o.studyConfig) });
-  const runDir = o.out ?? `runs/${o.task}-${o.preset}-s${seed}`;
+  const train = trainPreset(o.task, o.preset, seed, o.size);
+  const runDir = o.out ?? `runs/${o.task}-${o.preset}${o.size ? `-${o.size}` : ''}-s${seed}`;
   await initBackend();
   const ctx: StageContext = {
     runDir,
@@ -81,9 +84,9 @@ export async function runCommand(o: RunOptions): Promise<void> {
   const started = performance.now();
   const outcome = await runStudy(
     {
-      train: trainPreset(o.task, o.preset, seed),
+      train,
       study,
-      meta: { command: 'memgen run', task: o.task, preset: o.preset, seed },
+      meta: { command: 'memgen run', task: o.task, preset: o.preset, size: train.model.preset, seed },
     },
     ctx,
   );
@@ -106,8 +109,9 @@ export function registerRunCommand(program: Command): void {
     )
     .requiredOption('--task <name>', `task: ${TASK_NAMES.join(' | ')}`)
     .option('--preset <name>', `training and study preset: ${STUDY_PRESET_NAMES.join(' | ')}`, 'quick')
+    .option('--size <model>', "model size (libs/model preset: micro, tiny, small, …); default: the preset's")
     .option('--seed <n>', 'seed of training and of every study draw', '0')
-    .option('--out <dir>', 'run directory (default runs/<task>-<preset>-s<seed>)')
+    .option('--out <dir>', 'run directory (default runs/<task>-<preset>[-<size>]-s<seed>)')
     .option('--study-config <json|file>', 'overrides of the study config (inline JSON or a JSON file)')
     .action(async (o: RunOptions) => runCommand(o));
 }

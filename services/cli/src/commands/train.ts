@@ -1,4 +1,4 @@
-/** `memgen train --task T --preset P --seed S --out DIR [--spec FILE]` */
+/** `memgen train --task T --preset P [--size MODEL] --seed S --out DIR [--spec FILE]` */
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { progressView } from '../progress.js';
 interface TrainOptions {
   task: string;
   preset: string;
+  size?: string;
   seed: string;
   out?: string;
   spec?: string;
@@ -23,19 +24,23 @@ export function registerTrainCommand(program: Command): void {
     .description('train a model from scratch on a task (phases, evaluation, checkpoint selection, resume)')
     .requiredOption('--task <name>', 'color | addition | cipher')
     .option('--preset <name>', 'smoke | quick | paper', 'quick')
+    .option('--size <model>', "model size (libs/model preset: micro, tiny, small, …); default: the preset's")
     .option('--seed <n>', 'seed of data, initialisation and evaluation sets', '0')
     .option('--spec <file>', 'a full training spec (JSON or YAML) instead of the preset')
     .option('--out <dir>', 'run directory (default runs/<task>-<preset>-s<seed>)')
     .action(async (o: TrainOptions) => {
       const seed = Number(o.seed);
       if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got '${o.seed}'`);
+      if (o.spec && o.size)
+        throw new Error('--size applies to a preset; set model.preset in the --spec file');
       const input = o.spec
         ? { ...(parseYaml(readFileSync(o.spec, 'utf8')) as object), seed }
-        : trainPreset(o.task, o.preset, seed);
+        : trainPreset(o.task, o.preset, seed, o.size);
       const spec = parseTrainSpec(input);
       if (spec.task.name !== o.task)
         throw new Error(`--task ${o.task} but the spec trains ${spec.task.name}`);
-      const runDir = o.out ?? join('runs', `${o.task}-${o.spec ? 'custom' : o.preset}-s${seed}`);
+      const name = o.spec ? 'custom' : `${o.preset}${o.size ? `-${o.size}` : ''}`;
+      const runDir = o.out ?? join('runs', `${o.task}-${name}-s${seed}`);
       await mkdir(runDir, { recursive: true });
       await writeFile(
         join(runDir, 'config.json'),
