@@ -72,38 +72,48 @@ describe('sweep spec and plan', () => {
     expect(unitJob(steered, 'recording', input).id).not.toBe(unitJob(units[0]!, 'recording', input).id);
   });
 
-  it('summarises seeds as mean ± sample sd and picks the strongest Mem→Gen setting', () => {
+  it('summarises seeds as mean ± sample sd and reads the pre-declared setting, never the best', () => {
     const s = summarise([1, 2, null, 3, 4]);
     expect(s.n).toBe(4);
     expect(s.mean).toBe(2.5);
     expect(s.sd).toBeCloseTo(Math.sqrt(5 / 3), 14);
     expect(summarise([7])).toEqual({ n: 1, mean: 7, sd: null });
     expect(summarise([null])).toEqual({ n: 0, mean: null, sd: null });
-    const setting = (alpha: number, m2g: number, g2m: number, random: number) => ({
-      unit: 'nmd',
-      alpha,
-      topFraction: 0.1,
-      memToGen: { targetedRate: m2g, randomRate: random },
-      genToMem: { targetedRate: g2m },
+    const setting = (id: string, m2g: number, g2m: number, control: number) => ({
+      id,
+      mem_to_gen: m2g,
+      mem_to_gen_control: control,
+      gen_to_mem: g2m,
+      gen_to_mem_control: control / 2,
+      capability: 0.8,
+      capability_unsteered: 0.9,
     });
     const figures = figuresOf({
       pairs: { flipRate: 0.25 },
-      train: { final: { rule_acc: 0.9, shortcut_baseline: 0.5 } },
+      train: { qualified: true, final: { rule_acc: 0.9, shortcut_baseline: 0.5 } },
       probes: { bySite: [{ raw: 0.6 }, { raw: 0.8 }] },
-      steering: { settings: [setting(1, 0.1, 0.3, 0), setting(5, 0.4, 0.2, 0.05), setting(20, 0.4, 0.9, 0)] },
+      steering: {
+        primary: 'b',
+        settings: [setting('a', 0.9, 0.9, 0), setting('b', 0.4, 0.2, 0.05), setting('c', 0.1, 0.1, 0)],
+      },
       consistency: { spearmanNmd: 0.7 },
     });
-    expect(figures.steering).toEqual({ unit: 'nmd', alpha: 5, topFraction: 0.1 });
+    expect(figures.steering).toEqual({ id: 'b' });
+    expect(figures.qualified).toBe(true);
     expect(figures.figures).toEqual({
       flipRate: 0.25,
       memToGen: 0.4,
+      memToGenControl: 0.05,
       genToMem: 0.2,
-      randomControl: 0.05,
+      genToMemControl: 0.025,
+      capability: 0.8,
+      capabilityUnsteered: 0.9,
       bestProbeAccuracy: 0.8,
       ruleAccuracy: 0.9,
       shortcutBaseline: 0.5,
       spearmanNmd: 0.7,
     });
+    expect(figuresOf({ train: { final: {} } }).qualified).toBeNull();
   });
 });
 
@@ -146,15 +156,27 @@ describe('memgen sweep, local mode', () => {
     expect(groups).toHaveLength(1);
     const [group] = groups;
     expect(group.seeds.map((s: { seed: number }) => s.seed)).toEqual([0, 1]);
-    for (const [name, summary] of Object.entries(group.summary) as [string, { n: number; mean: number }][]) {
-      const values = group.seeds.map((s: { figures: Record<string, number> }) => s.figures[name]);
-      expect(
-        values.every((v: unknown) => typeof v === 'number'),
-        name,
-      ).toBe(true);
-      expect(summary.n, name).toBe(2);
-      expect(summary.mean, name).toBeCloseTo((values[0] + values[1]) / 2, 12);
+    type Seed = { qualified: boolean | null; figures: Record<string, number> };
+    for (const [key, qualified] of [
+      ['summary', true],
+      ['unqualifiedSummary', false],
+    ] as const) {
+      const seeds = group.seeds.filter((s: Seed) => (s.qualified === true) === qualified);
+      for (const [name, summary] of Object.entries(group[key]) as [string, { n: number; mean: number }][]) {
+        const values = seeds.map((s: Seed) => s.figures[name]);
+        expect(
+          values.every((v: unknown) => typeof v === 'number'),
+          name,
+        ).toBe(true);
+        expect(summary.n, `${key}.${name}`).toBe(seeds.length);
+        if (seeds.length > 0)
+          expect(summary.mean, name).toBeCloseTo(
+            values.reduce((a: number, b: number) => a + b, 0) / seeds.length,
+            12,
+          );
+      }
     }
+    expect(group.seeds.every((s: Seed) => typeof s.qualified === 'boolean')).toBe(true);
     expect(group.seeds[0].figures.flipRate).toBeGreaterThan(0);
     expect(first.results + first.sweep).not.toMatch(/wall|seconds|host|"at"|finished/i);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeActivations } from './activations.js';
-import { neuronMeanDifference } from './nmd.js';
+import { coordinateMeans, neuronMeanDifference } from './nmd.js';
 import { pointBiserial, pooledStandardDeviation } from './point-biserial.js';
 import { pearson } from './spearman.js';
 import { syntheticPairs } from './test-fixtures.js';
@@ -18,6 +18,11 @@ describe('neuronMeanDifference', () => {
     const nmd = neuronMeanDifference(mem, gen);
     expect([nmd.sites, nmd.width]).toEqual([2, 2]);
     expect(Array.from(nmd.values)).toEqual([1, 0, 0, 4]);
+  });
+
+  it("is the difference of the two classes' coordinate means", () => {
+    expect(Array.from(coordinateMeans(mem).values)).toEqual([2, 2, 0, 6]);
+    expect(Array.from(coordinateMeans(gen).values)).toEqual([1, 2, 0, 2]);
   });
 
   it('allows unequal group sizes', () => {

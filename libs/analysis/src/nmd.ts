@@ -1,6 +1,6 @@
 /** SPEC §5: the neuron mean difference, NMD = mean over mem members − mean over gen members. */
 import type { Activations, SiteMatrix } from './activations.js';
-import { groupSums, meanDifferenceAt } from './coordinate-sums.js';
+import { groupSums, meanDifferenceAt, sumOverMembers } from './coordinate-sums.js';
 
 /**
  * NMD `[sites, width]` = mean(mem) − mean(gen) per coordinate, accumulated in float64.
@@ -13,4 +13,16 @@ export function neuronMeanDifference(mem: Activations, gen: Activations): SiteMa
   const values = new Float64Array(sums.memSums.length);
   for (let c = 0; c < values.length; c++) values[c] = meanDifferenceAt(sums, c, mem.members, gen.members);
   return { values, sites: mem.sites, width: mem.width };
+}
+
+/**
+ * Per-coordinate mean over members `[sites, width]`, accumulated in float64 (e.g. one class's mean,
+ * the value a mean-ablation sets).
+ * @param a activations `[members, sites, width]`
+ */
+export function coordinateMeans(a: Activations): SiteMatrix {
+  if (a.members < 1) throw new Error('coordinateMeans needs at least one member');
+  const values = sumOverMembers(a);
+  for (let c = 0; c < values.length; c++) values[c]! /= a.members;
+  return { values, sites: a.sites, width: a.width };
 }

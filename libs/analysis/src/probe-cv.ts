@@ -32,14 +32,15 @@ export interface PairedProblem {
 /**
  * Copies the rows `train` and `test` of `x` `[n, d]`, each standardised with the train rows' mean and
  * population sd. A feature constant on the train rows becomes 0 everywhere (it cannot inform a
- * linear probe fitted on those rows).
+ * linear probe fitted on those rows). Also returns the train rows' mean and 1/sd `[d]` (0 for a
+ * constant feature), which map a model fitted on the scaled rows back to the raw features.
  */
 export function standardiseFold(
   x: Float64Array,
   d: number,
   train: Int32Array,
   test: Int32Array,
-): { train: Float64Array; test: Float64Array } {
+): { train: Float64Array; test: Float64Array; mean: Float64Array; inverseSd: Float64Array } {
   const mu = new Float64Array(d);
   for (const row of train) for (let j = 0; j < d; j++) mu[j]! += x[row * d + j]!;
   for (let j = 0; j < d; j++) mu[j]! /= train.length;
@@ -59,7 +60,7 @@ export function standardiseFold(
     }
     return out;
   };
-  return { train: copy(train), test: copy(test) };
+  return { train: copy(train), test: copy(test), mean: mu, inverseSd };
 }
 
 /**

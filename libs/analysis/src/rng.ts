@@ -81,3 +81,10 @@ export function sampleWithoutReplacement(rng: Rng, n: number, k: number): Int32A
   for (let i = 0; i < n; i++) pool[i] = i;
   return drawSubsetInPlace(rng, pool, k).slice().sort();
 }
+
+/** A standard normal draw (Box–Muller on the seeded generator; two uniforms per draw). */
+export function randomNormal(rng: Rng): number {
+  const u = 1 - uniformFloat64(rng); // in (0, 1], so log(u) is finite
+  const v = uniformFloat64(rng);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}

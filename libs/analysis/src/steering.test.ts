@@ -91,6 +91,31 @@ describe('switch-rate tests', () => {
   });
 });
 
+describe('paired test of targeted vs control on the same items', () => {
+  it('is McNemar exact on the discordant items (hand-computed)', () => {
+    // 12 originally-mem items: 1 switched under both runs, 7 under the targeted run only, 1 under the
+    // control only, 3 under neither. Discordant: 7 vs 1, so p = 2·P(X ≤ 1), X ~ Bin(8, ½)
+    // = 2·(1 + 8)/256 = 0.0703125 — the concordant items carry no information.
+    const unsteered: BehaviourLabel[] = Array(12).fill('mem');
+    const targeted: BehaviourLabel[] = [...Array(8).fill('gen'), 'other', 'mem', 'mem', 'mem'];
+    const control: BehaviourLabel[] = ['gen', ...Array(7).fill('mem'), 'gen', 'mem', 'other', 'mem'];
+    const c = compareSwitchRates(unsteered, targeted, control, 'mem', 'gen');
+    expect([c.targetedOnly, c.randomOnly]).toEqual([7, 1]);
+    expect(c.pairedPValue).toBeCloseTo(18 / 256, 15);
+    // Adding concordant items (switched by both, or by neither) leaves the paired p unchanged.
+    const more = compareSwitchRates(
+      [...unsteered, 'mem', 'mem'],
+      [...targeted, 'gen', 'mem'],
+      [...control, 'gen', 'mem'],
+      'mem',
+      'gen',
+    );
+    expect(more.pairedPValue).toBeCloseTo(18 / 256, 15);
+    // The unpaired z-test ignores the pairing and answers a different question (8/12 vs 2/12).
+    expect(c.twoProportion.pValue).not.toBeCloseTo(c.pairedPValue, 3);
+  });
+});
+
 describe('label helpers', () => {
   it('counts labels, fractions and accuracy', () => {
     expect(countLabels(after)).toEqual({ mem: 2, gen: 5, other: 1, total: 8 });

@@ -1,13 +1,9 @@
 /** Seeded synthetic data for this library's tests (not exported from the package). */
 import { type Activations, makeActivations } from './activations.js';
-import { createRng, type Rng, randomUnit } from './rng.js';
+import { createRng, randomNormal } from './rng.js';
 
-/** A standard normal draw (Box–Muller on the seeded generator). */
-export function gaussian(rng: Rng): number {
-  const u = 1 - randomUnit(rng); // in (0, 1], so log(u) is finite
-  const v = randomUnit(rng);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
+/** A standard normal draw (the library's seeded Box–Muller). */
+export const gaussian = randomNormal;
 
 /**
  * A shift of `size` on dims `0..dims-1` of one site and nothing elsewhere: a planted signal whose

@@ -11,6 +11,10 @@ import type { HookHandle, HookPoint } from './hooks.js';
  * Which positions of every forward pass a hook acts on, by name. 'last' = the last position (the
  * last prompt token, then each generated token); 'all' = every position. Positions are names so
  * that others (e.g. a task's answer span) can join the union; each switch on it is exhaustive.
+ * Per-row positions (a token span inside each prompt) are not offered: a hook sees [B, T, W] with
+ * no row identity, and rows move under left padding, budget grouping, beam replication/reordering
+ * and the KV cache's one-column passes, so such a position would need the decoder to tell the hook
+ * which rows and columns it is computing.
  */
 export type HookPosition = 'last' | 'all';
 
@@ -25,20 +29,32 @@ interface Placement {
  * Coordinates are flat indices into the point's width (see `headCoordinates` for attention heads).
  * - add: adds `vector` [width], or `values` at `coords`;
  * - set: replaces `coords` by `values`;
- * - ablate: replaces `coords` by given per-coordinate `values` (e.g. their mean), by 0 when none.
+ * - ablate: replaces `coords` by given per-coordinate `values` (e.g. their mean), by 0 when none;
+ * - scale: multiplies `coords` by (1 + alpha) (alpha = 0 is the identity, −1 zeroes them);
+ * - patch: replaces `coords` (every coordinate for 'all') of batch row b by `rows[b]` ([B, width]
+ *   row-major): activation patching. The forward pass's batch must have exactly B rows in the
+ *   caller's order, so it is for plain forward passes over a known batch, not for decoding (whose
+ *   rows move under budget grouping, beams and the KV cache).
  */
 export type Intervention =
   | (Placement & { kind: 'add'; vector: Float32Array })
   | (Placement & { kind: 'add'; coords: readonly number[]; values: readonly number[] })
   | (Placement & { kind: 'set'; coords: readonly number[]; values: readonly number[] })
-  | (Placement & { kind: 'ablate'; coords: readonly number[]; values?: readonly number[] });
+  | (Placement & { kind: 'ablate'; coords: readonly number[]; values?: readonly number[] })
+  | (Placement & { kind: 'scale'; coords: readonly number[]; alpha: number })
+  | (Placement & { kind: 'patch'; coords: readonly number[] | 'all'; rows: Float32Array });
 
-/** An intervention as arithmetic on an activation row: x·keep + shift (no keep = keep everything). */
+/**
+ * An intervention as arithmetic on an activation row: x·multiplier + shift. A missing part is left
+ * out of the computation (not applied as ·1 or +0), so an identity edit is bit-exact.
+ */
 interface RowEdit {
-  /** [width] 0 at replaced coordinates, 1 elsewhere. */
-  keep?: Float32Array;
-  /** [width] */
-  shift: Float32Array;
+  /** [width] 0 at replaced coordinates, 1 + α at scaled ones, 1 elsewhere. */
+  multiplier?: Float32Array;
+  /** [width], or [batch, width] when `batch` is set (one row per batch row). */
+  shift?: Float32Array;
+  /** Rows of a per-row shift; the edited activation must have exactly this many. */
+  batch?: number;
 }
 
 /**
@@ -57,33 +73,63 @@ function compileIntervention(iv: Intervention, p: HookPoint): RowEdit {
       return { shift: scatter(where, iv.coords, iv.values, p.width) };
     case 'set':
       return {
-        keep: keepMask(where, iv.coords, p.width),
+        multiplier: multiplierMask(where, iv.coords, 0, p.width),
         shift: scatter(where, iv.coords, iv.values, p.width),
       };
     case 'ablate': {
       const values = iv.values ?? new Array<number>(iv.coords.length).fill(0);
-      return { keep: keepMask(where, iv.coords, p.width), shift: scatter(where, iv.coords, values, p.width) };
+      return {
+        multiplier: multiplierMask(where, iv.coords, 0, p.width),
+        shift: scatter(where, iv.coords, values, p.width),
+      };
     }
+    case 'scale':
+      if (!Number.isFinite(iv.alpha)) throw new Error(`${where}: alpha must be finite, got ${iv.alpha}`);
+      return { multiplier: multiplierMask(where, iv.coords, 1 + iv.alpha, p.width) };
+    case 'patch':
+      return compilePatch(where, iv.coords, iv.rows, p.width);
     default:
       return unreachable(iv, 'intervention kind');
   }
+}
+
+/** A patch as a row edit: kept coordinates ×1, patched ones ×0 plus the row's value. */
+function compilePatch(
+  where: string,
+  coords: readonly number[] | 'all',
+  rows: Float32Array,
+  width: number,
+): RowEdit {
+  if (rows.length === 0 || rows.length % width !== 0)
+    throw new Error(`${where}: rows has ${rows.length} values, not a whole number of rows of width ${width}`);
+  const all = Array.from({ length: width }, (_, j) => j);
+  const multiplier = multiplierMask(where, coords === 'all' ? all : coords, 0, width);
+  const shift = rows.map((v, i) => (multiplier[i % width] === 0 ? v : 0));
+  return { multiplier, shift, batch: rows.length / width };
 }
 
 /** Runs `fn` with the interventions attached, and always detaches them. */
 export function withInterventions<T>(model: GPT, interventions: Intervention[], fn: () => T): T {
   const handles: HookHandle[] = [];
   const owned: tf.Tensor[] = [];
-  const own = (values: Float32Array) => {
-    const t = tf.keep(tf.tensor1d(values));
+  const own = (values: Float32Array, batch?: number) => {
+    const t = tf.keep(batch ? tf.tensor3d(values, [batch, 1, values.length / batch]) : tf.tensor1d(values));
     owned.push(t);
     return t;
   };
   try {
     for (const iv of interventions) {
       const edit = compileIntervention(iv, model.hooks.point(iv.hook));
-      const keep = edit.keep ? own(edit.keep) : undefined;
-      const shift = own(edit.shift);
-      const apply = (x: tf.Tensor) => tf.add(keep ? tf.mul(x, keep) : x, shift);
+      const multiplier = edit.multiplier ? own(edit.multiplier) : undefined;
+      const shift = edit.shift ? own(edit.shift, edit.batch) : undefined;
+      const apply = (x: tf.Tensor) => {
+        if (edit.batch !== undefined && x.shape[0] !== edit.batch)
+          throw new Error(
+            `intervention patch on '${iv.hook}': the forward pass has ${x.shape[0]} rows, the patch ${edit.batch}`,
+          );
+        const scaled = multiplier ? tf.mul(x, multiplier) : x;
+        return shift ? tf.add(scaled, shift) : scaled;
+      };
       handles.push(model.hooks.add(iv.hook, (act) => atPosition(act, iv.position ?? 'last', apply)));
     }
     return fn();
@@ -167,11 +213,11 @@ function scatter(where: string, coords: readonly number[], values: readonly numb
   return out;
 }
 
-/** [width] ones with zeros at `coords`. */
-function keepMask(where: string, coords: readonly number[], width: number): Float32Array {
-  const keep = new Float32Array(width).fill(1);
-  for (const j of checkCoords(where, coords, width)) keep[j] = 0;
-  return keep;
+/** [width] ones with `factor` at `coords`. */
+function multiplierMask(where: string, coords: readonly number[], factor: number, width: number) {
+  const out = new Float32Array(width).fill(1);
+  for (const j of checkCoords(where, coords, width)) out[j] = factor;
+  return out;
 }
 
 function checkCoords(where: string, coords: readonly number[], width: number): readonly number[] {

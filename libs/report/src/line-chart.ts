@@ -4,7 +4,9 @@ import {
   chartSize,
   checkRows,
   encodeField,
+  escapeField,
   type FieldRef,
+  fieldSpec,
   type Row,
   SCHEMA,
 } from './fields.js';
@@ -19,24 +21,38 @@ export interface LineChartOptions extends ChartSize {
   series?: FieldRef;
   /** Draw a dot at each datum (default: true when there are at most 50 rows). */
   points?: boolean;
+  /** Fields of each row's interval, drawn as an error bar in the row's colour (rows with null: none). */
+  interval?: { lower: FieldRef; upper: FieldRef };
+  /** Field whose values choose the dash pattern (e.g. targeted solid, controls dashed); no legend. */
+  dash?: FieldRef;
   data: readonly Row[];
 }
 
-/** A line per series of `y` against `x`; rows with y = null leave a gap. */
+/**
+ * A line per series of `y` against `x`; rows with y = null leave a gap. With `interval`, the lines
+ * and their error bars are two layers over the same data and encodings.
+ */
 export function lineChart(options: LineChartOptions): TopLevelSpec {
-  const { title, x, y, series, data } = options;
-  checkRows('lineChart', data, [x, y, series], [x, y]);
+  const { title, x, y, series, data, interval, dash } = options;
+  const bounds = interval ? [interval.lower, interval.upper] : [];
+  checkRows('lineChart', data, [x, y, series, dash, ...bounds], [x, y, ...bounds]);
   const encoding: Record<string, unknown> = {
     x: encodeField(x, 'quantitative'),
     y: encodeField(y, 'quantitative'),
   };
   if (series !== undefined) encoding.color = encodeField(series, 'nominal');
-  return {
-    $schema: SCHEMA,
-    title,
-    ...chartSize('lineChart', options),
-    data: { values: [...data] },
-    mark: { type: 'line', point: options.points ?? data.length <= 50 },
-    encoding,
-  } as TopLevelSpec;
+  if (dash !== undefined) encoding.strokeDash = { ...encodeField(dash, 'nominal'), legend: null };
+  const line = { mark: { type: 'line', point: options.points ?? data.length <= 50 } };
+  const head = { $schema: SCHEMA, title, ...chartSize('lineChart', options), data: { values: [...data] } };
+  if (!interval) return { ...head, ...line, encoding } as TopLevelSpec;
+  const { strokeDash: _dash, ...barEncoding } = encoding;
+  const bars = {
+    mark: { type: 'errorbar', ticks: true },
+    encoding: {
+      ...barEncoding,
+      y: encodeField(interval.lower, 'quantitative'),
+      y2: { field: escapeField(fieldSpec(interval.upper).field) },
+    },
+  };
+  return { ...head, encoding, layer: [line, bars] } as TopLevelSpec;
 }

@@ -1,7 +1,7 @@
 /**
- * The sweep's results.json: per task and preset, each seed's key figures (read from its run's
- * results.json) and their mean ± sd over seeds. Only figures, no timings or host names, so two
- * sweeps of the same spec write byte-identical files.
+ * The sweep's results.json: per task, preset and size, each seed's key figures (read from its run's
+ * results.json) and their mean ± sd over the seeds whose checkpoint qualified, the others apart.
+ * Only figures, no timings or host names, so two sweeps of the same spec write byte-identical files.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,8 +12,11 @@ import type { SweepUnit } from './plan.js';
 export const FIGURE_NAMES = [
   'flipRate',
   'memToGen',
+  'memToGenControl',
   'genToMem',
-  'randomControl',
+  'genToMemControl',
+  'capability',
+  'capabilityUnsteered',
   'bestProbeAccuracy',
   'ruleAccuracy',
   'shortcutBaseline',
@@ -24,10 +27,12 @@ export type Figures = Record<FigureName, number | null>;
 
 export interface SeedResult {
   seed: number;
+  /** Whether the trained checkpoint qualified (rule skill above the shortcut); null when unknown. */
+  qualified: boolean | null;
   /** Why the statistics did not run (too few pairs), or why the run failed; null when complete. */
   stopped: string | null;
-  /** The steering setting the Mem→Gen, Gen→Mem and random-control figures come from. */
-  steering: { unit: string; alpha: number; topFraction: number } | null;
+  /** The pre-declared steering setting (steer.primary) the steering figures come from. */
+  steering: { id: string } | null;
   figures: Figures;
 }
 
@@ -41,48 +46,57 @@ export interface Summary {
 export interface GroupResult {
   task: string;
   preset: string;
+  size: string;
   seeds: SeedResult[];
+  /** Over the seeds whose checkpoint qualified only. */
   summary: Record<FigureName, Summary>;
+  /** Over the other seeds (unqualified or unknown), kept apart: never pooled with the qualified. */
+  unqualifiedSummary: Record<FigureName, Summary>;
+}
+
+/** The matched-control fields of a steering setting in a run's results.json. */
+interface SettingResult {
+  id: string;
+  mem_to_gen: number | null;
+  mem_to_gen_control: number | null;
+  gen_to_mem: number | null;
+  gen_to_mem_control: number | null;
+  capability: number | null;
+  capability_unsteered: number | null;
 }
 
 interface RunResults {
   stopped?: string | null;
-  train?: { final?: { rule_acc?: number; shortcut_baseline?: number } } | null;
+  train?: { qualified?: boolean; final?: { rule_acc?: number; shortcut_baseline?: number } } | null;
   pairs?: { flipRate?: number } | null;
   probes?: { bySite?: { raw: number }[] } | null;
-  steering?: {
-    settings?: {
-      unit: string;
-      alpha: number;
-      topFraction: number;
-      memToGen: { targetedRate: number; randomRate: number } | null;
-      genToMem: { targetedRate: number } | null;
-    }[];
-  } | null;
+  steering?: { primary?: string; settings?: SettingResult[] } | null;
   consistency?: { spearmanNmd?: number } | null;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /**
- * One run's figures. The steering figures come from the setting with the largest Mem→Gen rate
- * (the first such in grid order), the one a reader looks at first; its random control beside it.
+ * One run's figures. The steering figures are the pre-declared setting's (steer.primary), the same
+ * in every seed: picking each seed's best setting would bias the summary upward.
  */
 export function figuresOf(results: RunResults): Omit<SeedResult, 'seed'> {
-  const settings = (results.steering?.settings ?? []).filter((s) => s.memToGen !== null);
-  const best = settings.reduce<(typeof settings)[number] | null>(
-    (a, b) => (a === null || b.memToGen!.targetedRate > a.memToGen!.targetedRate ? b : a),
-    null,
-  );
+  const primary = results.steering?.primary;
+  const p = results.steering?.settings?.find((s) => s.id === primary) ?? null;
   const probes = (results.probes?.bySite ?? []).map((s) => s.raw).filter((v) => Number.isFinite(v));
+  const qualified = results.train?.qualified;
   return {
+    qualified: typeof qualified === 'boolean' ? qualified : null,
     stopped: results.stopped ?? null,
-    steering: best ? { unit: best.unit, alpha: best.alpha, topFraction: best.topFraction } : null,
+    steering: p ? { id: p.id } : null,
     figures: {
       flipRate: num(results.pairs?.flipRate),
-      memToGen: num(best?.memToGen?.targetedRate),
-      genToMem: num(best?.genToMem?.targetedRate),
-      randomControl: num(best?.memToGen?.randomRate),
+      memToGen: num(p?.mem_to_gen),
+      memToGenControl: num(p?.mem_to_gen_control),
+      genToMem: num(p?.gen_to_mem),
+      genToMemControl: num(p?.gen_to_mem_control),
+      capability: num(p?.capability),
+      capabilityUnsteered: num(p?.capability_unsteered),
       bestProbeAccuracy: probes.length > 0 ? Math.max(...probes) : null,
       ruleAccuracy: num(results.train?.final?.rule_acc),
       shortcutBaseline: num(results.train?.final?.shortcut_baseline),
@@ -101,9 +115,15 @@ export function summarise(values: readonly (number | null)[]): Summary {
   return { n: xs.length, mean, sd: Math.sqrt(variance) };
 }
 
+function summaries(seeds: readonly SeedResult[]): Record<FigureName, Summary> {
+  return Object.fromEntries(
+    FIGURE_NAMES.map((f) => [f, summarise(seeds.map((s) => s.figures[f]))]),
+  ) as Record<FigureName, Summary>;
+}
+
 /**
- * Groups units by task and preset (spec order) and reads each finished run's results.json under
- * `runsDir/<runId>/`; a unit whose run failed is listed with `failed` as its stop reason.
+ * Groups units by task, preset and size (spec order) and reads each finished run's results.json
+ * under `runsDir/<runId>/`; a unit whose run failed is listed with `failed` as its stop reason.
  */
 export async function collectResults(
   units: readonly SweepUnit[],
@@ -112,31 +132,26 @@ export async function collectResults(
 ): Promise<GroupResult[]> {
   const groups = new Map<string, GroupResult>();
   for (const unit of units) {
-    const key = `${unit.task}\u0000${unit.preset}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = { task: unit.task, preset: unit.preset, seeds: [], summary: {} as GroupResult['summary'] };
-      groups.set(key, group);
-    }
+    const key = [unit.task, unit.preset, unit.size].join('\u0000');
+    const group = groups.get(key) ?? {
+      ...{ task: unit.task, preset: unit.preset, size: unit.size, seeds: [] },
+      ...{ summary: summaries([]), unqualifiedSummary: summaries([]) },
+    };
+    groups.set(key, group);
     const path = join(runsDir, unit.runId, 'results.json');
     const failure = failed.get(unit.runId);
     if (failure !== undefined || !existsSync(path)) {
       const figures = Object.fromEntries(FIGURE_NAMES.map((f) => [f, null])) as Figures;
-      group.seeds.push({
-        seed: unit.seed,
-        stopped: `failed: ${failure ?? 'no results.json'}`,
-        steering: null,
-        figures,
-      });
+      const stopped = `failed: ${failure ?? 'no results.json'}`;
+      group.seeds.push({ seed: unit.seed, qualified: null, stopped, steering: null, figures });
       continue;
     }
     const results = JSON.parse(await readFile(path, 'utf8')) as RunResults;
     group.seeds.push({ seed: unit.seed, ...figuresOf(results) });
   }
   for (const group of groups.values()) {
-    group.summary = Object.fromEntries(
-      FIGURE_NAMES.map((f) => [f, summarise(group.seeds.map((s) => s.figures[f]))]),
-    ) as GroupResult['summary'];
+    group.summary = summaries(group.seeds.filter((s) => s.qualified === true));
+    group.unqualifiedSummary = summaries(group.seeds.filter((s) => s.qualified !== true));
   }
   return [...groups.values()];
 }

@@ -172,6 +172,7 @@ describe('the freshness chain', () => {
         'probes',
         'consistency',
         'steer',
+        'patching',
       ]);
       const report = await readFile(join(small, RUN_FILES.report), 'utf8');
       expect(report).toContain('The study stops here');

@@ -1,6 +1,7 @@
 /** The built-in stages: each declared in its own file, listed here once. */
 import { consistencyStage } from '../study/consistency.js';
 import { pairsStage } from '../study/pairs.js';
+import { patchingStage } from '../study/patching.js';
 import { probesStage } from '../study/probes.js';
 import { recordStage } from '../study/record.js';
 import { reportStage } from '../study/report/report-stage.js';
@@ -18,6 +19,7 @@ export function builtinStages(): StageDeclaration[] {
     statsStage,
     probesStage,
     steerStage,
+    patchingStage,
     consistencyStage,
     reportStage,
   ];

@@ -34,6 +34,7 @@ describe('stage registry', () => {
       ['probes', 'fitting'],
       ['consistency', 'fitting'],
       ['steer', 'steering'],
+      ['patching', 'steering'],
       ['report', 'steering'],
     ]);
     for (const group of JOB_GROUPS) expect(stagesOfGroup(group).length).toBeGreaterThan(0);
@@ -46,6 +47,7 @@ describe('stage registry', () => {
       'probes',
       'consistency',
       'steer',
+      'patching',
     ]);
     expect(upstreamOf(stageNamed('probes'))).toEqual(['pairs', 'record']);
     // Every output is declared once: the run-directory contract has one writer per file.

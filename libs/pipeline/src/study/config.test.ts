@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { parseStudyConfig } from './config.js';
 import { resolveStudyConfig, STUDY_PRESET_NAMES } from './presets.js';
+import { DEFAULT_STEER_FAMILIES } from './steer-config.js';
+import { expandFamilies } from './steering-ids.js';
 
 describe('study config', () => {
   it('quick is the documented defaults; every preset validates', () => {
     expect(resolveStudyConfig('quick')).toEqual(parseStudyConfig({}));
     const quick = resolveStudyConfig('quick');
-    expect(quick.steer.alphas).toEqual({ nmd: [1, 5, 20, 100], sd: [0.5, 2] });
-    expect(quick.steer.topFractions).toEqual([0.05, 0.1]);
+    expect(quick.steer.families).toHaveLength(DEFAULT_STEER_FAMILIES.length);
+    expect(quick.steer.primary).toBe('add-nmd-resid-top5-last-a20');
+    // Defaults filled in: position 'last', site 'resid'.
+    expect(quick.steer.families[0]).toEqual({
+      kind: 'add',
+      direction: 'nmd',
+      site: 'resid',
+      select: { top: 0.05 },
+      position: 'last',
+      alphas: [5, 20, 100],
+    });
     expect(quick.pairs.beamWidth).toBe(1);
     expect(STUDY_PRESET_NAMES).toEqual(['smoke', 'quick', 'paper']);
     for (const name of STUDY_PRESET_NAMES) expect(() => resolveStudyConfig(name)).not.toThrow();
@@ -17,20 +28,26 @@ describe('study config', () => {
     const paper = resolveStudyConfig('paper');
     expect(paper.pairs.target).toBe(5000);
     expect(paper.pairs.beamWidth).toBe(5);
-    expect(paper.steer.alphas).toEqual({ nmd: [1, 3, 5], sd: [] });
-    expect(paper.steer.topFractions).toEqual([0.05, 0.1]);
+    const ids = expandFamilies(paper.steer.families, null).map((s) => s.id);
+    expect(ids).toEqual([5, 10].flatMap((top) => [1, 3, 5].map((a) => `add-nmd-resid-top${top}-last-a${a}`)));
+    expect(ids).toContain(paper.steer.primary);
   });
 
   it('overrides merge deeply; arrays replace', () => {
-    const c = resolveStudyConfig('smoke', { steer: { alphas: { nmd: [7] } }, seed: 9 });
+    const families = [{ kind: 'add', select: { top: 0.1 }, alphas: [7] }];
+    const c = resolveStudyConfig('smoke', {
+      steer: { families, primary: 'add-nmd-resid-top10-last-a7' },
+      seed: 9,
+    });
     expect(c.seed).toBe(9);
-    expect(c.steer.alphas).toEqual({ nmd: [7], sd: [2] });
+    expect(expandFamilies(c.steer.families, null).map((s) => s.id)).toEqual(['add-nmd-resid-top10-last-a7']);
     expect(c.steer.items).toBe(48); // from the preset, untouched by the override
   });
 
   it('errors name the field', () => {
-    expect(() => resolveStudyConfig('quick', { steer: { topFractions: [0] } })).toThrow(
-      /study config: field "steer\.topFractions\.0":/,
+    const add = (select: unknown) => ({ steer: { families: [{ kind: 'add', select, alphas: [1] }] } });
+    expect(() => resolveStudyConfig('quick', add({ top: 0 }))).toThrow(
+      /study config: field "steer\.families\.0\.select/,
     );
     expect(() => resolveStudyConfig('quick', { pairs: { targett: 3 } })).toThrow(
       /study config: field "pairs":/,
@@ -38,9 +55,45 @@ describe('study config', () => {
     expect(() => resolveStudyConfig('huge')).toThrow(
       /unknown study preset 'huge'; known: smoke, quick, paper/,
     );
-    expect(() => parseStudyConfig({ steer: { site: 'mlp.post' } })).toThrow(
-      /field "steer\.site": .*record\.mlpPost/,
+    const mlp = { kind: 'add', site: 'mlp.post', select: { top: 0.1 }, alphas: [1] };
+    expect(() =>
+      parseStudyConfig({ steer: { families: [mlp], primary: 'add-nmd-mlp-top10-last-a1' } }),
+    ).toThrow(/field "steer\.families\.0\.site": .*record\.mlpPost/);
+    expect(() => parseStudyConfig(add({ top: 0.1 }))).toThrow(
+      /field "steer\.primary": 'add-nmd-resid-top5-last-a20' is not a setting of steer\.families; they are: add-nmd-resid-top10-last-a1/,
     );
+    const twice = { kind: 'add', select: { top: 0.1 }, alphas: [1, 2] };
+    expect(() =>
+      parseStudyConfig({
+        steer: { families: [twice, { ...twice, alphas: [2] }], primary: 'add-nmd-resid-top10-last-a1' },
+      }),
+    ).toThrow(
+      /field "steer\.families\.1": setting 'add-nmd-resid-top10-last-a2' is also made by families\.0/,
+    );
+    expect(() =>
+      parseStudyConfig({ steer: { families: [{ kind: 'scale', select: { top: 0.1 }, alphas: [0] }] } }),
+    ).toThrow(/steer\.families\.0\.alphas\.0.*identity/);
+    expect(() =>
+      parseStudyConfig({
+        steer: {
+          families: [
+            {
+              kind: 'head-ablate',
+              heads: [
+                { block: 0, head: 1 },
+                { block: 0, head: 1 },
+              ],
+            },
+          ],
+        },
+      }),
+    ).toThrow(/field "steer\.families\.0\.heads": lists a head twice/);
+    // A head-ablate 'each' family's ids depend on the model; any head id of its position is accepted.
+    expect(
+      parseStudyConfig({
+        steer: { families: [{ kind: 'head-ablate', heads: 'each' }], primary: 'heads-b3h1-all' },
+      }).steer.primary,
+    ).toBe('heads-b3h1-all');
     expect(() => parseStudyConfig({ pairs: { minPairs: 4 }, probes: { folds: 5 } })).toThrow(
       /field "pairs\.minPairs": must be at least probes\.folds \(5\)/,
     );

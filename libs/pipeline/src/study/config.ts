@@ -5,6 +5,8 @@
  */
 import { parseWith } from '@memgen/common';
 import { z } from 'zod';
+import { steerConfigSchema } from './steer-config.js';
+import { steerConfigIssues } from './steering-ids.js';
 
 const fraction = z.number().gt(0).max(1);
 const positiveInt = z.number().int().min(1);
@@ -50,29 +52,15 @@ export const probesConfigSchema = z.strictObject({
   pairCounts: z.array(positiveInt).default([50, 100, 200]),
 });
 
-export const steerConfigSchema = z.strictObject({
-  /** Conflict items of the steering set (fresh items, not the pairs). */
-  items: positiveInt.default(400),
-  /** Ordinary (rule) items of the capability control. */
-  capabilityItems: positiveInt.default(200),
-  /**
-   * α grid per unit. 'nmd': shift = ±α·NMD[l,j]; 'sd': shift = ±α·sd[l,j]·sign(NMD[l,j]) with sd the
-   * coordinate's pooled standard deviation (at small scale NMD ≈ 1 % of sd, so α ≤ 5 × NMD does nothing).
-   */
-  alphas: z
-    .strictObject({
-      nmd: z.array(z.number().positive()).default([1, 5, 20, 100]),
-      sd: z.array(z.number().positive()).default([0.5, 2]),
-    })
-    .default({ nmd: [1, 5, 20, 100], sd: [0.5, 2] }),
-  /** Top-N as fractions of the eligible coordinates, ranked by |r|. */
-  topFractions: z.array(fraction).min(1).default([0.05, 0.1]),
-  /** Which recorded activations are steered. 'mlp.post' needs record.mlpPost. */
-  site: z.enum(['resid', 'mlp.post']).default('resid'),
-  /** Bootstrap resamples of the transition intervals. */
-  bootstrap: positiveInt.default(2000),
-  /** Prompts decoded together. */
-  batchSize: positiveInt.default(128),
+export const patchingConfigSchema = z.strictObject({
+  /** Flipped pairs patched (the first ones of pairs.jsonl); both members of each are patched. */
+  maxPairs: positiveInt.default(150),
+  /** Sizes of the top-|r| coordinate sets patched at each recorded site (the neuron-set bound). */
+  topN: z.array(positiveInt).default([1, 4, 16]),
+  /** Beside each top-N set, N coordinates of the same site drawn at random (seeded). */
+  randomControl: z.boolean().default(true),
+  /** Pairs per forward pass (2× rows). */
+  batchSize: positiveInt.default(32),
 });
 
 export const consistencyConfigSchema = z.strictObject({
@@ -95,15 +83,12 @@ export const studyConfigSchema = z
     stats: statsConfigSchema.default(statsConfigSchema.parse({})),
     probes: probesConfigSchema.default(probesConfigSchema.parse({})),
     steer: steerConfigSchema.default(steerConfigSchema.parse({})),
+    patching: patchingConfigSchema.default(patchingConfigSchema.parse({})),
     consistency: consistencyConfigSchema.default(consistencyConfigSchema.parse({})),
   })
   .superRefine((c, ctx) => {
-    if (c.steer.site === 'mlp.post' && !c.record.mlpPost) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['steer', 'site'],
-        message: "steering 'mlp.post' needs record.mlpPost = true",
-      });
+    for (const issue of steerConfigIssues(c.steer, c.record.mlpPost)) {
+      ctx.addIssue({ code: 'custom', path: ['steer', ...issue.path], message: issue.message });
     }
     if (c.pairs.minPairs < c.probes.folds) {
       ctx.addIssue({
@@ -119,7 +104,7 @@ export type StudyConfigInput = z.input<typeof studyConfigSchema>;
 
 /**
  * Validates a (partial) study config; omitted fields take their defaults.
- * @throws Error naming the first wrong field, e.g. `study config: field "steer.topFractions.0": …`
+ * @throws Error naming the first wrong field, e.g. `study config: field "steer.families.0.alphas.0": …`
  */
 export function parseStudyConfig(input: unknown): StudyConfig {
   return parseWith(studyConfigSchema, input ?? {}, 'study config');

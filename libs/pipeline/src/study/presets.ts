@@ -1,8 +1,9 @@
 /**
  * Study presets as data: each is a partial config over the defaults (which are `quick`).
  * - smoke: seconds, for CI and wiring checks; numbers mean nothing.
- * - quick: minutes on a CPU; α grid wide enough to reach effects a small model can show (RECIPE.md:
- *   α ≤ 5 × NMD does nothing at that scale, α = 20 moved Gen→Mem, α = 100 breaks everything).
+ * - quick: minutes on a CPU; the default steering families (steer-config.ts), α wide enough to reach
+ *   effects a small model can show (RECIPE.md: α ≤ 5 × NMD does nothing at that scale, α = 20 moved
+ *   Gen→Mem, α = 100 breaks everything).
  * - paper: the paper's protocol — ≈ 5 000 pairs, 5 beams, α ∈ {1, 3, 5} × NMD, top 5 % / 10 %.
  */
 import { parseStudyConfig, type StudyConfig, type StudyConfigInput } from './config.js';
@@ -15,8 +16,15 @@ export const STUDY_PRESETS = {
     steer: {
       items: 48,
       capabilityItems: 24,
-      alphas: { nmd: [20], sd: [2] },
-      topFractions: [0.1],
+      // One setting of each intervention path, 18 decode runs.
+      families: [
+        { kind: 'add', direction: 'nmd', select: { top: 0.1 }, alphas: [20] },
+        { kind: 'add', direction: 'probe', select: { blocks: 'all' }, alphas: [20] },
+        { kind: 'mean-ablate', to: 'class', select: { top: 0.1 } },
+        { kind: 'head-ablate', heads: [{ block: 1, head: 0 }] },
+        { kind: 'scale', select: { top: 0.1 }, alphas: [1] },
+      ],
+      primary: 'add-nmd-resid-top10-last-a20',
       bootstrap: 200,
     },
     consistency: { splits: 2, topFractions: [0.1], randomDraws: 200, nullDraws: 100 },
@@ -26,7 +34,16 @@ export const STUDY_PRESETS = {
     pairs: { target: 5000, maxItems: 200_000, beamWidth: 5 },
     stats: { permutations: 1000 },
     probes: { pairCounts: [100, 500, 1000, 2500] },
-    steer: { items: 1000, capabilityItems: 500, alphas: { nmd: [1, 3, 5], sd: [] }, bootstrap: 5000 },
+    steer: {
+      items: 1000,
+      capabilityItems: 500,
+      families: [
+        { kind: 'add', direction: 'nmd', select: { top: 0.05 }, alphas: [1, 3, 5] },
+        { kind: 'add', direction: 'nmd', select: { top: 0.1 }, alphas: [1, 3, 5] },
+      ],
+      primary: 'add-nmd-resid-top5-last-a5',
+      bootstrap: 5000,
+    },
     consistency: { splits: 10 },
   },
 } as const satisfies Record<string, StudyConfigInput>;

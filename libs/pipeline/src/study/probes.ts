@@ -2,12 +2,14 @@
  * Stage `probes` (SPEC §6): per-site L2 logistic probes predicting mem vs gen, folds split by pair,
  * on raw and within-pair-centred vectors, each beside its shuffled-label twin (same folds), an
  * input-only baseline (a probe on the prompt's bag of tokens) and a learning curve over training-set
- * sizes. Writes probes.json.
+ * sizes; and each site's within-pair-centred probe fitted on all pairs as a direction in activation
+ * units (what 'probe' steering adds). Writes probes.json.
  */
 import {
   type FeatureMatrix,
   type ProbeAccuracy,
   type ProbeOptions,
+  probeDirection,
   probeFeatureMatrix,
   probeLearningCurve,
   probeSites,
@@ -34,6 +36,21 @@ export interface SiteAccuracy extends AccuracySummary {
   site: string;
 }
 
+/** One site's probe direction: ∂logit/∂activation [width] in raw units, positive toward mem. */
+export interface SiteDirection {
+  site: string;
+  weights: number[];
+  converged: boolean;
+}
+
+/** Probe directions per activation set (fitted on every pair, no folds). */
+export interface ProbeDirections {
+  centring: 'within-pair';
+  C: number;
+  resid: SiteDirection[];
+  mlpPost: SiteDirection[] | null;
+}
+
 /** The four probes of one activation set, each a row per site. */
 export interface ProbeFamily {
   raw: SiteAccuracy[];
@@ -55,6 +72,15 @@ export interface ProbesFile {
   inputOnly: AccuracySummary;
   /** Raw and centred probes on the first N pairs of one seeded order, N ascending (the last is all). */
   learningCurve: { pairs: number; raw: SiteAccuracy[]; centred: SiteAccuracy[] }[];
+  /** Absent in files written before directions were kept. */
+  directions?: ProbeDirections;
+}
+
+function directions(set: ActivationSet, C: number): SiteDirection[] {
+  return set.sites.map((site, s) => {
+    const d = probeDirection(set.mem, set.gen, s, { centring: 'within-pair', C });
+    return { site, weights: Array.from(d.weights), converged: d.converged };
+  });
 }
 
 function summary(a: ProbeAccuracy): AccuracySummary {
@@ -152,6 +178,12 @@ async function runProbes(spec: StudySpec, ctx: StageContext, hash: string): Prom
     mlpPost,
     inputOnly,
     learningCurve,
+    directions: {
+      centring: 'within-pair',
+      C: cfg.C,
+      resid: directions(acts.resid, cfg.C),
+      mlpPost: acts.mlpPost ? directions(acts.mlpPost, cfg.C) : null,
+    },
   };
   await writeJson(runPath(ctx.runDir, RUN_FILES.probes), file);
   return { pairs: n, bestRaw: best(resid.raw), bestCentred: best(resid.centred), inputOnly: inputOnly.mean };
@@ -162,7 +194,8 @@ export const probesStage = defineStudyStage<ProbesResult>({
   group: 'fitting',
   upstream: ['pairs', 'record'],
   outputs: [RUN_FILES.probes],
-  config: (spec) => ({ probes: spec.study.probes, seed: spec.study.seed }),
+  // `directions` names the probe directions the file holds, so that files from before them rerun.
+  config: (spec) => ({ probes: spec.study.probes, seed: spec.study.seed, directions: 'within-pair' }),
   run: runProbes,
   onChangedOutput: 'rerun',
 });

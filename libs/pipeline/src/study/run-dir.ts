@@ -14,6 +14,7 @@ export const RUN_FILES = {
   stats: 'stats.safetensors',
   probes: 'probes.json',
   steering: 'steering.json',
+  patching: 'patching.json',
   consistency: 'consistency.json',
   results: 'results.json',
   report: 'report.md',

@@ -1,5 +1,5 @@
 /**
- * The steering set decoded under a list of coordinate shifts: fresh conflict items (labelled mem /
+ * The steering set decoded under a list of interventions: fresh conflict items (labelled mem /
  * gen / other) and ordinary rule items (the capability control), in one batch of requests.
  */
 import {
@@ -13,11 +13,9 @@ import {
   type TransitionTable,
   transitionTable,
 } from '@memgen/analysis';
-import { withInterventions } from '@memgen/model';
+import { type Intervention, withInterventions } from '@memgen/model';
 import { makeRng } from '@memgen/tasks';
 import { type DecodeRequest, decodeRequests } from './decoding.js';
-import type { SiteStatistics } from './stats-file.js';
-import { type CoordinateShift, interventionsFor } from './steering-vectors.js';
 import type { StudyModel, StudySpec } from './study-model.js';
 
 /** One decoded run of the steering set and the capability items. */
@@ -46,14 +44,14 @@ export interface SteeringRuns {
   capabilityItems: number;
   /** Mean over the capability items of the best answer-free heuristic's expected accuracy. */
   capabilityShortcutBaseline: number;
-  /** Decodes the whole set with `shifts` applied at the statistics' sites. */
-  decode(shifts: readonly CoordinateShift[]): DecodedRun;
+  /** Decodes the whole set with `interventions` attached (none = the unsteered run). */
+  decode(interventions: readonly Intervention[]): DecodedRun;
 }
 
 const CODE: Record<BehaviourLabel, string> = { mem: 'm', gen: 'g', other: 'o' };
 
 /** Draws the steering set (seeded) and returns its decoder. */
-export function steeringRuns(spec: StudySpec, opened: StudyModel, kind: SiteStatistics): SteeringRuns {
+export function steeringRuns(spec: StudySpec, opened: StudyModel): SteeringRuns {
   const { model, tokenizer, task } = opened;
   const cfg = spec.study.steer;
   const itemRng = makeRng(spec.study.seed, 'study.steer.items');
@@ -69,9 +67,10 @@ export function steeringRuns(spec: StudySpec, opened: StudyModel, kind: SiteStat
     maxNewTokens: spec.study.pairs.maxNewTokens,
     batchSize: cfg.batchSize,
   };
-  const decode = (shifts: readonly CoordinateShift[]): DecodedRun => {
-    const ivs = interventionsFor(shifts, kind.sites, kind.nmd.width);
-    const out = withInterventions(model, ivs, () => decodeRequests(model, tokenizer, requests, settings));
+  const decode = (interventions: readonly Intervention[]): DecodedRun => {
+    const out = withInterventions(model, [...interventions], () =>
+      decodeRequests(model, tokenizer, requests, settings),
+    );
     const labels = items.map((c, i) => task.label(c, out.texts[i]!));
     const correct = rules.filter((r, k) => task.answerOf(out.texts[items.length + k]!) === r.answer).length;
     const outcome: RunOutcome = {

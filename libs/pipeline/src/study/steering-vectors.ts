@@ -1,20 +1,25 @@
 /**
  * The shifts of SPEC §7 as interventions. Toward mem adds +α·NMD[l,j] to every selected (l, j),
  * toward gen adds −α·NMD[l,j]; with α in sd units the shift is ±α·sd[l,j]·sign(NMD[l,j]) (same
- * direction, size in units of the coordinate's spread). The random control shifts as many uniformly
- * drawn eligible coordinates by U(−m, m), m = the largest |targeted shift| (= α·max |NMD| over the
- * selected ones in NMD units, as the SPEC defines it).
+ * direction, size in units of the coordinate's spread); along the probe it is ±α·‖NMD_S‖·ŵ_S (the
+ * probe's weights over the selection S as a unit vector, scaled to NMD's norm over S). The paper's
+ * random control shifts as many uniformly drawn eligible coordinates by U(−m, m), m = the largest
+ * |targeted shift| (= α·max |NMD| over the selected ones in NMD units, as the SPEC defines it).
  */
 import {
   type Coordinate,
   createRng,
+  type Rng,
   randomUnit,
   type SiteMatrix,
   sampleWithoutReplacement,
 } from '@memgen/analysis';
-import type { Intervention } from '@memgen/model';
+import type { HookPosition, Intervention } from '@memgen/model';
 
 export type AlphaUnit = 'nmd' | 'sd';
+
+/** What an add intervention adds: NMD, sd·sign(NMD), or the probe's direction. */
+export type AddDirection = AlphaUnit | 'probe';
 
 /** One shifted coordinate. */
 export interface CoordinateShift {
@@ -45,6 +50,31 @@ export function targetedShifts(
   });
 }
 
+/** L2 norm of a shift vector. */
+export function l2Norm(shifts: readonly CoordinateShift[]): number {
+  return Math.sqrt(shifts.reduce((a, s) => a + s.shift * s.shift, 0));
+}
+
+/**
+ * Shifts along the probe's direction over the selection, as long as α·NMD is over it.
+ * @param probe probe weights `[sites, width]` in raw activation units (positive = toward mem)
+ * @param sign +1 toward mem, −1 toward gen
+ */
+export function probeShifts(
+  selected: readonly Coordinate[],
+  nmd: SiteMatrix,
+  probe: SiteMatrix,
+  alpha: number,
+  sign: 1 | -1,
+): CoordinateShift[] {
+  if (!(alpha >= 0) || !Number.isFinite(alpha))
+    throw new Error(`alpha must be a finite number ≥ 0, got ${alpha}`);
+  const size = Math.sqrt(selected.reduce((a, c) => a + nmd.values[c.index]! ** 2, 0));
+  const wNorm = Math.sqrt(selected.reduce((a, c) => a + probe.values[c.index]! ** 2, 0));
+  const scale = wNorm > 0 ? (sign * alpha * size) / wNorm : 0;
+  return selected.map((c) => ({ site: c.site, dim: c.dim, shift: scale * probe.values[c.index]! }));
+}
+
 /** Largest |shift|: the half-width m of the random control's uniform shifts. */
 export function maxAbsShift(shifts: readonly CoordinateShift[]): number {
   return shifts.reduce((m, s) => Math.max(m, Math.abs(s.shift)), 0);
@@ -62,25 +92,41 @@ export function randomShifts(
   m: number,
   seed: number,
 ): CoordinateShift[] {
+  const rng = createRng(seed);
+  return randomCoordinates(rng, sites, width, excludeSites, count).map(({ site, dim }) => ({
+    site,
+    dim,
+    shift: (2 * randomUnit(rng) - 1) * m,
+  }));
+}
+
+/** `count` distinct coordinates drawn uniformly from the sites not in `excludeSites`, in index order. */
+export function randomCoordinates(
+  rng: Rng,
+  sites: number,
+  width: number,
+  excludeSites: readonly number[],
+  count: number,
+): Coordinate[] {
   const eligibleSites = Array.from({ length: sites }, (_, s) => s).filter((s) => !excludeSites.includes(s));
   const universe = eligibleSites.length * width;
   if (count > universe) throw new Error(`cannot draw ${count} random coordinates from ${universe}`);
-  const rng = createRng(seed);
-  const picks = sampleWithoutReplacement(rng, universe, count);
-  return Array.from(picks, (p) => {
+  return Array.from(sampleWithoutReplacement(rng, universe, count), (p) => {
     const site = eligibleSites[Math.floor(p / width)]!;
-    return { site, dim: p % width, shift: (2 * randomUnit(rng) - 1) * m };
+    const dim = p % width;
+    return { site, dim, index: site * width + dim };
   });
 }
 
 /**
- * One additive intervention per touched site, at the last position of every forward pass.
+ * One additive intervention per touched site, at `position` of every forward pass.
  * @param hookOfSite hook name of each site index (the activation file's site list)
  */
 export function interventionsFor(
   shifts: readonly CoordinateShift[],
   hookOfSite: readonly string[],
   width: number,
+  position: HookPosition = 'last',
 ): Intervention[] {
   const vectors = new Map<number, Float32Array>();
   for (const s of shifts) {
@@ -92,7 +138,5 @@ export function interventionsFor(
   }
   return [...vectors]
     .sort((a, b) => a[0] - b[0])
-    .map(
-      ([site, vector]): Intervention => ({ kind: 'add', hook: hookOfSite[site]!, vector, position: 'last' }),
-    );
+    .map(([site, vector]): Intervention => ({ kind: 'add', hook: hookOfSite[site]!, vector, position }));
 }

@@ -15,7 +15,7 @@ import {
   residualSites,
   toForwardInput,
 } from '@memgen/model';
-import { makeRng, makeTask, tokenizerFromJSON } from '@memgen/tasks';
+import { makeTask, tokenizerFromJSON } from '@memgen/tasks';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStageRecord, readStageTiming } from '../chain/records.js';
@@ -178,38 +178,6 @@ describe('memgen study on a nano model', () => {
     expect(probes.learningCurve.map((p) => p.pairs)).toEqual([8, 16]);
   });
 
-  it('steering: α = 0 reproduces the unsteered labels; tables count the unsteered labels', async () => {
-    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
-    expect(st.alphaZero).toEqual({ identicalOutputs: true, mismatches: 0 });
-    expect(st.settings).toHaveLength(4); // (20 × NMD, 2 × sd) × (top 10 %, top 25 %)
-    const u = st.unsteered.labels;
-    expect(u).toHaveLength(48);
-    // Re-derive the steering set from its seed and decode it without the stage: same labels.
-    const ckpt = await loadCheckpoint(file(RUN_FILES.checkpoint));
-    const tok = tokenizerFromJSON(ckpt.tokenizer);
-    const rng = makeRng(spec.study.seed, 'study.steer.items');
-    const items = Array.from({ length: 48 }, () => task.conflict(rng));
-    const out = decodeRequests(
-      ckpt.model,
-      tok,
-      items.map((c) => ({ tokens: tok.encode(c.prompt), targets: [c.gen_target, c.mem_target] })),
-      { beamWidth: 1, maxNewTokens: 'auto', batchSize: 7 },
-    );
-    ckpt.model.dispose();
-    expect(items.map((c, i) => task.label(c, out.texts[i]!)[0]).join('')).toBe(u);
-    const count = (ch: string) => [...u].filter((c) => c === ch).length;
-    for (const s of st.settings) {
-      for (const run of [s.toMem, s.toGen, s.random]) {
-        expect(run.labels).toHaveLength(48);
-        expect(run.table.fromMem.total).toBe(count('m'));
-        expect(run.table.fromGen.total).toBe(count('g'));
-      }
-      expect(s.coordinates).toBe(Math.round(s.topFraction * 32)); // 2 blocks × 16, embedding excluded
-    }
-    // The intervention path is live: some steered run differs from the unsteered one.
-    expect(st.settings.some((s) => s.toMem.labels !== u || s.toGen.labels !== u)).toBe(true);
-  });
-
   it('consistency: split halves of equal size, Dice and ρ beside their baselines', async () => {
     const c = await readJson<ConsistencyFile>(file(RUN_FILES.consistency));
     expect(c.halfSize).toBe(8);
@@ -238,14 +206,15 @@ describe('memgen study on a nano model', () => {
     ]) {
       expect(report).toContain(`## ${heading}`);
     }
-    expect(report).toMatch(/random control/);
+    expect(report).toMatch(/matched control/);
+    expect(report).toContain('Pre-declared setting');
     const linked = [...report.matchAll(/\(figures\/([\w-]+)\.png\)/g)].map((m) => m[1]!);
     expect(linked).toEqual(
       expect.arrayContaining([
         'nmd-heatmap',
         'mean-abs-nmd',
         'probe-accuracy',
-        'steering-nmd',
+        'steering-dose-f0',
         'training-loss',
       ]),
     );
@@ -268,11 +237,17 @@ describe('memgen study on a nano model', () => {
     expect((await readStageTiming(dir, 'stats'))!.finished_at).toBe(before!.finished_at);
     const regrid = {
       ...spec,
-      study: fixtureStudyConfig({ steer: { ...spec.study.steer, alphas: { nmd: [5], sd: [] } } }),
+      study: fixtureStudyConfig({
+        steer: {
+          ...spec.study.steer,
+          families: [{ kind: 'add', direction: 'nmd', select: { top: 0.25 }, alphas: [5] }],
+          primary: 'add-nmd-resid-top25-last-a5',
+        },
+      }),
     };
     const third = await runStudy(regrid, quietContext(dir), { train: countingTrain });
     const ran = third.stages.filter((s) => s.status === 'ran').map((s) => s.stage);
     expect(ran).toEqual(['steer', 'report']);
-    expect((await readJson<SteeringFile>(file(RUN_FILES.steering))).settings).toHaveLength(2);
+    expect((await readJson<SteeringFile>(file(RUN_FILES.steering))).settings).toHaveLength(1);
   });
 });

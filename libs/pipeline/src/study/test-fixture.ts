@@ -84,11 +84,20 @@ export function fixtureStudyConfig(overrides: Record<string, unknown> = {}): Stu
     steer: {
       items: 48,
       capabilityItems: 16,
-      alphas: { nmd: [20], sd: [2] },
-      topFractions: [0.1, 0.25],
+      // One setting of every intervention path (operation × site × position).
+      families: [
+        { kind: 'add', direction: 'nmd', select: { top: 0.25 }, alphas: [20] },
+        { kind: 'add', direction: 'probe', select: { blocks: 'all' }, position: 'all', alphas: [20] },
+        { kind: 'mean-ablate', to: 'class', select: { top: 0.25 } },
+        { kind: 'mean-ablate', to: 'pooled', select: { blocks: [1] } },
+        { kind: 'head-ablate', heads: [{ block: 1, head: 0 }] },
+        { kind: 'scale', select: { top: 0.25 }, alphas: [1] },
+      ],
+      primary: 'add-nmd-resid-top25-last-a20',
       bootstrap: 100,
       batchSize: 32,
     },
+    patching: { batchSize: 5, topN: [1, 4] },
     consistency: { splits: 2, topFractions: [0.1], randomDraws: 100 },
     ...overrides,
   });

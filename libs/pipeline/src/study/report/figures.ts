@@ -1,13 +1,15 @@
 /**
  * The report's figures (SVG + PNG under figures/): per-layer NMD heatmap, mean |NMD| and max |r|
  * by layer beside the permutation threshold, probe accuracy vs layer beside its baselines, steering
- * switch rates vs α beside the random control, and the training curve. Each builder returns null
+ * dose–response beside its controls (figures-steering.ts), and the training curve. Each builder returns null
  * when its data is missing, so the report can say so instead of drawing an empty chart.
  */
 import { sortedRowsBySite } from '@memgen/analysis';
 import { barChart, heatmap, type LineChartOptions, lineChart, type Row, renderFigure } from '@memgen/report';
 import type { TopLevelSpec } from 'vega-lite';
+import { doseResponseFigures } from './figures-steering.js';
 import type { ReportInputs } from './inputs.js';
+import { patchingFigure } from './sections-patching.js';
 
 export interface Figure {
   /** File stem under figures/. */
@@ -129,37 +131,6 @@ function probeAccuracy(inp: ReportInputs): Figure | null {
   };
 }
 
-function steering(inp: ReportInputs, unit: 'nmd' | 'sd'): Figure | null {
-  const settings = inp.steering?.settings.filter((s) => s.unit === unit) ?? [];
-  if (settings.length === 0) return null;
-  const data: Row[] = [];
-  for (const s of settings) {
-    const top = `top ${(100 * s.topFraction).toFixed(0)} %`;
-    const add = (name: string, v: number | undefined) => {
-      if (v !== undefined) {
-        data.push({ alpha: s.alpha, run: `${name} · ${top}`, rate: v, control: name.endsWith('random') });
-      }
-    };
-    add('Mem→Gen targeted', s.memToGen?.targetedRate);
-    add('Mem→Gen random', s.memToGen?.randomRate);
-    add('Gen→Mem targeted', s.genToMem?.targetedRate);
-    add('Gen→Mem random', s.genToMem?.randomRate);
-  }
-  if (data.length === 0) return null;
-  const unitText = unit === 'nmd' ? '× NMD' : '× sd';
-  const title = `Steering: switch rate vs α (${unitText}), random control dashed`;
-  const spec = lineChart({
-    title,
-    x: { field: 'alpha', title: `α (${unitText})`, scale: 'log' },
-    y: { field: 'rate', title: 'fraction of items switched', domain: [0, 1] },
-    series: 'run',
-    data,
-  }) as unknown as { encoding: Record<string, unknown> };
-  // Random controls dashed, so each targeted line can be read against its control.
-  spec.encoding.strokeDash = { field: 'control', type: 'nominal', legend: null };
-  return { name: `steering-${unit}`, title, spec: readable(spec as unknown as TopLevelSpec) };
-}
-
 /** A line over training steps, one line per value of `series` (when given). */
 function stepFigure(
   name: string,
@@ -219,8 +190,8 @@ export function buildFigures(inp: ReportInputs): Figure[] {
     meanAbsNmd(inp),
     maxAbsR(inp),
     probeAccuracy(inp),
-    steering(inp, 'nmd'),
-    steering(inp, 'sd'),
+    ...doseResponseFigures(inp),
+    patchingFigure(inp),
   ].filter((f): f is Figure => f !== null);
 }
 

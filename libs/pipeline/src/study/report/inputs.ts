@@ -10,6 +10,7 @@ import { assessChain, isUsable } from '../../chain/freshness.js';
 import { readStageTiming, type StageRecord, type StageTiming } from '../../chain/records.js';
 import type { ConsistencyFile } from '../consistency.js';
 import type { PairsResult } from '../pairs.js';
+import type { PatchingFile } from '../patching.js';
 import type { ProbesFile } from '../probes.js';
 import { RUN_FILES, runPath } from '../run-dir.js';
 import type { StatsResult } from '../stats.js';
@@ -49,6 +50,7 @@ export interface ReportInputs {
   stats: { summary: StatsResult; file: StudyStatistics } | null;
   probes: ProbesFile | null;
   steering: SteeringFile | null;
+  patching: PatchingFile | null;
   consistency: ConsistencyFile | null;
   curve: CurveRow[] | null;
 }
@@ -104,6 +106,7 @@ export async function loadReportInputs(spec: StudySpec, runDir: string): Promise
       : null,
     probes: records.probes ? await readJson<ProbesFile>(file(RUN_FILES.probes)) : null,
     steering: records.steer ? await readJson<SteeringFile>(file(RUN_FILES.steering)) : null,
+    patching: records.patching ? await readJson<PatchingFile>(file(RUN_FILES.patching)) : null,
     consistency: records.consistency ? await readJson<ConsistencyFile>(file(RUN_FILES.consistency)) : null,
     curve: existsSync(curvePath) ? await readCurve(curvePath) : null,
   };

@@ -4,17 +4,17 @@
  * is current for this config, and says plainly what did not run and why.
  */
 import { rm } from 'node:fs/promises';
-import type { SwitchComparison } from '@memgen/analysis';
 import { writeFileAtomic, writeJson } from '@memgen/common';
 import { defineStudyStage } from '../../registry/declaration.js';
 import type { StageContext } from '../../stage.js';
 import { RUN_FILES, runPath } from '../run-dir.js';
+import type { SwitchDirection } from '../steering-summary.js';
 import type { StudySpec } from '../study-model.js';
 import { buildFigures, renderFigures } from './figures.js';
 import { loadReportInputs, type ReportInputs } from './inputs.js';
 import { section, table } from './markdown.js';
 import { referenceNumbers } from './paper.js';
-import { buildResults, chooseSetting } from './results.js';
+import { buildResults, primarySetting } from './results.js';
 import {
   differentiationSection,
   type FigureIndex,
@@ -22,8 +22,9 @@ import {
   probesSection,
   trainingSection,
 } from './sections-measures.js';
-import { consistencySection, settingLabel, steeringSection } from './sections-steering.js';
-import { num, pct, switchVerdict } from './verdicts.js';
+import { patchingSection } from './sections-patching.js';
+import { consistencySection, directionCell, settingLabel, steeringSection } from './sections-steering.js';
+import { num, pct } from './verdicts.js';
 
 export interface ReportResult {
   figures: string[];
@@ -48,17 +49,9 @@ export function stoppedReason(inp: ReportInputs): string | null {
 function paperSection(inp: ReportInputs): string | null {
   if (!inp.pairs) return null;
   const ref = referenceNumbers(inp.pairs.task.name);
-  const chosen = inp.steering ? chooseSetting(inp.steering.settings) : null;
-  const s = chosen?.setting;
-  const where = chosen
-    ? chosen.how === 'paper'
-      ? `at the paper's ${settingLabel(chosen.setting)}`
-      : `at ${settingLabel(chosen.setting)}, the grid's largest Mem→Gen (a maximum over settings is biased upward)`
-    : '';
-  const switchCell = (c: SwitchComparison | null) =>
-    c
-      ? `${pct(c.targetedRate)} vs ${pct(c.randomRate)} random — ${switchVerdict(c)}; ${where}`
-      : 'not measured';
+  const s = primarySetting(inp.steering);
+  const switchCell = (dir: SwitchDirection) =>
+    s ? `${directionCell(s, dir)}; at the pre-declared ${settingLabel(s)}` : 'not measured';
   const stats = inp.stats?.summary;
   const probes = inp.probes;
   const bestOf = (rows: { site: string; mean: number }[]) => rows.reduce((a, b) => (b.mean > a.mean ? b : a));
@@ -69,13 +62,15 @@ function paperSection(inp: ReportInputs): string | null {
       ref.prototype.flipRate,
       pct(inp.pairs.flipRate, 2),
     ],
-    ['ITI Mem→Gen', pct(ref.memToGen), ref.prototype.memToGen, s ? switchCell(s.memToGen) : 'not measured'],
-    ['ITI Gen→Mem', pct(ref.genToMem), ref.prototype.genToMem, s ? switchCell(s.genToMem) : 'not measured'],
+    ['ITI Mem→Gen', pct(ref.memToGen), ref.prototype.memToGen, switchCell('mem_to_gen')],
+    ['ITI Gen→Mem', pct(ref.genToMem), ref.prototype.genToMem, switchCell('gen_to_mem')],
     [
       'random intervention',
       ref.random,
       ref.prototype.random,
-      s ? `Mem→Gen ${pct(s.memToGen?.randomRate)}, Gen→Mem ${pct(s.genToMem?.randomRate)}` : 'not measured',
+      s
+        ? `paper control: Mem→Gen ${pct(s.mem_to_gen_paper_control)}, Gen→Mem ${pct(s.gen_to_mem_paper_control)}`
+        : 'not measured',
     ],
     [
       'mean |NMD| by layer',
@@ -149,6 +144,7 @@ async function runReport(spec: StudySpec, ctx: StageContext, hash: string): Prom
     differentiationSection(inp, figs),
     probesSection(inp, figs),
     steeringSection(inp, figs),
+    patchingSection(inp, figs),
     consistencySection(inp),
     stageTimes(inp),
   ]

@@ -2,25 +2,15 @@
  * results.json: the report's key numbers in machine-readable form (for `memgen compare`, dashboards
  * and the README), each effect beside its control.
  */
-import type { SteeringSetting } from '../steer.js';
+import type { PatchingFile } from '../patching.js';
+import type { SteeringFile, SteeringSetting } from '../steer.js';
 import type { ReportInputs } from './inputs.js';
 import { referenceNumbers } from './paper.js';
 import { probeBeatsShuffled } from './verdicts.js';
 
-/** The steering setting the paper comparison uses, and how it was chosen. */
-export interface ChosenSetting {
-  setting: SteeringSetting;
-  /** 'paper' = α = 5 × NMD, top 5 % (the paper's largest); 'largest' = the grid's max Mem→Gen. */
-  how: 'paper' | 'largest';
-}
-
-export function chooseSetting(settings: readonly SteeringSetting[]): ChosenSetting | null {
-  const paper = settings.find((s) => s.unit === 'nmd' && s.alpha === 5 && s.topFraction === 0.05);
-  if (paper) return { setting: paper, how: 'paper' };
-  const withRate = settings.filter((s) => s.memToGen !== null);
-  if (withRate.length === 0) return settings[0] ? { setting: settings[0], how: 'largest' } : null;
-  const best = withRate.reduce((a, b) => (b.memToGen!.targetedRate > a.memToGen!.targetedRate ? b : a));
-  return { setting: best, how: 'largest' };
+/** The pre-declared setting (steer.primary): the one compared with the paper and across seeds. */
+export function primarySetting(steering: SteeringFile | null): SteeringSetting | null {
+  return steering?.settings.find((s) => s.id === steering.primary) ?? null;
 }
 
 function statsSummary(inp: ReportInputs) {
@@ -54,25 +44,41 @@ function probesSummary(inp: ReportInputs) {
   return { chance: probes.chance, inputOnly: probes.inputOnly.mean, bySite };
 }
 
+/** A setting's flat summary (SettingSummary) and what it changed; no per-run tables. */
+function settingResult(s: SteeringSetting) {
+  const { runs: _runs, memToGen: _m, genToMem: _g, ...flat } = s;
+  return flat;
+}
+
 function steeringSummary(inp: ReportInputs) {
   const steering = inp.steering;
   if (!steering) return null;
   return {
+    primary: steering.primary,
     unsteered: steering.unsteered.counts,
     capabilityUnsteered: steering.unsteered.capabilityAccuracy,
     capabilityShortcutBaseline: steering.capabilityShortcutBaseline,
-    settings: steering.settings.map((s) => ({
-      unit: s.unit,
-      alpha: s.alpha,
-      topFraction: s.topFraction,
-      coordinates: s.coordinates,
-      memToGen: s.memToGen,
-      genToMem: s.genToMem,
-      capability: {
-        toMem: s.toMem.capabilityAccuracy,
-        toGen: s.toGen.capabilityAccuracy,
-        random: s.random.capabilityAccuracy,
-      },
+    holm: steering.holm,
+    settings: steering.settings.map(settingResult),
+  };
+}
+
+/** Per site: the switch rates (fractions) in both directions, with the pairs they are over. */
+function patchingSummary(patching: PatchingFile | null) {
+  if (!patching) return null;
+  return {
+    pairs: patching.pairsUsable,
+    sites: patching.sites.map((s) => ({
+      id: s.id,
+      component: s.component,
+      layer: s.layer,
+      head: s.head,
+      selection: s.selection,
+      size: s.size,
+      mem_to_gen: s.memToGen.rate,
+      mem_to_gen_ci: s.memToGen.interval,
+      gen_to_mem: s.genToMem.rate,
+      gen_to_mem_ci: s.genToMem.interval,
     })),
   };
 }
@@ -110,6 +116,7 @@ export function buildResults(inp: ReportInputs, reportHash: string, stoppedReaso
     stats: statsSummary(inp),
     probes: probesSummary(inp),
     steering: steeringSummary(inp),
+    patching: patchingSummary(inp.patching),
     consistency: consistencySummary(inp),
     paper: inp.pairs ? referenceNumbers(inp.pairs.task.name) : null,
   };

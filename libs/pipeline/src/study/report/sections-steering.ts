@@ -1,40 +1,43 @@
 /**
- * Report sections for steering (SPEC §7 transition tables, each targeted run beside the random
- * control with bootstrap intervals and a paired test), the capability control, and consistency.
+ * Report sections for steering (SPEC §7: every setting's switch rates beside its matched, within-selection
+ * and paper controls with bootstrap intervals, paired p before and after Holm), the capability
+ * control, and consistency.
  */
-import type { RateInterval, TransitionIntervals } from '@memgen/analysis';
-import type { SteeringSetting } from '../steer.js';
+import type { SteeringFile, SteeringSetting } from '../steer.js';
+import type { SwitchDirection } from '../steering-summary.js';
 import type { ReportInputs } from './inputs.js';
 import { section, table } from './markdown.js';
 import { type FigureIndex, fig } from './sections-measures.js';
-import { EXACT_NOTE, num, pct, pValue, rateInterval, switchVerdict } from './verdicts.js';
+import { EXACT_NOTE, holmVerdict, num, pct, pValue, rateInterval } from './verdicts.js';
 
-export function settingLabel(s: Pick<SteeringSetting, 'unit' | 'alpha' | 'topFraction'>): string {
-  return `α = ${s.alpha} × ${s.unit === 'nmd' ? 'NMD' : 'sd'}, top ${(100 * s.topFraction).toFixed(0)} %`;
+/** A setting as the report names it: its id, which says what it changes (steering-ids.ts). */
+export function settingLabel(s: Pick<SteeringSetting, 'id'>): string {
+  return `\`${s.id}\``;
 }
 
-function interval(group: TransitionIntervals, label: 'mem' | 'gen' | 'other', n: number): string {
-  if (!group) return '—';
-  const r: RateInterval = group[label];
-  return rateInterval(r.rate, r.lower, r.upper, n);
+function interval(rate: number | null, ci: [number, number] | null, n: number): string {
+  if (rate === null) return '—';
+  return ci ? rateInterval(rate, ci[0], ci[1], n) : pct(rate);
 }
 
-function directionTable(settings: SteeringSetting[], dir: 'memToGen' | 'genToMem'): string {
+function directionTable(settings: SteeringSetting[], dir: SwitchDirection): string {
   const rows = settings.map((s) => {
-    const c = s[dir];
-    const targeted = dir === 'memToGen' ? s.toGen.intervals.fromMem : s.toMem.intervals.fromGen;
-    const random = dir === 'memToGen' ? s.random.intervals.fromMem : s.random.intervals.fromGen;
-    const to = dir === 'memToGen' ? 'gen' : 'mem';
-    const n = c?.items ?? 0;
+    const d = dir === 'mem_to_gen' ? s.memToGen : s.genToMem;
+    const n = d?.vsMatched.items ?? 0;
+    const p = s[`p_${dir}`];
+    const holmP = s[`holm_p_${dir}`];
     return [
       settingLabel(s),
       String(s.coordinates),
       String(n),
-      interval(targeted, to, n),
-      interval(random, to, n),
-      c ? `${(100 * c.difference).toFixed(1)} pts` : '—',
-      c ? pValue(c.pairedPValue) : '—',
-      switchVerdict(c),
+      interval(s[dir], s[`${dir}_ci`], n),
+      interval(s[`${dir}_control`], s[`${dir}_control_ci`], n),
+      pct(s[`${dir}_within_control`]),
+      interval(s[`${dir}_paper_control`], s[`${dir}_paper_control_ci`], n),
+      pct(s[`${dir}_other`]),
+      p === null ? '—' : pValue(p),
+      holmP === null ? '—' : pValue(holmP),
+      holmVerdict(s[dir], s[`${dir}_control`], holmP, n),
     ];
   });
   return table(
@@ -43,42 +46,51 @@ function directionTable(settings: SteeringSetting[], dir: 'memToGen' | 'genToMem
       'coords',
       'items',
       'targeted [95 % CI]',
-      'random [95 % CI]',
-      'targeted − random',
+      'matched control [95 % CI]',
+      'within-selection control',
+      'paper control [95 % CI]',
+      '"other"',
       'paired p',
+      'Holm p',
       'verdict',
     ],
     rows,
   );
 }
 
-function fullTransitions(settings: SteeringSetting[]): string {
-  const rows: string[][] = [];
-  for (const s of settings) {
-    const add = (
-      transition: string,
-      run: string,
-      group: TransitionIntervals,
-      n: number,
-      to: 'mem' | 'gen',
-    ) => {
-      const stay = to === 'gen' ? 'mem' : 'gen';
-      rows.push([
-        settingLabel(s),
-        transition,
-        run,
-        String(n),
-        interval(group, to, n),
-        interval(group, stay, n),
-        interval(group, 'other', n),
-      ]);
-    };
-    add('Mem→Gen', 'gen-steered', s.toGen.intervals.fromMem, s.toGen.table.fromMem.total, 'gen');
-    add('Mem→Gen', 'random', s.random.intervals.fromMem, s.random.table.fromMem.total, 'gen');
-    add('Gen→Mem', 'mem-steered', s.toMem.intervals.fromGen, s.toMem.table.fromGen.total, 'mem');
-    add('Gen→Mem', 'random', s.random.intervals.fromGen, s.random.table.fromGen.total, 'mem');
-  }
-  return table(['setting', 'transition', 'run', 'n', '→ target', 'stay', '→ other'], rows);
+/** "12.0 % vs 3.5 % matched control (Holm p 0.004) — verdict" for one direction of a setting. */
+export function directionCell(s: SteeringSetting, dir: SwitchDirection): string {
+  if (s[dir] === null) return 'not measured (no item had this label unsteered)';
+  const holmP = s[`holm_p_${dir}`];
+  const n = (dir === 'mem_to_gen' ? s.memToGen : s.genToMem)?.vsMatched.items ?? 0;
+  return (
+    `${pct(s[dir])} vs ${pct(s[`${dir}_control`])} matched control (Holm p ` +
+    `${holmP === null ? '—' : pValue(holmP)}) — ${holmVerdict(s[dir], s[`${dir}_control`], holmP, n)}`
+  );
+}
+
+function primaryLine(st: SteeringFile): string {
+  const p = st.settings.find((s) => s.id === st.primary);
+  if (!p) return `Pre-declared setting \`${st.primary}\`: not in this grid.`;
+  return (
+    `**Pre-declared setting** ${settingLabel(p)} (the one compared across seeds, chosen before the run): ` +
+    `Mem→Gen ${directionCell(p, 'mem_to_gen')}; Gen→Mem ${directionCell(p, 'gen_to_mem')}; capability ` +
+    `${pct(p.capability)} (unsteered ${pct(p.capability_unsteered)}).`
+  );
+}
+
+function holmLine(st: SteeringFile): string {
+  const h = st.holm;
+  const survivors = h.surviving.map(
+    (x) => `\`${x.id}\` ${x.direction === 'mem_to_gen' ? 'Mem→Gen' : 'Gen→Mem'}`,
+  );
+  return (
+    `Holm's correction over all ${h.tests} tests of the grid (each setting × direction, targeted vs matched ` +
+    `control, exact paired test) at ${h.level}: ` +
+    (survivors.length === 0
+      ? '**no setting survives** — every targeted effect is at noise level against its matched control.'
+      : `${survivors.length} survive: ${survivors.join(', ')}.`)
+  );
 }
 
 export function steeringSection(inp: ReportInputs, figs: FigureIndex): string {
@@ -87,30 +99,36 @@ export function steeringSection(inp: ReportInputs, figs: FigureIndex): string {
   const u = st.unsteered.counts;
   const capability = st.settings.map((s) => [
     settingLabel(s),
-    pct(st.unsteered.capabilityAccuracy),
-    pct(s.toMem.capabilityAccuracy),
-    pct(s.toGen.capabilityAccuracy),
-    pct(s.random.capabilityAccuracy),
+    pct(s.capability),
+    pct(s.capability_control),
+    pct(s.capability_unsteered),
   ]);
+  const checks = st.alphaZero.checks.map((c) => `${c.path} (\`${c.setting}\`)`).join('; ');
   return section(
     'Steering (SPEC §7)',
-    `Steering set: ${st.items} fresh conflict items, unsteered mem ${u.mem} / gen ${u.gen} / other ${u.other}. ` +
-      `Shifts are added to the ${st.site === 'resid' ? 'residual stream (block outputs)' : 'MLP neurons'} at the ` +
-      'last position of every forward pass. Toward mem adds +α·NMD (or +α·sd·sign NMD in sd units), toward ' +
-      'gen subtracts it; the random control shifts as many uniformly drawn coordinates by U(−m, m), m = the ' +
-      'largest targeted |shift|. Intervals: stratified bootstrap, 95 %; p: exact paired (McNemar) test of ' +
-      'targeted vs random on the same items.' +
+    `Steering set: ${st.items} fresh conflict items, unsteered mem ${u.mem} / gen ${u.gen} / other ${u.other}; ` +
+      `${st.settings.length} settings. Directed settings (add, class mean-ablation) have a toward-mem and a ` +
+      'toward-gen run; undirected ones (pooled mean-ablation, head ablation, scaling) one run read both ways. ' +
+      'Controls: **matched** — as many random coordinates (heads: other heads), the same operation and, for add, ' +
+      "the targeted shift's L2 norm in a random direction; **within-selection** — the targeted coordinates in a " +
+      "random direction of the same norm; the **paper's** — U(−m, m) on as many random coordinates, m the largest " +
+      'targeted |shift|. Intervals: stratified bootstrap, 95 %; p: exact paired (McNemar) test of targeted vs ' +
+      'matched control on the same items.' +
       (st.excludedSites.length > 0 ? ` Not steered: ${st.excludedSites.join(', ')}.` : ''),
-    `Sanity check: steering with α = 0 reproduced all ${st.items + st.capabilityItems} unsteered outputs ` +
-      `exactly (${st.alphaZero.mismatches} mismatches).`,
-    `**Mem→Gen** (originally-mem items that answer gen under the gen-steered run):\n\n${directionTable(st.settings, 'memToGen')}`,
-    `**Gen→Mem** (originally-gen items that answer mem under the mem-steered run):\n\n${directionTable(st.settings, 'genToMem')}`,
-    fig(figs, 'steering-nmd'),
-    fig(figs, 'steering-sd'),
-    `**Capability control**: accuracy on ${st.capabilityItems} ordinary (rule) items under each run; an ` +
-      `answer-free guesser would score ${pct(st.capabilityShortcutBaseline)} on them:\n\n` +
-      table(['setting', 'unsteered', 'toward mem', 'toward gen', 'random'], capability),
-    `Full transition tables (SPEC §7), rates with 95 % intervals:\n\n${fullTransitions(st.settings)}`,
+    `Identity checks: every intervention path at α = 0 or with no coordinates reproduced all ` +
+      `${st.items + st.capabilityItems} unsteered outputs exactly — ${checks}.`,
+    primaryLine(st),
+    holmLine(st),
+    `**Mem→Gen** (originally-mem items that answer gen):\n\n${directionTable(st.settings, 'mem_to_gen')}`,
+    `**Gen→Mem** (originally-gen items that answer mem):\n\n${directionTable(st.settings, 'gen_to_mem')}`,
+    ...st.settings
+      .map((s) => s.family)
+      .filter((f, k, all) => all.indexOf(f) === k)
+      .map((f) => fig(figs, `steering-dose-f${f}`)),
+    `**Capability control**: accuracy on ${st.capabilityItems} ordinary (rule) items, the lowest over a ` +
+      `setting's targeted runs, beside its matched control; an answer-free guesser would score ` +
+      `${pct(st.capabilityShortcutBaseline)}:\n\n` +
+      table(['setting', 'targeted', 'matched control', 'unsteered'], capability),
     EXACT_NOTE,
   );
 }

@@ -1,8 +1,7 @@
-import type { SwitchComparison } from '@memgen/analysis';
 import { describe, expect, it } from 'vitest';
 import type { NoiseSummary } from '../stats.js';
 import { table } from './markdown.js';
-import { noiseVerdict, probeBeatsShuffled, pValue, rateInterval, switchVerdict } from './verdicts.js';
+import { holmVerdict, noiseVerdict, probeBeatsShuffled, pValue, rateInterval } from './verdicts.js';
 
 const noise = (atNoiseLevel: boolean): NoiseSummary => ({
   observedMaxAbsR: 0.025,
@@ -11,18 +10,6 @@ const noise = (atNoiseLevel: boolean): NoiseSummary => ({
   countAboveThreshold: atNoiseLevel ? 0 : 7,
   atNoiseLevel,
   permutations: 200,
-});
-
-const comparison = (over: Partial<SwitchComparison>): SwitchComparison => ({
-  items: 40,
-  targetedRate: 0.3,
-  randomRate: 0.05,
-  difference: 0.25,
-  targetedOnly: 11,
-  randomOnly: 1,
-  pairedPValue: 0.006,
-  twoProportion: { rate1: 0.3, rate2: 0.05, z: 3, pValue: 0.003 },
-  ...over,
 });
 
 const acc = (mean: number, sd: number) => ({
@@ -40,14 +27,12 @@ describe('report wording', () => {
     expect(noiseVerdict(noise(false))).toMatch(/^\*\*Above noise level:\*\*.*7 coordinates exceed/);
   });
 
-  it('calls a switch rate above random only when the paired test says so', () => {
-    expect(switchVerdict(comparison({}))).toBe('above the random control');
-    expect(switchVerdict(comparison({ pairedPValue: 0.2 }))).toBe(
-      'indistinguishable from the random control',
-    );
-    expect(switchVerdict(comparison({ difference: -0.25 }))).toBe('below the random control');
-    expect(switchVerdict(comparison({ pairedPValue: 0.5, items: 6 }))).toMatch(/only 6 items/);
-    expect(switchVerdict(null)).toMatch(/no item/);
+  it('calls a switch rate above its matched control only when the Holm-corrected p says so', () => {
+    expect(holmVerdict(0.3, 0.05, 0.01, 40)).toBe('above the matched control (Holm)');
+    expect(holmVerdict(0.01, 0.2, 0.01, 40)).toBe('below the matched control (Holm)');
+    expect(holmVerdict(0.3, 0.05, 0.06, 40)).toBe('at noise level vs the matched control');
+    expect(holmVerdict(0.3, 0.05, 0.5, 6)).toMatch(/at noise level \(only 6 items\)/);
+    expect(holmVerdict(null, null, null, 0)).toMatch(/no item/);
   });
 
   it('replaces a collapsed bootstrap interval at 0 % or 100 % by the exact one', () => {

@@ -2,7 +2,6 @@
  * The report's wording rules, in one place so they can be tested: every effect is compared with its
  * control, and anything the test cannot tell from the control is called indistinguishable from it.
  */
-import type { SwitchComparison } from '@memgen/analysis';
 import type { SiteAccuracy } from '../probes.js';
 import type { NoiseSummary } from '../stats.js';
 
@@ -64,14 +63,21 @@ export function noiseVerdict(noise: NoiseSummary): string {
   return `**Above noise level:** ${body}; ${noise.countAboveThreshold} coordinates exceed that threshold.`;
 }
 
-/** Verdict for a targeted vs random switch comparison (paired McNemar test). */
-export function switchVerdict(c: SwitchComparison | null): string {
-  if (c === null) return 'no item had this label unsteered';
-  if (c.pairedPValue < ALPHA_LEVEL) {
-    return c.difference > 0 ? 'above the random control' : 'below the random control';
-  }
-  if (c.items < 10) return `indistinguishable from the random control (only ${c.items} items)`;
-  return 'indistinguishable from the random control';
+/**
+ * Verdict for a targeted switch rate against its matched control after Holm's correction: only a
+ * Holm-corrected p below the level calls a difference; anything else is at noise level.
+ */
+export function holmVerdict(
+  rate: number | null,
+  control: number | null,
+  holmP: number | null,
+  items: number,
+): string {
+  if (rate === null || control === null || holmP === null) return 'no item had this label unsteered';
+  if (holmP < ALPHA_LEVEL)
+    return rate > control ? 'above the matched control (Holm)' : 'below the matched control (Holm)';
+  if (items < 10) return `at noise level (only ${items} items)`;
+  return 'at noise level vs the matched control';
 }
 
 /**

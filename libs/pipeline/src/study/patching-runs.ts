@@ -1,0 +1,132 @@
+/**
+ * Activation patching over a batch of flipped pairs: one plain forward pass records every site at
+ * the last prompt position and each member's first answer token (the argmax there); then, per site,
+ * a forward pass with each row's activation replaced by its partner member's, and one with its own
+ * (which must change nothing). A patched row's new first token is read as the partner's ('switched'),
+ * its own ('kept') or neither ('other').
+ */
+import {
+  argmax,
+  disposeInput,
+  type ForwardInput,
+  type GPT,
+  leftPad,
+  recordActivations,
+  toForwardInput,
+  withInterventions,
+} from '@memgen/model';
+import type { PairLine } from './pairs-file.js';
+import type { PatchSite } from './patching-sites.js';
+
+/** What the patched rows of one direction did. */
+export interface DirectionCounts {
+  switched: number;
+  kept: number;
+  other: number;
+}
+
+/** A site's counts so far: mem members patched with gen activations (memToGen), and the reverse. */
+export interface SiteTally {
+  memToGen: DirectionCounts;
+  genToMem: DirectionCounts;
+  /** Rows whose first token changed when patched with their own activation (must stay 0). */
+  selfChanged: number;
+}
+
+export function emptyTally(): SiteTally {
+  return {
+    memToGen: { switched: 0, kept: 0, other: 0 },
+    genToMem: { switched: 0, kept: 0, other: 0 },
+    selfChanged: 0,
+  };
+}
+
+/** Argmax of every row's last-position logits; disposes the logits. */
+function firstTokens(model: GPT, input: ForwardInput): number[] {
+  const logits = model.forward(input); // [B, T, V]
+  try {
+    const [B, T, V] = logits.shape;
+    const data = logits.dataSync() as Float32Array;
+    return Array.from({ length: B }, (_, b) => argmax(data.subarray((b * T + T - 1) * V, (b * T + T) * V)));
+  } finally {
+    logits.dispose();
+  }
+}
+
+/** [2b, W] rows with the halves exchanged: row k ↔ row b + k (each member gets its partner's). */
+function partnerRows(rows: Float32Array, b: number, width: number): Float32Array {
+  const out = new Float32Array(rows.length);
+  const half = b * width;
+  out.set(rows.subarray(half), 0);
+  out.set(rows.subarray(0, half), half);
+  return out;
+}
+
+function countInto(c: DirectionCounts, token: number, own: number, partner: number): void {
+  if (token === partner) c.switched++;
+  else if (token === own) c.kept++;
+  else c.other++;
+}
+
+/** Records every site's hook at the last position, with the rows' unpatched first tokens. */
+function recordSites(model: GPT, input: ForwardInput, hooks: string[]) {
+  const rec = recordActivations(model, hooks, () => firstTokens(model, input), 'last');
+  try {
+    const rows = new Map<string, Float32Array>();
+    for (const [hook, passes] of rec.activations) {
+      if (passes.length !== 1) throw new Error(`hook '${hook}' recorded ${passes.length} passes, expected 1`);
+      rows.set(hook, passes[0]!.dataSync() as Float32Array);
+    }
+    return { base: rec.value, rows };
+  } finally {
+    for (const list of rec.activations.values()) for (const t of list) t.dispose();
+  }
+}
+
+export interface BatchOutcome {
+  /** Pairs of the batch whose members' first tokens differ (the only ones a switch can be read on). */
+  usable: number;
+}
+
+/**
+ * Patches one batch of pairs at every site and adds the counts to `tallies` (keyed by site id).
+ * Rows are [mem members…, gen members…], left-padded so the last prompt token is the last column.
+ */
+export function patchBatch(
+  model: GPT,
+  padId: number,
+  batch: readonly PairLine[],
+  sites: readonly PatchSite[],
+  tallies: Map<string, SiteTally>,
+): BatchOutcome {
+  const b = batch.length;
+  const input = toForwardInput(
+    leftPad([...batch.map((p) => p.mem.tokens), ...batch.map((p) => p.gen.tokens)], padId),
+  );
+  try {
+    const { base, rows } = recordSites(model, input, [...new Set(sites.map((s) => s.hook))]);
+    const usable = batch.map((_, k) => base[k] !== base[b + k]);
+    for (const site of sites) {
+      const own = rows.get(site.hook)!;
+      const run = (values: Float32Array) =>
+        withInterventions(
+          model,
+          [{ kind: 'patch', hook: site.hook, coords: site.coords, rows: values }],
+          () => firstTokens(model, input),
+        );
+      const patched = run(partnerRows(own, b, own.length / (2 * b)));
+      const self = run(own);
+      const tally = tallies.get(site.id) ?? emptyTally();
+      tallies.set(site.id, tally);
+      tally.selfChanged += self.filter((t, r) => t !== base[r]).length;
+      for (let k = 0; k < b; k++) {
+        if (!usable[k]) continue;
+        countInto(tally.memToGen, patched[k]!, base[k]!, base[b + k]!);
+        countInto(tally.genToMem, patched[b + k]!, base[b + k]!, base[k]!);
+      }
+    }
+    return { usable: usable.filter(Boolean).length };
+  } finally {
+    disposeInput(input);
+  }
+}

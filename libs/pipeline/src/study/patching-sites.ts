@@ -1,0 +1,118 @@
+/**
+ * What the patching stage patches: every hook point a decision could pass through at the last
+ * position — the embedding, each block's attention output, each head's mixed values (`attn.z`), the
+ * MLP output and the residual stream after the block — in full, and at each recorded site (residual
+ * stream, and MLP neurons when recorded) its top-N coordinates by |r| beside N random ones of the
+ * same site.
+ */
+
+import { createHash } from 'node:crypto';
+import { createRng, type SiteMatrix, sampleWithoutReplacement, topN } from '@memgen/analysis';
+import { type GPTConfig, type HookShape, headCoordinates, hookPoints } from '@memgen/model';
+import type { StudyStatistics } from './stats-file.js';
+
+/** The part of a block (or the embedding) a site is. */
+export type PatchComponent = 'embed' | 'attn.z' | 'attn.out' | 'mlp.out' | 'resid_post' | 'mlp.post';
+
+/** How a site's coordinates were chosen: all of them, one head's, the top N by |r|, or N at random. */
+export type PatchSelection = 'full' | 'head' | 'top' | 'random';
+
+export interface PatchSite {
+  /** Stable id: `blocks.1.attn.out`, `blocks.0.attn.z#h2`, `blocks.0.resid_post@top4`, `…@random4`. */
+  id: string;
+  hook: string;
+  component: PatchComponent;
+  /** The block; null for the embedding. */
+  layer: number | null;
+  head: number | null;
+  selection: PatchSelection;
+  /** Flat coordinates patched, or 'all'. */
+  coords: readonly number[] | 'all';
+  /** How many coordinates are patched. */
+  size: number;
+}
+
+const FULL_COMPONENTS: readonly PatchComponent[] = ['attn.out', 'mlp.out', 'resid_post'];
+
+function componentOf(hook: string): PatchComponent {
+  if (hook === 'embed') return 'embed';
+  const m = /^blocks\.\d+\.(.+)$/.exec(hook);
+  return (m?.[1] ?? hook) as PatchComponent;
+}
+
+/** Every whole-site and per-head patch, in forward order. */
+export function fullSites(config: HookShape): PatchSite[] {
+  const out: PatchSite[] = [];
+  for (const p of hookPoints(config)) {
+    const component = componentOf(p.name);
+    if (component === 'attn.z') {
+      for (let h = 0; h < config.nHead; h++) {
+        const coords = headCoordinates(p, [h]);
+        const base = { hook: p.name, component, layer: p.layer, head: h, selection: 'head' as const };
+        out.push({ id: `${p.name}#h${h}`, ...base, coords, size: coords.length });
+      }
+    } else if (component === 'embed' || FULL_COMPONENTS.includes(component)) {
+      const base = { hook: p.name, component, layer: p.layer, head: null, selection: 'full' as const };
+      out.push({ id: p.name, ...base, coords: 'all', size: p.width });
+    }
+  }
+  return out;
+}
+
+/** One site's row of r as its own [1, width] matrix. */
+function siteRow(r: SiteMatrix, s: number): SiteMatrix {
+  return { values: r.values.subarray(s * r.width, (s + 1) * r.width), sites: 1, width: r.width };
+}
+
+/** The seed of a site's random draw: a function of the study seed, the site and N only. */
+function drawSeed(seed: number, hook: string, n: number): number {
+  return createHash('sha256').update(`memgen-patch\0${seed}\0${hook}\0${n}`).digest().readUInt32LE(0);
+}
+
+export interface CoordinateSiteOptions {
+  topN: readonly number[];
+  randomControl: boolean;
+  /** Site names left out (the embedding, when statistics exclude it). */
+  exclude: readonly string[];
+  seed: number;
+}
+
+/** Top-N (and random-N) patches at every site of the statistics, N capped at the site's width. */
+export function coordinateSites(stats: StudyStatistics, options: CoordinateSiteOptions): PatchSite[] {
+  const out: PatchSite[] = [];
+  for (const set of [stats.resid, stats.mlpPost]) {
+    if (!set) continue;
+    set.sites.forEach((hook, s) => {
+      if (options.exclude.includes(hook)) return;
+      const layer = hook === 'embed' ? null : Number(/^blocks\.(\d+)\./.exec(hook)?.[1]);
+      const base = { hook, component: componentOf(hook), layer, head: null };
+      for (const n of new Set(options.topN.map((k) => Math.min(k, set.r.width)))) {
+        const top = topN(siteRow(set.r, s), n).coordinates.map((c) => c.dim);
+        if (top.length === 0) continue;
+        out.push({ id: `${hook}@top${n}`, ...base, selection: 'top', coords: top, size: top.length });
+        if (!options.randomControl) continue;
+        const rng = createRng(drawSeed(options.seed, hook, n));
+        const random = Array.from(sampleWithoutReplacement(rng, set.r.width, top.length)).sort(
+          (a, b) => a - b,
+        );
+        out.push({
+          id: `${hook}@random${n}`,
+          ...base,
+          selection: 'random',
+          coords: random,
+          size: random.length,
+        });
+      }
+    });
+  }
+  return out;
+}
+
+/** Every site the stage patches: the full ones, then the coordinate sets. */
+export function patchSites(
+  config: Pick<GPTConfig, 'nLayer' | 'nEmbd' | 'nHead' | 'nInner'>,
+  stats: StudyStatistics,
+  options: CoordinateSiteOptions,
+): PatchSite[] {
+  return [...fullSites(config), ...coordinateSites(stats, options)];
+}

@@ -1,0 +1,100 @@
+/**
+ * The patching stage on the nano fixture: every site patched, own-activation patches change nothing,
+ * the final residual patched in full reproduces the partner's first answer token, the top-N sets are
+ * the site's largest |r|, and the report shows the map.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rankCoordinates } from '@memgen/analysis';
+import { readJson } from '@memgen/common';
+import { useTestBackend } from '@memgen/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietContext } from '../stage.js';
+import type { PatchingFile } from './patching.js';
+import { runStudy } from './run.js';
+import { RUN_FILES } from './run-dir.js';
+import { readStatistics } from './stats-file.js';
+import { type FixtureTrainSpec, fixtureStudyConfig, fixtureTrainStage } from './test-fixture.js';
+
+let dir: string;
+let patching: PatchingFile;
+const spec = { train: { steps: 50, seed: 0 }, study: fixtureStudyConfig() };
+const file = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  await useTestBackend();
+  dir = await mkdtemp(join(tmpdir(), 'memgen-patching-'));
+  await runStudy(spec, quietContext(dir), {
+    train: (s, ctx) => fixtureTrainStage(s.train as FixtureTrainSpec, ctx),
+  });
+  patching = await readJson<PatchingFile>(file(RUN_FILES.patching));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('activation patching on a nano model (2 blocks, 2 heads)', () => {
+  it('patches every site of every block, then the top-N and random-N sets of each recorded site', () => {
+    const full = ['attn.z#h0', 'attn.z#h1', 'attn.out', 'mlp.out', 'resid_post'];
+    const sets = ['top1', 'random1', 'top4', 'random4'];
+    expect(patching.sites.map((s) => s.id)).toEqual([
+      'embed',
+      ...[0, 1].flatMap((b) => full.map((x) => `blocks.${b}.${x}`)),
+      // The embedding row is excluded from the statistics' rankings (stats.excludeEmbedding).
+      ...[0, 1].flatMap((b) => sets.map((x) => `blocks.${b}.resid_post@${x}`)),
+    ]);
+    expect(patching.pairsPatched).toBe(16);
+    expect(patching.pairsUsable).toBeGreaterThan(0);
+    for (const s of patching.sites) {
+      for (const d of [s.memToGen, s.genToMem]) {
+        expect(d.n).toBe(patching.pairsUsable);
+        expect(d.switched + d.kept + d.other).toBe(d.n);
+        expect(d.interval[0]).toBeLessThanOrEqual(d.rate);
+        expect(d.interval[1]).toBeGreaterThanOrEqual(d.rate);
+      }
+    }
+  });
+
+  it("own-activation patches change nothing; the final residual in full gives the partner's answer", () => {
+    expect(patching.selfPatchChanged).toBe(0);
+    expect(patching.sites.every((s) => s.selfChanged === 0)).toBe(true);
+    const last = patching.sites.find((s) => s.id === 'blocks.1.resid_post')!;
+    expect(last.memToGen.switched).toBe(patching.pairsUsable);
+    expect(last.genToMem.switched).toBe(patching.pairsUsable);
+    // The embedding at the last position is the last token and its position: a color pair's members
+    // end in the same question, so the partner's embedding is the member's own.
+    const embed = patching.sites.find((s) => s.id === 'embed')!;
+    expect(embed.memToGen.kept + embed.genToMem.kept).toBe(2 * patching.pairsUsable);
+  });
+
+  it("the top-N sets are the site's largest |r|; the random sets are as many other coordinates", async () => {
+    const stats = await readStatistics(file(RUN_FILES.stats));
+    const { r, sites } = stats.resid;
+    for (const [s, hook] of sites.entries()) {
+      if (hook === 'embed') continue;
+      const row = { values: r.values.subarray(s * r.width, (s + 1) * r.width), sites: 1, width: r.width };
+      const order = Array.from(rankCoordinates(row));
+      const top4 = patching.sites.find((x) => x.id === `${hook}@top4`)!;
+      expect(top4.coords).toEqual(order.slice(0, 4));
+      const random4 = patching.sites.find((x) => x.id === `${hook}@random4`)!;
+      expect(random4.size).toBe(4);
+      expect(new Set(random4.coords).size).toBe(4);
+      expect(random4.coords!.every((c) => c >= 0 && c < r.width)).toBe(true);
+    }
+  });
+
+  it('the report shows the patching map and its table; results.json has the per-site rates', async () => {
+    const report = await readFile(file(RUN_FILES.report), 'utf8');
+    expect(report).toContain('## Activation patching');
+    expect(report).toContain('figures/patching-map.png');
+    expect(existsSync(file('figures/patching-map.svg'))).toBe(true);
+    const results = await readJson<{
+      patching: { pairs: number; sites: { id: string; mem_to_gen: number }[] };
+    }>(file(RUN_FILES.results));
+    expect(results.patching.pairs).toBe(patching.pairsUsable);
+    expect(results.patching.sites.find((s) => s.id === 'blocks.1.resid_post')?.mem_to_gen).toBe(1);
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Stage `patching`: activation patching between the two members of each flipped pair. For every site
+ * (patching-sites.ts) each member's last-position activation is replaced by its partner's, and the
+ * stage counts how often the first answer token becomes the partner's — where in the network the
+ * choice between remembering and reasoning is carried at that position. Patching with the member's
+ * own activation must change nothing (the stage fails if it does). Writes patching.json.
+ *
+ * Only the last position is patched: the positions of the asked name and its statements differ
+ * between members by token index, and are not offered here.
+ */
+import { wilsonInterval } from '@memgen/analysis';
+import { writeJson } from '@memgen/common';
+import { defineStudyStage } from '../registry/declaration.js';
+import { checkAborted, type StageContext } from '../stage.js';
+import { readPairs } from './pairs-file.js';
+import { type DirectionCounts, emptyTally, patchBatch, type SiteTally } from './patching-runs.js';
+import { type PatchSite, patchSites } from './patching-sites.js';
+import { RUN_FILES, runPath } from './run-dir.js';
+import { excludedSites, readStatistics } from './stats-file.js';
+import type { StudySpec } from './study-model.js';
+import { openStudyModel } from './study-model.js';
+
+/** One direction's counts over the usable pairs, with the switch rate and its 95 % Wilson interval. */
+export interface PatchDirection extends DirectionCounts {
+  n: number;
+  /** switched / n */
+  rate: number;
+  interval: [number, number];
+  /** other / n */
+  otherRate: number;
+}
+
+export interface PatchSiteResult extends Omit<PatchSite, 'coords'> {
+  /** The patched coordinates (null = all of them). */
+  coords: number[] | null;
+  /** Mem members given the gen member's activation: how often they answer the gen token. */
+  memToGen: PatchDirection;
+  genToMem: PatchDirection;
+  selfChanged: number;
+}
+
+export interface PatchingFile {
+  config_hash: string;
+  position: 'last';
+  /** Pairs read from pairs.jsonl (at most patching.maxPairs). */
+  pairsPatched: number;
+  /** Of those, pairs whose members' first answer tokens differ: the n of every rate. */
+  pairsUsable: number;
+  /** Sum of selfChanged over every site: 0, or the stage fails. */
+  selfPatchChanged: number;
+  sites: PatchSiteResult[];
+}
+
+export interface PatchingResult {
+  sites: number;
+  pairsUsable: number;
+  /** The first block whose whole residual output switches both directions in ≥ half the pairs. */
+  firstDecisiveResid: string | null;
+}
+
+function direction(c: DirectionCounts, n: number): PatchDirection {
+  return {
+    ...c,
+    n,
+    rate: n === 0 ? 0 : c.switched / n,
+    interval: n === 0 ? [0, 1] : wilsonInterval(c.switched, n),
+    otherRate: n === 0 ? 0 : c.other / n,
+  };
+}
+
+function siteResult(site: PatchSite, t: SiteTally, n: number): PatchSiteResult {
+  const { coords, ...rest } = site;
+  return {
+    ...rest,
+    coords: coords === 'all' ? null : [...coords],
+    memToGen: direction(t.memToGen, n),
+    genToMem: direction(t.genToMem, n),
+    selfChanged: t.selfChanged,
+  };
+}
+
+async function runPatching(spec: StudySpec, ctx: StageContext, hash: string): Promise<PatchingResult> {
+  const cfg = spec.study.patching;
+  const pairs = (await readPairs(runPath(ctx.runDir, RUN_FILES.pairs))).slice(0, cfg.maxPairs);
+  if (pairs.length === 0) throw new Error(`${RUN_FILES.pairs} has no pairs: nothing to patch`);
+  const stats = await readStatistics(runPath(ctx.runDir, RUN_FILES.stats));
+  const opened = await openStudyModel(spec, ctx.runDir);
+  try {
+    const { model, tokenizer } = opened;
+    const exclude = excludedSites(stats.resid.sites, spec.study.stats.excludeEmbedding).map(
+      (s) => stats.resid.sites[s]!,
+    );
+    const sites = patchSites(model.config, stats, { ...cfg, exclude, seed: spec.study.seed });
+    const tallies = new Map<string, SiteTally>(sites.map((s) => [s.id, emptyTally()]));
+    let usable = 0;
+    for (let from = 0; from < pairs.length; from += cfg.batchSize) {
+      checkAborted(ctx);
+      const batch = pairs.slice(from, from + cfg.batchSize);
+      usable += patchBatch(model, tokenizer.padId, batch, sites, tallies).usable;
+      ctx.progress({ stage: 'patching', done: from + batch.length, total: pairs.length });
+    }
+    const results = sites.map((s) => siteResult(s, tallies.get(s.id)!, usable));
+    const changed = results.filter((r) => r.selfChanged > 0);
+    if (changed.length > 0) {
+      const list = changed.map((r) => `${r.id} (${r.selfChanged} rows)`).join(', ');
+      throw new Error(`patching with a member's own activation changed its answer at ${list}`);
+    }
+    const file: PatchingFile = {
+      config_hash: hash,
+      position: 'last',
+      pairsPatched: pairs.length,
+      pairsUsable: usable,
+      selfPatchChanged: 0,
+      sites: results,
+    };
+    await writeJson(runPath(ctx.runDir, RUN_FILES.patching), file);
+    const decisive = results.find(
+      (r) =>
+        r.component === 'resid_post' &&
+        r.selection === 'full' &&
+        r.memToGen.rate >= 0.5 &&
+        r.genToMem.rate >= 0.5,
+    );
+    return { sites: results.length, pairsUsable: usable, firstDecisiveResid: decisive?.id ?? null };
+  } finally {
+    opened.dispose();
+  }
+}
+
+export const patchingStage = defineStudyStage<PatchingResult>({
+  name: 'patching',
+  group: 'steering',
+  upstream: ['train', 'pairs', 'stats'],
+  reads: [`${RUN_FILES.checkpoint}/`, RUN_FILES.pairs, RUN_FILES.stats],
+  outputs: [RUN_FILES.patching],
+  config: (spec) => ({
+    patching: spec.study.patching,
+    seed: spec.study.seed,
+    excludeEmbedding: spec.study.stats.excludeEmbedding,
+    task: spec.task ?? null,
+  }),
+  run: runPatching,
+  onChangedOutput: 'rerun',
+});

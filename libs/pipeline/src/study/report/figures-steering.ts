@@ -1,0 +1,82 @@
+/**
+ * Dose–response figures of the steering grid: for each intervention family with an α, the switch
+ * rates against α — targeted beside the matched and the paper's control, each with its 95 %
+ * interval — and on the same axis the targeted run's "other" rate and the capability accuracy.
+ */
+import { lineChart, type Row } from '@memgen/report';
+import type { SteeringSetting } from '../steer.js';
+import type { Figure } from './figures.js';
+import type { ReportInputs } from './inputs.js';
+
+/** A setting's id without its α: the family's label (`add-nmd-resid-top5-last`). */
+export function familyLabel(id: string): string {
+  return id.replace(/-a-?[0-9.e+-]+$/, '');
+}
+
+type Interval = [number, number] | null;
+
+function point(
+  s: SteeringSetting,
+  series: string,
+  role: 'targeted' | 'control' | 'side effect',
+  rate: number | null,
+  ci: Interval = null,
+): Row[] {
+  if (rate === null) return [];
+  return [{ alpha: s.alpha, series, role, rate, lower: ci?.[0] ?? null, upper: ci?.[1] ?? null }];
+}
+
+/** The rows of one setting: both directions with both controls, "other" and capability. */
+function settingRows(s: SteeringSetting): Row[] {
+  return [
+    ...point(s, 'Mem→Gen targeted', 'targeted', s.mem_to_gen, s.mem_to_gen_ci),
+    ...point(s, 'Mem→Gen matched control', 'control', s.mem_to_gen_control, s.mem_to_gen_control_ci),
+    ...point(
+      s,
+      'Mem→Gen paper control',
+      'control',
+      s.mem_to_gen_paper_control,
+      s.mem_to_gen_paper_control_ci,
+    ),
+    ...point(s, 'Gen→Mem targeted', 'targeted', s.gen_to_mem, s.gen_to_mem_ci),
+    ...point(s, 'Gen→Mem matched control', 'control', s.gen_to_mem_control, s.gen_to_mem_control_ci),
+    ...point(
+      s,
+      'Gen→Mem paper control',
+      'control',
+      s.gen_to_mem_paper_control,
+      s.gen_to_mem_paper_control_ci,
+    ),
+    ...point(s, '"other" from mem (targeted)', 'side effect', s.mem_to_gen_other),
+    ...point(s, '"other" from gen (targeted)', 'side effect', s.gen_to_mem_other),
+    ...point(s, 'capability (targeted)', 'side effect', s.capability),
+  ];
+}
+
+/** One figure per family whose settings have an α (add, scale), in family order. */
+export function doseResponseFigures(inp: ReportInputs): Figure[] {
+  const byFamily = new Map<number, SteeringSetting[]>();
+  for (const s of inp.steering?.settings ?? []) {
+    if (s.alpha !== null) byFamily.set(s.family, [...(byFamily.get(s.family) ?? []), s]);
+  }
+  const out: Figure[] = [];
+  for (const [family, settings] of byFamily) {
+    const data = settings.flatMap(settingRows);
+    if (data.length === 0) continue;
+    const label = familyLabel(settings[0]!.id);
+    const logX = settings.every((s) => s.alpha! > 0) && settings.length > 1;
+    const title = `Dose–response, ${label}: switch rate vs α (controls dashed, 95 % intervals)`;
+    const spec = lineChart({
+      title,
+      x: { field: 'alpha', title: 'α', ...(logX ? { scale: 'log' as const } : {}) },
+      y: { field: 'rate', title: 'fraction of items', domain: [0, 1] },
+      series: 'series',
+      dash: 'role',
+      interval: { lower: 'lower', upper: 'upper' },
+      data,
+    });
+    const withLegend = { ...spec, config: { legend: { labelLimit: 0 } } } as typeof spec;
+    out.push({ name: `steering-dose-f${family}`, title, spec: withLegend });
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+/**
+ * The report's patching section and its figure: how often replacing a member's last-position
+ * activation at a site by its partner's switches the first answer token to the partner's, per site,
+ * and what the top-|r| coordinate sets do there beside random sets of the same size.
+ */
+import { heatmap } from '@memgen/report';
+import type { PatchDirection, PatchingFile, PatchSiteResult } from '../patching.js';
+import type { Figure } from './figures.js';
+import type { ReportInputs } from './inputs.js';
+import { section, table } from './markdown.js';
+import { type FigureIndex, fig } from './sections-measures.js';
+import { pctWithInterval } from './verdicts.js';
+
+function cell(d: PatchDirection): string {
+  return `${d.switched}/${d.n} = ${pctWithInterval(d.rate, d.interval[0], d.interval[1])}`;
+}
+
+function siteName(s: PatchSiteResult): string {
+  if (s.selection === 'head') return `${s.hook} head ${s.head}`;
+  if (s.selection === 'top') return `${s.hook}, top ${s.size} by abs(r)`;
+  if (s.selection === 'random') return `${s.hook}, ${s.size} random`;
+  return s.hook;
+}
+
+function rows(sites: readonly PatchSiteResult[]): string[][] {
+  return sites.map((s) => [
+    siteName(s),
+    String(s.size),
+    cell(s.memToGen),
+    cell(s.genToMem),
+    `${s.memToGen.other} / ${s.genToMem.other}`,
+  ]);
+}
+
+const HEADERS = ['site', 'coordinates', 'Mem→Gen switched', 'Gen→Mem switched', '"other" (M→G / G→M)'];
+
+/** The map's rows, one per component (heads separately), top to bottom in forward order. */
+function mapRows(p: PatchingFile): { label: string; pick: (s: PatchSiteResult) => boolean }[] {
+  const heads = [...new Set(p.sites.filter((s) => s.selection === 'head').map((s) => s.head!))];
+  return [
+    ...heads.map((h) => ({ label: `attn head ${h}`, pick: (s: PatchSiteResult) => s.head === h })),
+    ...(['attn.out', 'mlp.out', 'resid_post'] as const).map((c) => ({
+      label: c,
+      pick: (s: PatchSiteResult) => s.component === c && s.selection === 'full',
+    })),
+  ];
+}
+
+/** `patching-map`: switch rate by component × block, Mem→Gen columns then Gen→Mem columns. */
+export function patchingFigure(inp: ReportInputs): Figure | null {
+  const p = inp.patching;
+  const layers = inp.model?.nLayer;
+  if (!p || !layers || p.pairsUsable === 0) return null;
+  const blocks = Array.from({ length: layers }, (_, i) => i);
+  const dirs = [
+    ['M→G', 'memToGen'],
+    ['G→M', 'genToMem'],
+  ] as const;
+  const cols = dirs.flatMap(([label]) => blocks.map((i) => `${label} block ${i}`));
+  const spec = mapRows(p);
+  const values = spec.map(({ pick }) =>
+    dirs.flatMap(([, key]) =>
+      blocks.map((i) => p.sites.find((s) => s.layer === i && pick(s))?.[key].rate ?? 0),
+    ),
+  );
+  const title = `Patching map: switch rate when a site's last-position activation is the partner's (${p.pairsUsable} pairs)`;
+  return {
+    name: 'patching-map',
+    title,
+    spec: heatmap({
+      title,
+      rows: spec.map((r) => r.label),
+      cols,
+      values,
+      rowTitle: 'site',
+      colTitle: 'direction, block',
+      colorTitle: 'switch rate',
+      domain: [0, 1],
+      width: Math.max(300, 60 * cols.length),
+      height: Math.max(120, 26 * spec.length),
+    }),
+  };
+}
+
+export function patchingSection(inp: ReportInputs, figs: FigureIndex): string | null {
+  const p = inp.patching;
+  if (!p) return section('Activation patching', 'The patching stage has not run for this config.');
+  const full = p.sites.filter((s) => s.selection === 'full' || s.selection === 'head');
+  const sets = p.sites.filter((s) => s.selection === 'top' || s.selection === 'random');
+  return section(
+    'Activation patching',
+    `${p.pairsUsable} of ${p.pairsPatched} pairs have members whose first answer tokens differ; each member's ` +
+      'activation at the last prompt position is replaced by its partner member\'s at one site, and "switched" ' +
+      "counts members whose first answer token becomes the partner's (95 % Wilson intervals). Patching with the " +
+      `member's own activation changed ${p.selfPatchChanged} answers at every site. Only the last position is ` +
+      'patched: the name and statement positions differ between members and are not patched here.',
+    fig(figs, 'patching-map'),
+    table(HEADERS, rows(full)),
+    sets.length > 0
+      ? [
+          'Top-N coordinates by abs(r) at each recorded site — the most a neuron set selected that way can do ' +
+            'there — beside N coordinates of the same site drawn at random:',
+          table(HEADERS, rows(sets)),
+        ].join('\n\n')
+      : null,
+  );
+}

@@ -1,0 +1,155 @@
+/**
+ * The steering stage's configuration (SPEC §7): interventions as data. `families` lists intervention
+ * families; each expands into settings (one per α, or one per head for `heads: 'each'`) with a stable
+ * id derived from its fields (steering-ids.ts), and every setting is decoded with its own controls
+ * and reported the same way. `primary` names the one setting declared in advance as the headline:
+ * cross-seed summaries compare it, never the best of the grid.
+ */
+import { z } from 'zod';
+
+const fraction = z.number().gt(0).max(1);
+const positiveInt = z.number().int().min(1);
+const blockIndex = z.number().int().min(0);
+
+/**
+ * Where coordinates live. 'resid' = block outputs `blocks.{i}.resid_post` (the embedding is left out
+ * when stats.excludeEmbedding); 'mlp.post' = MLP neurons `blocks.{i}.mlp.post`, needs record.mlpPost.
+ */
+const siteSchema = z.enum(['resid', 'mlp.post']).default('resid');
+
+/**
+ * Positions of every forward pass that are changed: 'last' (the last prompt token, then each
+ * generated token) or 'all' (every position, prompt and generated).
+ */
+const positionSchema = z.enum(['last', 'all']).default('last');
+
+/**
+ * Which coordinates: `{ top: f }` = the top fraction f of the eligible coordinates by |r|;
+ * `{ blocks: [i, …] }` = every coordinate of those blocks' sites; `{ blocks: 'all' }` = every
+ * eligible coordinate.
+ */
+const selectionSchema = z.union([
+  z.strictObject({ top: fraction }),
+  z.strictObject({
+    blocks: z.union([
+      z.literal('all'),
+      z
+        .array(blockIndex)
+        .min(1)
+        .refine((b) => new Set(b).size === b.length, 'lists a block twice'),
+    ]),
+  }),
+]);
+
+/**
+ * add: toward mem adds +α·direction, toward gen −α·direction, at the selected coordinates.
+ * direction 'nmd' = NMD; 'sd' = sd·sign(NMD) (α in units of each coordinate's spread); 'probe' = the
+ * within-pair-centred probe's weights of each site (probes.json), rescaled so that its L2 norm over
+ * the selection equals NMD's: α means the same shift size as with 'nmd', only the direction differs.
+ */
+const addFamily = z.strictObject({
+  kind: z.literal('add'),
+  direction: z.enum(['nmd', 'sd', 'probe']).default('nmd'),
+  site: siteSchema,
+  select: selectionSchema,
+  position: positionSchema,
+  /** α values, each > 0 (α = 0 is checked separately: it must reproduce the unsteered outputs). */
+  alphas: z.array(z.number().positive()).min(1),
+});
+
+/**
+ * mean-ablate: to 'class' = toward mem sets the selected coordinates to their mem-class mean and
+ * toward gen to their gen-class mean (two runs); to 'pooled' = one neutral run that sets them to the
+ * mean of both classes. Means are over the recorded flipped-pair members (activations.safetensors).
+ */
+const meanAblateFamily = z.strictObject({
+  kind: z.literal('mean-ablate'),
+  to: z.enum(['class', 'pooled']).default('class'),
+  site: siteSchema,
+  select: selectionSchema,
+  position: positionSchema,
+});
+
+/** head-ablate: zeroes attention heads' values (`blocks.{i}.attn.z`): each head in turn, or a list together. */
+const headAblateFamily = z.strictObject({
+  kind: z.literal('head-ablate'),
+  heads: z.union([
+    z.literal('each'),
+    z.array(z.strictObject({ block: blockIndex, head: z.number().int().min(0) })).min(1),
+  ]),
+  position: z.enum(['last', 'all']).default('all'),
+});
+
+/** scale: multiplies the selected coordinates by (1 + α); one undirected run per α. */
+const scaleFamily = z.strictObject({
+  kind: z.literal('scale'),
+  site: siteSchema,
+  select: selectionSchema,
+  position: positionSchema,
+  /** α values, each > −1 and ≠ 0 (α = 0 is the identity, checked separately). */
+  alphas: z
+    .array(
+      z
+        .number()
+        .gt(-1)
+        .refine((a) => a !== 0, 'α = 0 is the identity; the stage checks it on its own'),
+    )
+    .min(1),
+});
+
+export const steerFamilySchema = z.discriminatedUnion('kind', [
+  addFamily,
+  meanAblateFamily,
+  headAblateFamily,
+  scaleFamily,
+]);
+
+export type SteerFamily = z.output<typeof steerFamilySchema>;
+export type SteerFamilyInput = z.input<typeof steerFamilySchema>;
+export type SteerSelection = z.output<typeof selectionSchema>;
+
+/**
+ * The quick grid: 103 decode runs of the steering set on a 2-layer, 4-head model (add: 5 runs per α —
+ * toward mem, toward gen, the matched, within-selection and paper controls; class mean-ablation 4;
+ * undirected settings 2 each), plus the unsteered run and one α = 0 check per intervention path.
+ * At this scale NMD is ~1 % of a coordinate's sd, hence α up to 100 × NMD and a few sd.
+ */
+export const DEFAULT_STEER_FAMILIES: SteerFamilyInput[] = [
+  { kind: 'add', direction: 'nmd', select: { top: 0.05 }, position: 'last', alphas: [5, 20, 100] },
+  { kind: 'add', direction: 'nmd', select: { top: 0.1 }, position: 'last', alphas: [5, 20, 100] },
+  { kind: 'add', direction: 'nmd', select: { top: 0.1 }, position: 'all', alphas: [5, 20, 100] },
+  { kind: 'add', direction: 'sd', select: { top: 0.05 }, position: 'last', alphas: [0.5, 2] },
+  { kind: 'add', direction: 'sd', select: { top: 0.05 }, position: 'all', alphas: [0.5, 2] },
+  { kind: 'add', direction: 'probe', select: { blocks: 'all' }, position: 'last', alphas: [20, 100] },
+  { kind: 'mean-ablate', to: 'class', select: { top: 0.1 }, position: 'last' },
+  { kind: 'mean-ablate', to: 'pooled', select: { top: 0.1 }, position: 'last' },
+  { kind: 'head-ablate', heads: 'each', position: 'all' },
+  { kind: 'scale', select: { top: 0.1 }, position: 'last', alphas: [-0.5, 1, 3] },
+];
+
+/**
+ * The pre-declared headline setting: the SPEC's intervention (add NMD at the last position, top 5 %)
+ * at α = 20, the size at which the prototype's Gen→Mem first moved and the quick color model's
+ * steering first beat the random control.
+ */
+const familiesSchema = z.array(steerFamilySchema).min(1);
+const DEFAULT_FAMILIES_PARSED = familiesSchema.parse(DEFAULT_STEER_FAMILIES);
+
+export const DEFAULT_STEER_PRIMARY = 'add-nmd-resid-top5-last-a20';
+
+export const steerConfigSchema = z.strictObject({
+  /** Conflict items of the steering set (fresh items, not the pairs). */
+  items: positiveInt.default(400),
+  /** Ordinary (rule) items of the capability control. */
+  capabilityItems: positiveInt.default(200),
+  /** The intervention families; every setting they expand into is decoded with its controls. */
+  families: familiesSchema.default(() => structuredClone(DEFAULT_FAMILIES_PARSED)),
+  /** Id of the pre-declared setting that summaries across seeds compare; must be one of the grid's. */
+  primary: z.string().min(1).default(DEFAULT_STEER_PRIMARY),
+  /** Bootstrap resamples of the transition intervals. */
+  bootstrap: positiveInt.default(2000),
+  /** Prompts decoded together. */
+  batchSize: positiveInt.default(128),
+});
+
+export type SteerConfig = z.output<typeof steerConfigSchema>;

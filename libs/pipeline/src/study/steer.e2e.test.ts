@@ -1,0 +1,109 @@
+/**
+ * The steering stage on the nano fixture: one setting of every intervention path, each path's
+ * identity check, the runs and controls of each kind, and Holm over the grid.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readJson } from '@memgen/common';
+import { loadCheckpoint } from '@memgen/model';
+import { makeRng, makeTask, tokenizerFromJSON } from '@memgen/tasks';
+import { useTestBackend } from '@memgen/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietContext } from '../stage.js';
+import { decodeRequests } from './decoding.js';
+import { runStudy } from './run.js';
+import { RUN_FILES } from './run-dir.js';
+import type { SteeringFile, SteeringSetting } from './steer.js';
+import {
+  FIXTURE_TASK,
+  type FixtureTrainSpec,
+  fixtureStudyConfig,
+  fixtureTrainStage,
+} from './test-fixture.js';
+
+let dir: string;
+const spec = { train: { steps: 50, seed: 0 }, study: fixtureStudyConfig() };
+const task = makeTask('color', FIXTURE_TASK.config);
+const file = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  await useTestBackend();
+  dir = await mkdtemp(join(tmpdir(), 'memgen-steer-'));
+  await runStudy(spec, quietContext(dir), {
+    train: (s, ctx) => fixtureTrainStage(s.train as FixtureTrainSpec, ctx),
+  });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('steering on a nano model', () => {
+  it('steering: every path at its identity reproduces the unsteered labels; every run counts them', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    expect(st.alphaZero.identicalOutputs).toBe(true);
+    expect(st.alphaZero.checks.map((c) => [c.path, c.mismatches])).toEqual([
+      ['add resid last', 0],
+      ['add resid all', 0],
+      ['mean-ablate (class) resid last', 0],
+      ['mean-ablate (pooled) resid last', 0],
+      ['head-ablate attn.z all', 0],
+      ['scale resid last', 0],
+    ]);
+    expect(st.settings.map((s) => s.id)).toEqual([
+      'add-nmd-resid-top25-last-a20',
+      'add-probe-resid-blocks-all-a20',
+      'mean-class-resid-top25-last',
+      'mean-pooled-resid-b1-last',
+      'heads-b1h0-all',
+      'scale-resid-top25-last-a1',
+    ]);
+    const u = st.unsteered.labels;
+    expect(u).toHaveLength(48);
+    // Re-derive the steering set from its seed and decode it without the stage: same labels.
+    const ckpt = await loadCheckpoint(file(RUN_FILES.checkpoint));
+    const tok = tokenizerFromJSON(ckpt.tokenizer);
+    const rng = makeRng(spec.study.seed, 'study.steer.items');
+    const items = Array.from({ length: 48 }, () => task.conflict(rng));
+    const out = decodeRequests(
+      ckpt.model,
+      tok,
+      items.map((c) => ({ tokens: tok.encode(c.prompt), targets: [c.gen_target, c.mem_target] })),
+      { beamWidth: 1, maxNewTokens: 'auto', batchSize: 7 },
+    );
+    ckpt.model.dispose();
+    expect(items.map((c, i) => task.label(c, out.texts[i]!)[0]).join('')).toBe(u);
+    const count = (ch: string) => [...u].filter((c) => c === ch).length;
+    for (const s of st.settings) {
+      for (const run of Object.values(s.runs)) {
+        expect(run!.labels).toHaveLength(48);
+        expect(run!.table.fromMem.total).toBe(count('m'));
+        expect(run!.table.fromGen.total).toBe(count('g'));
+      }
+    }
+    const [add, probe, classMean, pooled, head, scale] = st.settings as [
+      SteeringSetting,
+      ...SteeringSetting[],
+    ];
+    // 2 blocks × 16, embedding excluded: top 25 % = 8 coordinates; 'all' blocks = 32; block 1 = 16.
+    expect([add, probe, classMean, pooled, scale].map((s) => s!.coordinates)).toEqual([8, 32, 8, 16, 8]);
+    expect(Object.keys(add.runs).sort()).toEqual(['matched', 'paper', 'toGen', 'toMem', 'within']);
+    expect(Object.keys(classMean!.runs).sort()).toEqual(['matchedToGen', 'matchedToMem', 'toGen', 'toMem']);
+    for (const s of [add, probe!]) expect(s.controlL2Norm).toBeCloseTo(s.l2Norm!, 9);
+    expect(head!.coordinates).toBe(8);
+    expect(head!.heads).toEqual(['b1h0']);
+    expect(head!.controlHeads).toHaveLength(1);
+    expect(head!.controlHeads).not.toContain('b1h0');
+    expect(pooled!.directed).toBe(false);
+    // Holm: one test per setting and direction with a rate; never below the raw p.
+    const ps = st.settings.flatMap((s) => [s.p_mem_to_gen, s.p_gen_to_mem]).filter((p) => p !== null);
+    expect(st.holm.tests).toBe(ps.length);
+    for (const s of st.settings) {
+      if (s.p_mem_to_gen !== null) expect(s.holm_p_mem_to_gen!).toBeGreaterThanOrEqual(s.p_mem_to_gen);
+      if (s.p_gen_to_mem !== null) expect(s.holm_p_gen_to_mem!).toBeGreaterThanOrEqual(s.p_gen_to_mem);
+    }
+    // The intervention paths are live: some steered run differs from the unsteered one.
+    expect(st.settings.some((s) => Object.values(s.runs).some((r) => r!.labels !== u))).toBe(true);
+  });
+});

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { steerFamilySchema } from './steer-config.js';
+import { matchedShifts, withinShifts } from './steering-controls.js';
+import { expandFamilies, settingId } from './steering-ids.js';
+import { applyHolm, type SettingSummary } from './steering-summary.js';
+import { l2Norm, targetedShifts } from './steering-vectors.js';
+
+const sites = 3;
+const width = 8;
+const nmd = { values: Float64Array.from({ length: sites * width }, (_, c) => (c % 5) - 2), sites, width };
+const sd = { ...nmd, values: new Float64Array(sites * width).fill(1) };
+const selected = [1, 2, 9, 17, 22].map((index) => ({
+  site: Math.floor(index / width),
+  dim: index % width,
+  index,
+}));
+
+describe('matched and within-selection controls', () => {
+  const targeted = targetedShifts(selected, nmd, sd, 'nmd', 20, -1);
+  const norm = l2Norm(targeted);
+
+  it("has the targeted shift's L2 norm and coordinate count, on eligible sites only", () => {
+    expect(norm).toBeGreaterThan(0);
+    for (const seed of [1, 2, 3, 4]) {
+      const m = matchedShifts(sites, width, [0], selected.length, norm, seed);
+      expect(m).toHaveLength(selected.length);
+      expect(l2Norm(m)).toBeCloseTo(norm, 10);
+      expect(m.every((s) => s.site !== 0)).toBe(true);
+      expect(new Set(m.map((s) => `${s.site}:${s.dim}`)).size).toBe(m.length);
+    }
+  });
+
+  it('is deterministic for a seed and differs between seeds', () => {
+    const a = matchedShifts(sites, width, [], 5, norm, 7);
+    expect(matchedShifts(sites, width, [], 5, norm, 7)).toEqual(a);
+    expect(matchedShifts(sites, width, [], 5, norm, 8)).not.toEqual(a);
+  });
+
+  it('within-selection: the targeted coordinates, the same norm, another direction', () => {
+    const w = withinShifts(selected, norm, 3);
+    expect(w.map((s) => [s.site, s.dim])).toEqual(selected.map((c) => [c.site, c.dim]));
+    expect(l2Norm(w)).toBeCloseTo(norm, 10);
+    const cosine = w.reduce((a, s, k) => a + s.shift * targeted[k]!.shift, 0) / (norm * norm);
+    expect(Math.abs(cosine)).toBeLessThan(0.999);
+    expect(l2Norm(withinShifts(selected, 0, 3))).toBe(0);
+  });
+});
+
+describe('setting ids', () => {
+  const family = (input: unknown) => steerFamilySchema.parse(input);
+
+  it('derive from the fields, without float noise, and do not depend on grid order', () => {
+    const add = family({ kind: 'add', select: { top: 0.1 }, position: 'all', alphas: [5, 0.5] });
+    expect(expandFamilies([add], null).map((s) => s.id)).toEqual([
+      'add-nmd-resid-top10-all-a5',
+      'add-nmd-resid-top10-all-a0.5',
+    ]);
+    const scale = family({ kind: 'scale', site: 'mlp.post', select: { blocks: [2, 0] }, alphas: [-0.5] });
+    expect(settingId(scale, -0.5, null)).toBe('scale-mlp-b0+2-last-a-0.5');
+    expect(settingId(family({ kind: 'mean-ablate', select: { top: 0.025 } }), null, null)).toBe(
+      'mean-class-resid-top2.5-last',
+    );
+    const heads = family({ kind: 'head-ablate', heads: 'each' });
+    expect(expandFamilies([heads], null)).toEqual([]);
+    expect(expandFamilies([heads], { nLayer: 2, nHead: 2 }).map((s) => s.id)).toEqual([
+      'heads-b0h0-all',
+      'heads-b0h1-all',
+      'heads-b1h0-all',
+      'heads-b1h1-all',
+    ]);
+    const listed = family({
+      kind: 'head-ablate',
+      heads: [
+        { block: 1, head: 2 },
+        { block: 0, head: 3 },
+      ],
+    });
+    expect(expandFamilies([listed], null)[0]!.id).toBe('heads-b0h3+b1h2-all');
+  });
+});
+
+/** A summary with only the fields Holm reads. */
+function summary(id: string, p: [number | null, number | null], rates: [number, number]): SettingSummary {
+  return {
+    id,
+    p_mem_to_gen: p[0],
+    p_gen_to_mem: p[1],
+    mem_to_gen: rates[0],
+    mem_to_gen_control: 0.1,
+    gen_to_mem: rates[1],
+    gen_to_mem_control: 0.1,
+    holm_p_mem_to_gen: null,
+    holm_p_gen_to_mem: null,
+  } as SettingSummary;
+}
+
+describe('Holm over a steering grid', () => {
+  it('corrects every (setting, direction) p together and calls only effects above the control', () => {
+    const grid = [
+      summary('a', [0.001, 0.04], [0.5, 0.4]),
+      summary('b', [0.01, null], [0.02, 0.1]), // significant but below its control
+      summary('c', [0.5, 0.002], [0.2, 0.6]),
+    ];
+    const h = applyHolm(grid);
+    expect(h.tests).toBe(5);
+    // sorted 0.001, 0.002, 0.01, 0.04, 0.5 → ×5, ×4, ×3, ×2, ×1 with the running max
+    const want = [
+      [0.005, 0.08],
+      [0.03, null],
+      [0.5, 0.008],
+    ];
+    grid.forEach((s, k) => {
+      const [m, g] = want[k]!;
+      expect(s.holm_p_mem_to_gen).toBeCloseTo(m!, 12);
+      if (g === null) expect(s.holm_p_gen_to_mem).toBeNull();
+      else expect(s.holm_p_gen_to_mem).toBeCloseTo(g!, 12);
+    });
+    expect(h.surviving).toEqual([
+      { id: 'a', direction: 'mem_to_gen' },
+      { id: 'c', direction: 'gen_to_mem' },
+    ]);
+    expect(grid[1]!.survives_holm_mem_to_gen).toBe(false);
+  });
+});

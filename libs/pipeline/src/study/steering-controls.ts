@@ -1,0 +1,40 @@
+/**
+ * Matched controls for a targeted shift: they change as much as the targeted run does, only not
+ * where or not in the direction it does, so a targeted effect above them is about the direction.
+ * - matched: as many uniformly drawn eligible coordinates, a uniformly random direction (normalised
+ *   Gaussian), exactly the targeted shift's L2 norm;
+ * - within: the targeted coordinates themselves, a random direction, the same L2 norm.
+ * The paper's control (U(−m, m) per coordinate, steering-vectors.ts) is kept beside them: its norm
+ * is not the targeted one, so on its own it cannot tell direction from size.
+ */
+import { type Coordinate, createRng, type Rng, randomNormal } from '@memgen/analysis';
+import { type CoordinateShift, randomCoordinates } from './steering-vectors.js';
+
+/** A uniformly random direction over `coords`, scaled to L2 norm `norm` (all zero when norm is 0). */
+function randomDirection(rng: Rng, coords: readonly Coordinate[], norm: number): CoordinateShift[] {
+  const v = coords.map(() => randomNormal(rng));
+  const length = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+  const scale = length > 0 ? norm / length : 0;
+  return coords.map((c, k) => ({ site: c.site, dim: c.dim, shift: v[k]! * scale }));
+}
+
+/**
+ * The matched control: `count` random eligible coordinates shifted along a random direction of L2
+ * norm `norm`. Deterministic for a seed.
+ */
+export function matchedShifts(
+  sites: number,
+  width: number,
+  excludeSites: readonly number[],
+  count: number,
+  norm: number,
+  seed: number,
+): CoordinateShift[] {
+  const rng = createRng(seed);
+  return randomDirection(rng, randomCoordinates(rng, sites, width, excludeSites, count), norm);
+}
+
+/** The within-selection control: the selected coordinates along a random direction of L2 norm `norm`. */
+export function withinShifts(selected: readonly Coordinate[], norm: number, seed: number): CoordinateShift[] {
+  return randomDirection(createRng(seed), selected, norm);
+}

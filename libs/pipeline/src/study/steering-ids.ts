@@ -1,0 +1,168 @@
+/**
+ * Steering settings and their ids. An id is derived from a setting's fields only (never from its
+ * place in the grid), so the same setting has the same id in every seed and run, and results of
+ * different runs can be joined on it: e.g. `add-nmd-resid-top10-all-a5`, `mean-class-resid-top10-last`,
+ * `heads-b1h0-all`, `scale-resid-top10-last-a-0.5`.
+ */
+import type { SteerConfig, SteerFamily, SteerSelection } from './steer-config.js';
+
+/** One attention head: `blocks.{block}.attn.z`, head `head`. */
+export interface HeadRef {
+  block: number;
+  head: number;
+}
+
+/** One setting of the grid: a family at one α (add, scale) or one head set (head-ablate). */
+export interface SettingSpec {
+  id: string;
+  family: SteerFamily;
+  /** Index of the family in steer.families. */
+  familyIndex: number;
+  /** α of add and scale settings; null for ablations. */
+  alpha: number | null;
+  /** The heads of a head-ablate setting (sorted); null otherwise. */
+  heads: HeadRef[] | null;
+}
+
+/** The model's shape as far as head expansion needs it. */
+export interface HeadShape {
+  nLayer: number;
+  nHead: number;
+}
+
+/** A number as an id part without float noise: 0.1 · 100 → "10", 0.025 · 100 → "2.5". */
+function numberPart(x: number): string {
+  return String(Number(x.toPrecision(12)));
+}
+
+function selectionPart(s: SteerSelection): string {
+  if ('top' in s) return `top${numberPart(100 * s.top)}`;
+  return s.blocks === 'all' ? 'blocks' : `b${[...s.blocks].sort((a, b) => a - b).join('+')}`;
+}
+
+const sitePart = (site: 'resid' | 'mlp.post') => (site === 'resid' ? 'resid' : 'mlp');
+
+function headsPart(heads: readonly HeadRef[]): string {
+  return heads.map((h) => `b${h.block}h${h.head}`).join('+');
+}
+
+/** The setting's id (see the module comment); `alpha` for add/scale, `heads` for head-ablate. */
+export function settingId(f: SteerFamily, alpha: number | null, heads: readonly HeadRef[] | null): string {
+  switch (f.kind) {
+    case 'add':
+      return `add-${f.direction}-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}-a${numberPart(alpha!)}`;
+    case 'scale':
+      return `scale-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}-a${numberPart(alpha!)}`;
+    case 'mean-ablate':
+      return `mean-${f.to}-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}`;
+    case 'head-ablate':
+      return `heads-${headsPart(heads!)}-${f.position}`;
+    default:
+      throw new Error(`unknown steering family ${JSON.stringify(f satisfies never)}`);
+  }
+}
+
+function sortedHeads(heads: readonly HeadRef[]): HeadRef[] {
+  return [...heads].sort((a, b) => a.block - b.block || a.head - b.head);
+}
+
+/** The head sets of a head-ablate family: each head in turn (needs the shape), or the list together. */
+function headSets(heads: 'each' | readonly HeadRef[], shape: HeadShape | null): HeadRef[][] {
+  if (heads !== 'each') return [sortedHeads(heads)];
+  if (!shape) return [];
+  return Array.from({ length: shape.nLayer * shape.nHead }, (_, k) => [
+    { block: Math.floor(k / shape.nHead), head: k % shape.nHead },
+  ]);
+}
+
+/**
+ * Every setting of the families, in family order. Without a model shape, `heads: 'each'` families
+ * expand to nothing (their ids depend on the model).
+ */
+export function expandFamilies(families: readonly SteerFamily[], shape: HeadShape | null): SettingSpec[] {
+  return families.flatMap((family, familyIndex): SettingSpec[] => {
+    const make = (alpha: number | null, heads: HeadRef[] | null) => ({
+      id: settingId(family, alpha, heads),
+      family,
+      familyIndex,
+      alpha,
+      heads,
+    });
+    switch (family.kind) {
+      case 'add':
+      case 'scale':
+        return family.alphas.map((a) => make(a, null));
+      case 'mean-ablate':
+        return [make(null, null)];
+      case 'head-ablate':
+        return headSets(family.heads, shape).map((h) => make(null, h));
+      default:
+        throw new Error(`unknown steering family ${JSON.stringify(family satisfies never)}`);
+    }
+  });
+}
+
+/** A config problem at a path under `steer`. */
+export interface SteerIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+function headIssues(families: readonly SteerFamily[]): SteerIssue[] {
+  return families.flatMap((f, k): SteerIssue[] => {
+    if (f.kind !== 'head-ablate' || f.heads === 'each') return [];
+    const seen = new Set(f.heads.map((h) => `${h.block}:${h.head}`));
+    return seen.size === f.heads.length
+      ? []
+      : [{ path: ['families', k, 'heads'], message: 'lists a head twice' }];
+  });
+}
+
+/** Whether `id` is a setting of the grid once 'each' families are expanded on some model. */
+function isGridId(families: readonly SteerFamily[], ids: ReadonlySet<string>, id: string): boolean {
+  if (ids.has(id)) return true;
+  return families.some(
+    (f) =>
+      f.kind === 'head-ablate' &&
+      f.heads === 'each' &&
+      new RegExp(`^heads-b\\d+h\\d+-${f.position}$`).test(id),
+  );
+}
+
+/**
+ * Checks what zod cannot see field by field: MLP sites need MLP recording, no two families may
+ * produce the same setting, and `primary` must be one of the grid's ids.
+ */
+export function steerConfigIssues(steer: SteerConfig, recordsMlpPost: boolean): SteerIssue[] {
+  const issues = headIssues(steer.families);
+  steer.families.forEach((f, k) => {
+    if (f.kind !== 'head-ablate' && f.site === 'mlp.post' && !recordsMlpPost)
+      issues.push({
+        path: ['families', k, 'site'],
+        message: "steering 'mlp.post' needs record.mlpPost = true",
+      });
+  });
+  if (issues.length > 0) return issues;
+  const owner = new Map<string, number>();
+  for (const s of expandFamilies(steer.families, null)) {
+    const first = owner.get(s.id);
+    if (first !== undefined && first !== s.familyIndex) {
+      issues.push({
+        path: ['families', s.familyIndex],
+        message: `setting '${s.id}' is also made by families.${first}`,
+      });
+    } else if (first !== undefined) {
+      issues.push({ path: ['families', s.familyIndex], message: `setting '${s.id}' appears twice` });
+    }
+    owner.set(s.id, first ?? s.familyIndex);
+  }
+  if (!isGridId(steer.families, new Set(owner.keys()), steer.primary)) {
+    const known = [...owner.keys()];
+    const list = known.slice(0, 8).join(', ') + (known.length > 8 ? `, … (${known.length} in all)` : '');
+    issues.push({
+      path: ['primary'],
+      message: `'${steer.primary}' is not a setting of steer.families; they are: ${list}`,
+    });
+  }
+  return issues;
+}
