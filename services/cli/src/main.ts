@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDataCommand } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerResultsCommand } from './commands/results.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerSweepCommand } from './commands/sweep.js';
@@ -20,6 +21,7 @@ registerTrainCommand(program);
 registerRunCommand(program);
 registerCompareCommand(program);
 registerSweepCommand(program);
+registerResultsCommand(program);
 registerWorkerCommand(program);
 registerStatusCommand(program);
 

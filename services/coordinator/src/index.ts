@@ -1,3 +1,6 @@
+export { type BookOutcome, type ResultsBook, writeResultsBook } from './book/book.js';
+export { meetsCriterion } from './book/book-groups.js';
+export type { BookRun, BookSetting } from './book/book-runs.js';
 export { type BusFlags, busConnectionOptions, natsUrlFrom, positiveIntFrom } from './bus-config.js';
 export { type ExecuteOptions, executeJob, materialiseRun, runPathOf } from './execute-job.js';
 export { type ArtefactIO, FileArtefactStore, hashFile } from './fs-artefacts.js';

@@ -9,6 +9,7 @@ import {
   permutationNoiseLevel,
   pointBiserial,
   pooledStandardDeviation,
+  quantile,
   type SiteMatrix,
   topN,
 } from '@memgen/analysis';
@@ -32,6 +33,8 @@ export interface NoiseSummary {
   observedMaxAbsR: number;
   /** 95th percentile of max |r| under label permutations. */
   threshold95: number;
+  /** 99th percentile of the same null distribution. */
+  threshold99: number;
   pValue: number;
   /** Eligible coordinates with |r| above threshold95. */
   countAboveThreshold: number;
@@ -110,6 +113,7 @@ export function analyseSet(
       noise: {
         observedMaxAbsR: noise.observedMaxAbsR,
         threshold95: noise.threshold,
+        threshold99: quantile(noise.nullMaxAbsR, 0.99),
         pValue: noise.pValue,
         countAboveThreshold: noise.countAboveThreshold,
         atNoiseLevel: noise.atNoiseLevel,

@@ -4,7 +4,7 @@
  * and what the top-|r| coordinate sets do there beside random sets of the same size.
  */
 import { heatmap } from '@memgen/report';
-import type { PatchDirection, PatchingFile, PatchSiteResult } from '../patching.js';
+import type { PatchDirection, PatchSiteResult } from '../patching.js';
 import type { Figure } from './figures.js';
 import type { ReportInputs } from './inputs.js';
 import { section, table } from './markdown.js';
@@ -34,14 +34,23 @@ function rows(sites: readonly PatchSiteResult[]): string[][] {
 
 const HEADERS = ['site', 'coordinates', 'Mem→Gen switched', 'Gen→Mem switched', '"other" (M→G / G→M)'];
 
-/** The map's rows, one per component (heads separately), top to bottom in forward order. */
-function mapRows(p: PatchingFile): { label: string; pick: (s: PatchSiteResult) => boolean }[] {
-  const heads = [...new Set(p.sites.filter((s) => s.selection === 'head').map((s) => s.head!))];
+/** What a patching-map row needs of a site (a PatchSiteResult, or the results book's copy). */
+export interface MapSite {
+  component: string;
+  head: number | null;
+  selection: string;
+}
+
+/** The patching map's rows, one per component (heads separately), top to bottom in forward order. */
+export function patchingMapRows<S extends MapSite>(
+  sites: readonly S[],
+): { label: string; pick: (s: S) => boolean }[] {
+  const heads = [...new Set(sites.filter((s) => s.selection === 'head').map((s) => s.head!))];
   return [
-    ...heads.map((h) => ({ label: `attn head ${h}`, pick: (s: PatchSiteResult) => s.head === h })),
+    ...heads.map((h) => ({ label: `attn head ${h}`, pick: (s: S) => s.head === h })),
     ...(['attn.out', 'mlp.out', 'resid_post'] as const).map((c) => ({
       label: c,
-      pick: (s: PatchSiteResult) => s.component === c && s.selection === 'full',
+      pick: (s: S) => s.component === c && s.selection === 'full',
     })),
   ];
 }
@@ -57,7 +66,7 @@ export function patchingFigure(inp: ReportInputs): Figure | null {
     ['G→M', 'genToMem'],
   ] as const;
   const cols = dirs.flatMap(([label]) => blocks.map((i) => `${label} block ${i}`));
-  const spec = mapRows(p);
+  const spec = patchingMapRows(p.sites);
   const values = spec.map(({ pick }) =>
     dirs.flatMap(([, key]) =>
       blocks.map((i) => p.sites.find((s) => s.layer === i && pick(s))?.[key].rate ?? 0),

@@ -6,6 +6,7 @@ import { holmVerdict, noiseVerdict, probeBeatsShuffled, pValue, rateInterval } f
 const noise = (atNoiseLevel: boolean): NoiseSummary => ({
   observedMaxAbsR: 0.025,
   threshold95: 0.031,
+  threshold99: 0.036,
   pValue: atNoiseLevel ? 0.4 : 0.004,
   countAboveThreshold: atNoiseLevel ? 0 : 7,
   atNoiseLevel,

@@ -1,0 +1,152 @@
+/**
+ * `memgen results`: a 2-seed nano sweep through the real `sweep` command, then the book made from
+ * its directory — the `runs` contract fields, values that are the runs' own, byte-identical on a
+ * rerun, and clear errors for what is not a sweep or holds a corrupt file.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meetsCriterion } from '../services/coordinator/src/book/book-groups.js';
+import type { BookRun, BookSetting } from '../services/coordinator/src/book/book-runs.js';
+import { writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
+
+const run = promisify(execFile);
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const cli = fileURLToPath(new URL('../services/cli/src/main.ts', import.meta.url));
+const memgen = (...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: repoRoot, maxBuffer: 16 << 20 });
+
+const RUN_FIELDS = ['task', 'hops', 'size', 'seed', 'qualified', 'flip_rate', 'gen', 'mem', 'n'] as const;
+const SETTING_FIELDS = [
+  'id',
+  'mem_to_gen',
+  'mem_to_gen_control',
+  'gen_to_mem',
+  'gen_to_mem_control',
+  'holm_p_mem_to_gen',
+  'holm_p_gen_to_mem',
+  'capability',
+  'capability_unsteered',
+] as const;
+
+let dir: string;
+let sweepDir: string;
+let book: { runs: BookRun[]; groups: { key: string; qualified_seeds: number[] }[] };
+let markdown: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'memgen-book-'));
+  sweepDir = join(dir, 'sweep');
+  const spec = await writeTinySweepSpec(join(dir, 'spec.json'));
+  await memgen('sweep', '--spec', spec, '--out', sweepDir, '--workers', '2');
+  const out = await memgen('results', sweepDir, '--out', join(dir, 'book'));
+  expect(out.stdout).toMatch(/memgen results: 2 runs \(\d qualified\) in 1 group\(s\)/);
+  book = JSON.parse(await readFile(join(dir, 'book', 'results.json'), 'utf8'));
+  markdown = await readFile(join(dir, 'book', 'results.md'), 'utf8');
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('memgen results', () => {
+  it('lists every (task, size, seed) with the contract fields, rates as fractions', () => {
+    expect(book.runs.map((r) => [r.task, r.hops, r.size, r.seed])).toEqual([
+      ['color', 1, 'nano', 0],
+      ['color', 1, 'nano', 1],
+    ]);
+    for (const r of book.runs) {
+      for (const f of [...RUN_FIELDS, 'rule_acc', 'shortcut_baseline', 'steering'] as const)
+        expect(r, f).toHaveProperty(f);
+      expect(typeof r.qualified).toBe('boolean');
+      expect(r.n).toBe(50); // the tiny spec's conflict evaluation
+      expect(r.flip_rate).toBeGreaterThan(0);
+      expect(r.steering.length).toBeGreaterThan(0);
+      for (const s of r.steering) {
+        for (const f of SETTING_FIELDS) expect(s, f).toHaveProperty(f);
+        for (const v of [s.mem_to_gen, s.gen_to_mem, s.capability, s.capability_unsteered])
+          if (v !== null) expect(v >= 0 && v <= 1).toBe(true);
+      }
+    }
+    // The same setting has the same id in every seed.
+    expect(book.runs[1]!.steering.map((s) => s.id)).toEqual(book.runs[0]!.steering.map((s) => s.id));
+  });
+
+  it("takes each value from the run's own files", async () => {
+    for (const r of book.runs) {
+      const runDir = join(sweepDir, 'runs', r.run_id);
+      const results = JSON.parse(await readFile(join(runDir, 'results.json'), 'utf8'));
+      expect(r.flip_rate).toBe(results.pairs.flipRate);
+      expect(r.qualified).toBe(results.train.qualified);
+      const steering = JSON.parse(await readFile(join(runDir, 'steering.json'), 'utf8'));
+      const primary = steering.settings.find((s: { id: string }) => s.id === steering.primary);
+      const ours = r.steering.find((s) => s.id === steering.primary)!;
+      expect(ours.mem_to_gen).toBe(primary.mem_to_gen);
+      expect(ours.holm_p_gen_to_mem).toBe(primary.holm_p_gen_to_mem);
+      expect(r.patching?.pairs).toBe(results.patching.pairs);
+    }
+  });
+
+  it('writes the tables and figures, and the same bytes again on a rerun', async () => {
+    expect(markdown).toContain('## color 1-hop, preset smoke, size nano');
+    for (const heading of [
+      'NMD depth profile',
+      'Probes by layer',
+      'Patching map',
+      'Steering over the qualified seeds',
+    ])
+      expect(markdown).toContain(heading);
+    expect(markdown).toMatch(/Criterion: targeted Mem→Gen and Gen→Mem each ≥ 3× the matched control/);
+    expect(markdown).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    const key = book.groups[0]!.key;
+    if (book.groups[0]!.qualified_seeds.length > 0)
+      expect(existsSync(join(dir, 'book', 'figures', `${key}-patching.png`))).toBe(true);
+    const json = await readFile(join(dir, 'book', 'results.json'), 'utf8');
+    await memgen('results', sweepDir, '--out', join(dir, 'book'));
+    expect(await readFile(join(dir, 'book', 'results.json'), 'utf8')).toBe(json);
+    expect(await readFile(join(dir, 'book', 'results.md'), 'utf8')).toBe(markdown);
+  });
+
+  it('refuses a directory that is not a sweep, and names a corrupt run file', async () => {
+    await expect(memgen('results', join(dir, 'nope'), '--out', join(dir, 'x'))).rejects.toMatchObject({
+      stderr: expect.stringMatching(/nope: no sweep\.json \(not a sweep directory\)/),
+    });
+    const broken = join(dir, 'broken');
+    await cp(sweepDir, broken, { recursive: true });
+    const path = join(broken, 'runs', book.runs[0]!.run_id, 'results.json');
+    await writeFile(path, '{"pairs": {"flipRate": "high"}}\n');
+    await expect(memgen('results', broken, '--out', join(dir, 'y'))).rejects.toMatchObject({
+      stderr: expect.stringContaining(`${path}: field "pairs.flipRate"`),
+    });
+  });
+
+  it('the criterion needs both directions at 3× the matched control, Holm p < 0.05, capability ≥ 0.9×', () => {
+    const s: BookSetting = {
+      id: 'x',
+      mem_to_gen: 0.3,
+      mem_to_gen_control: 0.1,
+      gen_to_mem: 0.6,
+      gen_to_mem_control: 0.05,
+      holm_p_mem_to_gen: 0.01,
+      holm_p_gen_to_mem: 0.04,
+      capability: 0.9,
+      capability_unsteered: 1,
+      alpha: 20,
+      family: 0,
+      mem_to_gen_paper_control: null,
+      gen_to_mem_paper_control: null,
+      mem_to_gen_other: null,
+      gen_to_mem_other: null,
+    };
+    expect(meetsCriterion(s)).toBe(true);
+    expect(meetsCriterion({ ...s, mem_to_gen: 0.29 })).toBe(false);
+    expect(meetsCriterion({ ...s, holm_p_gen_to_mem: 0.05 })).toBe(false);
+    expect(meetsCriterion({ ...s, capability: 0.89 })).toBe(false);
+    expect(meetsCriterion({ ...s, gen_to_mem_control: null })).toBe(false);
+  });
+});
