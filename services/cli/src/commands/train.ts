@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configHash } from '@memgen/common';
-import { parseTrainSpec, trainPreset, trainStage } from '@memgen/pipeline';
+import { parseTrainSpec, type TrainSpec, trainPreset, trainStage } from '@memgen/pipeline';
 import { initBackend } from '@memgen/tensor';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -13,9 +13,34 @@ interface TrainOptions {
   task: string;
   preset: string;
   size?: string;
-  seed: string;
+  seed?: string;
   out?: string;
   spec?: string;
+}
+
+function seedFlag(value: string): number {
+  const seed = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(seed))
+    throw new Error(`--seed must be an integer, got '${value}'`);
+  return seed;
+}
+
+/**
+ * The training spec the flags ask for: the preset's, or the --spec file's. A seed in the file is
+ * kept unless --seed is given (then --seed wins), so a spec file never trains another seed silently.
+ */
+export function resolveTrainSpec(o: TrainOptions): TrainSpec {
+  if (o.spec && o.size) throw new Error('--size applies to a preset; set model.preset in the --spec file');
+  let input: unknown;
+  if (o.spec) {
+    const file = parseYaml(readFileSync(o.spec, 'utf8')) as Record<string, unknown>;
+    input = o.seed === undefined ? file : { ...file, seed: seedFlag(o.seed) };
+  } else {
+    input = trainPreset(o.task, o.preset, o.seed === undefined ? 0 : seedFlag(o.seed), o.size);
+  }
+  const spec = parseTrainSpec(input);
+  if (spec.task.name !== o.task) throw new Error(`--task ${o.task} but the spec trains ${spec.task.name}`);
+  return spec;
 }
 
 export function registerTrainCommand(program: Command): void {
@@ -25,20 +50,15 @@ export function registerTrainCommand(program: Command): void {
     .requiredOption('--task <name>', 'color | addition | cipher')
     .option('--preset <name>', 'smoke | quick | paper', 'quick')
     .option('--size <model>', "model size (libs/model preset: micro, tiny, small, …); default: the preset's")
-    .option('--seed <n>', 'seed of data, initialisation and evaluation sets', '0')
+    .option(
+      '--seed <n>',
+      "seed of data, initialisation and evaluation sets (default: the --spec file's, else 0)",
+    )
     .option('--spec <file>', 'a full training spec (JSON or YAML) instead of the preset')
     .option('--out <dir>', 'run directory (default runs/<task>-<preset>-s<seed>)')
     .action(async (o: TrainOptions) => {
-      const seed = Number(o.seed);
-      if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got '${o.seed}'`);
-      if (o.spec && o.size)
-        throw new Error('--size applies to a preset; set model.preset in the --spec file');
-      const input = o.spec
-        ? { ...(parseYaml(readFileSync(o.spec, 'utf8')) as object), seed }
-        : trainPreset(o.task, o.preset, seed, o.size);
-      const spec = parseTrainSpec(input);
-      if (spec.task.name !== o.task)
-        throw new Error(`--task ${o.task} but the spec trains ${spec.task.name}`);
+      const spec = resolveTrainSpec(o);
+      const seed = spec.seed;
       const name = o.spec ? 'custom' : `${o.preset}${o.size ? `-${o.size}` : ''}`;
       const runDir = o.out ?? join('runs', `${o.task}-${name}-s${seed}`);
       await mkdir(runDir, { recursive: true });

@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { trainPreset } from '@memgen/pipeline';
+import { describe, expect, it } from 'vitest';
+import { resolveTrainSpec } from './train.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'memgen-train-cli-'));
+
+function specFile(seed: number | undefined): string {
+  const spec = trainPreset('color', 'smoke', 0) as Record<string, unknown>;
+  const path = join(dir, `spec-${seed ?? 'none'}.json`);
+  const body = { ...spec };
+  if (seed === undefined) delete body.seed;
+  else body.seed = seed;
+  writeFileSync(path, JSON.stringify(body));
+  return path;
+}
+
+describe('memgen train: which seed trains', () => {
+  const base = { task: 'color', preset: 'quick' };
+
+  it("keeps a --spec file's seed unless --seed is given, then --seed wins", () => {
+    expect(resolveTrainSpec({ ...base, spec: specFile(3) }).seed).toBe(3);
+    expect(resolveTrainSpec({ ...base, spec: specFile(3), seed: '5' }).seed).toBe(5);
+    expect(resolveTrainSpec({ ...base, spec: specFile(undefined) }).seed).toBe(0);
+  });
+
+  it('takes the preset at --seed, default 0, and refuses what is not an integer', () => {
+    expect(resolveTrainSpec(base).seed).toBe(0);
+    expect(resolveTrainSpec({ ...base, seed: '2' }).seed).toBe(2);
+    for (const bad of ['', '0x10', '1.5', 'one'])
+      expect(() => resolveTrainSpec({ ...base, seed: bad })).toThrow(
+        `--seed must be an integer, got '${bad}'`,
+      );
+    expect(() => resolveTrainSpec({ ...base, spec: specFile(1), size: 'tiny' })).toThrow(
+      /--size applies to a preset/,
+    );
+  });
+});
