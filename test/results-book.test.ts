@@ -125,6 +125,22 @@ describe('memgen results', () => {
     });
   });
 
+  it('never pools sweeps whose overrides differ: each configuration is its own group', async () => {
+    const other = join(dir, 'other');
+    await cp(sweepDir, other, { recursive: true });
+    const sweepFile = join(other, 'sweep.json');
+    const sweep = JSON.parse(await readFile(sweepFile, 'utf8'));
+    sweep.spec.study = { steer: { bootstrap: 50 } };
+    sweep.sweepId = 'other';
+    await writeFile(sweepFile, JSON.stringify(sweep));
+    await memgen('results', sweepDir, other, '--out', join(dir, 'both'));
+    const both = JSON.parse(await readFile(join(dir, 'both', 'results.json'), 'utf8'));
+    expect(both.runs).toHaveLength(4);
+    expect(both.groups).toHaveLength(2);
+    expect(both.groups[0].key).not.toBe(both.groups[1].key);
+    expect(both.groups[1].overrides.study).toEqual({ steer: { bootstrap: 50 } });
+  });
+
   it('the criterion needs both directions at 3× the matched control, Holm p < 0.05, capability ≥ 0.9×', () => {
     const s: BookSetting = {
       id: 'x',

@@ -1,8 +1,9 @@
 /**
- * The book's groups: runs of one task (and hops), preset and size, with mean ± sd over the seeds
- * whose checkpoint qualified — unqualified seeds are listed, never pooled — and, per steering
- * setting, on how many qualified seeds it meets the steering criterion.
+ * The book's groups: runs of one task (and hops), preset, size and sweep overrides, with mean ± sd
+ * over the seeds whose checkpoint qualified — unqualified seeds are listed, never pooled — and, per
+ * steering setting, on how many qualified seeds it meets the steering criterion.
  */
+import { configHash } from '@memgen/common';
 import { type Summary, summarise } from '../results.js';
 import type { BookRun, BookSetting } from './book-runs.js';
 
@@ -58,6 +59,7 @@ export interface BookGroup {
   hops: number | null;
   preset: string;
   size: string;
+  overrides: BookRun['overrides'];
   seeds: number[];
   qualified_seeds: number[];
   summary: Record<(typeof RUN_SUMMARY_FIELDS)[number], Summary>;
@@ -65,9 +67,15 @@ export interface BookGroup {
   settings: SettingAcrossSeeds[];
 }
 
-/** `color-1hop-quick-micro`: a group's name in file names and anchors. */
-export function groupKey(r: Pick<BookRun, 'task' | 'hops' | 'preset' | 'size'>): string {
-  return [r.task, r.hops === null ? null : `${r.hops}hop`, r.preset, r.size].filter(Boolean).join('-');
+/**
+ * `color-1hop-quick-micro`: a group's name in file names and anchors; runs with sweep overrides get
+ * a suffix from their hash (`…-micro-o1a2b3c4d`), so other configurations are never pooled with them.
+ */
+export function groupKey(r: Pick<BookRun, 'task' | 'hops' | 'preset' | 'size' | 'overrides'>): string {
+  const variant = r.overrides === null ? null : `o${configHash(r.overrides).slice(0, 8)}`;
+  return [r.task, r.hops === null ? null : `${r.hops}hop`, r.preset, r.size, variant]
+    .filter(Boolean)
+    .join('-');
 }
 
 function maxOrNull(values: (number | null)[]): number | null {
@@ -106,6 +114,7 @@ export function bookGroups(runs: readonly BookRun[]): BookGroup[] {
       hops: first.hops,
       preset: first.preset,
       size: first.size,
+      overrides: first.overrides,
       seeds: rs.map((r) => r.seed),
       qualified_seeds: qualified.map((r) => r.seed),
       summary: Object.fromEntries(

@@ -166,7 +166,8 @@ function criterionLine(g: BookGroup, runs: readonly BookRun[]): string {
 export function groupSection(g: BookGroup, runs: readonly BookRun[], figures: readonly string[]): string {
   const hops = g.hops === null ? '' : ` ${g.hops}-hop`;
   const parts = [
-    `## ${g.task}${hops}, preset ${g.preset}, size ${g.size}`,
+    `## ${g.task}${hops}, preset ${g.preset}, size ${g.size}${g.overrides ? ` (${g.key})` : ''}`,
+    g.overrides ? `Sweep overrides over the presets: \`${JSON.stringify(g.overrides)}\`.` : '',
     `Seeds ${g.seeds.join(', ')}; qualified: ${g.qualified_seeds.length > 0 ? g.qualified_seeds.join(', ') : 'none'}. ` +
       'Summaries are over the qualified seeds only; the others are listed, never pooled.',
     seedsTable(runs),
@@ -191,5 +192,5 @@ export function groupSection(g: BookGroup, runs: readonly BookRun[], figures: re
     criterionLine(g, runs),
     g.settings.length > 0 ? steeringTable(g) : 'not measured',
   ];
-  return parts.join('\n\n');
+  return parts.filter((p) => p !== '').join('\n\n');
 }

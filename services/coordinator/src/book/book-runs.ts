@@ -56,6 +56,11 @@ export interface BookPatchSite {
 export interface BookRun {
   sweep: string;
   run_id: string;
+  /**
+   * The sweep spec's train / study overrides over the presets (null: none). Runs with different
+   * overrides are different configurations: the book never groups them together.
+   */
+  overrides: { train?: unknown; study?: unknown } | null;
   task: string;
   /** Color's hops; null for other tasks. */
   hops: number | null;
@@ -190,7 +195,14 @@ function hopsOf(unit: SweepUnit): number | null {
   return unit.task === 'color' && typeof hops === 'number' ? hops : null;
 }
 
-async function bookRun(sweep: string, runsDir: string, unit: SweepUnit): Promise<BookRun> {
+type SweepOverrides = BookRun['overrides'];
+
+async function bookRun(
+  sweep: string,
+  overrides: SweepOverrides,
+  runsDir: string,
+  unit: SweepUnit,
+): Promise<BookRun> {
   const runDir = join(runsDir, unit.runId);
   const where = (f: string) => join(runDir, f);
   const summary = existsSync(where('train/summary.json'))
@@ -202,7 +214,14 @@ async function bookRun(sweep: string, runsDir: string, unit: SweepUnit): Promise
   const selected = summary ? await selectedEvaluation(runDir, summary.selectedStep) : null;
   const count = (k: string) => finite(selected?.[k]);
   const [gen, mem, other] = [count('gen'), count('mem'), count('other')];
-  const base = { sweep, run_id: unit.runId, task: unit.task, hops: hopsOf(unit), preset: unit.preset };
+  const base = {
+    sweep,
+    run_id: unit.runId,
+    overrides,
+    task: unit.task,
+    hops: hopsOf(unit),
+    preset: unit.preset,
+  };
   return {
     ...base,
     size: unit.size,
@@ -229,8 +248,13 @@ export async function readBookRuns(dirs: readonly string[]): Promise<BookRun[]> 
     const path = join(dir, 'sweep.json');
     if (!existsSync(path)) throw new Error(`${dir}: no sweep.json (not a sweep directory)`);
     const sweep = parseWith(sweepFileSchema, await readJson(path), path);
-    const units = expandSweep(parseSweepSpec(sweep.spec));
-    for (const unit of units) runs.push(await bookRun(sweep.sweepId, join(dir, 'runs'), unit));
+    const spec = parseSweepSpec(sweep.spec);
+    const overrides =
+      spec.train || spec.study
+        ? { ...(spec.train ? { train: spec.train } : {}), ...(spec.study ? { study: spec.study } : {}) }
+        : null;
+    for (const unit of expandSweep(spec))
+      runs.push(await bookRun(sweep.sweepId, overrides, join(dir, 'runs'), unit));
   }
   return runs;
 }
