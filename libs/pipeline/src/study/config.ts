@@ -59,6 +59,11 @@ export const patchingConfigSchema = z.strictObject({
   topN: z.array(positiveInt).default([1, 4, 16]),
   /** Beside each top-N set, N coordinates of the same site drawn at random (seeded). */
   randomControl: z.boolean().default(true),
+  /**
+   * Also patch each block's attn.out, mlp.out and resid_post with the partner class's mean (and
+   * the own class's): the most one shared vector at that site can do.
+   */
+  classMeans: z.boolean().default(true),
   /** Pairs per forward pass (2× rows). */
   batchSize: positiveInt.default(32),
 });

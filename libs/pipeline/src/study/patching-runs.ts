@@ -3,7 +3,8 @@
  * the last prompt position and each member's first answer token (the argmax there); then, per site,
  * a forward pass with each row's activation replaced by its partner member's, and one with its own
  * (which must change nothing). A patched row's new first token is read as the partner's ('switched'),
- * its own ('kept') or neither ('other').
+ * its own ('kept') or neither ('other'). Mean sites patch in a class's mean activation instead: what
+ * one shared vector at that site can do, which bounds any additive last-position steering there.
  */
 import {
   argmax,
@@ -83,6 +84,63 @@ function recordSites(model: GPT, input: ForwardInput, hooks: string[]) {
   }
 }
 
+/** A hook's mean last-position activation over the mem members and over the gen members. */
+export interface ClassMeanRows {
+  mem: Float32Array;
+  gen: Float32Array;
+}
+
+function memberInput(batch: readonly PairLine[], padId: number): ForwardInput {
+  return toForwardInput(
+    leftPad([...batch.map((p) => p.mem.tokens), ...batch.map((p) => p.gen.tokens)], padId),
+  );
+}
+
+/** Class means of each hook over every pair (one forward pass per batch, nothing patched). */
+export function recordClassMeans(
+  model: GPT,
+  padId: number,
+  pairs: readonly PairLine[],
+  hooks: readonly string[],
+  batchSize: number,
+): Map<string, ClassMeanRows> {
+  const means = new Map<string, ClassMeanRows>();
+  for (let from = 0; from < pairs.length; from += batchSize) {
+    const batch = pairs.slice(from, from + batchSize);
+    const b = batch.length;
+    const input = memberInput(batch, padId);
+    try {
+      for (const [hook, rows] of recordSites(model, input, [...hooks]).rows) {
+        const width = rows.length / (2 * b);
+        const m = means.get(hook) ?? { mem: new Float32Array(width), gen: new Float32Array(width) };
+        means.set(hook, m);
+        for (let r = 0; r < 2 * b; r++) {
+          const into = r < b ? m.mem : m.gen;
+          for (let j = 0; j < width; j++) into[j]! += rows[r * width + j]! / pairs.length;
+        }
+      }
+    } finally {
+      disposeInput(input);
+    }
+  }
+  return means;
+}
+
+/**
+ * The rows a site patches in: the partner's own activation, or for mean sites every member the
+ * partner class's mean (`class-mean`) or its own class's mean (`own-mean`).
+ */
+function patchRows(site: PatchSite, own: Float32Array, b: number, means?: Map<string, ClassMeanRows>) {
+  const width = own.length / (2 * b);
+  if (site.selection !== 'class-mean' && site.selection !== 'own-mean') return partnerRows(own, b, width);
+  const m = means?.get(site.hook);
+  if (!m) throw new Error(`patching site '${site.id}' has no class means`);
+  const [forMem, forGen] = site.selection === 'class-mean' ? [m.gen, m.mem] : [m.mem, m.gen];
+  const out = new Float32Array(own.length);
+  for (let r = 0; r < 2 * b; r++) out.set(r < b ? forMem : forGen, r * width);
+  return out;
+}
+
 export interface BatchOutcome {
   /** Pairs of the batch whose members' first tokens differ (the only ones a switch can be read on). */
   usable: number;
@@ -98,11 +156,10 @@ export function patchBatch(
   batch: readonly PairLine[],
   sites: readonly PatchSite[],
   tallies: Map<string, SiteTally>,
+  means?: Map<string, ClassMeanRows>,
 ): BatchOutcome {
   const b = batch.length;
-  const input = toForwardInput(
-    leftPad([...batch.map((p) => p.mem.tokens), ...batch.map((p) => p.gen.tokens)], padId),
-  );
+  const input = memberInput(batch, padId);
   try {
     const { base, rows } = recordSites(model, input, [...new Set(sites.map((s) => s.hook))]);
     const usable = batch.map((_, k) => base[k] !== base[b + k]);
@@ -114,7 +171,7 @@ export function patchBatch(
           [{ kind: 'patch', hook: site.hook, coords: site.coords, rows: values }],
           () => firstTokens(model, input),
         );
-      const patched = run(partnerRows(own, b, own.length / (2 * b)));
+      const patched = run(patchRows(site, own, b, means));
       const self = run(own);
       const tally = tallies.get(site.id) ?? emptyTally();
       tallies.set(site.id, tally);

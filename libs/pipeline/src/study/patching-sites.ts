@@ -14,8 +14,12 @@ import type { StudyStatistics } from './stats-file.js';
 /** The part of a block (or the embedding) a site is. */
 export type PatchComponent = 'embed' | 'attn.z' | 'attn.out' | 'mlp.out' | 'resid_post' | 'mlp.post';
 
-/** How a site's coordinates were chosen: all of them, one head's, the top N by |r|, or N at random. */
-export type PatchSelection = 'full' | 'head' | 'top' | 'random';
+/**
+ * What a site patches in: all coordinates, one head's, the top N by |r|, or N at random, each from
+ * the partner member; or all coordinates from the partner class's mean (`class-mean`) or the
+ * member's own class's mean (`own-mean`).
+ */
+export type PatchSelection = 'full' | 'head' | 'top' | 'random' | 'class-mean' | 'own-mean';
 
 export interface PatchSite {
   /** Stable id: `blocks.1.attn.out`, `blocks.0.attn.z#h2`, `blocks.0.resid_post@top4`, `…@random4`. */
@@ -108,11 +112,32 @@ export function coordinateSites(stats: StudyStatistics, options: CoordinateSiteO
   return out;
 }
 
-/** Every site the stage patches: the full ones, then the coordinate sets. */
+/** Each block's attn.out, mlp.out and resid_post patched with the partner's and its own class mean. */
+export function meanSites(config: HookShape): PatchSite[] {
+  return fullSites(config)
+    .filter((s) => s.selection === 'full' && s.component !== 'embed')
+    .flatMap((s) =>
+      (['class-mean', 'own-mean'] as const).map((selection) => ({
+        ...s,
+        id: `${s.hook}@${selection}`,
+        selection,
+      })),
+    );
+}
+
+export interface PatchSiteOptions extends CoordinateSiteOptions {
+  classMeans: boolean;
+}
+
+/** Every site the stage patches: the full ones, the coordinate sets, then the mean sites. */
 export function patchSites(
   config: Pick<GPTConfig, 'nLayer' | 'nEmbd' | 'nHead' | 'nInner'>,
   stats: StudyStatistics,
-  options: CoordinateSiteOptions,
+  options: PatchSiteOptions,
 ): PatchSite[] {
-  return [...fullSites(config), ...coordinateSites(stats, options)];
+  return [
+    ...fullSites(config),
+    ...coordinateSites(stats, options),
+    ...(options.classMeans ? meanSites(config) : []),
+  ];
 }

@@ -7,12 +7,17 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rankCoordinates } from '@memgen/analysis';
+import { coordinateMeans, rankCoordinates } from '@memgen/analysis';
 import { readJson } from '@memgen/common';
+import { loadCheckpoint } from '@memgen/model';
+import { tokenizerFromJSON } from '@memgen/tasks';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../stage.js';
+import { readActivations } from './activations-file.js';
+import { readPairs } from './pairs-file.js';
 import type { PatchingFile } from './patching.js';
+import { recordClassMeans } from './patching-runs.js';
 import { runStudy } from './run.js';
 import { RUN_FILES } from './run-dir.js';
 import { readStatistics } from './stats-file.js';
@@ -45,6 +50,11 @@ describe('activation patching on a nano model (2 blocks, 2 heads)', () => {
       ...[0, 1].flatMap((b) => full.map((x) => `blocks.${b}.${x}`)),
       // The embedding row is excluded from the statistics' rankings (stats.excludeEmbedding).
       ...[0, 1].flatMap((b) => sets.map((x) => `blocks.${b}.resid_post@${x}`)),
+      ...[0, 1].flatMap((b) =>
+        ['attn.out', 'mlp.out', 'resid_post'].flatMap((x) =>
+          ['class-mean', 'own-mean'].map((m) => `blocks.${b}.${x}@${m}`),
+        ),
+      ),
     ]);
     expect(patching.pairsPatched).toBe(16);
     expect(patching.pairsUsable).toBeGreaterThan(0);
@@ -83,6 +93,31 @@ describe('activation patching on a nano model (2 blocks, 2 heads)', () => {
       expect(random4.size).toBe(4);
       expect(new Set(random4.coords).size).toBe(4);
       expect(random4.coords!.every((c) => c >= 0 && c < r.width)).toBe(true);
+    }
+  });
+
+  it("the class means it patches in are the means of the record stage's activations", async () => {
+    const acts = await readActivations(file(RUN_FILES.activations));
+    const loaded = await loadCheckpoint(file(RUN_FILES.checkpoint));
+    try {
+      const pairs = await readPairs(file(RUN_FILES.pairs));
+      const hooks = ['blocks.0.resid_post', 'blocks.1.resid_post'];
+      const padId = tokenizerFromJSON(loaded.tokenizer!).padId;
+      const means = recordClassMeans(loaded.model, padId, pairs, hooks, 5);
+      const { sites, width } = { sites: acts.resid.sites, width: acts.resid.mem.width };
+      for (const hook of hooks) {
+        const s = sites.indexOf(hook);
+        for (const [cls, set] of [
+          ['mem', acts.resid.mem],
+          ['gen', acts.resid.gen],
+        ] as const) {
+          const recorded = coordinateMeans(set).values.subarray(s * width, (s + 1) * width);
+          const ours = means.get(hook)![cls];
+          for (let j = 0; j < width; j++) expect(ours[j]).toBeCloseTo(recorded[j]!, 5);
+        }
+      }
+    } finally {
+      loaded.model.dispose();
     }
   });
 

@@ -3,7 +3,8 @@
  * (patching-sites.ts) each member's last-position activation is replaced by its partner's, and the
  * stage counts how often the first answer token becomes the partner's — where in the network the
  * choice between remembering and reasoning is carried at that position. Patching with the member's
- * own activation must change nothing (the stage fails if it does). Writes patching.json.
+ * own activation must change nothing (the stage fails if it does). Mean sites patch in the class
+ * means over the patched pairs (measured in a first pass). Writes patching.json.
  *
  * Only the last position is patched: the positions of the asked name and its statements differ
  * between members by token index, and are not offered here.
@@ -13,7 +14,13 @@ import { writeJson } from '@memgen/common';
 import { defineStudyStage } from '../registry/declaration.js';
 import { checkAborted, type StageContext } from '../stage.js';
 import { readPairs } from './pairs-file.js';
-import { type DirectionCounts, emptyTally, patchBatch, type SiteTally } from './patching-runs.js';
+import {
+  type DirectionCounts,
+  emptyTally,
+  patchBatch,
+  recordClassMeans,
+  type SiteTally,
+} from './patching-runs.js';
 import { type PatchSite, patchSites } from './patching-sites.js';
 import { RUN_FILES, runPath } from './run-dir.js';
 import { excludedSites, readStatistics } from './stats-file.js';
@@ -92,11 +99,16 @@ async function runPatching(spec: StudySpec, ctx: StageContext, hash: string): Pr
     );
     const sites = patchSites(model.config, stats, { ...cfg, exclude, seed: spec.study.seed });
     const tallies = new Map<string, SiteTally>(sites.map((s) => [s.id, emptyTally()]));
+    const meanHooks = [...new Set(sites.filter((s) => s.selection.endsWith('-mean')).map((s) => s.hook))];
+    const means =
+      meanHooks.length > 0
+        ? recordClassMeans(model, tokenizer.padId, pairs, meanHooks, cfg.batchSize)
+        : undefined;
     let usable = 0;
     for (let from = 0; from < pairs.length; from += cfg.batchSize) {
       checkAborted(ctx);
       const batch = pairs.slice(from, from + cfg.batchSize);
-      usable += patchBatch(model, tokenizer.padId, batch, sites, tallies).usable;
+      usable += patchBatch(model, tokenizer.padId, batch, sites, tallies, means).usable;
       ctx.progress({ stage: 'patching', done: from + batch.length, total: pairs.length });
     }
     const results = sites.map((s) => siteResult(s, tallies.get(s.id)!, usable));

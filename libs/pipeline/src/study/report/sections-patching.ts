@@ -19,6 +19,8 @@ function siteName(s: PatchSiteResult): string {
   if (s.selection === 'head') return `${s.hook} head ${s.head}`;
   if (s.selection === 'top') return `${s.hook}, top ${s.size} by abs(r)`;
   if (s.selection === 'random') return `${s.hook}, ${s.size} random`;
+  if (s.selection === 'class-mean') return `${s.hook} ← the partner class's mean`;
+  if (s.selection === 'own-mean') return `${s.hook} ← the own class's mean`;
   return s.hook;
 }
 
@@ -96,6 +98,7 @@ export function patchingSection(inp: ReportInputs, figs: FigureIndex): string | 
   if (!p) return section('Activation patching', 'The patching stage has not run for this config.');
   const full = p.sites.filter((s) => s.selection === 'full' || s.selection === 'head');
   const sets = p.sites.filter((s) => s.selection === 'top' || s.selection === 'random');
+  const means = p.sites.filter((s) => s.selection === 'class-mean' || s.selection === 'own-mean');
   return section(
     'Activation patching',
     `${p.pairsUsable} of ${p.pairsPatched} pairs have members whose first answer tokens differ; each member's ` +
@@ -110,6 +113,15 @@ export function patchingSection(inp: ReportInputs, figs: FigureIndex): string | 
           'Top-N coordinates by abs(r) at each recorded site — the most a neuron set selected that way can do ' +
             'there — beside N coordinates of the same site drawn at random:',
           table(HEADERS, rows(sets)),
+        ].join('\n\n')
+      : null,
+    means.length > 0
+      ? [
+          "Each member given one shared vector at a site — the mean over the patched pairs of the partner's " +
+            'class, or of its own class — bounds what any additive steering vector at the last position can do ' +
+            "there: where the partner's own activation switches the answer and the class mean does not, the " +
+            'decision is carried by item-specific content, not by a direction.',
+          table(HEADERS, rows(means)),
         ].join('\n\n')
       : null,
   );
