@@ -97,21 +97,48 @@ const scaleFamily = z.strictObject({
     .min(1),
 });
 
+/** A sublayer's output: `blocks.{block}.attn.out` or `blocks.{block}.mlp.out`. */
+const sublayerRef = z.strictObject({ block: blockIndex, site: z.enum(['attn.out', 'mlp.out']) });
+
+/**
+ * sublayer-ablate: sets a whole sublayer output to its pooled mean over the flipped-pair members
+ * (measured on pairs.jsonl): toward gen the `toGen` sublayer (where memory is read), toward mem the
+ * `toMem` one (where the rule's lookup is read). Each run's matched control does the same to another
+ * sublayer of the model drawn at random (never a targeted one).
+ */
+const sublayerAblateFamily = z.strictObject({
+  kind: z.literal('sublayer-ablate'),
+  toGen: sublayerRef,
+  toMem: sublayerRef,
+  position: positionSchema,
+});
+
+export type SublayerRef = z.output<typeof sublayerRef>;
+
 export const steerFamilySchema = z.discriminatedUnion('kind', [
   addFamily,
   meanAblateFamily,
   headAblateFamily,
   scaleFamily,
+  sublayerAblateFamily,
 ]);
 
 export type SteerFamily = z.output<typeof steerFamilySchema>;
+
+/** What a family changes: a site of statistics, attention heads' values, or whole sublayer outputs. */
+export function familySite(f: SteerFamily): 'resid' | 'mlp.post' | 'attn.z' | 'sublayer' {
+  if (f.kind === 'head-ablate') return 'attn.z';
+  if (f.kind === 'sublayer-ablate') return 'sublayer';
+  return f.site;
+}
 export type SteerFamilyInput = z.input<typeof steerFamilySchema>;
 export type SteerSelection = z.output<typeof selectionSchema>;
 
 /**
- * The quick grid: 103 decode runs of the steering set on a 2-layer, 4-head model (add: 5 runs per α —
- * toward mem, toward gen, the matched, within-selection and paper controls; class mean-ablation 4;
- * undirected settings 2 each), plus the unsteered run and one α = 0 check per intervention path.
+ * The quick grid: 107 decode runs of the steering set on a 2-layer, 4-head model (add: 5 runs per α —
+ * toward mem, toward gen, the matched, within-selection and paper controls; class mean-ablation and
+ * sublayer ablation 4 each; undirected settings 2 each), plus the unsteered run and one α = 0 check
+ * per intervention path.
  * At this scale NMD is ~1 % of a coordinate's sd, hence α up to 100 × NMD and a few sd.
  */
 export const DEFAULT_STEER_FAMILIES: SteerFamilyInput[] = [
@@ -125,6 +152,14 @@ export const DEFAULT_STEER_FAMILIES: SteerFamilyInput[] = [
   { kind: 'mean-ablate', to: 'pooled', select: { top: 0.1 }, position: 'last' },
   { kind: 'head-ablate', heads: 'each', position: 'all' },
   { kind: 'scale', select: { top: 0.1 }, position: 'last', alphas: [-0.5, 1, 3] },
+  // Where activation patching of the micro color models puts the two readings at the last position:
+  // memory through block 0's MLP, the rule's lookup through block 1's attention.
+  {
+    kind: 'sublayer-ablate',
+    toGen: { block: 0, site: 'mlp.out' },
+    toMem: { block: 1, site: 'attn.out' },
+    position: 'last',
+  },
 ];
 
 /**

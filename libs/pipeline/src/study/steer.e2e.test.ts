@@ -50,6 +50,7 @@ describe('steering on a nano model', () => {
       ['mean-ablate (pooled) resid last', 0],
       ['head-ablate attn.z all', 0],
       ['scale resid last', 0],
+      ['sublayer-ablate sublayer last', 0],
     ]);
     expect(st.settings.map((s) => s.id)).toEqual([
       'add-nmd-resid-top25-last-a20',
@@ -58,6 +59,7 @@ describe('steering on a nano model', () => {
       'mean-pooled-resid-b1-last',
       'heads-b1h0-all',
       'scale-resid-top25-last-a1',
+      'sublayer-genb0mlp-memb1attn-last',
     ]);
     const u = st.unsteered.labels;
     expect(u).toHaveLength(48);
@@ -82,7 +84,7 @@ describe('steering on a nano model', () => {
         expect(run!.table.fromGen.total).toBe(count('g'));
       }
     }
-    const [add, probe, classMean, pooled, head, scale] = st.settings as [
+    const [add, probe, classMean, pooled, head, scale, sublayer] = st.settings as [
       SteeringSetting,
       ...SteeringSetting[],
     ];
@@ -96,6 +98,12 @@ describe('steering on a nano model', () => {
     expect(head!.controlHeads).toHaveLength(1);
     expect(head!.controlHeads).not.toContain('b1h0');
     expect(pooled!.directed).toBe(false);
+    // Sublayer ablation: the two targets, and controls drawn from the other sublayers.
+    expect(sublayer!.heads).toEqual(['blocks.0.mlp.out', 'blocks.1.attn.out']);
+    expect(sublayer!.controlHeads!.every((h) => ['blocks.0.attn.out', 'blocks.1.mlp.out'].includes(h))).toBe(
+      true,
+    );
+    expect(Object.keys(sublayer!.runs).sort()).toEqual(['matchedToGen', 'matchedToMem', 'toGen', 'toMem']);
     // Holm: one test per setting and direction with a rate; never below the raw p.
     const ps = st.settings.flatMap((s) => [s.p_mem_to_gen, s.p_gen_to_mem]).filter((p) => p !== null);
     expect(st.holm.tests).toBe(ps.length);

@@ -10,6 +10,7 @@ import { writeJson } from '@memgen/common';
 import { defineStudyStage } from '../registry/declaration.js';
 import { checkAborted, type StageContext } from '../stage.js';
 import { RUN_FILES, runPath } from './run-dir.js';
+import { familySite } from './steer-config.js';
 import { type AlphaZeroCheck, alphaZeroChecks } from './steering-alpha-zero.js';
 import { expandFamilies, type SettingSpec } from './steering-ids.js';
 import { loadSteeringInputs, type SteeringInputs } from './steering-inputs.js';
@@ -22,6 +23,7 @@ import {
   steeredRun,
   steeringRuns,
 } from './steering-runs.js';
+import { sublayerMeans } from './steering-sublayers.js';
 import {
   applyHolm,
   type DirectionResult,
@@ -40,7 +42,7 @@ export interface SteeringSetting extends SettingSummary, Omit<SettingPlan, 'runs
   family: number;
   /** α of add and scale settings; null for ablations. */
   alpha: number | null;
-  site: 'resid' | 'mlp.post' | 'attn.z';
+  site: ReturnType<typeof familySite>;
   position: 'last' | 'all';
   runs: Partial<Record<RunRole, SteeredRun>>;
   memToGen: DirectionResult | null;
@@ -75,10 +77,6 @@ export interface SteerResult {
   holmSurvivors: number;
 }
 
-function siteOf(s: SettingSpec): SteeringSetting['site'] {
-  return s.family.kind === 'head-ablate' ? 'attn.z' : s.family.site;
-}
-
 /** Decodes every run of a plan and puts the setting's numbers together. */
 function runSetting(
   spec: StudySpec,
@@ -111,7 +109,7 @@ function runSetting(
     kind: s.family.kind,
     family: s.familyIndex,
     alpha: s.alpha,
-    site: siteOf(s),
+    site: familySite(s.family),
     position: s.family.position,
     ...meta,
     runs: steered,
@@ -133,6 +131,13 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
     const grid = expandFamilies(cfg.families, opened.model.config);
     if (!grid.some((s) => s.id === cfg.primary))
       throw new Error(`steer.primary: '${cfg.primary}' is not a setting of this model's grid`);
+    inputs.sublayerMeans = await sublayerMeans(
+      cfg.families,
+      opened.model,
+      opened.tokenizer.padId,
+      ctx.runDir,
+      spec.study.record.batchSize,
+    );
     const runs = steeringRuns(spec, opened);
     const base = runs.decode([]);
     const plan = (s: SettingSpec, zero = false) =>
@@ -180,8 +185,14 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
 export const steerStage = defineStudyStage<SteerResult>({
   name: 'steer',
   group: 'steering',
-  upstream: ['train', 'record', 'stats', 'probes'],
-  reads: [`${RUN_FILES.checkpoint}/`, RUN_FILES.activations, RUN_FILES.stats, RUN_FILES.probes],
+  upstream: ['train', 'pairs', 'record', 'stats', 'probes'],
+  reads: [
+    `${RUN_FILES.checkpoint}/`,
+    RUN_FILES.pairs,
+    RUN_FILES.activations,
+    RUN_FILES.stats,
+    RUN_FILES.probes,
+  ],
   outputs: [RUN_FILES.steering],
   config: (spec) => ({
     steer: spec.study.steer,

@@ -6,6 +6,7 @@
  * nothing it would measure could be trusted, so the stage stops.
  */
 import type { Intervention } from '@memgen/model';
+import { familySite } from './steer-config.js';
 import type { SettingSpec } from './steering-ids.js';
 import type { SettingPlan } from './steering-plan.js';
 import type { DecodedRun, SteeringRuns } from './steering-runs.js';
@@ -20,7 +21,7 @@ export interface AlphaZeroCheck {
 
 function pathOf(s: SettingSpec): string {
   const f = s.family;
-  const site = f.kind === 'head-ablate' ? 'attn.z' : f.site;
+  const site = familySite(f);
   const op = f.kind === 'mean-ablate' ? `mean-ablate (${f.to})` : f.kind;
   return `${op} ${site} ${f.position}`;
 }

@@ -2,9 +2,15 @@
  * Steering settings and their ids. An id is derived from a setting's fields only (never from its
  * place in the grid), so the same setting has the same id in every seed and run, and results of
  * different runs can be joined on it: e.g. `add-nmd-resid-top10-all-a5`, `mean-class-resid-top10-last`,
- * `heads-b1h0-all`, `scale-resid-top10-last-a-0.5`.
+ * `heads-b1h0-all`, `scale-resid-top10-last-a-0.5`, `sublayer-genb0mlp-memb1attn-last`.
  */
-import type { SteerConfig, SteerFamily, SteerSelection } from './steer-config.js';
+import {
+  familySite,
+  type SteerConfig,
+  type SteerFamily,
+  type SteerSelection,
+  type SublayerRef,
+} from './steer-config.js';
 
 /** One attention head: `blocks.{block}.attn.z`, head `head`. */
 export interface HeadRef {
@@ -42,6 +48,8 @@ function selectionPart(s: SteerSelection): string {
 
 const sitePart = (site: 'resid' | 'mlp.post') => (site === 'resid' ? 'resid' : 'mlp');
 
+const sublayerPart = (r: SublayerRef) => `b${r.block}${r.site === 'attn.out' ? 'attn' : 'mlp'}`;
+
 function headsPart(heads: readonly HeadRef[]): string {
   return heads.map((h) => `b${h.block}h${h.head}`).join('+');
 }
@@ -57,6 +65,8 @@ export function settingId(f: SteerFamily, alpha: number | null, heads: readonly 
       return `mean-${f.to}-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}`;
     case 'head-ablate':
       return `heads-${headsPart(heads!)}-${f.position}`;
+    case 'sublayer-ablate':
+      return `sublayer-gen${sublayerPart(f.toGen)}-mem${sublayerPart(f.toMem)}-${f.position}`;
     default:
       throw new Error(`unknown steering family ${JSON.stringify(f satisfies never)}`);
   }
@@ -93,6 +103,7 @@ export function expandFamilies(families: readonly SteerFamily[], shape: HeadShap
       case 'scale':
         return family.alphas.map((a) => make(a, null));
       case 'mean-ablate':
+      case 'sublayer-ablate':
         return [make(null, null)];
       case 'head-ablate':
         return headSets(family.heads, shape).map((h) => make(null, h));
@@ -136,7 +147,9 @@ function isGridId(families: readonly SteerFamily[], ids: ReadonlySet<string>, id
 export function steerConfigIssues(steer: SteerConfig, recordsMlpPost: boolean): SteerIssue[] {
   const issues = headIssues(steer.families);
   steer.families.forEach((f, k) => {
-    if (f.kind !== 'head-ablate' && f.site === 'mlp.post' && !recordsMlpPost)
+    if (f.kind === 'sublayer-ablate' && f.toGen.block === f.toMem.block && f.toGen.site === f.toMem.site)
+      issues.push({ path: ['families', k, 'toMem'], message: 'is the same sublayer as toGen' });
+    if (familySite(f) === 'mlp.post' && !recordsMlpPost)
       issues.push({
         path: ['families', k, 'site'],
         message: "steering 'mlp.post' needs record.mlpPost = true",

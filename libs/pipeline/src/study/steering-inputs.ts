@@ -9,7 +9,7 @@ import { readActivations } from './activations-file.js';
 import type { ProbesFile, SiteDirection } from './probes.js';
 import { RUN_FILES, runPath } from './run-dir.js';
 import { excludedSites, readStatistics, type SiteStatistics } from './stats-file.js';
-import type { SteerFamily, SteerSelection } from './steer-config.js';
+import { familySite, type SteerFamily, type SteerSelection } from './steer-config.js';
 import type { StudySpec } from './study-model.js';
 
 export type SteeredSite = 'resid' | 'mlp.post';
@@ -34,7 +34,12 @@ export interface SiteInputs {
   probe: SiteMatrix | null;
 }
 
-export type SteeringInputs = Partial<Record<SteeredSite, SiteInputs>>;
+export interface SteeringInputs {
+  resid?: SiteInputs;
+  'mlp.post'?: SiteInputs;
+  /** Pooled mean last-position output of each sublayer a sublayer-ablate family sets (by hook). */
+  sublayerMeans?: Map<string, Float32Array>;
+}
 
 function probeMatrix(rows: SiteDirection[], hooks: string[], width: number, path: string): SiteMatrix {
   const values = new Float64Array(hooks.length * width);
@@ -63,7 +68,7 @@ async function readProbeDirections(runDir: string, site: SteeredSite, stats: Sit
 export async function loadSteeringInputs(spec: StudySpec, runDir: string): Promise<SteeringInputs> {
   const families = spec.study.steer.families;
   const used = (site: SteeredSite, test: (f: SteerFamily) => boolean = () => true) =>
-    families.some((f) => f.kind !== 'head-ablate' && f.site === site && test(f));
+    families.some((f) => familySite(f) === site && test(f));
   const stats = await readStatistics(runPath(runDir, RUN_FILES.stats));
   const needsMeans = (['resid', 'mlp.post'] as const).some((s) => used(s, (f) => f.kind === 'mean-ablate'));
   const acts = needsMeans ? await readActivations(runPath(runDir, RUN_FILES.activations)) : null;

@@ -16,6 +16,7 @@ import { matchedShifts, withinShifts } from './steering-controls.js';
 import { planHeads } from './steering-heads.js';
 import type { SettingSpec } from './steering-ids.js';
 import { type SiteInputs, type SteeringInputs, selectCoordinates } from './steering-inputs.js';
+import { planSublayers } from './steering-sublayers.js';
 import {
   type CoordinateShift,
   interventionsFor,
@@ -48,7 +49,10 @@ export interface SettingPlan {
   controlL2Norm: number | null;
   /** m of the paper's control: the largest |targeted shift| (add only). */
   maxShift: number | null;
-  /** Head ablation: the targeted and the control heads, as `b{block}h{head}`. */
+  /**
+   * Head ablation: the targeted and the control heads, as `b{block}h{head}`; sublayer ablation: the
+   * toward-gen and toward-mem sublayers and their controls, as hook names.
+   */
   heads: string[] | null;
   controlHeads: string[] | null;
   runs: Partial<Record<RunRole, Intervention[]>>;
@@ -216,6 +220,8 @@ export function planSetting(
       return planCoordinateOp(s, inputs, seed, zero);
     case 'head-ablate':
       return planHeads(s, model, controlSeed(seed, s.id, 'matched'), zero);
+    case 'sublayer-ablate':
+      return planSublayers(s, inputs, model, controlSeed(seed, s.id, 'matched'), zero);
     default:
       throw new Error(`unknown steering family ${JSON.stringify(s.family satisfies never)}`);
   }

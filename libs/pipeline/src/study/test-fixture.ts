@@ -92,6 +92,11 @@ export function fixtureStudyConfig(overrides: Record<string, unknown> = {}): Stu
         { kind: 'mean-ablate', to: 'pooled', select: { blocks: [1] } },
         { kind: 'head-ablate', heads: [{ block: 1, head: 0 }] },
         { kind: 'scale', select: { top: 0.25 }, alphas: [1] },
+        {
+          kind: 'sublayer-ablate',
+          toGen: { block: 0, site: 'mlp.out' },
+          toMem: { block: 1, site: 'attn.out' },
+        },
       ],
       primary: 'add-nmd-resid-top25-last-a20',
       bootstrap: 100,

@@ -1,0 +1,98 @@
+/**
+ * Sublayer ablation settings: set a whole sublayer output (`blocks.{i}.attn.out` or `mlp.out`) to its
+ * pooled mean over the flipped-pair members — toward gen the sublayer that reads memory, toward mem
+ * the one that reads the rule's lookup — beside a matched control that does the same to another
+ * sublayer drawn at random from those neither run targets.
+ */
+import { createRng, randomInt } from '@memgen/analysis';
+import type { GPT, Intervention } from '@memgen/model';
+import { readPairs } from './pairs-file.js';
+import { recordClassMeans } from './patching-runs.js';
+import { RUN_FILES, runPath } from './run-dir.js';
+import type { SteerFamily, SublayerRef } from './steer-config.js';
+import type { SettingSpec } from './steering-ids.js';
+import type { SteeringInputs } from './steering-inputs.js';
+import type { SettingPlan } from './steering-plan.js';
+
+const hookOf = (r: SublayerRef) => `blocks.${r.block}.${r.site}`;
+
+/** Every sublayer output of the model, in forward order. */
+function allSublayers(nLayer: number): string[] {
+  return Array.from({ length: nLayer }, (_, i) => [`blocks.${i}.attn.out`, `blocks.${i}.mlp.out`]).flat();
+}
+
+/**
+ * The pooled means of every sublayer output the families set (targets and candidate controls), over
+ * the members of pairs.jsonl; undefined when no family ablates sublayers.
+ */
+export async function sublayerMeans(
+  families: readonly SteerFamily[],
+  model: GPT,
+  padId: number,
+  runDir: string,
+  batchSize: number,
+): Promise<Map<string, Float32Array> | undefined> {
+  if (!families.some((f) => f.kind === 'sublayer-ablate')) return undefined;
+  const pairs = await readPairs(runPath(runDir, RUN_FILES.pairs));
+  const means = recordClassMeans(model, padId, pairs, allSublayers(model.config.nLayer), batchSize);
+  return new Map(
+    [...means].map(([hook, m]) => [hook, m.mem.map((v, j) => (v + m.gen[j]!) / 2)] as [string, Float32Array]),
+  );
+}
+
+function setToMean(hook: string, means: Map<string, Float32Array>, position: 'last' | 'all', zero: boolean) {
+  const mean = means.get(hook);
+  if (!mean) throw new Error(`sublayer '${hook}' has no pooled mean`);
+  const coords = zero ? [] : Array.from(mean, (_, j) => j);
+  const values = zero ? [] : Array.from(mean);
+  return [{ kind: 'ablate', hook, coords, values, position } satisfies Intervention];
+}
+
+/**
+ * The plan of a sublayer-ablate setting; with `zero`, the same hooks ablating no coordinates.
+ * @throws Error naming the family's field when a sublayer is not in the model or no control remains
+ */
+export function planSublayers(
+  s: SettingSpec,
+  inputs: SteeringInputs,
+  model: GPT,
+  seed: number,
+  zero: boolean,
+): SettingPlan {
+  const f = s.family;
+  if (f.kind !== 'sublayer-ablate') throw new Error(`planSublayers got a ${f.kind} setting`);
+  const { nLayer, nEmbd } = model.config;
+  for (const [field, r] of [['toGen', f.toGen] as const, ['toMem', f.toMem] as const]) {
+    if (r.block >= nLayer)
+      throw new Error(
+        `steer.families.${s.familyIndex}.${field}: block ${r.block} is outside the model's ${nLayer}`,
+      );
+  }
+  const means = inputs.sublayerMeans;
+  if (!means) throw new Error(`setting '${s.id}' needs sublayer means, none were computed`);
+  const targets = [hookOf(f.toGen), hookOf(f.toMem)];
+  const others = allSublayers(nLayer).filter((h) => !targets.includes(h));
+  if (others.length === 0)
+    throw new Error(`steer.families.${s.familyIndex}: no other sublayer is left for the matched control`);
+  const rng = createRng(seed);
+  const [controlGen, controlMem] = [0, 1].map(() => others[randomInt(rng, 0, others.length - 1)]!);
+  const base = {
+    directed: true,
+    coordinates: nEmbd,
+    ...{ l2Norm: null, controlL2Norm: null, maxShift: null },
+    heads: targets,
+    controlHeads: [controlGen!, controlMem!],
+  };
+  const set = (hook: string) => setToMean(hook, means, f.position, zero);
+  if (zero)
+    return { ...base, controlHeads: null, runs: { toMem: [...set(targets[0]!), ...set(targets[1]!)] } };
+  return {
+    ...base,
+    runs: {
+      toGen: set(targets[0]!),
+      toMem: set(targets[1]!),
+      matchedToGen: set(controlGen!),
+      matchedToMem: set(controlMem!),
+    },
+  };
+}
