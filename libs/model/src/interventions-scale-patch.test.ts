@@ -29,6 +29,27 @@ describe('interventions: scale and patch', () => {
     }
   });
 
+  it("'prompt' acts as 'last' on a pass over several positions and leaves a one-position pass alone", () => {
+    const model = testModel(5);
+    const hook = 'blocks.1.resid_post';
+    const iv = (position: 'last' | 'prompt'): Intervention => ({
+      kind: 'scale',
+      hook,
+      coords: all(model.hooks.point(hook).width),
+      alpha: 2,
+      position,
+    });
+    const long = prompts(3, V, 6, 6);
+    const at = (position: 'last' | 'prompt', seqs: number[][]) =>
+      withInterventions(model, [iv(position)], () => logitsOf(model, seqs));
+    expect(at('prompt', long)).toEqual(at('last', long));
+    expect(at('prompt', long)).not.toEqual(logitsOf(model, long));
+    // A one-token pass is what a KV-cached decoder runs for each generated token.
+    const single = long.map((s) => s.slice(0, 1));
+    expect(at('prompt', single)).toEqual(logitsOf(model, single));
+    expect(at('last', single)).not.toEqual(logitsOf(model, single));
+  });
+
   it('scale multiplies only its coordinates by 1 + α, and at "last" only the last position', () => {
     const model = testModel();
     const T = 7;

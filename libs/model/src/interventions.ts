@@ -9,14 +9,16 @@ import type { HookHandle, HookPoint } from './hooks.js';
 
 /**
  * Which positions of every forward pass a hook acts on, by name. 'last' = the last position (the
- * last prompt token, then each generated token); 'all' = every position. Positions are names so
- * that others (e.g. a task's answer span) can join the union; each switch on it is exhaustive.
+ * last prompt token, then each generated token); 'all' = every position; 'prompt' = the last
+ * position of a pass over more than one position only — in KV-cached decoding the prompt's pass, so
+ * the last prompt token and no generated token (a plain forward pass: as 'last'). Positions are
+ * names so that others (e.g. a task's answer span) can join the union; each switch on it is exhaustive.
  * Per-row positions (a token span inside each prompt) are not offered: a hook sees [B, T, W] with
  * no row identity, and rows move under left padding, budget grouping, beam replication/reordering
  * and the KV cache's one-column passes, so such a position would need the decoder to tell the hook
  * which rows and columns it is computing.
  */
-export type HookPosition = 'last' | 'all';
+export type HookPosition = 'last' | 'all' | 'prompt';
 
 /** Where an intervention acts: a hook point, at some positions (default 'last'). */
 interface Placement {
@@ -180,6 +182,7 @@ function selectPositions(act: tf.Tensor, position: HookPosition): tf.Tensor {
   const [B, T, W] = act.shape as [number, number, number];
   switch (position) {
     case 'last':
+    case 'prompt':
       return act.slice([0, T - 1, 0], [B, 1, W]).reshape([B, W]);
     case 'all':
       return act.clone();
@@ -194,6 +197,9 @@ function atPosition(act: tf.Tensor, position: HookPosition, f: (x: tf.Tensor) =>
   switch (position) {
     case 'all':
       return f(act);
+    case 'prompt':
+      if (T === 1) return act;
+      return atPosition(act, 'last', f);
     case 'last':
       if (T === 1) return f(act);
       return tf.concat([act.slice([0, 0, 0], [B, T - 1, W]), f(act.slice([0, T - 1, 0], [B, 1, W]))], 1);

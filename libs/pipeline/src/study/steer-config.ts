@@ -19,9 +19,10 @@ const siteSchema = z.enum(['resid', 'mlp.post']).default('resid');
 
 /**
  * Positions of every forward pass that are changed: 'last' (the last prompt token, then each
- * generated token) or 'all' (every position, prompt and generated).
+ * generated token), 'prompt' (the last prompt token only: the first answer token's decision, not
+ * the tokens after it) or 'all' (every position, prompt and generated).
  */
-const positionSchema = z.enum(['last', 'all']).default('last');
+const positionSchema = z.enum(['last', 'prompt', 'all']).default('last');
 
 /**
  * Which coordinates: `{ top: f }` = the top fraction f of the eligible coordinates by |r|;
@@ -77,7 +78,7 @@ const headAblateFamily = z.strictObject({
     z.literal('each'),
     z.array(z.strictObject({ block: blockIndex, head: z.number().int().min(0) })).min(1),
   ]),
-  position: z.enum(['last', 'all']).default('all'),
+  position: z.enum(['last', 'prompt', 'all']).default('all'),
 });
 
 /** scale: multiplies the selected coordinates by (1 + α); one undirected run per α. */
@@ -135,9 +136,9 @@ export type SteerFamilyInput = z.input<typeof steerFamilySchema>;
 export type SteerSelection = z.output<typeof selectionSchema>;
 
 /**
- * The quick grid: 107 decode runs of the steering set on a 2-layer, 4-head model (add: 5 runs per α —
+ * The quick grid: 111 decode runs of the steering set on a 2-layer, 4-head model (add: 5 runs per α —
  * toward mem, toward gen, the matched, within-selection and paper controls; class mean-ablation and
- * sublayer ablation 4 each; undirected settings 2 each), plus the unsteered run and one α = 0 check
+ * sublayer ablation 4 each (at 'last' and at 'prompt'); undirected settings 2 each), plus the unsteered run and one α = 0 check
  * per intervention path.
  * At this scale NMD is ~1 % of a coordinate's sd, hence α up to 100 × NMD and a few sd.
  */
@@ -159,6 +160,13 @@ export const DEFAULT_STEER_FAMILIES: SteerFamilyInput[] = [
     toGen: { block: 0, site: 'mlp.out' },
     toMem: { block: 1, site: 'attn.out' },
     position: 'last',
+  },
+  // The same at the last prompt token only: the first answer token's decision, not the tokens after.
+  {
+    kind: 'sublayer-ablate',
+    toGen: { block: 0, site: 'mlp.out' },
+    toMem: { block: 1, site: 'attn.out' },
+    position: 'prompt',
   },
 ];
 

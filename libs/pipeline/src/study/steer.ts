@@ -7,6 +7,7 @@
  */
 import type { LabelCounts } from '@memgen/analysis';
 import { writeJson } from '@memgen/common';
+import type { HookPosition } from '@memgen/model';
 import { defineStudyStage } from '../registry/declaration.js';
 import { checkAborted, type StageContext } from '../stage.js';
 import { RUN_FILES, runPath } from './run-dir.js';
@@ -43,7 +44,7 @@ export interface SteeringSetting extends SettingSummary, Omit<SettingPlan, 'runs
   /** α of add and scale settings; null for ablations. */
   alpha: number | null;
   site: ReturnType<typeof familySite>;
-  position: 'last' | 'all';
+  position: HookPosition;
   runs: Partial<Record<RunRole, SteeredRun>>;
   memToGen: DirectionResult | null;
   genToMem: DirectionResult | null;

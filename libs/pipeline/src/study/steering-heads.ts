@@ -5,14 +5,14 @@
  * of them would often be the targeted head itself).
  */
 import { createRng, sampleWithoutReplacement } from '@memgen/analysis';
-import { type GPT, headCoordinates, type Intervention } from '@memgen/model';
+import { type GPT, type HookPosition, headCoordinates, type Intervention } from '@memgen/model';
 import type { HeadRef, SettingSpec } from './steering-ids.js';
 import type { SettingPlan } from './steering-plan.js';
 
 export const headName = (h: HeadRef) => `b${h.block}h${h.head}`;
 
 /** One zero-ablation per touched block, its heads' coordinates together. */
-function ablateHeads(model: GPT, heads: readonly HeadRef[], position: 'last' | 'all'): Intervention[] {
+function ablateHeads(model: GPT, heads: readonly HeadRef[], position: HookPosition): Intervention[] {
   const blocks = [...new Set(heads.map((h) => h.block))].sort((a, b) => a - b);
   return blocks.map((b): Intervention => {
     const hook = `blocks.${b}.attn.z`;

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Coordinate, createRng, type SiteMatrix } from '@memgen/analysis';
-import type { GPT, Intervention } from '@memgen/model';
+import type { GPT, HookPosition, Intervention } from '@memgen/model';
 import { matchedShifts, withinShifts } from './steering-controls.js';
 import { planHeads } from './steering-heads.js';
 import type { SettingSpec } from './steering-ids.js';
@@ -70,7 +70,7 @@ function siteOf(inputs: SteeringInputs, site: 'resid' | 'mlp.post'): SiteInputs 
 }
 
 /** Interventions replacing each coordinate by its value in `values` `[sites, width]`. */
-function setTo(si: SiteInputs, coords: readonly Coordinate[], values: SiteMatrix, position: 'last' | 'all') {
+function setTo(si: SiteInputs, coords: readonly Coordinate[], values: SiteMatrix, position: HookPosition) {
   return perSite(
     si,
     coords,
@@ -84,7 +84,7 @@ function setTo(si: SiteInputs, coords: readonly Coordinate[], values: SiteMatrix
   );
 }
 
-function scaleBy(si: SiteInputs, coords: readonly Coordinate[], alpha: number, position: 'last' | 'all') {
+function scaleBy(si: SiteInputs, coords: readonly Coordinate[], alpha: number, position: HookPosition) {
   return perSite(
     si,
     coords,

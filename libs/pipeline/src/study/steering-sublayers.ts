@@ -5,7 +5,7 @@
  * sublayer drawn at random from those neither run targets.
  */
 import { createRng, randomInt } from '@memgen/analysis';
-import type { GPT, Intervention } from '@memgen/model';
+import type { GPT, HookPosition, Intervention } from '@memgen/model';
 import { readPairs } from './pairs-file.js';
 import { recordClassMeans } from './patching-runs.js';
 import { RUN_FILES, runPath } from './run-dir.js';
@@ -40,7 +40,7 @@ export async function sublayerMeans(
   );
 }
 
-function setToMean(hook: string, means: Map<string, Float32Array>, position: 'last' | 'all', zero: boolean) {
+function setToMean(hook: string, means: Map<string, Float32Array>, position: HookPosition, zero: boolean) {
   const mean = means.get(hook);
   if (!mean) throw new Error(`sublayer '${hook}' has no pooled mean`);
   const coords = zero ? [] : Array.from(mean, (_, j) => j);
