@@ -114,6 +114,26 @@ const sublayerAblateFamily = z.strictObject({
   position: positionSchema,
 });
 
+/**
+ * sublayer-scale: multiplies a whole sublayer output by (1 + α) — α in (−1, 0) weakens it — toward
+ * gen the `toGen` sublayer, toward mem the `toMem` one; the matched control scales another sublayer
+ * drawn at random by the same α.
+ */
+const sublayerScaleFamily = z.strictObject({
+  kind: z.literal('sublayer-scale'),
+  toGen: sublayerRef,
+  toMem: sublayerRef,
+  position: positionSchema,
+  alphas: z
+    .array(
+      z
+        .number()
+        .gt(-1)
+        .refine((a) => a !== 0, 'α = 0 is the identity; the stage checks it on its own'),
+    )
+    .min(1),
+});
+
 export type SublayerRef = z.output<typeof sublayerRef>;
 
 export const steerFamilySchema = z.discriminatedUnion('kind', [
@@ -122,6 +142,7 @@ export const steerFamilySchema = z.discriminatedUnion('kind', [
   headAblateFamily,
   scaleFamily,
   sublayerAblateFamily,
+  sublayerScaleFamily,
 ]);
 
 export type SteerFamily = z.output<typeof steerFamilySchema>;
@@ -129,17 +150,17 @@ export type SteerFamily = z.output<typeof steerFamilySchema>;
 /** What a family changes: a site of statistics, attention heads' values, or whole sublayer outputs. */
 export function familySite(f: SteerFamily): 'resid' | 'mlp.post' | 'attn.z' | 'sublayer' {
   if (f.kind === 'head-ablate') return 'attn.z';
-  if (f.kind === 'sublayer-ablate') return 'sublayer';
+  if (f.kind === 'sublayer-ablate' || f.kind === 'sublayer-scale') return 'sublayer';
   return f.site;
 }
 export type SteerFamilyInput = z.input<typeof steerFamilySchema>;
 export type SteerSelection = z.output<typeof selectionSchema>;
 
 /**
- * The quick grid: 111 decode runs of the steering set on a 2-layer, 4-head model (add: 5 runs per α —
- * toward mem, toward gen, the matched, within-selection and paper controls; class mean-ablation and
- * sublayer ablation 4 each (at 'last' and at 'prompt'); undirected settings 2 each), plus the unsteered run and one α = 0 check
- * per intervention path.
+ * The quick grid: 123 decode runs of the steering set on a 2-layer, 4-head model (add: 5 runs per α —
+ * toward mem, toward gen, the matched, within-selection and paper controls; class mean-ablation,
+ * sublayer ablation and each sublayer-scale α 4 each; undirected settings 2 each), plus the
+ * unsteered run and one α = 0 check per intervention path.
  * At this scale NMD is ~1 % of a coordinate's sd, hence α up to 100 × NMD and a few sd.
  */
 export const DEFAULT_STEER_FAMILIES: SteerFamilyInput[] = [
@@ -167,6 +188,14 @@ export const DEFAULT_STEER_FAMILIES: SteerFamilyInput[] = [
     toGen: { block: 0, site: 'mlp.out' },
     toMem: { block: 1, site: 'attn.out' },
     position: 'prompt',
+  },
+  // Those sublayers weakened rather than replaced: the trade-off between switching and capability.
+  {
+    kind: 'sublayer-scale',
+    toGen: { block: 0, site: 'mlp.out' },
+    toMem: { block: 1, site: 'attn.out' },
+    position: 'prompt',
+    alphas: [-0.25, -0.5, -0.75],
   },
 ];
 

@@ -51,6 +51,7 @@ describe('steering on a nano model', () => {
       ['head-ablate attn.z all', 0],
       ['scale resid last', 0],
       ['sublayer-ablate sublayer last', 0],
+      ['sublayer-scale sublayer prompt', 0],
     ]);
     expect(st.settings.map((s) => s.id)).toEqual([
       'add-nmd-resid-top25-last-a20',
@@ -60,6 +61,7 @@ describe('steering on a nano model', () => {
       'heads-b1h0-all',
       'scale-resid-top25-last-a1',
       'sublayer-genb0mlp-memb1attn-last',
+      'sublayer-scale-genb0mlp-memb1attn-prompt-a-0.5',
     ]);
     const u = st.unsteered.labels;
     expect(u).toHaveLength(48);

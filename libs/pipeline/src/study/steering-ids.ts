@@ -67,6 +67,8 @@ export function settingId(f: SteerFamily, alpha: number | null, heads: readonly 
       return `heads-${headsPart(heads!)}-${f.position}`;
     case 'sublayer-ablate':
       return `sublayer-gen${sublayerPart(f.toGen)}-mem${sublayerPart(f.toMem)}-${f.position}`;
+    case 'sublayer-scale':
+      return `sublayer-scale-gen${sublayerPart(f.toGen)}-mem${sublayerPart(f.toMem)}-${f.position}-a${numberPart(alpha!)}`;
     default:
       throw new Error(`unknown steering family ${JSON.stringify(f satisfies never)}`);
   }
@@ -101,6 +103,7 @@ export function expandFamilies(families: readonly SteerFamily[], shape: HeadShap
     switch (family.kind) {
       case 'add':
       case 'scale':
+      case 'sublayer-scale':
         return family.alphas.map((a) => make(a, null));
       case 'mean-ablate':
       case 'sublayer-ablate':
@@ -147,7 +150,11 @@ function isGridId(families: readonly SteerFamily[], ids: ReadonlySet<string>, id
 export function steerConfigIssues(steer: SteerConfig, recordsMlpPost: boolean): SteerIssue[] {
   const issues = headIssues(steer.families);
   steer.families.forEach((f, k) => {
-    if (f.kind === 'sublayer-ablate' && f.toGen.block === f.toMem.block && f.toGen.site === f.toMem.site)
+    if (
+      (f.kind === 'sublayer-ablate' || f.kind === 'sublayer-scale') &&
+      f.toGen.block === f.toMem.block &&
+      f.toGen.site === f.toMem.site
+    )
       issues.push({ path: ['families', k, 'toMem'], message: 'is the same sublayer as toGen' });
     if (familySite(f) === 'mlp.post' && !recordsMlpPost)
       issues.push({

@@ -221,6 +221,7 @@ export function planSetting(
     case 'head-ablate':
       return planHeads(s, model, controlSeed(seed, s.id, 'matched'), zero);
     case 'sublayer-ablate':
+    case 'sublayer-scale':
       return planSublayers(s, inputs, model, controlSeed(seed, s.id, 'matched'), zero);
     default:
       throw new Error(`unknown steering family ${JSON.stringify(s.family satisfies never)}`);

@@ -1,8 +1,8 @@
 /**
- * Sublayer ablation settings: set a whole sublayer output (`blocks.{i}.attn.out` or `mlp.out`) to its
- * pooled mean over the flipped-pair members — toward gen the sublayer that reads memory, toward mem
- * the one that reads the rule's lookup — beside a matched control that does the same to another
- * sublayer drawn at random from those neither run targets.
+ * Sublayer settings: set a whole sublayer output (`blocks.{i}.attn.out` or `mlp.out`) to its pooled
+ * mean over the flipped-pair members, or scale it by (1 + α) — toward gen the sublayer that reads
+ * memory, toward mem the one that reads the rule's lookup — beside a matched control that does the
+ * same to another sublayer drawn at random from those neither run targets.
  */
 import { createRng, randomInt } from '@memgen/analysis';
 import type { GPT, HookPosition, Intervention } from '@memgen/model';
@@ -32,7 +32,7 @@ export async function sublayerMeans(
   runDir: string,
   batchSize: number,
 ): Promise<Map<string, Float32Array> | undefined> {
-  if (!families.some((f) => f.kind === 'sublayer-ablate')) return undefined;
+  if (!families.some((f) => f.kind === 'sublayer-ablate')) return undefined; // scaling needs no means
   const pairs = await readPairs(runPath(runDir, RUN_FILES.pairs));
   const means = recordClassMeans(model, padId, pairs, allSublayers(model.config.nLayer), batchSize);
   return new Map(
@@ -48,6 +48,11 @@ function setToMean(hook: string, means: Map<string, Float32Array>, position: Hoo
   return [{ kind: 'ablate', hook, coords, values, position } satisfies Intervention];
 }
 
+function scaleBy(hook: string, width: number, alpha: number, position: HookPosition) {
+  const coords = Array.from({ length: width }, (_, j) => j);
+  return [{ kind: 'scale', hook, coords, alpha, position } satisfies Intervention];
+}
+
 /**
  * The plan of a sublayer-ablate setting; with `zero`, the same hooks ablating no coordinates.
  * @throws Error naming the family's field when a sublayer is not in the model or no control remains
@@ -60,7 +65,8 @@ export function planSublayers(
   zero: boolean,
 ): SettingPlan {
   const f = s.family;
-  if (f.kind !== 'sublayer-ablate') throw new Error(`planSublayers got a ${f.kind} setting`);
+  if (f.kind !== 'sublayer-ablate' && f.kind !== 'sublayer-scale')
+    throw new Error(`planSublayers got a ${f.kind} setting`);
   const { nLayer, nEmbd } = model.config;
   for (const [field, r] of [['toGen', f.toGen] as const, ['toMem', f.toMem] as const]) {
     if (r.block >= nLayer)
@@ -69,7 +75,8 @@ export function planSublayers(
       );
   }
   const means = inputs.sublayerMeans;
-  if (!means) throw new Error(`setting '${s.id}' needs sublayer means, none were computed`);
+  if (f.kind === 'sublayer-ablate' && !means)
+    throw new Error(`setting '${s.id}' needs sublayer means, none were computed`);
   const targets = [hookOf(f.toGen), hookOf(f.toMem)];
   const others = allSublayers(nLayer).filter((h) => !targets.includes(h));
   if (others.length === 0)
@@ -83,7 +90,10 @@ export function planSublayers(
     heads: targets,
     controlHeads: [controlGen!, controlMem!],
   };
-  const set = (hook: string) => setToMean(hook, means, f.position, zero);
+  const set = (hook: string) =>
+    f.kind === 'sublayer-ablate'
+      ? setToMean(hook, means!, f.position, zero)
+      : scaleBy(hook, nEmbd, zero ? 0 : s.alpha!, f.position);
   if (zero)
     return { ...base, controlHeads: null, runs: { toMem: [...set(targets[0]!), ...set(targets[1]!)] } };
   return {

@@ -97,6 +97,13 @@ export function fixtureStudyConfig(overrides: Record<string, unknown> = {}): Stu
           toGen: { block: 0, site: 'mlp.out' },
           toMem: { block: 1, site: 'attn.out' },
         },
+        {
+          kind: 'sublayer-scale',
+          toGen: { block: 0, site: 'mlp.out' },
+          toMem: { block: 1, site: 'attn.out' },
+          position: 'prompt',
+          alphas: [-0.5],
+        },
       ],
       primary: 'add-nmd-resid-top25-last-a20',
       bootstrap: 100,
