@@ -88,6 +88,15 @@ describe('study config', () => {
         },
       }),
     ).toThrow(/field "steer\.families\.0\.heads": lists a head twice/);
+    const same = { block: 1, site: 'attn.out' };
+    expect(() =>
+      parseStudyConfig({
+        steer: {
+          families: [{ kind: 'sublayer-scale', toGen: same, toMem: same, alphas: [-0.5] }],
+          primary: 'sublayer-scale-genb1attn-memb1attn-last-a-0.5',
+        },
+      }),
+    ).toThrow(/field "steer\.families\.0\.toMem": is the same sublayer as toGen/);
     // A head-ablate 'each' family's ids depend on the model; any head id of its position is accepted.
     expect(
       parseStudyConfig({

@@ -54,7 +54,8 @@ function scaleBy(hook: string, width: number, alpha: number, position: HookPosit
 }
 
 /**
- * The plan of a sublayer-ablate setting; with `zero`, the same hooks ablating no coordinates.
+ * The plan of a sublayer setting (mean-ablation or scaling); with `zero`, the same hooks at their
+ * identity (no coordinates set, or α = 0).
  * @throws Error naming the family's field when a sublayer is not in the model or no control remains
  */
 export function planSublayers(
