@@ -81,21 +81,23 @@ const headAblateFamily = z.strictObject({
   position: z.enum(['last', 'prompt', 'all']).default('all'),
 });
 
+/** Factors 1 + α of a scaling: each α > −1 and ≠ 0 (α = 0 is the identity, checked separately). */
+const scaleAlphas = z
+  .array(
+    z
+      .number()
+      .gt(-1)
+      .refine((a) => a !== 0, 'α = 0 is the identity; the stage checks it on its own'),
+  )
+  .min(1);
+
 /** scale: multiplies the selected coordinates by (1 + α); one undirected run per α. */
 const scaleFamily = z.strictObject({
   kind: z.literal('scale'),
   site: siteSchema,
   select: selectionSchema,
   position: positionSchema,
-  /** α values, each > −1 and ≠ 0 (α = 0 is the identity, checked separately). */
-  alphas: z
-    .array(
-      z
-        .number()
-        .gt(-1)
-        .refine((a) => a !== 0, 'α = 0 is the identity; the stage checks it on its own'),
-    )
-    .min(1),
+  alphas: scaleAlphas,
 });
 
 /** A sublayer's output: `blocks.{block}.attn.out` or `blocks.{block}.mlp.out`. */
@@ -124,14 +126,7 @@ const sublayerScaleFamily = z.strictObject({
   toGen: sublayerRef,
   toMem: sublayerRef,
   position: positionSchema,
-  alphas: z
-    .array(
-      z
-        .number()
-        .gt(-1)
-        .refine((a) => a !== 0, 'α = 0 is the identity; the stage checks it on its own'),
-    )
-    .min(1),
+  alphas: scaleAlphas,
 });
 
 export type SublayerRef = z.output<typeof sublayerRef>;
