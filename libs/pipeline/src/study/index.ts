@@ -23,6 +23,7 @@ export { type ReferenceNumbers, referenceNumbers } from './report/paper.js';
 export { type ReportResult, reportStage } from './report/report-stage.js';
 export type { StudyResults } from './report/results.js';
 export { type MapSite, patchingMapRows } from './report/sections-patching.js';
+export { num, pct, pValue } from './report/verdicts.js';
 export * from './run.js';
 export * from './run-dir.js';
 export * from './stats.js';

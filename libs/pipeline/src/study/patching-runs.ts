@@ -11,13 +11,12 @@ import {
   disposeInput,
   type ForwardInput,
   type GPT,
-  leftPad,
   recordActivations,
-  toForwardInput,
   withInterventions,
 } from '@memgen/model';
 import type { PairLine } from './pairs-file.js';
 import type { PatchSite } from './patching-sites.js';
+import { memberInput } from './record.js';
 
 /** What the patched rows of one direction did. */
 export interface DirectionCounts {
@@ -88,12 +87,6 @@ function recordSites(model: GPT, input: ForwardInput, hooks: string[]) {
 export interface ClassMeanRows {
   mem: Float32Array;
   gen: Float32Array;
-}
-
-function memberInput(batch: readonly PairLine[], padId: number): ForwardInput {
-  return toForwardInput(
-    leftPad([...batch.map((p) => p.mem.tokens), ...batch.map((p) => p.gen.tokens)], padId),
-  );
 }
 
 /** Class means of each hook over every pair (one forward pass per batch, nothing patched). */

@@ -6,6 +6,7 @@
 import { makeActivations } from '@memgen/analysis';
 import {
   disposeInput,
+  type ForwardInput,
   leftPad,
   type Recording,
   recordActivations,
@@ -15,7 +16,7 @@ import {
 import { defineStudyStage } from '../registry/declaration.js';
 import { checkAborted, type StageContext } from '../stage.js';
 import { type ActivationSet, type StudyActivations, writeActivations } from './activations-file.js';
-import { readPairs } from './pairs-file.js';
+import { type PairLine, readPairs } from './pairs-file.js';
 import { RUN_FILES, runPath } from './run-dir.js';
 import type { StudySpec } from './study-model.js';
 import { openStudyModel } from './study-model.js';
@@ -26,6 +27,16 @@ export interface RecordResult {
   residShape: [number, number, number];
   mlpShape: [number, number, number] | null;
   sites: string[];
+}
+
+/**
+ * A batch of pairs as one forward input: rows 0..b-1 the mem members, b..2b-1 the gen members, left
+ * padded so every row's last prompt token is the last column (what 'last' records and patches).
+ */
+export function memberInput(batch: readonly PairLine[], padId: number): ForwardInput {
+  return toForwardInput(
+    leftPad([...batch.map((p) => p.mem.tokens), ...batch.map((p) => p.gen.tokens)], padId),
+  );
 }
 
 /** Zeroed mem/gen buffers for `n` pairs at `sites` of `width`. */
@@ -57,11 +68,7 @@ async function runRecord(spec: StudySpec, ctx: StageContext, hash: string): Prom
       checkAborted(ctx);
       const batch = pairs.slice(from, from + cfg.batchSize);
       const b = batch.length;
-      // Rows 0..b-1 are the mem members, b..2b-1 the gen members; left padding puts every row's
-      // last prompt token in the last column, which is what 'last' records.
-      const input = toForwardInput(
-        leftPad([...batch.map((p) => p.mem.tokens), ...batch.map((p) => p.gen.tokens)], tokenizer.padId),
-      );
+      const input = memberInput(batch, tokenizer.padId);
       let recording: Recording<void>;
       try {
         recording = recordActivations(model, hooks, () => model.forward(input).dispose(), 'last');

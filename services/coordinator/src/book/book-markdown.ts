@@ -3,16 +3,13 @@
  * seeds beside the paper's numbers, then the NMD depth profile, probes by layer, the patching map
  * and the steering grid against the matched control with Holm-corrected p.
  */
-import { referenceNumbers, table } from '@memgen/pipeline';
+import { num as fix, pct, pValue, referenceNumbers, table } from '@memgen/pipeline';
 import { assertTaskName } from '@memgen/tasks';
 import type { Summary } from '../results.js';
 import { type BookGroup, CRITERION, meetsCriterion } from './book-groups.js';
 import type { BookRun } from './book-runs.js';
 
-const pct = (x: number | null | undefined) =>
-  x === null || x === undefined ? '—' : `${(100 * x).toFixed(1)} %`;
-const fix = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? '—' : x.toFixed(d));
-const pv = (p: number | null) => (p === null ? '—' : p < 0.001 ? p.toExponential(1) : p.toFixed(3));
+const pv = (p: number | null) => (p === null ? '—' : pValue(p));
 
 function meanSd(s: Summary, format: (x: number) => string): string {
   if (s.mean === null) return '—';
