@@ -37,6 +37,17 @@ const phaseSchema = z.strictObject({
   shiftPositions: z.boolean().default(false),
   /** Evaluate every this many steps during this phase (default: eval.every), e.g. densely where behaviour turns. */
   evalEvery: z.number().int().min(1).optional(),
+  /**
+   * Mastery gate: after `steps`, the phase goes on (evaluated every evalEvery) until the accuracy
+   * on its own fresh items reaches `trainAcc`, or it has run `maxSteps`. A curriculum step is then
+   * learned before the next one starts, whatever the seed's luck on the plateau.
+   */
+  mastery: z
+    .strictObject({
+      trainAcc: z.number().gt(0).max(1),
+      maxSteps: z.number().int().min(1),
+    })
+    .optional(),
 });
 
 export const trainSpecSchema = z.strictObject({
@@ -60,7 +71,14 @@ export const trainSpecSchema = z.strictObject({
   }),
   seed: z.number().int().default(0),
   batchSize: z.number().int().min(1).default(64),
-  phases: z.array(phaseSchema).min(1),
+  phases: z
+    .array(
+      phaseSchema.refine((p) => !p.mastery || p.mastery.maxSteps >= p.steps, {
+        message: "mastery.maxSteps must be at least the phase's steps",
+        path: ['mastery', 'maxSteps'],
+      }),
+    )
+    .min(1),
   optimizer: z
     .strictObject({
       beta1: z.number().min(0).max(1).default(0.9),
@@ -100,6 +118,7 @@ export function parseTrainSpec(input: unknown): TrainSpec {
   return parseWith(trainSpecSchema, input, 'train spec');
 }
 
-export function totalSteps(spec: TrainSpec): number {
-  return spec.phases.reduce((n, p) => n + p.steps, 0);
+/** The most steps a run can take: each phase's steps, or its mastery cap. */
+export function maxTotalSteps(spec: TrainSpec): number {
+  return spec.phases.reduce((n, p) => n + (p.mastery?.maxSteps ?? p.steps), 0);
 }

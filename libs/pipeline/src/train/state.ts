@@ -10,6 +10,7 @@ import type { AdamW, GPT } from '@memgen/model';
 import type { RngState } from '@memgen/tasks';
 import { HostTensor, readSafetensors, writeSafetensors } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
+import type { PhaseCursor, PhaseRecord } from './phase-cursor.js';
 
 export interface Selection {
   /** gen × mem of the selected checkpoint (−1: none qualified yet). */
@@ -28,7 +29,15 @@ export interface TrainState {
   selection: Selection;
   /** Lines of curve.jsonl written up to this state. */
   curveLines: number;
+  /** The phase being trained and where it began. */
+  cursor: PhaseCursor;
+  /** The phases finished so far, in order. */
+  phases: PhaseRecord[];
 }
+
+/** A state as read back: one saved before mastery gates existed has no cursor or phase records. */
+export type SavedState = Omit<TrainState, 'cursor' | 'phases'> &
+  Partial<Pick<TrainState, 'cursor' | 'phases'>>;
 
 const STATE_DIR = 'state';
 
@@ -59,10 +68,10 @@ export async function saveState(trainDir: string, state: TrainState, model: GPT,
 /** Reads the saved state if there is one (a half-written temp directory is ignored). */
 export async function readState(
   trainDir: string,
-): Promise<{ state: TrainState; tensors: Record<string, HostTensor> } | undefined> {
+): Promise<{ state: SavedState; tensors: Record<string, HostTensor> } | undefined> {
   const dir = stateDir(trainDir);
   if (!existsSync(join(dir, 'state.json'))) return undefined;
-  const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as TrainState;
+  const state = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as SavedState;
   const { tensors } = await readSafetensors(join(dir, 'state.safetensors'));
   return { state, tensors };
 }

@@ -3,6 +3,7 @@ import { type AdamW, type GPT, learningRate, makeTrainBatch } from '@memgen/mode
 import { makeRng, type Rng } from '@memgen/tasks';
 import { sampleBatch, shiftPositions } from './data.js';
 import { evaluate } from './evaluate.js';
+import { evaluationDue, type PhaseCursor, phaseAt } from './phase-cursor.js';
 import type { TrainRun } from './run-setup.js';
 import type { PhaseSpec } from './spec.js';
 import type { TrainState } from './state.js';
@@ -22,7 +23,7 @@ export interface StepOutcome {
   phaseIndex: number;
   phase: PhaseSpec;
   loss: number;
-  /** True when an evaluation is due after this step (every evalEvery, and at a phase's end). */
+  /** True when an evaluation is due after this step (every evalEvery, at a phase's end and cap). */
   evaluate: boolean;
   rng: Rng;
   meter: Meter;
@@ -30,17 +31,6 @@ export interface StepOutcome {
   detail(curve: readonly CurvePoint[]): string;
   /** The log line of the evaluation made after this step. */
   summary(point: CurvePoint): string;
-}
-
-/** Where each global step falls: phase index and step within the phase. */
-function locate(phases: { steps: number }[], step: number): { phase: number; phaseStep: number } {
-  let start = 0;
-  for (let i = 0; i < phases.length; i++) {
-    const len = phases[i]?.steps ?? 0;
-    if (step < start + len) return { phase: i, phaseStep: step - start };
-    start += len;
-  }
-  throw new Error(`step ${step} is past the last phase`);
 }
 
 /**
@@ -53,11 +43,12 @@ export function optimiseStep(
   opt: AdamW,
   rng: Rng,
   step: number,
+  cursor: PhaseCursor,
   state: TrainState,
   meter: Meter,
   deps: TrainDeps,
 ): StepOutcome {
-  const { phase, phaseStep } = locate(run.spec.phases, step);
+  const { phase, phaseStep } = phaseAt(cursor, step);
   const p = run.spec.phases[phase]!;
   if (phaseStep === 0 && (phase === 0 || p.resetOptimizer)) opt.reset();
   opt.config = { ...opt.config, weightDecay: p.weightDecay };
@@ -85,7 +76,7 @@ export function optimiseStep(
   meter.lossCount++;
   meter.tokens += b.seqs.reduce((n, s) => n + s.length, 0);
   const done = step + 1;
-  const due = done % (p.evalEvery ?? run.spec.eval.every) === 0 || phaseStep + 1 === p.steps;
+  const due = evaluationDue(p, done, phaseStep, run.spec.eval.every);
   return describeStep({ done, phaseIndex: phase, phase: p, loss: r.loss, evaluate: due, rng, meter });
 }
 

@@ -11,10 +11,11 @@ import type { StageContext } from '../stage.js';
 import { type Curve, openCurve } from './curve.js';
 import type { EvalResult } from './evaluate.js';
 import { initialModel } from './init.js';
+import { advance, FIRST_PHASE, fixedCursor, type PhaseRecord } from './phase-cursor.js';
 import { plotCurve } from './plot.js';
 import { prepareTrainRun, type TrainRun } from './run-setup.js';
 import { checkpointExtras, maybeSelect } from './selection.js';
-import { totalSteps } from './spec.js';
+import { maxTotalSteps } from './spec.js';
 import { readState, restoreTensors, saveState, type TrainState } from './state.js';
 import { evaluateNow, optimiseStep, type StepOutcome } from './step.js';
 
@@ -28,6 +29,8 @@ export interface CurvePoint extends EvalResult {
 export interface TrainResult {
   specHash: string;
   steps: number;
+  /** Each phase's span and how it ended (mastery gates decide spans as the run goes). */
+  phases: PhaseRecord[];
   /** Step of the checkpoint in runDir/checkpoint, and whether it met the rule-skill criterion. */
   selectedStep: number;
   qualified: boolean;
@@ -48,6 +51,8 @@ async function resumeOrStart(run: TrainRun, model: GPT, opt: AdamW, ctx: StageCo
     rng: makeRng(run.spec.seed, 'train-data').snapshot(),
     selection: { score: -1, step: -1 },
     curveLines: 0,
+    cursor: FIRST_PHASE,
+    phases: [],
   };
   const saved = await readState(run.trainDir);
   if (!saved) return fresh;
@@ -58,10 +63,14 @@ async function resumeOrStart(run: TrainRun, model: GPT, opt: AdamW, ctx: StageCo
   }
   restoreTensors(saved.tensors, model, opt, saved.state.optimizerStep);
   ctx.log(`resuming ${run.trainDir} at step ${saved.state.step}`);
-  return saved.state;
+  const { cursor = fixedCursor(run.spec, saved.state.step), phases = [] } = saved.state;
+  return { ...saved.state, cursor, phases };
 }
 
-/** Evaluates, appends the curve, maybe keeps the checkpoint, saves the resumable state. */
+/**
+ * Evaluates, appends the curve, maybe keeps the checkpoint, moves the cursor on when the phase
+ * ended here, saves the resumable state.
+ */
 async function evaluateAndSave(
   run: TrainRun,
   model: GPT,
@@ -73,6 +82,7 @@ async function evaluateAndSave(
   const point = evaluateNow(run, model, at);
   await curve.append(point);
   const selection = await maybeSelect(state.selection, point, run, model);
+  const moved = advance(run.spec, state.cursor, at.done, point.train_acc);
   const next: TrainState = {
     specHash: run.specHash,
     step: at.done,
@@ -80,6 +90,8 @@ async function evaluateAndSave(
     rng: at.rng.snapshot(),
     selection,
     curveLines: curve.points.length,
+    cursor: moved.cursor,
+    phases: moved.ended ? [...state.phases, moved.ended] : state.phases,
   };
   await saveState(run.trainDir, next, model, opt);
   return next;
@@ -108,7 +120,8 @@ async function finish(
   }
   const result: TrainResult = {
     specHash: run.specHash,
-    steps: totalSteps(run.spec),
+    steps: state.step,
+    phases: state.phases,
     selectedStep: qualified ? state.selection.step : final.step,
     qualified,
     final,
@@ -132,13 +145,14 @@ export async function trainStage(
     // A fresh run starts an empty curve; a resumed one drops evaluations made after its saved state.
     const curve = await openCurve(join(run.trainDir, 'curve.jsonl'), state.curveLines);
     const rng = rngFromState(state.rng);
-    const total = totalSteps(run.spec);
+    const total = maxTotalSteps(run.spec);
     const meter = { lossSum: 0, lossCount: 0, tokens: 0, started: performance.now() };
-    for (let step = state.step; step < total; step++) {
+    // The cursor moves only at evaluations (a phase ends at one), so it is the saved state's.
+    for (let step = state.step; state.cursor.phase < run.spec.phases.length; step++) {
       if (ctx.signal?.aborted) {
         throw new Error(`training stopped at step ${step}: ${String(ctx.signal.reason ?? 'aborted')}`);
       }
-      const at = optimiseStep(run, model, opt, rng, step, state, meter, deps);
+      const at = optimiseStep(run, model, opt, rng, step, state.cursor, state, meter, deps);
       ctx.progress({ stage: 'train', done: at.done, total, detail: at.detail(curve.points) });
       if (!at.evaluate) continue;
       state = await evaluateAndSave(run, model, opt, curve, state, at);
