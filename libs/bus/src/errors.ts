@@ -2,6 +2,7 @@
  * The bus's error types. Workers decide ack / nak / term by error class, so each failure mode has
  * its own class instead of a message string to match.
  */
+import { SpecError } from '@memgen/common';
 
 /** Why a message was refused: undecodable bytes, too big, or decodable but not a valid message. */
 export type BusMessageProblem = 'malformed' | 'oversize' | 'invalid';
@@ -77,9 +78,12 @@ export class BusRequestError extends Error {
   }
 }
 
-/** True for errors a job must not be retried after. */
+/**
+ * True for errors a job must not be retried after: the bus's own, and a SpecError from stage code
+ * (a spec that asks for something invalid fails the same way on every delivery).
+ */
 export function isPermanentJobError(error: unknown): boolean {
-  return error instanceof PermanentJobError || error instanceof BusMessageError;
+  return error instanceof PermanentJobError || error instanceof BusMessageError || error instanceof SpecError;
 }
 
 /** The message of whatever was thrown (Nest's RPC filters may hand over plain `{ message }` objects). */

@@ -112,6 +112,20 @@ export class StateStore {
   }
 
   /**
+   * Keeps the `keep` most recently written keys matching `filter` and purges the older ones (their
+   * values go; one small marker per key stays), returning the purged keys. Used to bound records that
+   * accumulate, such as dead letters, without an expiry that would also reach live job state.
+   */
+  async keepNewest(filter: string, keep: number): Promise<string[]> {
+    const keys: string[] = [];
+    // The listing is a last-per-subject consumer: keys arrive in stream order, oldest write first.
+    for await (const key of await this.kv.keys(filter)) keys.push(key);
+    const older = keys.slice(0, Math.max(0, keys.length - keep));
+    for (const key of older) await this.kv.purge(key);
+    return older;
+  }
+
+  /**
    * Watches keys matching `filter`: first the current values (unless updatesOnly), then every
    * change as it happens.
    */

@@ -8,6 +8,10 @@ export {
   writeJson,
 } from './files.js';
 export { canonicalJson, configHash, sha256 } from './hash.js';
+export { checkLimit, LIMITS, type Limit, type LimitName, limitOf } from './limits.js';
 export { deepMerge, isPlainObject, type PlainObject } from './merge.js';
+export { resolveInside } from './paths.js';
 export { exponentialDelays, type RetryOptions, retryWithBackoff, sleep } from './retry.js';
+export { parseSeed, SEED_MAX, seedSchema } from './seed.js';
+export { SpecError } from './spec-error.js';
 export { describeZodError, parseWith } from './zod-errors.js';

@@ -1,5 +1,6 @@
 /** Turning a failed zod parse into one readable error that names the field. */
 import type { z } from 'zod';
+import { SpecError } from './spec-error.js';
 
 /** The first issue as `field "a.b": message` (`(root)` for the value itself), and its path. */
 export function describeZodError(error: z.ZodError): { field: string; text: string } {
@@ -12,13 +13,14 @@ export function describeZodError(error: z.ZodError): { field: string; text: stri
 /**
  * Parses `value` with `schema`.
  * @param where what is parsed, e.g. a file name or "sweep spec"; starts the error message
- * @throws Error `${where}: field "…": …` (or what `makeError` builds) naming the first wrong field
+ * @throws SpecError `${where}: field "…": …` (or what `makeError` builds) naming the first wrong field:
+ *   a value that does not validate never will, so job transports never retry it
  */
 export function parseWith<T>(
   schema: z.ZodType<T>,
   value: unknown,
   where: string,
-  makeError: (message: string, field: string) => Error = (message) => new Error(message),
+  makeError: (message: string, field: string) => Error = (message) => new SpecError(message),
 ): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;

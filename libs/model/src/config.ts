@@ -2,7 +2,7 @@
  * GPT-2-style model configuration: named presets plus free fields, validated with zod so a wrong
  * field fails with a message naming it.
  */
-import { parseWith } from '@memgen/common';
+import { parseWith, SpecError } from '@memgen/common';
 import { z } from 'zod';
 
 export const gptConfigSchema = z
@@ -60,7 +60,9 @@ export function resolveGPTConfig(
   let base: Partial<GPTConfig> = {};
   if (preset !== undefined) {
     if (!(preset in MODEL_PRESETS)) {
-      throw new Error(`unknown model preset '${preset}'; known: ${Object.keys(MODEL_PRESETS).join(', ')}`);
+      throw new SpecError(
+        `unknown model preset '${preset}'; known: ${Object.keys(MODEL_PRESETS).join(', ')}`,
+      );
     }
     base = { ...MODEL_PRESETS[preset as ModelPresetName] };
   }

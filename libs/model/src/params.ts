@@ -2,6 +2,7 @@
  * The model's parameters, named and laid out exactly as Hugging Face's GPT2LMHeadModel stores them
  * (Conv1D weights are [in, out]), so a checkpoint is a plain dump of this map.
  */
+import { SEED_MAX } from '@memgen/common';
 import * as tf from '@tensorflow/tfjs';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -58,8 +59,12 @@ export function isDecayed(name: string): boolean {
  * same bits: N(0, initStd) for matrices and embeddings, N(0, initStd/√(2·nLayer)) for the two
  * residual projections, zeros for biases, ones for norm gains.
  * @returns host arrays by parameter name
+ * @throws Error for a seed outside 0 … SEED_MAX: the generator keeps only 32 bits of it, so larger
+ *   or negative seeds would alias others
  */
 export function initialWeights(c: GPTConfig, seed: number): Map<string, Float32Array> {
+  if (!Number.isInteger(seed) || seed < 0 || seed > SEED_MAX)
+    throw new RangeError(`GPT.init: seed must be an integer from 0 to ${SEED_MAX}, got ${seed}`);
   const rng = xoroshiro128plus(seed);
   const out = new Map<string, Float32Array>();
   for (const spec of paramSpecs(c)) {

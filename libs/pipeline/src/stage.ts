@@ -22,6 +22,11 @@ export interface StageContext {
   signal?: AbortSignal;
   /** One line of log text. */
   log: (line: string) => void;
+  /**
+   * True on a distributed worker: a path a spec names (model.init) must lie inside runDir and is
+   * resolved against it, because the worker's own files are not the spec author's to read.
+   */
+  confined?: boolean;
 }
 
 /** A context that prints nothing: tests and library callers. */

@@ -2,10 +2,11 @@
  * Turns zod issues into messages that name the field, e.g. `color.hops: expected 1 or 2, got 3`,
  * so a bad config says exactly what to fix.
  */
+import { SpecError } from '@memgen/common';
 import type { z } from 'zod';
 
-/** A config that failed validation; `issues` holds one line per problem. */
-export class TaskConfigError extends Error {
+/** A config that failed validation; `issues` holds one line per problem. A spec error: never retried. */
+export class TaskConfigError extends SpecError {
   readonly issues: readonly string[];
   constructor(issues: readonly string[]) {
     super(issues.join('\n'));

@@ -2,6 +2,7 @@
  * Task configs: one zod schema per task, every field defaulted (the defaults are documented on
  * each schema). `parseTaskConfig` is the one entry point; its errors name the field.
  */
+import { SpecError } from '@memgen/common';
 import type { z } from 'zod';
 import { type AdditionConfig, AdditionConfigSchema } from './addition/config.js';
 import { type CipherConfig, CipherConfigSchema } from './cipher/config.js';
@@ -26,7 +27,7 @@ const SCHEMAS: { [K in TaskName]: z.ZodType<TaskConfigs[K]> } = {
 /** Throws unless `name` is one of TASK_NAMES, listing them. */
 export function assertTaskName(name: string): asserts name is TaskName {
   if (!(TASK_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`unknown task ${JSON.stringify(name)} (known tasks: ${TASK_NAMES.join(', ')})`);
+    throw new SpecError(`unknown task ${JSON.stringify(name)} (known tasks: ${TASK_NAMES.join(', ')})`);
   }
 }
 

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ArtefactRef, type JobMessage, PermanentJobError } from '@memgen/bus';
+import { resolveInside } from '@memgen/common';
 import type { Progress } from '@memgen/pipeline';
 import type { ArtefactIO } from './fs-artefacts.js';
 import { jobPrefix } from './plan.js';
@@ -19,6 +20,12 @@ export interface ExecuteOptions {
   log: (line: string) => void;
   progress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /**
+   * Hold the paths a spec names (model.init) inside the job's run directory (default true): a
+   * worker's own files are not the job author's to read. Only the local pool, running the user's
+   * own sweep on the user's machine, turns it off.
+   */
+  confined?: boolean;
 }
 
 const INPUT_NAME = /^jobs\/[0-9a-f]{64}\/(.+)$/;
@@ -31,13 +38,23 @@ export function runPathOf(ref: ArtefactRef): string {
   return match[1]!;
 }
 
-/** Downloads every ref into `dir` at its run path, verified against the ref's digest. */
+/**
+ * Downloads every ref into `dir` at its run path, verified against the ref's digest.
+ * @throws PermanentJobError for a run path that would land outside `dir` (`..`, absolute)
+ */
 export async function materialiseRun(
   io: ArtefactIO,
   refs: readonly ArtefactRef[],
   dir: string,
 ): Promise<void> {
-  for (const ref of refs) await io.getToFile(ref, join(dir, runPathOf(ref)));
+  for (const ref of refs) {
+    const target = resolveInside(dir, runPathOf(ref));
+    if (target === undefined)
+      throw new PermanentJobError(
+        `input ${JSON.stringify(ref.name)} would be written outside the run directory`,
+      );
+    await io.getToFile(ref, target);
+  }
 }
 
 /**
@@ -58,6 +75,7 @@ export async function executeJob(
       log: options.log,
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      confined: options.confined ?? true,
     });
     const outputs: ArtefactRef[] = [];
     for (const file of files) outputs.push(await io.putFile(`${jobPrefix(job.id)}/${file}`, join(dir, file)));

@@ -32,6 +32,8 @@ process.on('message', (message: ParentMessage) => {
       jobId = job.id;
       const outputs = await executeJob(job, new FileArtefactStore(message.storeRoot), {
         workRoot: message.workRoot,
+        // The user's own sweep on the user's machine: model.init may name the user's own files.
+        confined: false,
         log: (line) => process.stderr.write(`[${job.stage} ${job.runId}] ${line}\n`),
       });
       send({ type: 'done', jobId, outputs, seconds: (performance.now() - started) / 1000 });

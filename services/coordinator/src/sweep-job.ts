@@ -25,6 +25,8 @@ export interface SweepJobContext {
   log: (line: string) => void;
   progress?: (p: Progress) => void;
   signal?: AbortSignal;
+  /** Paths a spec names must lie inside runDir (StageContext.confined); default false. */
+  confined?: boolean;
 }
 
 /** Parses a job's spec; a spec that does not validate is bad input, never worth a retry. */
@@ -61,6 +63,7 @@ export async function runSweepJob(job: JobMessage, ctx: SweepJobContext): Promis
     log: ctx.log,
     progress: ctx.progress ?? (() => {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
+    ...(ctx.confined ? { confined: true } : {}),
   };
   const outcome = await withRunDirLock(ctx.runDir, () =>
     runStages(spec, stageCtx, { only: stages.map((s) => s.name), recordTimings: false }),

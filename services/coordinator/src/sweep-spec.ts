@@ -1,11 +1,13 @@
 /**
  * The sweep spec: tasks × presets × model sizes × seeds, plus overrides merged into every unit's
  * training spec and study config. YAML or JSON; validated with zod so a wrong field fails with an
- * Error naming it (`sweep spec: seeds.1: …`).
+ * Error naming it (`sweep spec: seeds.1: …`), and held to the jobs-per-sweep cap before a single
+ * unit is expanded.
  */
 
 import { readFile } from 'node:fs/promises';
-import { parseWith } from '@memgen/common';
+import { checkLimit, parseWith, SpecError, seedSchema } from '@memgen/common';
+import { JOB_GROUPS } from '@memgen/pipeline';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -21,8 +23,8 @@ export const sweepSpecSchema = z.strictObject({
    * omitted = each preset's own size. With sizes, run ids are `<task>-<preset>-<size>-s<seed>`.
    */
   sizes: z.array(token).min(1).optional(),
-  /** Seeds of training and of every study draw. */
-  seeds: z.array(z.number().int().min(0)).min(1),
+  /** Seeds of training and of every study draw (0 … 2^32 − 1). */
+  seeds: z.array(seedSchema).min(1),
   /** Deep-merged into each unit's training preset (objects merge, arrays and scalars replace). */
   train: z.record(z.string(), z.unknown()).optional(),
   /** Overrides of the study config on top of the preset (the seed is always the unit's seed). */
@@ -31,23 +33,42 @@ export const sweepSpecSchema = z.strictObject({
 
 export type SweepSpec = z.output<typeof sweepSpecSchema>;
 
+/** Jobs the spec asks for: one per job group of every task × preset × size × seed. */
+export function sweepJobCount(spec: SweepSpec): number {
+  const units = spec.tasks.length * spec.presets.length * (spec.sizes?.length ?? 1) * spec.seeds.length;
+  return units * JOB_GROUPS.length;
+}
+
 /**
- * Validates a parsed sweep spec and rejects duplicate list entries (they would name the same jobs).
- * @throws Error naming the first wrong field.
+ * Validates a parsed sweep spec, holds it to the jobs-per-sweep cap (MEMGEN_MAX_SWEEP_JOBS) and
+ * rejects duplicate list entries (they would name the same jobs).
+ * @throws SpecError naming the first wrong field, or the cap and how to raise it.
  */
 export function parseSweepSpec(input: unknown): SweepSpec {
   const spec = parseWith(sweepSpecSchema, input, 'sweep spec');
+  checkLimit('sweepJobs', sweepJobCount(spec), 'sweep spec');
   for (const field of ['tasks', 'presets', 'sizes', 'seeds'] as const) {
     const list = (spec[field] ?? []) as readonly unknown[];
-    const twice = list.find((value, i) => list.indexOf(value) !== i);
+    const seen = new Set<unknown>();
+    const twice = list.find((value) => seen.size === seen.add(value).size);
     if (twice !== undefined)
-      throw new Error(`sweep spec: ${field}: ${JSON.stringify(twice)} is listed twice`);
+      throw new SpecError(`sweep spec: ${field}: ${JSON.stringify(twice)} is listed twice`);
   }
   return spec;
 }
 
+/** JSON through JSON.parse (a 100 000-seed list in milliseconds, where YAML takes a second), else YAML. */
+function parseSpecText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return parseYaml(text);
+  }
+}
+
 /**
- * Reads a sweep spec from a YAML or JSON file (JSON is YAML, so one parser reads both).
+ * Reads a sweep spec from a YAML or JSON file (JSON is YAML, so the YAML parser reads what
+ * JSON.parse does not).
  * @throws Error naming the file when it cannot be read or parsed, or the field that is wrong.
  */
 export async function loadSweepSpec(path: string): Promise<SweepSpec> {
@@ -59,7 +80,7 @@ export async function loadSweepSpec(path: string): Promise<SweepSpec> {
   }
   let value: unknown;
   try {
-    value = parseYaml(text);
+    value = parseSpecText(text);
   } catch (err) {
     throw new Error(`sweep spec ${path} is not valid YAML/JSON: ${(err as Error).message}`);
   }

@@ -4,7 +4,7 @@
  * while the handler runs, and settles it (job-settlement.ts). Nothing a message contains can crash
  * the loop. The JetStream transport runs one of these per `@EventPattern(jobSubject(group))`.
  */
-import { exponentialDelays, sleep } from '@memgen/common';
+import { exponentialDelays, limitOf, sleep } from '@memgen/common';
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
 import { type BusLogger, defaultBusLogger } from '../logger.js';
 import type { ArtefactRef, JobMessage, JobOutcome } from '../schemas.js';
@@ -59,6 +59,8 @@ export interface ConsumeOptions {
   pullExpiresMs?: number;
   /** Where dead letters are recorded (key `dead.<group>.<jobId or seq-N>`); without it they are only logged. */
   state?: StateStore;
+  /** Dead-letter records kept for the group (default MEMGEN_MAX_DEAD_LETTERS, else 1000). */
+  maxDeadLetters?: number;
   logger?: BusLogger;
   /** Told when a handler run has been settled. */
   onSettled?: (event: JobSettled) => void;
@@ -113,6 +115,7 @@ export async function consumeJobs(
     group,
     policy,
     state: options.state,
+    maxDeadLetters: options.maxDeadLetters ?? limitOf('deadLetters'),
     log: (options.logger ?? defaultBusLogger()).child({ stage: group }),
     stats: { done: 0, failed: 0, dead: 0 },
     consumer: await queue.js.consumers.get(queue.stream, consumerName(group)),

@@ -38,6 +38,8 @@ export interface Settlement {
   group: string;
   policy: ConsumerPolicy;
   state: StateStore | undefined;
+  /** Dead-letter records kept for the group; older ones are purged as new ones arrive. */
+  maxDeadLetters: number;
   log: BusLogger;
   stats: WorkerStats;
 }
@@ -79,7 +81,10 @@ export function publishEvent(
   }
 }
 
-/** Terms the message, records why in KV (`dead.<group>.<jobId or seq-N>`) and removes it from the stream. */
+/**
+ * Terms the message, records why in KV (`dead.<group>.<jobId or seq-N>`, keeping the group's newest
+ * maxDeadLetters records) and removes it from the stream.
+ */
 export async function deadLetter(
   s: Settlement,
   msg: JsMsg,
@@ -111,6 +116,8 @@ export async function deadLetter(
     // The 2.9 server keeps termed messages in a work-queue stream; the dead letter now holds the
     // facts, so remove the message rather than let it be redelivered to a recreated consumer.
     await s.queue.jsm.streams.deleteMessage(s.queue.stream, msg.seq, false);
+    // A flood of bad messages must not grow the bucket without end: the oldest records go first.
+    await s.state?.keepNewest(`${stateKey('dead', s.group)}.>`, s.maxDeadLetters);
   } catch (error) {
     s.log.warn({ seq: msg.seq, err: error }, 'could not record or clear dead letter');
   }

@@ -3,7 +3,7 @@
  * zod so a wrong field fails with a message naming it. Defaults are the `quick` preset's values;
  * `presets.ts` holds smoke / quick / paper as data.
  */
-import { parseWith } from '@memgen/common';
+import { parseWith, seedSchema } from '@memgen/common';
 import { z } from 'zod';
 import { steerConfigSchema } from './steer-config.js';
 import { steerConfigIssues } from './steering-ids.js';
@@ -82,7 +82,7 @@ export const consistencyConfigSchema = z.strictObject({
 export const studyConfigSchema = z
   .strictObject({
     /** Seed of every random draw after training (items, permutations, folds, bootstrap, splits). */
-    seed: z.number().int().min(0).default(0),
+    seed: seedSchema.default(0),
     pairs: pairsConfigSchema.default(pairsConfigSchema.parse({})),
     record: recordConfigSchema.default(recordConfigSchema.parse({})),
     stats: statsConfigSchema.default(statsConfigSchema.parse({})),

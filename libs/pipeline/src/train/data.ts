@@ -1,5 +1,6 @@
 /** Training batches and the fixed evaluation sets, all drawn from named seeded streams. */
 
+import { SpecError } from '@memgen/common';
 import type { HostBatch } from '@memgen/model';
 import { makeRng, makeTask, type Rng, type Task, type Tokenizer } from '@memgen/tasks';
 import type { TrainSpec } from './spec.js';
@@ -13,7 +14,7 @@ export interface TokenBatch {
 
 /**
  * One task per phase (the phase's task fields and mix over the config's), sharing one tokenizer.
- * @throws Error when a phase's overrides would change the vocabulary
+ * @throws SpecError when a phase's overrides would change the vocabulary
  */
 export function phaseTasks(spec: TrainSpec): Task[] {
   const tasks = spec.phases.map((p) =>
@@ -23,7 +24,7 @@ export function phaseTasks(spec: TrainSpec): Task[] {
   const first = tasks[0] ? vocab(tasks[0]) : '';
   tasks.forEach((t, i) => {
     if (vocab(t) !== first) {
-      throw new Error(`phases.${i}.task changes the vocabulary; phases must share one tokenizer`);
+      throw new SpecError(`phases.${i}.task changes the vocabulary; phases must share one tokenizer`);
     }
   });
   return tasks;
@@ -55,7 +56,7 @@ export function sampleBatch(task: Task, tok: Tokenizer, rng: Rng, size: number, 
     const { seq, answer } = encodeItem(tok, item.prompt, item.target);
     // Never truncate silently: a too-long item means the context was sized wrongly.
     if (seq.length > nCtx)
-      throw new Error(`a ${item.kind} item has ${seq.length} tokens, more than the context ${nCtx}`);
+      throw new SpecError(`a ${item.kind} item has ${seq.length} tokens, more than the context ${nCtx}`);
     seqs.push(seq);
     answerTokens.push(answer);
   }

@@ -5,11 +5,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configHash, writeJson } from '@memgen/common';
+import { configHash, SpecError, writeJson } from '@memgen/common';
 import { type GPTConfig, resolveGPTConfig } from '@memgen/model';
 import type { Task, Tokenizer } from '@memgen/tasks';
 import type { StageContext } from '../stage.js';
 import { baseTask, type EvalSets, evalNewTokens, evalSets, longestItem, phaseTasks } from './data.js';
+import { modelInitPath } from './init.js';
 import { parseTrainSpec, type TrainSpec } from './spec.js';
 
 export interface TrainRun {
@@ -27,15 +28,19 @@ export interface TrainRun {
   newTokens: number;
   nCtx: number;
   config: GPTConfig;
+  /** The checkpoint the weights start from (model.init as this context may read it), if any. */
+  initFrom: string | undefined;
 }
 
 /**
  * Parses the spec and resolves everything the run is fixed by.
- * @throws Error naming the field for a bad spec, or when model.nCtx is shorter than an item
+ * @throws SpecError naming the field for a bad spec, when model.nCtx is shorter than an item, or
+ *   when model.init names a path this context may not read
  */
 export async function prepareTrainRun(input: unknown, ctx: StageContext): Promise<TrainRun> {
   const spec = parseTrainSpec(input);
   const specHash = configHash(spec);
+  const initFrom = modelInitPath(spec.model.init, ctx);
   const trainDir = join(ctx.runDir, 'train');
   await mkdir(trainDir, { recursive: true });
   const tasks = phaseTasks(spec);
@@ -46,7 +51,7 @@ export async function prepareTrainRun(input: unknown, ctx: StageContext): Promis
   const longest = longestItem(tasks, mixes, tok, sets, spec.seed);
   const nCtx = spec.model.nCtx ?? longest + 8;
   if (nCtx < longest)
-    throw new Error(`model.nCtx ${nCtx} is shorter than the longest item (${longest} tokens)`);
+    throw new SpecError(`model.nCtx ${nCtx} is shorter than the longest item (${longest} tokens)`);
   const config = resolveGPTConfig({
     preset: spec.model.preset,
     ...spec.model.overrides,
@@ -67,5 +72,6 @@ export async function prepareTrainRun(input: unknown, ctx: StageContext): Promis
     newTokens,
     nCtx,
     config,
+    initFrom,
   };
 }

@@ -3,7 +3,7 @@
  * message naming it. A run is a list of phases, each with its own data mixture, length, learning
  * rate and optimizer reset (SPEC §3, RECIPE.md).
  */
-import { parseWith } from '@memgen/common';
+import { checkLimit, parseWith, seedSchema } from '@memgen/common';
 import { z } from 'zod';
 
 const phaseSchema = z.strictObject({
@@ -69,7 +69,7 @@ export const trainSpecSchema = z.strictObject({
     /** Context length; default: the longest item seen while probing the data, plus 8. */
     nCtx: z.number().int().positive().optional(),
   }),
-  seed: z.number().int().default(0),
+  seed: seedSchema.default(0),
   batchSize: z.number().int().min(1).default(64),
   phases: z
     .array(
@@ -113,9 +113,18 @@ export type TrainSpecInput = z.input<typeof trainSpecSchema>;
 export type TrainSpec = z.output<typeof trainSpecSchema>;
 export type PhaseSpec = TrainSpec['phases'][number];
 
-/** @throws Error naming the first wrong field, e.g. `train spec: field "phases.1.lr": …` */
+/**
+ * Validates a training spec and holds it to the step and item caps (LIMITS in libs/common).
+ * @throws SpecError naming the first wrong field, e.g. `train spec: field "phases.1.lr": …`, or the
+ *   cap it goes past
+ */
 export function parseTrainSpec(input: unknown): TrainSpec {
-  return parseWith(trainSpecSchema, input, 'train spec');
+  const spec = parseWith(trainSpecSchema, input, 'train spec');
+  checkLimit('trainSteps', maxTotalSteps(spec), 'train spec');
+  for (const set of ['conflict', 'rule', 'memorized'] as const)
+    checkLimit('items', spec.eval[set], `train spec: eval.${set}`);
+  checkLimit('items', spec.batchSize, 'train spec: batchSize');
+  return spec;
 }
 
 /** The most steps a run can take: each phase's steps, or its mastery cap. */

@@ -137,7 +137,7 @@ export async function trainStage(
   deps: TrainDeps = { step: trainStep },
 ): Promise<TrainResult> {
   const run = await prepareTrainRun(input, ctx);
-  const model = await initialModel(run.config, run.spec.seed, run.tok, run.spec.model.init);
+  const model = await initialModel(run.config, run.spec.seed, run.tok, run.initFrom);
   const o = run.spec.optimizer;
   const opt = new AdamW(model.params, { lr: 0, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: 0 });
   try {

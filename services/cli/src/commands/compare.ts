@@ -5,6 +5,7 @@
  * also writes the numbers as JSON.
  */
 import { writeFileSync } from 'node:fs';
+import { parseSeed } from '@memgen/common';
 import { compareRuns, comparisonMarkdown } from '@memgen/pipeline';
 import type { Command } from 'commander';
 
@@ -37,7 +38,7 @@ export async function compareCommand(runs: string[], o: CompareOptions): Promise
     topFractions: fractions(o.top),
     randomDraws: integer(o.draws, '--draws', 1),
     nullDraws: integer(o.draws, '--draws', 1),
-    seed: integer(o.seed, '--seed', 0),
+    seed: parseSeed(o.seed, '--seed'),
     excludeEmbedding: !o.includeEmbedding,
   });
   process.stdout.write(`${comparisonMarkdown(comparison)}\n`);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { referenceDataPresent } from '@memgen/tasks';
@@ -125,9 +125,17 @@ describe('memgen data', () => {
     await expect(
       memgen('data', '--task', 'color', '--split', 'test', '--n', '1', '--out', out),
     ).rejects.toThrow(/--split: expected one of train, conflict, pairs, rule, memorized, got "test"/);
-    await expect(memgen('data', '--task', 'color', '--n', 'ten', '--out', out)).rejects.toThrow(
-      /--n: expected an integer >= 0, got "ten"/,
+    for (const bad of ['ten', '1e11', '-1'])
+      await expect(memgen('data', '--task', 'color', '--n', bad, '--out', out)).rejects.toThrow(
+        `--n: expected a non-negative integer in decimal digits, got ${JSON.stringify(bad)}`,
+      );
+    await expect(memgen('data', '--task', 'color', '--n', '100000000000', '--out', out)).rejects.toThrow(
+      '--n: asks for 100000000000 items generated at once (memgen data --n, an evaluation set, a batch), above the limit of 1000000 (set MEMGEN_MAX_ITEMS to raise it)',
     );
+    await expect(memgen('data', '--task', 'color', '--seed', '-5', '--n', '1', '--out', out)).rejects.toThrow(
+      '--seed: expected an integer from 0 to 4294967295 in decimal digits, got "-5"',
+    );
+    expect(existsSync(out)).toBe(false);
     await expect(memgen('data', '--task', 'color', '--n', '1')).rejects.toThrow('--out is required');
     writeFileSync(join(dir, 'bad.jsonl'), '{"prompt": 1}\n');
     await expect(memgen('data', 'stats', '--task', 'color', '--in', join(dir, 'bad.jsonl'))).rejects.toThrow(

@@ -10,6 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkLimit, parseSeed, SpecError } from '@memgen/common';
 import {
   computeStats,
   conflictRecord,
@@ -37,12 +38,15 @@ interface DataOptions {
   json?: boolean;
 }
 
-function integer(name: string, value: string | undefined, min: number): number {
-  if (value === undefined) throw new Error(`--${name} is required`);
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-    throw new Error(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(value)}`);
-  }
+/** `--n`: decimal digits within the items cap, checked before a single record is generated. */
+function itemCount(value: string | undefined): number {
+  if (value === undefined) throw new Error('--n is required');
+  const n = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n))
+    throw new SpecError(
+      `--n: expected a non-negative integer in decimal digits, got ${JSON.stringify(value)}`,
+    );
+  checkLimit('items', n, '--n');
   return n;
 }
 
@@ -104,13 +108,13 @@ function generate(opts: DataOptions): { task: Task; records: readonly object[]; 
   const task = taskFrom(opts);
   const split = splitFrom(opts);
   if (opts.source === 'reference') {
-    const records = referenceRecords(task, split, opts.n === undefined ? 0 : integer('n', opts.n, 0));
+    const records = referenceRecords(task, split, opts.n === undefined ? 0 : itemCount(opts.n));
     return { task, records, note: 'from the reference data' };
   }
   if (opts.source !== 'generated') {
     throw new Error(`--source: expected generated or reference, got ${JSON.stringify(opts.source)}`);
   }
-  const result = generateSplit(task, split, integer('seed', opts.seed, 0), integer('n', opts.n, 0));
+  const result = generateSplit(task, split, parseSeed(opts.seed, '--seed'), itemCount(opts.n));
   const note = split === 'pairs' ? `${result.identicalSkipped} identical variants skipped` : 'generated';
   return { task, records: result.records, note };
 }

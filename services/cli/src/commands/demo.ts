@@ -3,6 +3,7 @@
  * scratch on the native (or wasm) engine, then decode held-out items and say what it learned, each
  * accuracy beside the guessing baseline it has to beat.
  */
+import { parseSeed } from '@memgen/common';
 import {
   ADAMW_DEFAULTS,
   AdamW,
@@ -44,8 +45,7 @@ function positiveInt(value: string, flag: string): number {
 async function runDemo(o: DemoOptions): Promise<void> {
   const steps = positiveInt(o.steps, '--steps');
   const batchSize = positiveInt(o.batch, '--batch');
-  const seed = Number(o.seed);
-  if (!Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got '${o.seed}'`);
+  const seed = parseSeed(o.seed, '--seed');
   await initBackend();
   // 1-hop stories, half about never-memorized names (rule), half about memorized names (memory).
   const task = makeTask('color', { hops: 1, mix: { rule: 0.5, memorized: 0.5 } });

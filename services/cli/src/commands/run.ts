@@ -9,6 +9,7 @@
  * study fields (inline JSON or a file), e.g. '{"steer":{"alphas":{"nmd":[10,50]}}}'.
  */
 import { readFileSync } from 'node:fs';
+import { parseSeed } from '@memgen/common';
 import {
   type Progress,
   resolveStudyConfig,
@@ -28,14 +29,6 @@ interface RunOptions {
   seed: string;
   out?: string;
   studyConfig?: string;
-}
-
-function seedFrom(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) {
-    throw new Error(`--seed: expected a non-negative integer, got ${JSON.stringify(value)}`);
-  }
-  return n;
 }
 
 /** `--study-config` is inline JSON (starts with `{`) or the path of a JSON file. */
@@ -71,7 +64,7 @@ export async function runCommand(o: RunOptions): Promise<void> {
       `--preset: expected one of ${STUDY_PRESET_NAMES.join(', ')}, got ${JSON.stringify(o.preset)}`,
     );
   }
-  const seed = seedFrom(o.seed);
+  const seed = parseSeed(o.seed, '--seed');
   const study = resolveStudyConfig(o.preset, { seed, ...overridesFrom(o.studyConfig) });
   const train = trainPreset(o.task, o.preset, seed, o.size);
   const runDir = o.out ?? `runs/${o.task}-${o.preset}${o.size ? `-${o.size}` : ''}-s${seed}`;

@@ -26,13 +26,17 @@ describe('memgen train: which seed trains', () => {
     expect(resolveTrainSpec({ ...base, spec: specFile(undefined) }).seed).toBe(0);
   });
 
-  it('takes the preset at --seed, default 0, and refuses what is not an integer', () => {
+  it('takes the preset at --seed, default 0, and refuses what memgen run refuses', () => {
     expect(resolveTrainSpec(base).seed).toBe(0);
     expect(resolveTrainSpec({ ...base, seed: '2' }).seed).toBe(2);
-    for (const bad of ['', '0x10', '1.5', 'one'])
+    expect(resolveTrainSpec({ ...base, seed: '4294967295' }).seed).toBe(4294967295);
+    for (const bad of ['-5', '', '0x10', '1e3', ' 3', '1.5', 'one', '4294967296'])
       expect(() => resolveTrainSpec({ ...base, seed: bad })).toThrow(
-        `--seed must be an integer, got '${bad}'`,
+        `--seed: expected an integer from 0 to 4294967295 in decimal digits, got ${JSON.stringify(bad)}`,
       );
+    expect(() => resolveTrainSpec({ ...base, spec: specFile(-5) })).toThrow(
+      /^train spec: field "seed": expected an integer from 0 to 4294967295/,
+    );
     expect(() => resolveTrainSpec({ ...base, spec: specFile(1), size: 'tiny' })).toThrow(
       /--size applies to a preset/,
     );

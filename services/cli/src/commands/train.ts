@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configHash } from '@memgen/common';
+import { configHash, parseSeed } from '@memgen/common';
 import { parseTrainSpec, type TrainSpec, trainPreset, trainStage } from '@memgen/pipeline';
 import { initBackend } from '@memgen/tensor';
 import type { Command } from 'commander';
@@ -18,13 +18,6 @@ interface TrainOptions {
   spec?: string;
 }
 
-function seedFlag(value: string): number {
-  const seed = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(seed))
-    throw new Error(`--seed must be an integer, got '${value}'`);
-  return seed;
-}
-
 /**
  * The training spec the flags ask for: the preset's, or the --spec file's. A seed in the file is
  * kept unless --seed is given (then --seed wins), so a spec file never trains another seed silently.
@@ -34,9 +27,9 @@ export function resolveTrainSpec(o: TrainOptions): TrainSpec {
   let input: unknown;
   if (o.spec) {
     const file = parseYaml(readFileSync(o.spec, 'utf8')) as Record<string, unknown>;
-    input = o.seed === undefined ? file : { ...file, seed: seedFlag(o.seed) };
+    input = o.seed === undefined ? file : { ...file, seed: parseSeed(o.seed, '--seed') };
   } else {
-    input = trainPreset(o.task, o.preset, o.seed === undefined ? 0 : seedFlag(o.seed), o.size);
+    input = trainPreset(o.task, o.preset, o.seed === undefined ? 0 : parseSeed(o.seed, '--seed'), o.size);
   }
   const spec = parseTrainSpec(input);
   if (spec.task.name !== o.task) throw new Error(`--task ${o.task} but the spec trains ${spec.task.name}`);
