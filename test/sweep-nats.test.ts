@@ -3,11 +3,10 @@
  * results byte-identical to local mode; a trainer killed with SIGKILL mid-job and a nats-server
  * restart mid-sweep still end in identical results with the job redelivered and no stray artefacts.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ArtefactStore, connectBus, StateStore } from '@memgen/bus';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,78 +15,24 @@ import { LocalSweepBackend } from '../services/coordinator/src/local-backend.js'
 import { runSweep } from '../services/coordinator/src/sweep.js';
 import { parseSweepSpec } from '../services/coordinator/src/sweep-spec.js';
 import { tinySweepSpec, writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
+import {
+  cliEntry as cli,
+  killAllMemgen,
+  repoRoot,
+  startWorker,
+  sweepOverNats,
+  waitFor,
+} from './support/memgen-processes.js';
 import { describeWithNats } from './support/nats-server.js';
 
 const execFileAsync = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const cli = fileURLToPath(new URL('../services/cli/src/main.ts', import.meta.url));
 
 let dir: string;
 let specPath: string;
 let local: { results: string; sweep: string };
-const children: ChildProcess[] = [];
 
-interface Worker {
-  child: ChildProcess;
-  log: () => string;
-}
-
-function startWorker(url: string, ...args: string[]): Worker {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', cli, 'worker', '--nats', url, '--ack-wait', '2000', ...args],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  let text = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    text += d.toString();
-  });
-  return { child, log: () => text };
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Runs the sweep command; on failure or after timeoutMs the error carries its output and `extra` logs. */
-function sweepNats(url: string, out: string, extra: () => string = () => '', timeoutMs = 90_000) {
-  return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', cli, 'sweep', '--spec', specPath, '--out', out, '--nats', url],
-      {
-        cwd: repoRoot,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve({ stdout, stderr });
-      else
-        reject(
-          new Error(`sweep exited ${code ?? signal}:\n${stdout}\n${stderr}\n--- workers ---\n${extra()}`),
-        );
-    });
-  });
-}
+const sweepNats = (url: string, out: string, extra?: () => string) =>
+  sweepOverNats({ specPath, out, url, ...(extra ? { extra } : {}) });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'memgen-sweep-nats-'));
@@ -106,7 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  killAllMemgen();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -116,7 +61,7 @@ describeWithNats('memgen sweep over NATS: two workers', (server) => {
     await waitFor('two ready workers', () => workers.every((w) => w.log().includes('READY')));
     const out = join(dir, 'nats');
     const result = await sweepNats(server().url, out);
-    expect(result.stdout).toMatch(/8\/8 jobs done \(0 reused\)/);
+    expect(result).toMatch(/8\/8 jobs done \(0 reused\)/);
     expect(await readFile(join(out, 'results.json'), 'utf8')).toBe(local.results);
     expect(await readFile(join(out, 'sweep.json'), 'utf8')).toBe(local.sweep);
     // Both processes took jobs.
@@ -131,14 +76,14 @@ describeWithNats('memgen sweep over NATS: two workers', (server) => {
     expect(status.stdout).toMatch(/8\/8 jobs done, 0 dead, 2 units; running: -/);
     // A restarted coordinator finds everything in KV and redoes nothing.
     const again = await sweepNats(server().url, join(dir, 'nats-again'));
-    expect(again.stdout).toMatch(/8\/8 jobs done \(8 reused\)/);
+    expect(again).toMatch(/8\/8 jobs done \(8 reused\)/);
     for (const w of workers) w.child.kill('SIGTERM');
   });
 });
 
 describeWithNats('memgen sweep over NATS: faults', (server) => {
   it('survives a SIGKILLed trainer and a nats-server restart with identical results', async () => {
-    const trainer = startWorker(server().url, '--stages', 'training');
+    const trainer = startWorker(server().url, ['--stages', 'training']);
     await waitFor('the trainer', () => trainer.log().includes('READY'));
     const out = join(dir, 'faults');
     let helperLog = () => '';
@@ -155,7 +100,7 @@ describeWithNats('memgen sweep over NATS: faults', (server) => {
     );
     await server().restart();
     const result = await sweep;
-    expect(result.stdout).toMatch(/8\/8 jobs done/);
+    expect(result).toMatch(/8\/8 jobs done/);
     expect(await readFile(join(out, 'results.json'), 'utf8')).toBe(local.results);
     const jobs = JSON.parse(await readFile(join(out, 'sweep.json'), 'utf8')).jobs as {
       id: string;

@@ -27,6 +27,8 @@ export interface NatsServerHandle {
   restart(options?: { hard?: boolean }): Promise<void>;
   /** Stops it and deletes its files. */
   dispose(): Promise<void>;
+  /** The server's output since its last start (the last 20 000 characters). */
+  log(): string;
 }
 
 const CANDIDATES = ['/usr/sbin/nats-server', '/usr/bin/nats-server'];
@@ -164,6 +166,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
       await stop({ hard: true });
       await rm(dir, { recursive: true, force: true });
     },
+    log: () => log,
   };
 }
 

@@ -5,9 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
+  type Authenticator,
   credsAuthenticator,
   type NatsConnection,
   NoRespondersError,
+  nkeyAuthenticator,
   RequestError,
   TimeoutError,
 } from '@nats-io/nats-core';
@@ -25,6 +27,10 @@ export interface BusConnectionOptions {
   token?: string;
   /** Path to a NATS .creds file (JWT + nkey seed). */
   credsFile?: string;
+  /** Path to a file holding an nkey user seed (`SU…`), for servers configured with nkey users. */
+  nkeySeedFile?: string;
+  /** TLS: the CA that signed the server's certificate, and a client certificate when the server verifies clients. */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
   /** Pause between reconnect attempts in ms (default 500). */
   reconnectWaitMs?: number;
   /** Reconnect attempts per server before giving up; -1 (default) never gives up. */
@@ -33,15 +39,36 @@ export interface BusConnectionOptions {
   connectTimeoutMs?: number;
 }
 
+/** The authenticator of a creds or nkey seed file (at most one may be given). */
+async function fileAuthenticator(options: BusConnectionOptions): Promise<Authenticator | undefined> {
+  if (options.credsFile && options.nkeySeedFile) {
+    throw new Error('NATS credentials: give a creds file or an nkey seed file, not both');
+  }
+  const read = async (what: string, path: string) => {
+    try {
+      return await readFile(path);
+    } catch (err) {
+      throw new Error(`NATS ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+  };
+  if (options.credsFile) return credsAuthenticator(await read('creds file', options.credsFile));
+  if (options.nkeySeedFile) {
+    const seed = (await read('nkey seed file', options.nkeySeedFile)).toString('utf8').trim();
+    return nkeyAuthenticator(new TextEncoder().encode(seed));
+  }
+  return undefined;
+}
+
 /** Opens a NATS connection that reconnects (forever by default) after a server restart. */
 export async function connectBus(options: BusConnectionOptions): Promise<NatsConnection> {
-  const authenticator = options.credsFile ? credsAuthenticator(await readFile(options.credsFile)) : undefined;
+  const authenticator = await fileAuthenticator(options);
   return connect({
     servers: options.url,
     ...(options.name === undefined ? {} : { name: options.name }),
     ...(options.user === undefined ? {} : { user: options.user, pass: options.pass ?? '' }),
     ...(options.token === undefined ? {} : { token: options.token }),
     ...(authenticator === undefined ? {} : { authenticator }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     reconnect: true,
     maxReconnectAttempts: options.maxReconnectAttempts ?? -1,
     reconnectTimeWait: options.reconnectWaitMs ?? 500,

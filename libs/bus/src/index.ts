@@ -24,6 +24,14 @@ export {
 } from './errors.js';
 export { type BusLogger, defaultBusLogger } from './logger.js';
 export {
+  BUS_ROLES,
+  type BusRole,
+  type BusUser,
+  natsAuthorization,
+  ROLE_PERMISSIONS,
+  type RolePermissions,
+} from './permissions.js';
+export {
   type ArtefactRef,
   ArtefactRefSchema,
   type BusMessage,

@@ -104,6 +104,16 @@ describe('renderFigure', () => {
     },
   );
 
+  it.each(Object.entries(figures))(
+    'renders the %s figure to the same bytes every time in one process, concurrently too',
+    async (_name, fig) => {
+      const first = await renderSvg(fig.spec);
+      const [again, alongside] = await Promise.all([renderSvg(fig.spec), renderSvg(fig.spec)]);
+      expect(again).toBe(first);
+      expect(alongside).toBe(first);
+    },
+  );
+
   it('honours the scale option', async () => {
     const svg = await renderSvg(figures.line.spec);
     const { width, height } = svgSize(svg);

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { parse, View } from 'vega';
+import { parse, resetSVGDefIds, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { resvgFontOptions } from './fonts.js';
 
@@ -19,14 +19,27 @@ export interface RenderedFigure {
   pngPath: string;
 }
 
-/** Renders a Vega-Lite spec to an SVG document string. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+/** The render in progress: renders run one at a time, see renderSvg. */
+let rendering: Promise<unknown> = Promise.resolve();
+
+/**
+ * Renders a Vega-Lite spec to an SVG document string. Vega numbers gradient and clip ids with
+ * process-wide counters, so the same figure rendered again in one process would differ in bytes
+ * (and a re-run job would overwrite its artefact with different ones): the counters are reset
+ * before each render, and renders are serialised so none resets another's numbering midway.
+ */
+export function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const next = rendering.then(async () => {
+    resetSVGDefIds();
+    const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+    try {
+      return await view.toSVG();
+    } finally {
+      view.finalize();
+    }
+  });
+  rendering = next.catch(() => undefined);
+  return next;
 }
 
 /** Rasterises an SVG document to PNG bytes on a white background. */

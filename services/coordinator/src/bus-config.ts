@@ -1,7 +1,9 @@
 /**
  * Bus settings from flags and environment, one place for every command and service:
- * MEMGEN_NATS_URL, MEMGEN_NATS_CREDS (a .creds file), MEMGEN_NATS_USER / MEMGEN_NATS_PASS,
- * MEMGEN_NATS_TOKEN, MEMGEN_SLOTS. A flag beats the environment.
+ * MEMGEN_NATS_URL, MEMGEN_NATS_CREDS (a .creds file), MEMGEN_NATS_NKEY (an nkey seed file),
+ * MEMGEN_NATS_USER / MEMGEN_NATS_PASS, MEMGEN_NATS_TOKEN, MEMGEN_NATS_TLS_CA / _CERT / _KEY,
+ * MEMGEN_SLOTS. A flag beats the environment. Every connection a process opens (JetStream and the
+ * control plane alike) is made from these options, so one set of credentials covers them all.
  */
 import type { BusConnectionOptions } from '@memgen/bus';
 
@@ -37,9 +39,27 @@ export function busConnectionOptions(
     url: urls.length === 1 ? urls[0]! : urls,
     name,
     ...(creds ? { credsFile: creds } : {}),
+    ...(env.MEMGEN_NATS_NKEY ? { nkeySeedFile: env.MEMGEN_NATS_NKEY } : {}),
     ...(env.MEMGEN_NATS_USER ? { user: env.MEMGEN_NATS_USER, pass: env.MEMGEN_NATS_PASS ?? '' } : {}),
     ...(env.MEMGEN_NATS_TOKEN ? { token: env.MEMGEN_NATS_TOKEN } : {}),
+    ...tlsOptions(env),
   };
+}
+
+/** TLS files from MEMGEN_NATS_TLS_CA / _CERT / _KEY; a certificate needs its key. */
+function tlsOptions(env: NodeJS.ProcessEnv): Pick<BusConnectionOptions, 'tls'> {
+  const [caFile, certFile, keyFile] = [
+    env.MEMGEN_NATS_TLS_CA,
+    env.MEMGEN_NATS_TLS_CERT,
+    env.MEMGEN_NATS_TLS_KEY,
+  ];
+  if (Boolean(certFile) !== Boolean(keyFile)) {
+    throw new Error(
+      'MEMGEN_NATS_TLS_CERT and MEMGEN_NATS_TLS_KEY: set both (a client certificate and its key) or neither',
+    );
+  }
+  if (!caFile && !certFile) return {};
+  return { tls: { ...(caFile ? { caFile } : {}), ...(certFile ? { certFile, keyFile: keyFile! } : {}) } };
 }
 
 /**

@@ -2,7 +2,8 @@
  * The recorded outcome of a sweep job, kept in the KV bucket (NATS mode, key `job.<id>`) or a file
  * (local mode): what a restarted coordinator reads to skip finished work. Versioned and validated.
  */
-import { ArtefactRefSchema, MESSAGE_VERSION, stateKey } from '@memgen/bus';
+import { ArtefactRefSchema, type JobMessage, MESSAGE_VERSION, stateKey } from '@memgen/bus';
+import { configHash } from '@memgen/common';
 import { z } from 'zod';
 
 export const JOB_STATES = ['done', 'dead'] as const;
@@ -13,6 +14,11 @@ export const JobStateSchema = z.object({
   jobId: z.string().regex(/^[0-9a-f]{64}$/, 'expected a hex SHA-256 job id'),
   stage: z.string(),
   runId: z.string(),
+  /** configHash of the job's spec; a record without it (or with another) is never reused. */
+  specHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'expected a hex SHA-256 spec hash')
+    .optional(),
   state: z.enum(JOB_STATES),
   /** Deliveries (NATS) or tries (local) the job took, counting the successful one. */
   attempts: z.number().int().min(1),
@@ -23,6 +29,18 @@ export const JobStateSchema = z.object({
   seconds: z.number().nonnegative().optional(),
 });
 export type JobState = z.infer<typeof JobStateSchema>;
+
+/** The fields every state of `job` starts with: who it is and the hash of what it was asked. */
+export function jobStateBase(job: JobMessage) {
+  return {
+    v: MESSAGE_VERSION,
+    kind: 'job-state',
+    jobId: job.id,
+    stage: job.stage,
+    runId: job.runId,
+    specHash: configHash(job.spec),
+  } as const;
+}
 
 /** KV key of a job's state. */
 export function jobStateKey(jobId: string): string {

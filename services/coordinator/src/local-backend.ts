@@ -13,6 +13,7 @@ import { materialiseRun } from './execute-job.js';
 import { FileArtefactStore } from './fs-artefacts.js';
 import { type JobState, JobStateSchema } from './job-state.js';
 import { LocalWorkerPool } from './local-pool.js';
+import { reuseVerdict } from './reuse.js';
 import type { SweepBackend, SweepProgress } from './sweep.js';
 
 /** The directory of a local sweep's store and state inside its output directory. */
@@ -48,9 +49,8 @@ export class LocalSweepBackend implements SweepBackend {
     const path = this.statePath(job.id);
     if (!existsSync(path)) return null;
     const state = parseWith(JobStateSchema, await readJson(path), `${path}: invalid job state`);
-    if (state.state !== 'done') return null;
-    for (const ref of state.outputs) if (!(await this.store.holds(ref))) return null;
-    return state;
+    const verdict = await reuseVerdict(job, state, (ref) => this.store.holds(ref), { unhashed: 'accept' });
+    return verdict.reuse ? state : null;
   }
 
   async execute(job: JobMessage): Promise<JobState> {

@@ -8,8 +8,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { JobMessage } from '@memgen/bus';
-import { MESSAGE_VERSION } from '@memgen/bus';
-import type { JobState } from './job-state.js';
+import { type JobState, jobStateBase } from './job-state.js';
 import type { ChildMessage, ParentMessage } from './local-worker-main.js';
 
 export interface LocalPoolOptions {
@@ -135,13 +134,7 @@ export class LocalWorkerPool {
 
   private settle(waiting: Waiting, message: Exclude<ChildMessage, { type: 'ready' }>): void {
     const { job, attempt } = waiting;
-    const base = {
-      v: MESSAGE_VERSION,
-      kind: 'job-state',
-      jobId: job.id,
-      stage: job.stage,
-      runId: job.runId,
-    } as const;
+    const base = jobStateBase(job);
     if (message.type === 'done') {
       waiting.resolve({
         ...base,

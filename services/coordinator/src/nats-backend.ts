@@ -17,7 +17,8 @@ import {
 import { retryWithBackoff, sleep } from '@memgen/common';
 import { z } from 'zod';
 import { materialiseRun } from './execute-job.js';
-import { type JobState, JobStateSchema, jobStateKey } from './job-state.js';
+import { type JobState, JobStateSchema, jobStateBase, jobStateKey } from './job-state.js';
+import { reuseVerdict } from './reuse.js';
 import type { SweepBackend, SweepProgress } from './sweep.js';
 
 export const SweepProgressSchema = z.object({
@@ -74,40 +75,58 @@ export class NatsSweepBackend implements SweepBackend {
   }
 
   async lookup(job: JobMessage): Promise<JobState | null> {
+    return this.verified(job, (reason) =>
+      this.log(`${job.stage} ${job.runId}: not reusing its recorded state (${reason}); running it`),
+    );
+  }
+
+  /**
+   * The job's recorded state if it is done and passes reuseVerdict, else null. While the job runs
+   * this is polled too: a record that is done but refused (forged, or stale) is waited past until
+   * the worker replaces it.
+   */
+  private async verified(job: JobMessage, refused?: (reason: string) => void): Promise<JobState | null> {
     const entry = await this.retrying('read job state', () =>
       this.state.get(jobStateKey(job.id), JobStateSchema),
     );
     if (entry?.value.state !== 'done') return null;
-    for (const ref of entry.value.outputs) {
-      if (!(await this.retrying('check artefact', () => this.store.holds(ref)))) return null;
-    }
-    return entry.value;
+    const verdict = await reuseVerdict(job, entry.value, (ref) =>
+      this.retrying('check artefact', () => this.store.holds(ref)),
+    );
+    if (verdict.reuse) return entry.value;
+    refused?.(verdict.reason);
+    return null;
+  }
+
+  /**
+   * The job id, unless the job ran before and must run again — an earlier sweep gave up on it (its
+   * dead letter is cleared), or its record was refused for reuse — then a fresh key, so the
+   * stream accepts the message inside its duplicate window.
+   */
+  private async dedupeKey(job: JobMessage, deadKey: string): Promise<string> {
+    const dead = await this.retrying('read dead letter', () => this.state.get(deadKey, DeadLetterSchema));
+    if (dead) await this.retrying('clear dead letter', () => this.state.delete(deadKey));
+    const refused = await this.retrying('read job state', () =>
+      this.state.get(jobStateKey(job.id), JobStateSchema),
+    );
+    const suffix = [
+      ...(dead ? [`after-${dead.value.streamSeq}`] : []),
+      ...(refused ? [`rerun-${refused.revision}`] : []),
+    ];
+    return [job.id, ...suffix].join('.');
   }
 
   async execute(job: JobMessage): Promise<JobState> {
     const deadKey = stateKey('dead', job.stage, job.id);
-    const previous = await this.retrying('read dead letter', () => this.state.get(deadKey, DeadLetterSchema));
-    let dedupeKey = job.id;
-    if (previous) {
-      // A new sweep retries a job an earlier one gave up on: forget the old verdict, and give the
-      // message a fresh dedupe key so the stream accepts it inside the duplicate window.
-      await this.retrying('clear dead letter', () => this.state.delete(deadKey));
-      dedupeKey = `${job.id}.after-${previous.value.streamSeq}`;
-    }
+    const dedupeKey = await this.dedupeKey(job, deadKey);
     await this.retrying('submit job', () => this.queue.submit(job, { dedupeKey }));
     for (;;) {
-      const done = await this.retrying('read job state', () =>
-        this.state.get(jobStateKey(job.id), JobStateSchema),
-      );
-      if (done?.value.state === 'done') return done.value;
+      const done = await this.verified(job);
+      if (done) return done;
       const dead = await this.retrying('read dead letter', () => this.state.get(deadKey, DeadLetterSchema));
       if (dead) {
         return {
-          v: 1,
-          kind: 'job-state',
-          jobId: job.id,
-          stage: job.stage,
-          runId: job.runId,
+          ...jobStateBase(job),
           state: 'dead',
           attempts: Math.max(1, dead.value.deliveries),
           outputs: [],

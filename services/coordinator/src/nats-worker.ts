@@ -1,11 +1,12 @@
 /**
  * Running a sweep job on a NATS worker: executeJob against the Object Store, and the job's state
  * recorded in KV before the transport acks, so the coordinator (and a restarted one) sees it. A job
- * already recorded done with its outputs stored is acknowledged without running again.
+ * already recorded done, by a record that passes reuseVerdict, is acknowledged without running again.
  */
-import { type ArtefactStore, type JobHandler, MESSAGE_VERSION, type StateStore } from '@memgen/bus';
+import type { ArtefactStore, JobHandler, StateStore } from '@memgen/bus';
 import { executeJob } from './execute-job.js';
-import { type JobState, JobStateSchema, jobStateKey } from './job-state.js';
+import { type JobState, JobStateSchema, jobStateBase, jobStateKey } from './job-state.js';
+import { reuseVerdict } from './reuse.js';
 
 export interface StageWorkerDeps {
   store: ArtefactStore;
@@ -22,12 +23,13 @@ export function sweepJobHandler(deps: StageWorkerDeps, options: StageWorkerOptio
   return async (job, context) => {
     const key = jobStateKey(job.id);
     const recorded = (await deps.state.get(key, JobStateSchema))?.value;
-    if (recorded?.state === 'done') {
-      const held = await Promise.all(recorded.outputs.map((ref) => deps.store.holds(ref)));
-      if (held.every(Boolean)) {
+    if (recorded) {
+      const verdict = await reuseVerdict(job, recorded, (ref) => deps.store.holds(ref));
+      if (verdict.reuse) {
         context.log.info('job already done: outputs reused');
         return { outputs: recorded.outputs };
       }
+      context.log.warn({ reason: verdict.reason }, 'recorded job state not reused; running the job');
     }
     const started = performance.now();
     const outputs = await executeJob(job, deps.store, {
@@ -36,11 +38,7 @@ export function sweepJobHandler(deps: StageWorkerDeps, options: StageWorkerOptio
       signal: context.signal,
     });
     const state: JobState = {
-      v: MESSAGE_VERSION,
-      kind: 'job-state',
-      jobId: job.id,
-      stage: job.stage,
-      runId: job.runId,
+      ...jobStateBase(job),
       state: 'done',
       attempts: context.deliveryCount,
       outputs,

@@ -37,6 +37,27 @@ describe('serviceOptionsFromEnv', () => {
     });
   });
 
+  it('passes an nkey seed file and TLS files on, and refuses a client certificate without its key', () => {
+    const options = serviceOptionsFromEnv('memgen-trainer', ['training'], {
+      ...base,
+      MEMGEN_NATS_NKEY: '/etc/nats/worker.nk',
+      MEMGEN_NATS_TLS_CA: '/etc/nats/ca.pem',
+      MEMGEN_NATS_TLS_CERT: '/etc/nats/client.pem',
+      MEMGEN_NATS_TLS_KEY: '/etc/nats/client-key.pem',
+    });
+    expect(options.transport.connection).toMatchObject({
+      nkeySeedFile: '/etc/nats/worker.nk',
+      tls: {
+        caFile: '/etc/nats/ca.pem',
+        certFile: '/etc/nats/client.pem',
+        keyFile: '/etc/nats/client-key.pem',
+      },
+    });
+    expect(() =>
+      serviceOptionsFromEnv('memgen-trainer', ['training'], { ...base, MEMGEN_NATS_TLS_CERT: '/c.pem' }),
+    ).toThrow('MEMGEN_NATS_TLS_CERT and MEMGEN_NATS_TLS_KEY: set both');
+  });
+
   it('reads slots, grace, ack wait, message size and port, with defaults', () => {
     const defaults = serviceOptionsFromEnv('memgen-probe-fitter', ['fitting'], base);
     expect(defaults).toMatchObject({
