@@ -10,8 +10,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileDigest, parseWith, sha256 } from '@memgen/common';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { fileDigest, parseWith, retryWithBackoff, sha256 } from '@memgen/common';
+import { type NatsConnection, TimeoutError } from '@nats-io/nats-core';
 import { type ObjectInfo, type ObjectResult, type ObjectStore, Objm, StorageType } from '@nats-io/obj';
 import { ArtefactDigestError, ArtefactMissingError } from './errors.js';
 import { type ArtefactRef, ArtefactRefSchema } from './schemas.js';
@@ -25,6 +25,8 @@ export interface ArtefactStoreOptions {
   bucket?: string;
   /** Bucket size limit in bytes (default: server limit). Applies only when the bucket is created. */
   maxBytes?: number;
+  /** Copies the server cluster keeps (3 in a 3-node JetStream cluster; default 1). Only set on creation. */
+  replicas?: number;
 }
 
 /** A name alone, or a full reference whose digest the bytes must also match. */
@@ -45,6 +47,7 @@ export class ArtefactStore {
     const bucket = options.bucket ?? ARTEFACTS_BUCKET;
     const objects = await new Objm(nc).create(bucket, {
       storage: StorageType.File,
+      replicas: options.replicas ?? 1,
       ...(options.maxBytes === undefined ? {} : { max_bytes: options.maxBytes }),
     });
     return new ArtefactStore(bucket, objects);
@@ -129,13 +132,13 @@ export class ArtefactStore {
 
   /** True when an object with exactly this name, digest and size is stored. */
   async holds(ref: ArtefactRef): Promise<boolean> {
-    const info = await this.objects.info(ref.name);
+    const info = await pastOfflinePeers(() => this.objects.info(ref.name));
     return info !== null && !info.deleted && info.size === ref.size && recordedDigest(info) === ref.digest;
   }
 
   private async fetch(target: ArtefactTarget) {
     const name = typeof target === 'string' ? target : target.name;
-    const result = await this.objects.get(name);
+    const result = await pastOfflinePeers(() => this.objects.get(name));
     if (result === null) throw new ArtefactMissingError(this.bucket, name);
     // Refuse before downloading when the recorded digest already contradicts the expected one.
     const recorded = recordedDigest(result.info);
@@ -145,6 +148,19 @@ export class ArtefactStore {
     }
     return { name, result };
   }
+}
+
+/**
+ * A read retried when it times out. In a cluster with a server down, the short-lived consumer a
+ * read opens is sometimes placed on the offline peer (nats-server 2.9/2.10) and never answers;
+ * asking again places it elsewhere. Other errors are not retried here.
+ */
+function pastOfflinePeers<T>(read: () => Promise<T>): Promise<T> {
+  return retryWithBackoff(read, {
+    attempts: 6,
+    delaysMs: [100],
+    retryable: (err) => err instanceof TimeoutError,
+  });
 }
 
 /**

@@ -31,6 +31,11 @@ export interface BusConnectionOptions {
   nkeySeedFile?: string;
   /** TLS: the CA that signed the server's certificate, and a client certificate when the server verifies clients. */
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /**
+   * Copies of the jobs stream and both buckets when this process is the one to create them (3 in
+   * a 3-node JetStream cluster, so a server can die without losing a job or an artefact).
+   */
+  replicas?: number;
   /** Pause between reconnect attempts in ms (default 500). */
   reconnectWaitMs?: number;
   /** Reconnect attempts per server before giving up; -1 (default) never gives up. */

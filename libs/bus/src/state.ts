@@ -51,6 +51,8 @@ export interface StateStoreOptions {
   history?: number;
   /** Value codec (default createBusCodec()). */
   codec?: BusCodec;
+  /** Copies the server cluster keeps (3 in a 3-node JetStream cluster; default 1). Only set on creation. */
+  replicas?: number;
 }
 
 export class StateStore {
@@ -68,7 +70,11 @@ export class StateStore {
   /** Opens the state bucket, creating it (file storage) when it does not exist. */
   static async open(nc: NatsConnection, options: StateStoreOptions = {}): Promise<StateStore> {
     const bucket = options.bucket ?? STATE_BUCKET;
-    const kv = await new Kvm(nc).create(bucket, { history: options.history ?? 1, storage: StorageType.File });
+    const kv = await new Kvm(nc).create(bucket, {
+      history: options.history ?? 1,
+      storage: StorageType.File,
+      replicas: options.replicas ?? 1,
+    });
     return new StateStore(bucket, kv, options.codec ?? createBusCodec());
   }
 

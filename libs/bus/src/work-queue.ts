@@ -55,6 +55,8 @@ export interface WorkQueueOptions {
   maxMessageBytes?: number;
   /** How long a job id is remembered for dedupe (default 10 min). Only set on creation. */
   duplicateWindowMs?: number;
+  /** Copies the server cluster keeps (3 in a 3-node JetStream cluster; default 1). Only set on creation. */
+  replicas?: number;
 }
 
 export interface SubmitResult {
@@ -94,6 +96,7 @@ export class WorkQueue {
           storage: StorageType.File,
           max_msg_size: options.maxMessageBytes ?? codec.maxBytes,
           duplicate_window: nanos(options.duplicateWindowMs ?? 10 * 60_000),
+          num_replicas: options.replicas ?? 1,
         });
       } catch (error) {
         // Another process may have created it between our info and add.

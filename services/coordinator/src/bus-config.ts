@@ -2,7 +2,7 @@
  * Bus settings from flags and environment, one place for every command and service:
  * MEMGEN_NATS_URL, MEMGEN_NATS_CREDS (a .creds file), MEMGEN_NATS_NKEY (an nkey seed file),
  * MEMGEN_NATS_USER / MEMGEN_NATS_PASS, MEMGEN_NATS_TOKEN, MEMGEN_NATS_TLS_CA / _CERT / _KEY,
- * MEMGEN_SLOTS. A flag beats the environment. Every connection a process opens (JetStream and the
+ * MEMGEN_NATS_REPLICAS (copies of the stream and buckets this process creates), MEMGEN_SLOTS. A flag beats the environment. Every connection a process opens (JetStream and the
  * control plane alike) is made from these options, so one set of credentials covers them all.
  */
 import type { BusConnectionOptions } from '@memgen/bus';
@@ -43,6 +43,9 @@ export function busConnectionOptions(
     ...(env.MEMGEN_NATS_USER ? { user: env.MEMGEN_NATS_USER, pass: env.MEMGEN_NATS_PASS ?? '' } : {}),
     ...(env.MEMGEN_NATS_TOKEN ? { token: env.MEMGEN_NATS_TOKEN } : {}),
     ...tlsOptions(env),
+    ...(env.MEMGEN_NATS_REPLICAS
+      ? { replicas: positiveIntFrom('MEMGEN_NATS_REPLICAS', env.MEMGEN_NATS_REPLICAS, 1) }
+      : {}),
   };
 }
 

@@ -42,9 +42,10 @@ export async function openBusSession(options: BusSessionOptions): Promise<BusSes
     const codec = createBusCodec(
       options.maxMessageBytes === undefined ? {} : { maxBytes: options.maxMessageBytes },
     );
-    const queue = await duringOutage('open the work queue', () => WorkQueue.open(nc, { codec }));
-    const store = await duringOutage('open the artefact store', () => ArtefactStore.open(nc));
-    const state = await duringOutage('open the state store', () => StateStore.open(nc));
+    const replicas = options.connection.replicas ?? 1;
+    const queue = await duringOutage('open the work queue', () => WorkQueue.open(nc, { codec, replicas }));
+    const store = await duringOutage('open the artefact store', () => ArtefactStore.open(nc, { replicas }));
+    const state = await duringOutage('open the state store', () => StateStore.open(nc, { replicas }));
     return { nc, queue, state, store };
   } catch (err) {
     await nc.close();

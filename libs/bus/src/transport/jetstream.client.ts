@@ -73,7 +73,9 @@ export class JetStreamClientProxy extends ClientProxy {
     if (subject !== jobSubject(job.stage)) {
       throw new BusMessageError('invalid', `job for stage "${job.stage}" emitted on ${subject}`, 'stage');
     }
-    this.queue ??= this.connect().then((nc) => WorkQueue.open(nc, { codec: this.codec }));
+    const { connection } = this.options;
+    const replicas = isConnection(connection) ? 1 : (connection.replicas ?? 1);
+    this.queue ??= this.connect().then((nc) => WorkQueue.open(nc, { codec: this.codec, replicas }));
     const queue = await this.queue;
     return (await queue.submit(job)) as T;
   }

@@ -51,12 +51,14 @@ export async function sweepCommand(o: SweepOptions): Promise<SweepOutcome> {
       await backend.close();
     }
   } else {
-    const nc = await connectBus(busConnectionOptions(url, 'memgen-coordinator', o));
+    const connection = busConnectionOptions(url, 'memgen-coordinator', o);
+    const nc = await connectBus(connection);
     try {
+      const replicas = connection.replicas ?? 1;
       const backend = new NatsSweepBackend(
-        await WorkQueue.open(nc),
-        await ArtefactStore.open(nc),
-        await StateStore.open(nc),
+        await WorkQueue.open(nc, { replicas }),
+        await ArtefactStore.open(nc, { replicas }),
+        await StateStore.open(nc, { replicas }),
         { log },
       );
       outcome = await runSweep(spec, backend, { outDir: o.out, log });

@@ -58,6 +58,17 @@ describe('serviceOptionsFromEnv', () => {
     ).toThrow('MEMGEN_NATS_TLS_CERT and MEMGEN_NATS_TLS_KEY: set both');
   });
 
+  it('reads the replica count for a JetStream cluster, refusing one that is not a positive integer', () => {
+    expect(
+      serviceOptionsFromEnv('memgen-trainer', ['training'], base).transport.connection,
+    ).not.toHaveProperty('replicas');
+    const set = serviceOptionsFromEnv('memgen-trainer', ['training'], { ...base, MEMGEN_NATS_REPLICAS: '3' });
+    expect(set.transport.connection).toMatchObject({ replicas: 3 });
+    expect(() =>
+      serviceOptionsFromEnv('memgen-trainer', ['training'], { ...base, MEMGEN_NATS_REPLICAS: 'three' }),
+    ).toThrow('MEMGEN_NATS_REPLICAS');
+  });
+
   it('reads slots, grace, ack wait, message size and port, with defaults', () => {
     const defaults = serviceOptionsFromEnv('memgen-probe-fitter', ['fitting'], base);
     expect(defaults).toMatchObject({
