@@ -20,9 +20,7 @@ import { configHash } from '@memgen/common';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStateSchema, jobStateKey } from '../services/coordinator/src/job-state.js';
-import { LocalSweepBackend } from '../services/coordinator/src/local-backend.js';
 import { expandSweep, unitJob } from '../services/coordinator/src/plan.js';
-import { runSweep } from '../services/coordinator/src/sweep.js';
 import { parseSweepSpec } from '../services/coordinator/src/sweep-spec.js';
 import { tinySweepSpec, writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
 import {
@@ -31,6 +29,7 @@ import {
   memgen,
   startWorker,
   sweepOverNats,
+  tinySweepLocally,
   waitFor,
 } from './support/memgen-processes.js';
 import { findNatsServer, type NatsServerHandle, startNatsServer } from './support/nats-server.js';
@@ -65,12 +64,7 @@ describe.skipIf(!hasNats)('bus with per-role permissions', () => {
     dir = await mkdtemp(join(tmpdir(), 'memgen-nats-auth-'));
     specPath = await writeTinySweepSpec(join(dir, 'spec.json'));
     const out = join(dir, 'local');
-    const backend = new LocalSweepBackend(out, { workers: 2 });
-    try {
-      await runSweep(parseSweepSpec(tinySweepSpec()), backend, { outDir: out });
-    } finally {
-      await backend.close();
-    }
+    await tinySweepLocally(out);
     localResults = await readFile(join(out, 'results.json'), 'utf8');
   }, 120_000);
 

@@ -9,11 +9,14 @@ import { join } from 'node:path';
 import { ARTEFACTS_BUCKET, connectBus, JOBS_STREAM, STATE_BUCKET } from '@memgen/bus';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalSweepBackend } from '../services/coordinator/src/local-backend.js';
-import { runSweep } from '../services/coordinator/src/sweep.js';
-import { parseSweepSpec } from '../services/coordinator/src/sweep-spec.js';
-import { tinySweepSpec, writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
-import { killAllMemgen, startWorker, sweepOverNats, waitFor } from './support/memgen-processes.js';
+import { writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
+import {
+  killAllMemgen,
+  startWorker,
+  sweepOverNats,
+  tinySweepLocally,
+  waitFor,
+} from './support/memgen-processes.js';
 import { type NatsCluster, startNatsCluster } from './support/nats-cluster.js';
 import { findNatsServer } from './support/nats-server.js';
 
@@ -34,12 +37,7 @@ describe.skipIf(!hasNats || !optedIn)('sweep over a 3-node JetStream cluster', (
     cluster = await startNatsCluster(3);
     dir = await mkdtemp(join(tmpdir(), 'memgen-ha-'));
     const out = join(dir, 'local');
-    const backend = new LocalSweepBackend(out, { workers: 2 });
-    try {
-      await runSweep(parseSweepSpec(tinySweepSpec()), backend, { outDir: out });
-    } finally {
-      await backend.close();
-    }
+    await tinySweepLocally(out);
     localResults = await readFile(join(out, 'results.json'), 'utf8');
   }, 120_000);
 

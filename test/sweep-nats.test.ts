@@ -11,16 +11,14 @@ import { promisify } from 'node:util';
 import { ArtefactStore, connectBus, StateStore } from '@memgen/bus';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JobStateSchema } from '../services/coordinator/src/job-state.js';
-import { LocalSweepBackend } from '../services/coordinator/src/local-backend.js';
-import { runSweep } from '../services/coordinator/src/sweep.js';
-import { parseSweepSpec } from '../services/coordinator/src/sweep-spec.js';
-import { tinySweepSpec, writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
+import { writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
 import {
   cliEntry as cli,
   killAllMemgen,
   repoRoot,
   startWorker,
   sweepOverNats,
+  tinySweepLocally,
   waitFor,
 } from './support/memgen-processes.js';
 import { describeWithNats } from './support/nats-server.js';
@@ -38,12 +36,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'memgen-sweep-nats-'));
   specPath = await writeTinySweepSpec(join(dir, 'spec.json'));
   const out = join(dir, 'local');
-  const backend = new LocalSweepBackend(out, { workers: 2 });
-  try {
-    await runSweep(parseSweepSpec(tinySweepSpec()), backend, { outDir: out });
-  } finally {
-    await backend.close();
-  }
+  await tinySweepLocally(out);
   local = {
     results: await readFile(join(out, 'results.json'), 'utf8'),
     sweep: await readFile(join(out, 'sweep.json'), 'utf8'),

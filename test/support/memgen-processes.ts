@@ -4,6 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { LocalSweepBackend } from '../../services/coordinator/src/local-backend.js';
+import { runSweep } from '../../services/coordinator/src/sweep.js';
+import { parseSweepSpec } from '../../services/coordinator/src/sweep-spec.js';
+import { tinySweepSpec } from '../../services/coordinator/src/testing/tiny-sweep.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const cliEntry = fileURLToPath(new URL('../../services/cli/src/main.ts', import.meta.url));
@@ -83,4 +87,14 @@ export async function sweepOverNats(run: SweepRun): Promise<string> {
     throw new Error(`sweep exited ${code}:\n${p.log()}\n--- workers ---\n${run.extra?.() ?? ''}`);
   }
   return p.log();
+}
+
+/** The tiny sweep in local mode (2 workers) into `out`: what a sweep over NATS must reproduce byte for byte. */
+export async function tinySweepLocally(out: string): Promise<void> {
+  const backend = new LocalSweepBackend(out, { workers: 2 });
+  try {
+    await runSweep(parseSweepSpec(tinySweepSpec()), backend, { outDir: out });
+  } finally {
+    await backend.close();
+  }
 }
