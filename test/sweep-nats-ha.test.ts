@@ -21,14 +21,9 @@ import { type NatsCluster, startNatsCluster } from './support/nats-cluster.js';
 import { findNatsServer } from './support/nats-server.js';
 
 const hasNats = findNatsServer() !== undefined;
-// Opt-in until it passes: after the kill the coordinator's submits get "jetstream is not enabled"
-// from the surviving servers until the sweep times out (nats-server 2.9.10, Debian's).
-const optedIn = process.env.MEMGEN_HA_TEST === '1';
 if (!hasNats) console.warn('SKIPPED "sweep over a 3-node JetStream cluster": nats-server is not installed');
-else if (!optedIn)
-  console.warn('SKIPPED "sweep over a 3-node JetStream cluster": known to fail, run with MEMGEN_HA_TEST=1');
 
-describe.skipIf(!hasNats || !optedIn)('sweep over a 3-node JetStream cluster', () => {
+describe.skipIf(!hasNats)('sweep over a 3-node JetStream cluster', () => {
   let cluster: NatsCluster;
   let dir: string;
   let localResults: string;

@@ -11,6 +11,7 @@ import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileDigest, parseWith, retryWithBackoff, sha256 } from '@memgen/common';
+import { jetstream } from '@nats-io/jetstream';
 import { type NatsConnection, TimeoutError } from '@nats-io/nats-core';
 import { type ObjectInfo, type ObjectResult, type ObjectStore, Objm, StorageType } from '@nats-io/obj';
 import { ArtefactDigestError, ArtefactMissingError } from './errors.js';
@@ -36,10 +37,13 @@ export class ArtefactStore {
   readonly bucket: string;
   /** The underlying Object Store, for tooling and tests that need raw access. */
   readonly objects: ObjectStore;
+  /** The same bucket through a JetStream context whose API requests give up sooner (pastOfflinePeers). */
+  private readonly reads: ObjectStore;
 
-  private constructor(bucket: string, objects: ObjectStore) {
+  private constructor(bucket: string, objects: ObjectStore, reads: ObjectStore) {
     this.bucket = bucket;
     this.objects = objects;
+    this.reads = reads;
   }
 
   /** Opens the artefact bucket, creating it (file storage) when it does not exist. */
@@ -50,7 +54,8 @@ export class ArtefactStore {
       replicas: options.replicas ?? 1,
       ...(options.maxBytes === undefined ? {} : { max_bytes: options.maxBytes }),
     });
-    return new ArtefactStore(bucket, objects);
+    const reads = await new Objm(jetstream(nc, { timeout: READ_REQUEST_TIMEOUT_MS })).open(bucket);
+    return new ArtefactStore(bucket, objects, reads);
   }
 
   /** Stores bytes under `name` with their digest; skips the upload when identical bytes are there. */
@@ -132,13 +137,13 @@ export class ArtefactStore {
 
   /** True when an object with exactly this name, digest and size is stored. */
   async holds(ref: ArtefactRef): Promise<boolean> {
-    const info = await pastOfflinePeers(() => this.objects.info(ref.name));
+    const info = await pastOfflinePeers(() => this.reads.info(ref.name));
     return info !== null && !info.deleted && info.size === ref.size && recordedDigest(info) === ref.digest;
   }
 
   private async fetch(target: ArtefactTarget) {
     const name = typeof target === 'string' ? target : target.name;
-    const result = await pastOfflinePeers(() => this.objects.get(name));
+    const result = await pastOfflinePeers(() => this.reads.get(name));
     if (result === null) throw new ArtefactMissingError(this.bucket, name);
     // Refuse before downloading when the recorded digest already contradicts the expected one.
     const recorded = recordedDigest(result.info);
@@ -151,13 +156,21 @@ export class ArtefactStore {
 }
 
 /**
+ * How long a read's API request (object info, creating its consumer) waits before it is asked
+ * again, and how often. A healthy server answers these in milliseconds; the library's default
+ * (5 s) made every read that met an offline peer cost 5 s, which in a sweep adds up to minutes.
+ */
+const READ_REQUEST_TIMEOUT_MS = 1500;
+const READ_ATTEMPTS = 10;
+
+/**
  * A read retried when it times out. In a cluster with a server down, the short-lived consumer a
  * read opens is sometimes placed on the offline peer (nats-server 2.9/2.10) and never answers;
  * asking again places it elsewhere. Other errors are not retried here.
  */
 function pastOfflinePeers<T>(read: () => Promise<T>): Promise<T> {
   return retryWithBackoff(read, {
-    attempts: 6,
+    attempts: READ_ATTEMPTS,
     delaysMs: [100],
     retryable: (err) => err instanceof TimeoutError,
   });
