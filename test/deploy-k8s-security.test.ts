@@ -181,7 +181,7 @@ describe.skipIf(!kustomize)(
         const key = `MEMGEN_NATS_${role.toUpperCase()}_PASS`;
         expect(secret.data[key], key).toBeTruthy();
         expect(env(nats, key).valueFrom.secretKeyRef).toEqual({ name: secret.metadata.name, key });
-        expect(auth).toMatch(new RegExp(`\\{ user: ${role}, password: \\$${key} \\}`));
+        expect(auth).toMatch(new RegExp(`user: "${role}"\\n\\s*password: \\$${key}\\n\\s*permissions: \\{`));
       }
       // No anonymous clients: authorization is on and no user is the default for unauthenticated ones.
       const conf = Object.values(find(objects, 'ConfigMap', 'nats-config').data).join('\n');

@@ -91,6 +91,8 @@ process.once('exit', () => {
 export interface NatsServerOptions {
   /** More configuration lines, e.g. an `authorization { … }` block. */
   extraConfig?: string[];
+  /** More environment for the server process (nats-server substitutes `$VARIABLES` in its config). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Starts a nats-server with JetStream on a free loopback port and waits until it accepts clients. */
@@ -119,7 +121,10 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   const start = async () => {
     if (child) throw new Error('nats-server is already running');
     log = '';
-    const proc = spawn(binary, ['-c', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(binary, ['-c', configPath], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     child = proc;
     liveChildren.add(proc);
     const append = (chunk: Buffer) => {

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDataCommand } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerNatsAuthCommand } from './commands/nats-auth.js';
 import { registerResultsCommand } from './commands/results.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -24,6 +25,7 @@ registerSweepCommand(program);
 registerResultsCommand(program);
 registerWorkerCommand(program);
 registerStatusCommand(program);
+registerNatsAuthCommand(program);
 
 // Stages registered by modules (MEMGEN_STAGE_MODULES) join the built-in ones before any command runs.
 loadStageModules()
