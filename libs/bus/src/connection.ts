@@ -59,10 +59,18 @@ async function fileAuthenticator(options: BusConnectionOptions): Promise<Authent
   if (options.credsFile) return credsAuthenticator(await read('creds file', options.credsFile));
   if (options.nkeySeedFile) {
     const seed = (await read('nkey seed file', options.nkeySeedFile)).toString('utf8').trim();
+    // Checked here: the library would only fail later, inside the handshake, with a vaguer error.
+    if (!USER_SEED.test(seed))
+      throw new Error(
+        `NATS nkey seed file ${options.nkeySeedFile}: not an nkey user seed (58 characters, SU…)`,
+      );
     return nkeyAuthenticator(new TextEncoder().encode(seed));
   }
   return undefined;
 }
+
+/** An nkey user seed: 'SU' and 56 base32 characters (prefix, 32-byte key, checksum). */
+const USER_SEED = /^SU[A-Z2-7]{56}$/;
 
 /** Opens a NATS connection that reconnects (forever by default) after a server restart. */
 export async function connectBus(options: BusConnectionOptions): Promise<NatsConnection> {
