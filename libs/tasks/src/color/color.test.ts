@@ -114,6 +114,29 @@ describe('color stories', () => {
     expect(() => makeTask('color', { recallFormat: 'triples' })).toThrow(/recallFormat/);
   });
 
+  it('recall items in the queries format: the pairs, every other name again with its color, the asked name', () => {
+    const task = makeTask('color', { minNames: 2, maxNames: 4, namePool: 4, recallFormat: 'queries' });
+    const rng = makeRng(8, 'recall');
+    for (let i = 0; i < 300; i++) {
+      const item = task.sample('recall', rng);
+      const words = item.prompt.split(' ');
+      const n = (words.length + 1) / 4;
+      expect(Number.isInteger(n) && n >= 2 && n <= 4).toBe(true);
+      const stated = new Map<string, string>();
+      for (let j = 0; j < 2 * n; j += 2) stated.set(words[j] as string, words[j + 1] as string);
+      expect(stated.size).toBe(n);
+      const queried = [];
+      for (let j = 2 * n; j + 1 < words.length; j += 2) {
+        expect(stated.get(words[j] as string)).toBe(words[j + 1]);
+        queried.push(words[j]);
+      }
+      const asked = words.at(-1) as string;
+      expect(new Set([...queried, asked])).toEqual(new Set(stated.keys()));
+      expect(stated.get(asked)).toBe(item.answer);
+      expect(item.target).toBe(` ${item.answer}`);
+    }
+  });
+
   it('unstated items: a memorized name asked, its color stated nowhere, the answer its memorized color', () => {
     for (const hops of [1, 2] as const) {
       const task = makeTask('color', { hops });

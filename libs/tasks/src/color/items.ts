@@ -59,7 +59,8 @@ function train(s: Story, kind: ColorKind): TrainItem {
  * A curriculum warm-up: only "NAME is COLOR." statements (distinct colors, no roles, no decoy
  * sentences), asked about one name. Small models learn this lookup first and keep it when the role
  * sentences come in; with the decoys from the start they stay at chance far longer. In the
- * `pairs` format the prompt is "NAME COLOR … NAME" (no template words).
+ * `pairs` format the prompt is "NAME COLOR … NAME" (no template words); in `queries` the pairs are
+ * then asked again, "NAME COLOR" each, before the asked name.
  */
 function recall({ config }: ColorContext, pool: readonly string[], rng: Rng): TrainItem {
   // Distinct colors per name: a small color list caps the story size.
@@ -67,12 +68,22 @@ function recall({ config }: ColorContext, pool: readonly string[], rng: Rng): Tr
   const names = rng.sample(pool, rng.int(Math.min(config.minNames, most), most));
   const colors = rng.sample(config.colors, names.length);
   const k = rng.int(0, names.length - 1);
-  const pairs = config.recallFormat === 'pairs';
+  const pairs = config.recallFormat !== 'sentences';
   const statements = rng.shuffle(
     names.map((n, i) => (pairs ? `${n} ${colors[i]}` : `${n} is ${colors[i]}.`)),
   );
   const answer = colors[k] as string;
   const asked = names[k] as string;
+  if (config.recallFormat === 'queries') {
+    // Every other name asked once, in random order, each followed by its color; the asked name last.
+    const others = rng.shuffle(names.map((n, i) => `${n} ${colors[i]}`).filter((_, i) => i !== k));
+    return {
+      prompt: `${statements.join(' ')} ${others.join(' ')} ${asked}`,
+      target: ` ${answer}`,
+      kind: 'recall',
+      answer,
+    };
+  }
   return {
     prompt: pairs ? `${statements.join(' ')} ${asked}` : storyPrompt(statements, asked),
     target: ` ${answer}`,
