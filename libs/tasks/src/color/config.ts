@@ -45,9 +45,9 @@ export const ColorConfigSchema = z
      * "what color is NAME?" (the authors' format); `pairs` = "NAME COLOR NAME COLOR … NAME", the bare
      * associative-recall form. A small model escapes the lookup's plateau on pairs ~10× sooner, and the
      * circuit it learns there answers the sentence format at once (README: what the plateau depends on).
-     * `queries` = the pairs, then every other name again with its color, then the asked name: with a
-     * prompt loss (phase `promptWeight` > 0) each repeated name's color is one more lookup to learn
-     * from, where `pairs` has one per story.
+     * `queries` = the pairs, then as many answered questions "NAME COLOR" (names drawn with
+     * replacement, independently of the asked one), then the asked name: with a prompt loss (phase
+     * `promptWeight` > 0) each question is one more lookup to learn from, where `pairs` has one.
      */
     recallFormat: z.enum(['sentences', 'pairs', 'queries']).default('sentences'),
     /** State every color of a story equally often (answer-free heuristics fall to chance). */

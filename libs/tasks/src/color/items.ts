@@ -60,7 +60,8 @@ function train(s: Story, kind: ColorKind): TrainItem {
  * sentences), asked about one name. Small models learn this lookup first and keep it when the role
  * sentences come in; with the decoys from the start they stay at chance far longer. In the
  * `pairs` format the prompt is "NAME COLOR … NAME" (no template words); in `queries` the pairs are
- * then asked again, "NAME COLOR" each, before the asked name.
+ * followed by as many answered questions ("NAME COLOR", names drawn with replacement) before the
+ * asked name.
  */
 function recall({ config }: ColorContext, pool: readonly string[], rng: Rng): TrainItem {
   // Distinct colors per name: a small color list caps the story size.
@@ -75,10 +76,14 @@ function recall({ config }: ColorContext, pool: readonly string[], rng: Rng): Tr
   const answer = colors[k] as string;
   const asked = names[k] as string;
   if (config.recallFormat === 'queries') {
-    // Every other name asked once, in random order, each followed by its color; the asked name last.
-    const others = rng.shuffle(names.map((n, i) => `${n} ${colors[i]}`).filter((_, i) => i !== k));
+    // As many earlier questions as names, each a name drawn with replacement and its color. Drawn
+    // independently of the asked name, so how often a color occurs says nothing about the answer.
+    const queries = names.map(() => {
+      const q = rng.int(0, names.length - 1);
+      return `${names[q]} ${colors[q]}`;
+    });
     return {
-      prompt: `${statements.join(' ')} ${others.join(' ')} ${asked}`,
+      prompt: `${statements.join(' ')} ${queries.join(' ')} ${asked}`,
       target: ` ${answer}`,
       kind: 'recall',
       answer,
