@@ -138,6 +138,8 @@ describe('color stories', () => {
     }
     expect(notLeast.length).toBeGreaterThan(60);
     expect(least.length).toBeGreaterThan(60);
+    const eight = makeTask('color', { minNames: 2, maxNames: 2, recallFormat: 'queries', recallQueries: 8 });
+    expect(eight.sample('recall', makeRng(9, 'recall')).prompt.split(' ')).toHaveLength(2 * 2 + 2 * 8 + 1);
   });
 
   it('unstated items: a memorized name asked, its color stated nowhere, the answer its memorized color', () => {

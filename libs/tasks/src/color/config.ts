@@ -50,6 +50,8 @@ export const ColorConfigSchema = z
      * `promptWeight` > 0) each question is one more lookup to learn from, where `pairs` has one.
      */
     recallFormat: z.enum(['sentences', 'pairs', 'queries']).default('sentences'),
+    /** Answered questions per `queries` recall item (default: as many as the story has names). */
+    recallQueries: z.number().int().min(1).max(32).optional(),
     /** State every color of a story equally often (answer-free heuristics fall to chance). */
     balanced: z.boolean().default(false),
     /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */

@@ -76,9 +76,10 @@ function recall({ config }: ColorContext, pool: readonly string[], rng: Rng): Tr
   const answer = colors[k] as string;
   const asked = names[k] as string;
   if (config.recallFormat === 'queries') {
-    // As many earlier questions as names, each a name drawn with replacement and its color. Drawn
-    // independently of the asked name, so how often a color occurs says nothing about the answer.
-    const queries = names.map(() => {
+    // Earlier questions (as many as names unless recallQueries set), each a name drawn with
+    // replacement and its color: independent of the asked name, so how often a color occurs says
+    // nothing about the answer.
+    const queries = Array.from({ length: config.recallQueries ?? names.length }, () => {
       const q = rng.int(0, names.length - 1);
       return `${names[q]} ${colors[q]}`;
     });
