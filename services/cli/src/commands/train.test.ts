@@ -41,4 +41,12 @@ describe('memgen train: which seed trains', () => {
       /--size applies to a preset/,
     );
   });
+
+  it('takes the task from a --spec file, checks it against --task when both are given', () => {
+    expect(resolveTrainSpec({ preset: 'quick', spec: specFile(4) }).task.name).toBe('color');
+    expect(() => resolveTrainSpec({ preset: 'quick', task: 'addition', spec: specFile(4) })).toThrow(
+      '--task addition but the spec trains color',
+    );
+    expect(() => resolveTrainSpec({ preset: 'quick' })).toThrow(/give --task .*, or --spec FILE/);
+  });
 });

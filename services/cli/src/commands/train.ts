@@ -1,4 +1,4 @@
-/** `memgen train --task T --preset P [--size MODEL] --seed S --out DIR [--spec FILE]` */
+/** `memgen train --task T --preset P [--size MODEL] --seed S --out DIR`, or `memgen train --spec FILE [--seed S]` */
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { progressView } from '../progress.js';
 
 interface TrainOptions {
-  task: string;
+  task?: string;
   preset: string;
   size?: string;
   seed?: string;
@@ -29,10 +29,12 @@ export function resolveTrainSpec(o: TrainOptions): TrainSpec {
     const file = parseYaml(readFileSync(o.spec, 'utf8')) as Record<string, unknown>;
     input = o.seed === undefined ? file : { ...file, seed: parseSeed(o.seed, '--seed') };
   } else {
+    if (o.task === undefined) throw new Error('give --task (color | addition | cipher), or --spec FILE');
     input = trainPreset(o.task, o.preset, o.seed === undefined ? 0 : parseSeed(o.seed, '--seed'), o.size);
   }
   const spec = parseTrainSpec(input);
-  if (spec.task.name !== o.task) throw new Error(`--task ${o.task} but the spec trains ${spec.task.name}`);
+  if (o.task !== undefined && spec.task.name !== o.task)
+    throw new Error(`--task ${o.task} but the spec trains ${spec.task.name}`);
   return spec;
 }
 
@@ -40,7 +42,7 @@ export function registerTrainCommand(program: Command): void {
   program
     .command('train')
     .description('train a model from scratch on a task (phases, evaluation, checkpoint selection, resume)')
-    .requiredOption('--task <name>', 'color | addition | cipher')
+    .option('--task <name>', "color | addition | cipher (with --spec: the file's, checked if given)")
     .option('--preset <name>', 'smoke | quick | paper', 'quick')
     .option('--size <model>', "model size (libs/model preset: micro, tiny, small, …); default: the preset's")
     .option(
@@ -53,7 +55,7 @@ export function registerTrainCommand(program: Command): void {
       const spec = resolveTrainSpec(o);
       const seed = spec.seed;
       const name = o.spec ? 'custom' : `${o.preset}${o.size ? `-${o.size}` : ''}`;
-      const runDir = o.out ?? join('runs', `${o.task}-${name}-s${seed}`);
+      const runDir = o.out ?? join('runs', `${spec.task.name}-${name}-s${seed}`);
       await mkdir(runDir, { recursive: true });
       await writeFile(
         join(runDir, 'config.json'),
