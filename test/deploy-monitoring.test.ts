@@ -1,7 +1,7 @@
 /**
  * deploy/: the Prometheus config and alert rules (checked by promtool when installed) and the
- * Grafana dashboard's PromQL against the metrics services/coordinator/src/nest/stage-metrics.ts
- * defines.
+ * Grafana dashboard's PromQL against the metrics services/coordinator/src/nest/metric-catalogue.ts
+ * declares.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,19 +9,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { METRICS, type MetricDefinition } from '../services/coordinator/src/nest/metric-catalogue.js';
 import { read, root, which } from './support/deploy-files.js';
 
-/** Series names and label names the stage metrics expose (a histogram adds _bucket/_sum/_count). */
-function registryCatalogue(source: string): { metrics: Set<string>; labels: Set<string> } {
+/** Series names and label names the catalogue declares (a histogram adds _bucket/_sum/_count). */
+function registryCatalogue(): { metrics: Set<string>; labels: Set<string> } {
   const metrics = new Set<string>();
-  for (const m of source.matchAll(/new (Counter|Gauge|Histogram)\(\{\s*name: '([a-z_:]+)'/g)) {
-    const [, kind, name] = m as unknown as [string, string, string];
-    if (kind === 'Histogram') for (const suffix of ['_bucket', '_sum', '_count']) metrics.add(name + suffix);
-    else metrics.add(name);
-  }
   const labels = new Set(['le']);
-  for (const m of source.matchAll(/labelNames: \[([^\]]*)\]/g)) {
-    for (const l of m[1]!.matchAll(/'(\w+)'/g)) labels.add(l[1]!);
+  for (const m of Object.values(METRICS) as MetricDefinition[]) {
+    if (m.type === 'histogram')
+      for (const suffix of ['_bucket', '_sum', '_count']) metrics.add(m.name + suffix);
+    else metrics.add(m.name);
+    for (const l of m.labels) labels.add(l);
   }
   return { metrics, labels };
 }
@@ -62,19 +61,19 @@ function promqlLabelNames(expr: string): string[] {
   return [...new Set(labels.filter((l) => l !== ''))];
 }
 
-const catalogue = registryCatalogue(read('services/coordinator/src/nest/stage-metrics.ts'));
+const catalogue = registryCatalogue();
 
 describe('PromQL helpers', () => {
-  it('reads the metric catalogue of stage-metrics.ts', () => {
-    expect([...catalogue.metrics].sort()).toEqual([
+  it('reads the metric catalogue', () => {
+    for (const name of [
       'memgen_job_seconds_bucket',
-      'memgen_job_seconds_count',
-      'memgen_job_seconds_sum',
       'memgen_jobs_total',
       'memgen_slots',
-      'memgen_slots_busy',
-    ]);
-    expect([...catalogue.labels].sort()).toEqual(['le', 'outcome', 'stage']);
+      'memgen_train_loss',
+    ])
+      expect(catalogue.metrics).toContain(name);
+    for (const label of ['le', 'outcome', 'stage', 'run_id', 'setting'])
+      expect(catalogue.labels).toContain(label);
   });
 
   it('finds metric and label names in an expression', () => {
@@ -114,7 +113,7 @@ describe('deploy/grafana/memgen-dashboard.json', () => {
     }
   });
 
-  it('queries only metrics and labels that stage-metrics.ts defines, and all of them', () => {
+  it('queries only metrics and labels the catalogue declares', () => {
     const stageVariable = dashboard.templating.list.find((v) => v.name === 'stage')?.definition ?? '';
     const used = new Set<string>();
     for (const expr of [...exprs, stageVariable.replace(/^label_values\((\w+),.*$/, '$1')]) {

@@ -16,6 +16,7 @@ import {
   StateStore,
   WorkQueue,
 } from '@memgen/bus';
+import { presetSize } from '@memgen/pipeline';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -165,6 +166,16 @@ describeWithNats('stage services (memgen worker)', (server) => {
     expect(metrics).toMatch(/memgen_jobs_total\{stage="training",outcome="done"\} 1/);
     expect(metrics).toMatch(/memgen_jobs_total\{stage="recording",outcome="dead"\} 2/);
     expect(metrics).toMatch(/memgen_job_seconds_count\{stage="training"\} 1/);
+    expect(metrics).toContain(`memgen_build_info{version="0.1.0",node_version="${process.versions.node}"} 1`);
+    // The science of that job, labelled by its run: every step counted, the checkpoint it ended with.
+    const run = `task="color",preset="smoke",size="${presetSize('color', 'smoke')}",seed="0",run_id="${good.runId}"`;
+    const steps = (good.spec as { train: { phases: { steps: number }[] } }).train.phases.reduce(
+      (n, p) => n + p.steps,
+      0,
+    );
+    expect(metrics).toContain(`\nmemgen_train_steps_total{${run}} ${steps}\n`);
+    expect(metrics).toMatch(new RegExp(`\\nmemgen_train_qualified\\{${run}\\} [01]\\n`));
+    expect(metrics).toMatch(new RegExp(`\\nmemgen_eval_rule_accuracy_ratio\\{${run}\\} (0|1|0\\.\\d+)\\n`));
   });
 
   it('drains on request and exits on SIGTERM', async () => {

@@ -1,4 +1,5 @@
 export * from './chain/index.js';
+export * from './metrics.js';
 export * from './registry/index.js';
 export * from './stage.js';
 export * from './study/index.js';

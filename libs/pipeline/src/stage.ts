@@ -1,3 +1,5 @@
+import type { MetricsSink } from './metrics.js';
+
 /**
  * What a stage's function works with: its run directory (inputs are read from it, outputs written
  * into it), a progress sink, an abort signal and a log. The same context comes from `memgen run`,
@@ -27,6 +29,8 @@ export interface StageContext {
    * resolved against it, because the worker's own files are not the spec author's to read.
    */
   confined?: boolean;
+  /** Where the stage reports what it measures for dashboards (a worker's metrics); none: not recorded. */
+  metrics?: MetricsSink;
 }
 
 /** A context that prints nothing: tests and library callers. */

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ArtefactRef, type JobMessage, PermanentJobError } from '@memgen/bus';
 import { resolveInside } from '@memgen/common';
-import type { Progress } from '@memgen/pipeline';
+import type { MetricsSink, Progress } from '@memgen/pipeline';
 import type { ArtefactIO } from './fs-artefacts.js';
 import { jobPrefix } from './plan.js';
 import { runSweepJob } from './sweep-job.js';
@@ -26,6 +26,8 @@ export interface ExecuteOptions {
    * own sweep on the user's machine, turns it off.
    */
   confined?: boolean;
+  /** Where the stages report what they measure. */
+  metrics?: MetricsSink;
 }
 
 const INPUT_NAME = /^jobs\/[0-9a-f]{64}\/(.+)$/;
@@ -76,6 +78,7 @@ export async function executeJob(
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       confined: options.confined ?? true,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     const outputs: ArtefactRef[] = [];
     for (const file of files) outputs.push(await io.putFile(`${jobPrefix(job.id)}/${file}`, join(dir, file)));

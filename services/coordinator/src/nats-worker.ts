@@ -4,6 +4,7 @@
  * already recorded done, by a record that passes reuseVerdict, is acknowledged without running again.
  */
 import type { ArtefactStore, JobHandler, StateStore } from '@memgen/bus';
+import type { MetricsSink } from '@memgen/pipeline';
 import { executeJob } from './execute-job.js';
 import { type JobState, JobStateSchema, jobStateBase, jobStateKey } from './job-state.js';
 import { reuseVerdict } from './reuse.js';
@@ -16,6 +17,8 @@ export interface StageWorkerDeps {
 export interface StageWorkerOptions {
   /** Where temporary run directories go (default the OS temp dir). */
   workRoot?: string;
+  /** Where the stages report what they measure (the worker's /metrics). */
+  metrics?: MetricsSink;
 }
 
 /** The job handler of a sweep stage worker. */
@@ -36,6 +39,7 @@ export function sweepJobHandler(deps: StageWorkerDeps, options: StageWorkerOptio
       ...(options.workRoot ? { workRoot: options.workRoot } : {}),
       log: (line) => context.log.info(line),
       signal: context.signal,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     const state: JobState = {
       ...jobStateBase(job),

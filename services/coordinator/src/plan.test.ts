@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandSweep } from './plan.js';
+import { expandSweep, runIdParts } from './plan.js';
 import { parseSweepSpec } from './sweep-spec.js';
 
 describe('sweep units over model sizes', () => {
@@ -33,5 +33,18 @@ describe('sweep units over model sizes', () => {
     expect(() =>
       parseSweepSpec({ tasks: ['color'], presets: ['quick'], sizes: ['tiny', 'tiny'], seeds: [0] }),
     ).toThrow(/sizes: "tiny" is listed twice/);
+  });
+
+  it("reads a unit's fields back from its run id, and nothing from another form", () => {
+    const spec = parseSweepSpec({ tasks: ['color'], presets: ['quick'], sizes: ['gpt2-small'], seeds: [7] });
+    const [unit] = expandSweep(spec);
+    expect(runIdParts(unit!.runId)).toEqual({ task: 'color', preset: 'quick', size: 'gpt2-small', seed: 7 });
+    expect(runIdParts('addition-smoke-s4294967295')).toEqual({
+      task: 'addition',
+      preset: 'smoke',
+      seed: 4294967295,
+    });
+    for (const other of ['color-quick', 'run-7', 'color-quick-s', 'Color-quick-s1'])
+      expect(runIdParts(other)).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { type JobMessage, PermanentJobError } from '@memgen/bus';
 import {
   expandPaths,
   isJobGroup,
+  type MetricsSink,
   type Progress,
   parseStudyConfig,
   parseTrainSpec,
@@ -27,6 +28,7 @@ export interface SweepJobContext {
   signal?: AbortSignal;
   /** Paths a spec names must lie inside runDir (StageContext.confined); default false. */
   confined?: boolean;
+  metrics?: MetricsSink;
 }
 
 /** Parses a job's spec; a spec that does not validate is bad input, never worth a retry. */
@@ -64,6 +66,7 @@ export async function runSweepJob(job: JobMessage, ctx: SweepJobContext): Promis
     progress: ctx.progress ?? (() => {}),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(ctx.confined ? { confined: true } : {}),
+    ...(ctx.metrics ? { metrics: ctx.metrics } : {}),
   };
   const outcome = await withRunDirLock(ctx.runDir, () =>
     runStages(spec, stageCtx, { only: stages.map((s) => s.name), recordTimings: false }),

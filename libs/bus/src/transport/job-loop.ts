@@ -46,6 +46,8 @@ export interface JobSettled {
   group: string;
   outcome: JobOutcome;
   seconds: number;
+  /** JetStream's delivery count of the attempt (1 = first delivery). */
+  deliveryCount: number;
 }
 
 export interface ConsumeOptions {
@@ -202,7 +204,12 @@ async function runJob(loop: Loop, msg: JsMsg): Promise<void> {
     clearInterval(heartbeat);
     loop.inFlight.delete(entry);
     if (outcome)
-      loop.onSettled?.({ group: loop.group, outcome, seconds: (performance.now() - started) / 1000 });
+      loop.onSettled?.({
+        group: loop.group,
+        outcome,
+        seconds: (performance.now() - started) / 1000,
+        deliveryCount,
+      });
   }
 }
 

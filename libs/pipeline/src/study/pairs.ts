@@ -149,6 +149,7 @@ async function runPairs(spec: StudySpec, ctx: StageContext): Promise<PairsResult
   await writePairs(runPath(ctx.runDir, RUN_FILES.pairs), search.kept);
   const { kept, decoded, identical, drawn, combinations, memberLabels } = search;
   const flipped = combinations['gen/mem'];
+  if (decoded > 0) ctx.metrics?.record({ kind: 'flip-rate', rate: flipped / decoded });
   ctx.log(
     `pairs: kept ${kept.length}/${cfg.target} flipped pairs from ${decoded} decoded pairs ` +
       `(flip rate ${decoded ? ((100 * flipped) / decoded).toFixed(2) : '—'} %, ${identical} identical variants)`,

@@ -186,6 +186,12 @@ async function runProbes(spec: StudySpec, ctx: StageContext, hash: string): Prom
     },
   };
   await writeJson(runPath(ctx.runDir, RUN_FILES.probes), file);
+  for (const [centring, list] of [
+    ['raw', resid.raw],
+    ['centred', resid.centred],
+  ] as const) {
+    for (const r of list) ctx.metrics?.record({ kind: 'probe', site: r.site, centring, accuracy: r.mean });
+  }
   return { pairs: n, bestRaw: best(resid.raw), bestCentred: best(resid.centred), inputOnly: inputOnly.mean };
 }
 

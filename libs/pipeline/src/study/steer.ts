@@ -8,6 +8,7 @@
 import type { LabelCounts } from '@memgen/analysis';
 import { writeJson } from '@memgen/common';
 import type { HookPosition } from '@memgen/model';
+import type { SteeringMeasurement } from '../metrics.js';
 import { defineStudyStage } from '../registry/declaration.js';
 import { checkAborted, type StageContext } from '../stage.js';
 import { RUN_FILES, runPath } from './run-dir.js';
@@ -119,6 +120,17 @@ function runSetting(
   };
 }
 
+/** A setting's measured directions (a direction not measured, e.g. no items of that class, is left out). */
+function steeringMeasurements(s: SettingSummary): SteeringMeasurement[] {
+  const pairs = [
+    ['mem_to_gen', s.mem_to_gen, s.mem_to_gen_control],
+    ['gen_to_mem', s.gen_to_mem, s.gen_to_mem_control],
+  ] as const;
+  return pairs.flatMap(([direction, targeted, control]) =>
+    targeted === null || control === null ? [] : [{ setting: s.id, direction, targeted, control }],
+  );
+}
+
 function excludedResidSites(inputs: SteeringInputs): string[] {
   const r = inputs.resid;
   return r ? r.exclude.map((s) => r.hooks[s]!) : [];
@@ -164,6 +176,7 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
       settings: results,
     };
     await writeJson(runPath(ctx.runDir, RUN_FILES.steering), file);
+    for (const m of results.flatMap(steeringMeasurements)) ctx.metrics?.record({ kind: 'steering', ...m });
     const p = results.find((s) => s.id === cfg.primary)!;
     return {
       settings: results.length,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeJson } from '@memgen/common';
 import { AdamW, type GPT, type StepResult, saveCheckpoint, type TrainBatch, trainStep } from '@memgen/model';
 import { makeRng, rngFromState } from '@memgen/tasks';
+import type { ScienceEvent } from '../metrics.js';
 import type { StageContext } from '../stage.js';
 import { type Curve, openCurve } from './curve.js';
 import type { EvalResult } from './evaluate.js';
@@ -131,6 +132,18 @@ async function finish(
   return result;
 }
 
+function evaluationEvent(p: CurvePoint): ScienceEvent {
+  return {
+    kind: 'evaluation',
+    gen: p.gen,
+    mem: p.mem,
+    other: p.other,
+    n: p.n,
+    ruleAccuracy: p.rule_acc,
+    shortcutBaseline: p.shortcut_baseline,
+  };
+}
+
 export async function trainStage(
   input: unknown,
   ctx: StageContext,
@@ -152,13 +165,19 @@ export async function trainStage(
       if (ctx.signal?.aborted) {
         throw new Error(`training stopped at step ${step}: ${String(ctx.signal.reason ?? 'aborted')}`);
       }
+      const tokensBefore = meter.tokens;
       const at = optimiseStep(run, model, opt, rng, step, state.cursor, state, meter, deps);
+      ctx.metrics?.record({ kind: 'train-step', loss: at.loss, tokens: meter.tokens - tokensBefore });
       ctx.progress({ stage: 'train', done: at.done, total, detail: at.detail(curve.points) });
       if (!at.evaluate) continue;
       state = await evaluateAndSave(run, model, opt, curve, state, at);
-      ctx.log(at.summary(curve.points[curve.points.length - 1]!));
+      const point = curve.points[curve.points.length - 1]!;
+      ctx.metrics?.record(evaluationEvent(point));
+      ctx.log(at.summary(point));
     }
-    return await finish(run, model, curve, state, ctx);
+    const result = await finish(run, model, curve, state, ctx);
+    ctx.metrics?.record({ kind: 'selected', step: result.selectedStep, qualified: result.qualified });
+    return result;
   } finally {
     opt.dispose();
     model.dispose();

@@ -7,7 +7,8 @@ import type { JetStreamServer, JobContext, JobMessage, JobResult } from '@memgen
 import { initBackend } from '@memgen/tensor';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { sweepJobHandler } from '../nats-worker.js';
-import { BUS_TRANSPORT } from './tokens.js';
+import type { ScienceMetrics } from './science-metrics.js';
+import { BUS_TRANSPORT, SCIENCE_METRICS } from './tokens.js';
 
 export interface JobRunner {
   /**
@@ -21,7 +22,10 @@ export interface JobRunner {
 export class SweepJobRunner implements JobRunner, OnModuleInit {
   private backend: Promise<void> | undefined;
 
-  constructor(@Inject(BUS_TRANSPORT) private readonly transport: JetStreamServer) {}
+  constructor(
+    @Inject(BUS_TRANSPORT) private readonly transport: JetStreamServer,
+    @Inject(SCIENCE_METRICS) private readonly science: ScienceMetrics,
+  ) {}
 
   /** Jobs build tensors: pick the backend once, as the app starts. */
   onModuleInit(): Promise<void> {
@@ -32,7 +36,12 @@ export class SweepJobRunner implements JobRunner, OnModuleInit {
     // A transport started before the app's init hooks may deliver a job first: wait for the backend.
     await this.backendReady();
     const { store, state } = this.transport.bus();
-    return (await sweepJobHandler({ store, state })(job, context)) ?? {};
+    const metrics = this.science.forJob(job.runId);
+    try {
+      return (await sweepJobHandler({ store, state }, { metrics })(job, context)) ?? {};
+    } finally {
+      metrics.settle();
+    }
   }
 
   private backendReady(): Promise<void> {

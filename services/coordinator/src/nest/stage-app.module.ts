@@ -1,6 +1,6 @@
 /**
  * A stage-service process: the stage modules of its groups plus what they share, provided once
- * (global): the JetStream transport (its one NATS connection), the job runner, the metrics, and
+ * (global): the JetStream transport (its one NATS connection), the job runner, the stage and science metrics, and
  * /health + /metrics over HTTP.
  */
 import type { JetStreamServer } from '@memgen/bus';
@@ -9,9 +9,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { SweepJobRunner } from './job-runner.js';
 import { OpsController } from './ops.controller.js';
+import { ScienceMetrics } from './science-metrics.js';
 import { StageMetrics } from './stage-metrics.js';
 import { StageServiceModule } from './stage-service.module.js';
-import { BUS_TRANSPORT, JOB_RUNNER, STAGE_METRICS } from './tokens.js';
+import { BUS_TRANSPORT, JOB_RUNNER, SCIENCE_METRICS, STAGE_METRICS } from './tokens.js';
 
 export interface StageAppOptions {
   groups: readonly JobGroupName[];
@@ -34,8 +35,9 @@ export class StageAppModule {
         { provide: BUS_TRANSPORT, useFactory: () => options.transport },
         { provide: JOB_RUNNER, useClass: SweepJobRunner },
         { provide: STAGE_METRICS, useClass: StageMetrics },
+        { provide: SCIENCE_METRICS, useClass: ScienceMetrics },
       ],
-      exports: [BUS_TRANSPORT, JOB_RUNNER, STAGE_METRICS],
+      exports: [BUS_TRANSPORT, JOB_RUNNER, STAGE_METRICS, SCIENCE_METRICS],
     };
   }
 }

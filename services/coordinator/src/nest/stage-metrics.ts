@@ -1,11 +1,21 @@
 /**
  * The stage services' Prometheus metrics (prom-client, own registry), read from the transport:
- * jobs done/failed/dead, job seconds, slots and slots busy, labelled by stage (the job group).
+ * jobs done/failed/dead, job seconds, redeliveries, slots and slots busy, labelled by stage (the
+ * job group), and the build info.
  */
+import { readFileSync } from 'node:fs';
 import type { JetStreamServer } from '@memgen/bus';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { METRICS, promOptions } from './metric-catalogue.js';
 import { BUS_TRANSPORT } from './tokens.js';
+
+/** The workspace's version (the root package.json's), for memgen_build_info. */
+const MEMGEN_VERSION = (
+  JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  }
+).version;
 
 @Injectable()
 export class StageMetrics {
@@ -16,9 +26,7 @@ export class StageMetrics {
     const reported = this.reported;
     const statuses = () => transport.groups().map((group) => transport.groupStatus(group));
     new Counter({
-      name: 'memgen_jobs_total',
-      help: 'Jobs finished by outcome (done, failed = will retry, dead = given up)',
-      labelNames: ['stage', 'outcome'],
+      ...promOptions(METRICS.jobs),
       registers: [this.registry],
       collect() {
         // The transport counts outcomes (dead letters happen outside the handler): add what is new.
@@ -33,26 +41,28 @@ export class StageMetrics {
       },
     });
     const seconds = new Histogram({
-      name: 'memgen_job_seconds',
-      help: 'Wall time of job attempts',
-      labelNames: ['stage'],
+      ...promOptions(METRICS.jobSeconds),
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800, 7200],
       registers: [this.registry],
     });
-    transport.onSettled((event) => seconds.observe({ stage: event.group }, event.seconds));
+    const redeliveries = new Counter({ ...promOptions(METRICS.redeliveries), registers: [this.registry] });
+    transport.onSettled((event) => {
+      seconds.observe({ stage: event.group }, event.seconds);
+      if (event.deliveryCount > 1) redeliveries.inc({ stage: event.group });
+    });
+    new Gauge({ ...promOptions(METRICS.buildInfo), registers: [this.registry] }).set(
+      { version: MEMGEN_VERSION, node_version: process.versions.node },
+      1,
+    );
     new Gauge({
-      name: 'memgen_slots',
-      help: 'Job slots per stage',
-      labelNames: ['stage'],
+      ...promOptions(METRICS.slots),
       registers: [this.registry],
       collect() {
         for (const status of statuses()) this.set({ stage: status.stage }, status.slots);
       },
     });
     new Gauge({
-      name: 'memgen_slots_busy',
-      help: 'Job slots running a job',
-      labelNames: ['stage'],
+      ...promOptions(METRICS.slotsBusy),
       registers: [this.registry],
       collect() {
         for (const status of statuses()) this.set({ stage: status.stage }, status.busy);

@@ -9,6 +9,10 @@ export const BUS_TRANSPORT = Symbol('BUS_TRANSPORT');
 export const JOB_RUNNER = Symbol('JOB_RUNNER');
 /** The StageMetrics behind /metrics. */
 export const STAGE_METRICS = Symbol('STAGE_METRICS');
+/** The ScienceMetrics that turn each job's measurements into run series on /metrics. */
+export const SCIENCE_METRICS = Symbol('SCIENCE_METRICS');
+/** Milliseconds a settled job's series stay on /metrics (ScienceMetrics; tests shorten it). */
+export const SCIENCE_RETAIN_MS = Symbol('SCIENCE_RETAIN_MS');
 /** The job group a StageServiceModule serves. */
 export const STAGE_GROUP = Symbol('STAGE_GROUP');
 
