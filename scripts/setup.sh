@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # nats-server: the distributed mode's broker (integration tests start their own);
-# libopenblas-openmp-dev + g++: the native engine; fonts-dejavu-core: text in PNG figures.
+# libopenblas-openmp-dev + g++: the native engine; fonts-dejavu-core: text in PNG figures;
+# prometheus (+ promtool): the tests that run every dashboard query and alert rule for real.
 need=()
 command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 dpkg -s libopenblas-openmp-dev >/dev/null 2>&1 || need+=(libopenblas-openmp-dev)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 command -v g++ >/dev/null 2>&1 || need+=(g++)

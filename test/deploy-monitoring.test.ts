@@ -176,17 +176,24 @@ describe('deploy/prometheus', () => {
     expect(config.rule_files).toEqual(['alerts.yml']);
   });
 
-  it('alerts on a worker down, dead letters, failure ratio, full slots and slow jobs', () => {
+  it('alerts on a worker down, dead letters, failures, full slots, slow jobs, no progress, NaN loss, redeliveries and pinned acks', () => {
     expect(alerts.map((a) => a.alert).sort()).toEqual([
+      'MemgenAckPendingPinned',
       'MemgenDeadLetteredJobs',
       'MemgenJobFailureRatioHigh',
       'MemgenJobP95DurationHigh',
       'MemgenNoFreeSlots',
+      'MemgenRepeatedRedelivery',
+      'MemgenTrainingLossNaN',
+      'MemgenTrainingStalled',
       'MemgenWorkerDown',
     ]);
     for (const a of alerts) {
       for (const name of promqlMetricNames(a.expr))
-        expect([...catalogue.metrics, 'up'], `${name} in ${a.alert}`).toContain(name);
+        expect(
+          catalogue.metrics.has(name) || name === 'up' || EXTERNAL.metric.test(name),
+          `${name} in ${a.alert}`,
+        ).toBe(true);
       expect(['critical', 'warning', 'info']).toContain(a.labels.severity);
       expect(a.annotations).toHaveProperty('summary');
     }
@@ -195,7 +202,7 @@ describe('deploy/prometheus', () => {
   it.skipIf(!promtool)(`promtool check rules${promtool ? '' : ' (SKIPPED: promtool not installed)'}`, () => {
     const run = spawnSync(promtool!, ['check', 'rules', join(root, 'deploy/prometheus/alerts.yml')]);
     expect(run.status, String(run.stdout) + String(run.stderr)).toBe(0);
-    expect(String(run.stdout)).toMatch(/SUCCESS: 5 rules found/);
+    expect(String(run.stdout)).toMatch(/SUCCESS: 9 rules found/);
   });
 
   it.skipIf(!promtool)(`promtool check config${promtool ? '' : ' (SKIPPED: promtool not installed)'}`, () => {
@@ -222,6 +229,6 @@ describe('deploy/prometheus', () => {
       }
     }
     expect(run.status, String(run.stdout) + String(run.stderr)).toBe(0);
-    expect(String(run.stdout)).toMatch(/SUCCESS: 5 rules found/);
+    expect(String(run.stdout)).toMatch(/SUCCESS: 9 rules found/);
   });
 });

@@ -17,6 +17,17 @@ export interface Meter {
   started: number;
 }
 
+/** A step whose loss or gradient norm was not finite: its update was not applied. */
+export class NonFiniteLossError extends Error {
+  constructor(
+    readonly loss: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
 export interface StepOutcome {
   /** Global steps done, this one included. */
   done: number;
@@ -67,7 +78,8 @@ export function optimiseStep(
   if (p.shiftPositions) shiftPositions(batch.input, run.nCtx, rng);
   const r = deps.step(model, opt, batch, lr, run.spec.optimizer.clip);
   if (!Number.isFinite(r.loss) || !Number.isFinite(r.gradNorm)) {
-    throw new Error(
+    throw new NonFiniteLossError(
+      r.loss,
       `loss became ${r.loss} (gradient norm ${r.gradNorm}) at step ${step + 1}, phase '${p.name}'; ` +
         `the update was not applied; the last good state is step ${state.step} in ${run.trainDir}/state`,
     );

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { trainStep } from '@memgen/model';
 import { useTestBackend } from '@memgen/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ScienceEvent } from '../metrics.js';
 import { quietContext } from '../stage.js';
 import { parseTrainSpec, type TrainSpecInput } from './spec.js';
 import { trainStage } from './train.js';
@@ -130,11 +131,16 @@ describe('train stage', () => {
       step: (...args: Parameters<typeof trainStep>) =>
         ++calls === 15 ? { loss: Number.NaN, gradNorm: Number.NaN } : trainStep(...args),
     };
-    await expect(trainStage(NANO, quietContext(dir), poisoned)).rejects.toThrow(
+    const losses: number[] = [];
+    const metrics = { record: (e: ScienceEvent) => e.kind === 'train-step' && losses.push(e.loss) };
+    await expect(trainStage(NANO, { ...quietContext(dir), metrics }, poisoned)).rejects.toThrow(
       /loss became NaN .* at step 15, phase 'rule'.*last good state is step 10/,
     );
     const state = JSON.parse(await readFile(join(dir, 'train/state/state.json'), 'utf8'));
     expect(state.step).toBe(10);
+    // The NaN reaches the metrics (a NaN-loss alert) as the last step reported.
+    expect(losses).toHaveLength(15);
+    expect(losses.at(-1)).toBeNaN();
   });
 
   it('resets the optimizer and learning-rate schedule at phase boundaries exactly when asked', async () => {

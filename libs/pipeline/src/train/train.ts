@@ -18,7 +18,7 @@ import { prepareTrainRun, type TrainRun } from './run-setup.js';
 import { checkpointExtras, maybeSelect } from './selection.js';
 import { maxTotalSteps } from './spec.js';
 import { readState, restoreTensors, saveState, type TrainState } from './state.js';
-import { evaluateNow, optimiseStep, type StepOutcome } from './step.js';
+import { evaluateNow, NonFiniteLossError, optimiseStep, type StepOutcome } from './step.js';
 
 export interface CurvePoint extends EvalResult {
   step: number;
@@ -132,6 +132,17 @@ async function finish(
   return result;
 }
 
+/** Runs one step; a non-finite loss is reported (a dashboard's NaN alert) before the run fails. */
+function reportingLoss(ctx: StageContext, step: () => StepOutcome): StepOutcome {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof NonFiniteLossError)
+      ctx.metrics?.record({ kind: 'train-step', loss: error.loss, tokens: 0 });
+    throw error;
+  }
+}
+
 function evaluationEvent(p: CurvePoint): ScienceEvent {
   return {
     kind: 'evaluation',
@@ -166,7 +177,9 @@ export async function trainStage(
         throw new Error(`training stopped at step ${step}: ${String(ctx.signal.reason ?? 'aborted')}`);
       }
       const tokensBefore = meter.tokens;
-      const at = optimiseStep(run, model, opt, rng, step, state.cursor, state, meter, deps);
+      const at = reportingLoss(ctx, () =>
+        optimiseStep(run, model, opt, rng, step, state.cursor, state, meter, deps),
+      );
       ctx.metrics?.record({ kind: 'train-step', loss: at.loss, tokens: meter.tokens - tokensBefore });
       ctx.progress({ stage: 'train', done: at.done, total, detail: at.detail(curve.points) });
       if (!at.evaluate) continue;

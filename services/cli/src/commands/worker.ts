@@ -9,6 +9,7 @@ import 'reflect-metadata';
 import type { JetStreamServerOptions } from '@memgen/bus';
 import {
   busConnectionOptions,
+  metricsRetainFromEnv,
   natsUrlFrom,
   parseJobGroups,
   positiveIntFrom,
@@ -74,6 +75,7 @@ export function registerWorkerCommand(program: Command): void {
         transport: transportOptions(url, o),
         httpPort: http === undefined || http === '0' ? 0 : positiveIntFrom('--http', http, 0),
         logger,
+        ...metricsRetainFromEnv(process.env),
       });
       const address = app.getHttpServer().address() as { port: number };
       process.stdout.write(`READY worker ${process.pid} stages=${groups.join(',')} http=${address.port}\n`);

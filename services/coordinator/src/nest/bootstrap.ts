@@ -15,14 +15,23 @@ export interface StartStageAppOptions {
   /** HTTP port for /health and /metrics; 0 = any free port. */
   httpPort: number;
   logger: BusLogger;
+  /** How long a settled job's run series stay on /metrics (default ScienceMetrics' two minutes). */
+  metricsRetainMs?: number;
 }
 
 /** Builds and starts the app; returns it (app.close() drains and stops). */
 export async function startStageApp(options: StartStageAppOptions): Promise<INestApplication> {
   const transport = new JetStreamServer({ logger: options.logger, ...options.transport });
-  const app = await NestFactory.create(StageAppModule.register({ groups: options.groups, transport }), {
-    logger: ['error', 'warn'],
-  });
+  const app = await NestFactory.create(
+    StageAppModule.register({
+      groups: options.groups,
+      transport,
+      ...(options.metricsRetainMs === undefined ? {} : { metricsRetainMs: options.metricsRetainMs }),
+    }),
+    {
+      logger: ['error', 'warn'],
+    },
+  );
   app.connectMicroservice({ strategy: transport });
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   // Init hooks (the job runner's backend) run before the transport starts pulling jobs.

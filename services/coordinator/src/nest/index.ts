@@ -1,7 +1,12 @@
 export { type StartStageAppOptions, startStageApp } from './bootstrap.js';
 export { type JobRunner, SweepJobRunner } from './job-runner.js';
 export { OpsController } from './ops.controller.js';
-export { parseJobGroups, runStageService, serviceOptionsFromEnv } from './service-env.js';
+export {
+  metricsRetainFromEnv,
+  parseJobGroups,
+  runStageService,
+  serviceOptionsFromEnv,
+} from './service-env.js';
 export { type StageHealth, stageController } from './stage.controller.js';
 export { StageAppModule, type StageAppOptions } from './stage-app.module.js';
 export { StageMetrics } from './stage-metrics.js';

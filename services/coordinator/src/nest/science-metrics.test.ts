@@ -36,6 +36,9 @@ describe('ScienceMetrics', () => {
       shortcutBaseline: 0.4,
     });
     job.record({ kind: 'selected', step: 1200, qualified: true });
+    expect(await registry.metrics()).toMatch(
+      new RegExp(`\\nmemgen_train_tokens_per_second\\{${RUN.replace(/[.]/g, '\\.')}\\} \\d`),
+    );
     job.record({ kind: 'flip-rate', rate: 0.0625 });
     job.record({ kind: 'probe', site: 'blocks.1.resid_post', centring: 'centred', accuracy: 0.83 });
     job.record({

@@ -73,18 +73,23 @@ export class ScienceMetrics implements OnModuleDestroy {
       if (metric instanceof Counter) metric.inc(labels, value);
       else metric.set(labels, value);
     };
+    const flushThroughput = () => {
+      const elapsed = performance.now() - window.started;
+      set(METRICS.trainTokensPerSecond, (1000 * window.tokens) / elapsed);
+      Object.assign(window, { started: performance.now(), tokens: 0 });
+    };
     const record = (e: ScienceEvent) => {
       if (e.kind === 'train-step') {
         set(METRICS.trainSteps, 1);
         set(METRICS.trainTokens, e.tokens);
         set(METRICS.trainLoss, e.loss);
         window.tokens += e.tokens;
-        const elapsed = performance.now() - window.started;
-        if (elapsed >= THROUGHPUT_WINDOW_MS) {
-          set(METRICS.trainTokensPerSecond, (1000 * window.tokens) / elapsed);
-          Object.assign(window, { started: performance.now(), tokens: 0 });
-        }
-      } else recordResult(set, e);
+        if (performance.now() - window.started >= THROUGHPUT_WINDOW_MS) flushThroughput();
+      } else {
+        // An evaluation closes the window too, so a run shorter than one window still shows a rate.
+        if (e.kind === 'evaluation' && window.tokens > 0) flushThroughput();
+        recordResult(set, e);
+      }
     };
     const settle = () => {
       const timer = setTimeout(() => {

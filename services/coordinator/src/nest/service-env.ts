@@ -27,7 +27,8 @@ export function parseJobGroups(value: string | undefined): JobGroupName[] {
 /**
  * A service's options from the environment: MEMGEN_NATS_URL (required), MEMGEN_NATS_CREDS / USER /
  * PASS / TOKEN, MEMGEN_SLOTS (default 1), MEMGEN_ACK_WAIT_MS, MEMGEN_GRACE_S (default 30),
- * MEMGEN_HTTP_PORT (default 8080), MEMGEN_MAX_MESSAGE_BYTES.
+ * MEMGEN_HTTP_PORT (default 8080), MEMGEN_MAX_MESSAGE_BYTES, MEMGEN_METRICS_RETAIN_S (how long a
+ * finished job's run series stay on /metrics; default 120).
  * @throws Error naming the variable that is missing or wrong
  */
 export function serviceOptionsFromEnv(
@@ -42,6 +43,7 @@ export function serviceOptionsFromEnv(
     groups,
     httpPort: positiveIntFrom('MEMGEN_HTTP_PORT', env.MEMGEN_HTTP_PORT, 8080),
     logger: pino({ name, level: env.MEMGEN_LOG_LEVEL ?? 'info' }),
+    ...metricsRetainFromEnv(env),
     transport: {
       connection: busConnectionOptions(url, `${name}-${env.HOSTNAME ?? process.pid}`, {}, env),
       slots: positiveIntFrom('MEMGEN_SLOTS', env.MEMGEN_SLOTS, 1),
@@ -50,6 +52,14 @@ export function serviceOptionsFromEnv(
       ...(maxBytes ? { maxMessageBytes: positiveIntFrom('MEMGEN_MAX_MESSAGE_BYTES', maxBytes, 1) } : {}),
     },
   };
+}
+
+/** MEMGEN_METRICS_RETAIN_S as the app option, when set. */
+export function metricsRetainFromEnv(env: NodeJS.ProcessEnv): { metricsRetainMs?: number } {
+  const s = env.MEMGEN_METRICS_RETAIN_S;
+  return s === undefined
+    ? {}
+    : { metricsRetainMs: positiveIntFrom('MEMGEN_METRICS_RETAIN_S', s, 120) * 1000 };
 }
 
 /** Entry point of one stage service (`services/<name>/src/main.ts`): serves `group` until SIGTERM. */

@@ -9,15 +9,17 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { SweepJobRunner } from './job-runner.js';
 import { OpsController } from './ops.controller.js';
-import { ScienceMetrics } from './science-metrics.js';
+import { DEFAULT_RETAIN_MS, ScienceMetrics } from './science-metrics.js';
 import { StageMetrics } from './stage-metrics.js';
 import { StageServiceModule } from './stage-service.module.js';
-import { BUS_TRANSPORT, JOB_RUNNER, SCIENCE_METRICS, STAGE_METRICS } from './tokens.js';
+import { BUS_TRANSPORT, JOB_RUNNER, SCIENCE_METRICS, SCIENCE_RETAIN_MS, STAGE_METRICS } from './tokens.js';
 
 export interface StageAppOptions {
   groups: readonly JobGroupName[];
   /** The transport the app is connected to (app.connectMicroservice({ strategy: transport })). */
   transport: JetStreamServer;
+  /** ScienceMetrics' retention of a settled job's series (default DEFAULT_RETAIN_MS). */
+  metricsRetainMs?: number;
 }
 
 @Module({})
@@ -35,6 +37,7 @@ export class StageAppModule {
         { provide: BUS_TRANSPORT, useFactory: () => options.transport },
         { provide: JOB_RUNNER, useClass: SweepJobRunner },
         { provide: STAGE_METRICS, useClass: StageMetrics },
+        { provide: SCIENCE_RETAIN_MS, useValue: options.metricsRetainMs ?? DEFAULT_RETAIN_MS },
         { provide: SCIENCE_METRICS, useClass: ScienceMetrics },
       ],
       exports: [BUS_TRANSPORT, JOB_RUNNER, STAGE_METRICS, SCIENCE_METRICS],

@@ -44,6 +44,7 @@ describe('StageMetrics', () => {
     for (const line of [
       'memgen_jobs_total{stage="training",outcome="done"} 3',
       'memgen_jobs_total{stage="training",outcome="failed"} 1',
+      'memgen_jobs_total{stage="training",outcome="dead"} 0',
       'memgen_job_redeliveries_total{stage="training"} 2',
       'memgen_job_seconds_count{stage="training"} 3',
       'memgen_job_seconds_sum{stage="training"} 7',

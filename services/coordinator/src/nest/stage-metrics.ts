@@ -34,7 +34,8 @@ export class StageMetrics {
           for (const outcome of ['done', 'failed', 'dead'] as const) {
             const key = `${status.stage}.${outcome}`;
             const delta = status[outcome] - (reported.get(key) ?? 0);
-            if (delta > 0) this.inc({ stage: status.stage, outcome }, delta);
+            // An outcome not seen yet is exported as 0, so rates and alerts have a series to read.
+            if (delta > 0 || !reported.has(key)) this.inc({ stage: status.stage, outcome }, delta);
             reported.set(key, status[outcome]);
           }
         }
@@ -45,7 +46,13 @@ export class StageMetrics {
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800, 7200],
       registers: [this.registry],
     });
-    const redeliveries = new Counter({ ...promOptions(METRICS.redeliveries), registers: [this.registry] });
+    const redeliveries = new Counter({
+      ...promOptions(METRICS.redeliveries),
+      registers: [this.registry],
+      collect() {
+        for (const status of statuses()) this.inc({ stage: status.stage }, 0);
+      },
+    });
     transport.onSettled((event) => {
       seconds.observe({ stage: event.group }, event.seconds);
       if (event.deliveryCount > 1) redeliveries.inc({ stage: event.group });
