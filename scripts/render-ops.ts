@@ -66,7 +66,11 @@ function between(text: string, [begin, end]: readonly [string, string], body: st
 
 /** `text` (deploy/README.md) with its generated parts replaced by what the code declares. */
 export function withGeneratedParts(text: string): string {
-  return between(between(text, MARKERS.metrics, metricCatalogueMarkdown()), MARKERS.panels, panelListMarkdown());
+  return between(
+    between(text, MARKERS.metrics, metricCatalogueMarkdown()),
+    MARKERS.panels,
+    panelListMarkdown(),
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
