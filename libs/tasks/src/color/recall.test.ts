@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { makeRng } from '../rng.js';
+import { makeTask } from '../task.js';
+import { parseColorPrompt } from './parse.js';
+
+describe('color recall items (the curriculum warm-up)', () => {
+  it('recall items: only NAME is COLOR statements with distinct colors; the answer is the asked name’s', () => {
+    const task = makeTask('color', { minNames: 4, maxNames: 6, namePool: 8 });
+    const rng = makeRng(5, 'recall');
+    for (let i = 0; i < 300; i++) {
+      const item = task.sample('recall', rng);
+      const story = parseColorPrompt(item.prompt);
+      const colors = story.statements.map((st) => st.value);
+      expect(new Set(colors).size).toBe(colors.length);
+      expect(story.statements.length).toBeGreaterThanOrEqual(4);
+      expect(story.statements.length).toBeLessThanOrEqual(6);
+      expect(story.statements.find((st) => st.name === story.asked)?.value).toBe(item.answer);
+      expect(item.target).toBe(` ${item.answer}`);
+      expect(task.tokenizer().decode(task.tokenizer().encode(item.prompt + item.target))).toBe(
+        item.prompt + item.target,
+      );
+    }
+  });
+
+  it('recall items in the pairs format: "NAME COLOR … NAME", same vocabulary, the asked name’s color', () => {
+    const task = makeTask('color', { minNames: 2, maxNames: 4, namePool: 4, recallFormat: 'pairs' });
+    const sentences = makeTask('color', { minNames: 2, maxNames: 4, namePool: 4 });
+    expect(task.tokenizer().vocab).toEqual(sentences.tokenizer().vocab);
+    const rng = makeRng(6, 'recall');
+    for (let i = 0; i < 300; i++) {
+      const item = task.sample('recall', rng);
+      const words = item.prompt.split(' ');
+      expect(words.length % 2).toBe(1);
+      expect(words.length).toBeGreaterThanOrEqual(5);
+      const asked = words.at(-1) as string;
+      const stated = new Map<string, string>();
+      for (let j = 0; j + 1 < words.length; j += 2) stated.set(words[j] as string, words[j + 1] as string);
+      expect(stated.size).toBe((words.length - 1) / 2);
+      expect(stated.get(asked)).toBe(item.answer);
+      expect(task.config.colors).toContain(item.answer);
+      expect(task.tokenizer().decode(task.tokenizer().encode(item.prompt + item.target))).toBe(
+        item.prompt + item.target,
+      );
+    }
+    expect(() => makeTask('color', { recallFormat: 'triples' })).toThrow(/recallFormat/);
+  });
+
+  it('recall items in the queries format: the pairs, as many answered questions, the asked name', () => {
+    const task = makeTask('color', { minNames: 2, maxNames: 4, namePool: 4, recallFormat: 'queries' });
+    const rng = makeRng(8, 'recall');
+    const least: number[] = [];
+    const notLeast: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const item = task.sample('recall', rng);
+      const words = item.prompt.split(' ');
+      const n = (words.length - 1) / 4;
+      expect(Number.isInteger(n) && n >= 2 && n <= 4).toBe(true);
+      const stated = new Map<string, string>();
+      for (let j = 0; j < 2 * n; j += 2) stated.set(words[j] as string, words[j + 1] as string);
+      expect(stated.size).toBe(n);
+      for (let j = 2 * n; j + 1 < words.length; j += 2)
+        expect(stated.get(words[j] as string)).toBe(words[j + 1]);
+      const asked = words.at(-1) as string;
+      expect(stated.get(asked)).toBe(item.answer);
+      // No counting shortcut: the answer is sometimes the least frequent color, sometimes not.
+      const count = (c: string) => words.filter((w) => w === c).length;
+      const leastFrequent = Math.min(...[...stated.values()].map(count)) === count(item.answer);
+      (leastFrequent ? least : notLeast).push(i);
+      expect(item.target).toBe(` ${item.answer}`);
+    }
+    expect(notLeast.length).toBeGreaterThan(60);
+    expect(least.length).toBeGreaterThan(60);
+    const eight = makeTask('color', { minNames: 2, maxNames: 2, recallFormat: 'queries', recallQueries: 8 });
+    expect(eight.sample('recall', makeRng(9, 'recall')).prompt.split(' ')).toHaveLength(2 * 2 + 2 * 8 + 1);
+  });
+});
