@@ -4,10 +4,10 @@
  * remove the directory. Outputs are content-addressed by job id, so a redelivered job rewrites the
  * same names with the same bytes and the store skips them: no duplicate artefacts.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ArtefactRef, type JobMessage, PermanentJobError } from '@memgen/bus';
+import { type ArtefactRef, isPermanentJobError, type JobMessage, PermanentJobError } from '@memgen/bus';
 import { resolveInside } from '@memgen/common';
 import type { MetricsSink, Progress } from '@memgen/pipeline';
 import type { ArtefactIO } from './fs-artefacts.js';
@@ -26,6 +26,12 @@ export interface ExecuteOptions {
    * own sweep on the user's machine, turns it off.
    */
   confined?: boolean;
+  /**
+   * The job's own directory, kept when an attempt fails or is killed so the next attempt resumes
+   * there (training from its train/state); removed once the outputs are stored. Default: a fresh
+   * temporary directory under workRoot, removed after every attempt.
+   */
+  resumeDir?: string;
   /** Where the stages report what they measure. */
   metrics?: MetricsSink;
 }
@@ -69,7 +75,12 @@ export async function executeJob(
   io: ArtefactIO,
   options: ExecuteOptions,
 ): Promise<ArtefactRef[]> {
-  const dir = await mkdtemp(join(options.workRoot ?? tmpdir(), `memgen-${job.stage}-`));
+  const dir =
+    options.resumeDir === undefined
+      ? await mkdtemp(join(options.workRoot ?? tmpdir(), `memgen-${job.stage}-`))
+      : options.resumeDir;
+  await mkdir(dir, { recursive: true });
+  let done = false;
   try {
     await materialiseRun(io, job.inputs, dir);
     const files = await runSweepJob(job, {
@@ -82,8 +93,13 @@ export async function executeJob(
     });
     const outputs: ArtefactRef[] = [];
     for (const file of files) outputs.push(await io.putFile(`${jobPrefix(job.id)}/${file}`, join(dir, file)));
+    done = true;
     return outputs;
+  } catch (error) {
+    // Bad input is never retried: nothing to resume.
+    if (isPermanentJobError(error)) done = true;
+    throw error;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (done || options.resumeDir === undefined) await rm(dir, { recursive: true, force: true });
   }
 }

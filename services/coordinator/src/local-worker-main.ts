@@ -3,6 +3,7 @@
  * the jobs its parent sends over IPC, one at a time, against the sweep's file artefact store, and
  * answers each with its outputs or the reason it failed (and whether a retry could help).
  */
+import { join } from 'node:path';
 import { errorText, isPermanentJobError, type JobMessage, parseJob } from '@memgen/bus';
 import { loadStageModules } from '@memgen/pipeline';
 import { initBackend } from '@memgen/tensor';
@@ -32,6 +33,8 @@ process.on('message', (message: ParentMessage) => {
       jobId = job.id;
       const outputs = await executeJob(job, new FileArtefactStore(message.storeRoot), {
         workRoot: message.workRoot,
+        // One directory per job: a sweep killed mid-training resumes the run where it stopped.
+        resumeDir: join(message.workRoot, `job-${job.id}`),
         // The user's own sweep on the user's machine: model.init may name the user's own files.
         confined: false,
         log: (line) => process.stderr.write(`[${job.stage} ${job.runId}] ${line}\n`),
