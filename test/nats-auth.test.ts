@@ -12,9 +12,11 @@ import {
   type BusRole,
   connectBus,
   createBusCodec,
+  DeadLetterSchema,
   natsAuthorization,
   requestReply,
   StateStore,
+  WorkQueue,
 } from '@memgen/bus';
 import { configHash } from '@memgen/common';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -123,6 +125,25 @@ describe.skipIf(!hasNats)('bus with per-role permissions', () => {
     const rewritten = (await worker.get(jobStateKey(train1.id), JobStateSchema))!.value;
     expect(rewritten.outputs.every((ref) => ref.name.startsWith(`jobs/${train1.id}/`))).toBe(true);
   }, 180_000);
+
+  it('dead-letters a job message no stage serves with the coordinator’s rights alone', async () => {
+    const asCoordinator = await connectAs('coordinator');
+    const { seq } = await (await WorkQueue.open(asCoordinator)).js.publish(
+      'memgen.jobs.bogus',
+      new Uint8Array([1]),
+    );
+    const log = await sweepOverNats({
+      specPath,
+      out: join(dir, 'unroutable'),
+      url: server.url,
+      env: envOf('coordinator'),
+    });
+    expect(log).toMatch(/dead-lettered 1 job message\(s\) no stage serves: memgen\.jobs\.bogus/);
+    expect(log).toMatch(/8\/8 jobs done \(8 reused\)/);
+    const dead = await (await StateStore.open(asCoordinator)).get(`dead.bogus.seq-${seq}`, DeadLetterSchema);
+    expect(dead?.value.cause).toBe('unroutable');
+    expect(server.log()).not.toMatch(/Violation.*memgen-coordinator/);
+  }, 120_000);
 
   it('lets a worker neither drain a stage nor write sweep state; the operator can do both', async () => {
     const [asWorker, asOperator] = [await connectAs('worker'), await connectAs('operator')];

@@ -72,6 +72,7 @@ export {
   stageOfSubject,
 } from './subjects.js';
 export * from './transport/index.js';
+export { findUnroutable, termUnroutable, type UnroutableMessage } from './unroutable.js';
 export {
   type ConsumerPolicy,
   DEFAULT_CONSUMER_POLICY,

@@ -75,6 +75,9 @@ export const ROLE_PERMISSIONS: Record<BusRole, RolePermissions> = {
       ...OPEN_AND_READ,
       ...WRITE_ARTEFACTS,
       `${API}.CONSUMER.INFO.${JOBS_STREAM}.>`,
+      // Dead-lettering job messages no stage serves (termUnroutable).
+      `${API}.STREAM.MSG.GET.${JOBS_STREAM}`,
+      `${API}.STREAM.MSG.DELETE.${JOBS_STREAM}`,
       'memgen.jobs.>',
       `$KV.${STATE_BUCKET}.>`,
     ],

@@ -60,7 +60,15 @@ export const EventMessageSchema = z.object({
 export type EventMessage = z.infer<typeof EventMessageSchema>;
 
 /** Why a job was given up on. */
-export const DEAD_LETTER_CAUSES = ['malformed', 'oversize', 'invalid', 'permanent', 'max-deliver'] as const;
+export const DEAD_LETTER_CAUSES = [
+  'malformed',
+  'oversize',
+  'invalid',
+  'permanent',
+  'max-deliver',
+  // On a subject no stage serves: nobody would ever consume it.
+  'unroutable',
+] as const;
 export type DeadLetterCause = (typeof DEAD_LETTER_CAUSES)[number];
 
 /**

@@ -5,7 +5,7 @@
  * one they go through JetStream to `memgen worker` processes anywhere, with state in KV.
  * DIR receives sweep.json, results.json and runs/<task>-<preset>-s<seed>/.
  */
-import { ArtefactStore, connectBus, StateStore, WorkQueue } from '@memgen/bus';
+import { ArtefactStore, connectBus, StateStore, termUnroutable, WorkQueue } from '@memgen/bus';
 import {
   busConnectionOptions,
   LocalSweepBackend,
@@ -16,6 +16,7 @@ import {
   runSweep,
   type SweepOutcome,
 } from '@memgen/coordinator';
+import { JOB_GROUPS } from '@memgen/pipeline';
 import type { Command } from 'commander';
 
 interface SweepOptions {
@@ -55,12 +56,14 @@ export async function sweepCommand(o: SweepOptions): Promise<SweepOutcome> {
     const nc = await connectBus(connection);
     try {
       const replicas = connection.replicas ?? 1;
-      const backend = new NatsSweepBackend(
-        await WorkQueue.open(nc, { replicas }),
-        await ArtefactStore.open(nc, { replicas }),
-        await StateStore.open(nc, { replicas }),
-        { log },
-      );
+      const queue = await WorkQueue.open(nc, { replicas });
+      const state = await StateStore.open(nc, { replicas });
+      const unroutable = await termUnroutable(queue, state, JOB_GROUPS);
+      if (unroutable.length > 0)
+        log(
+          `dead-lettered ${unroutable.length} job message(s) no stage serves: ${[...new Set(unroutable.map((m) => m.subject))].join(', ')}`,
+        );
+      const backend = new NatsSweepBackend(queue, await ArtefactStore.open(nc, { replicas }), state, { log });
       outcome = await runSweep(spec, backend, { outDir: o.out, log });
     } finally {
       await nc.close();
