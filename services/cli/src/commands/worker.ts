@@ -3,7 +3,8 @@
  * services of the chosen job groups (default all of JOB_GROUPS) in one process (StageServiceModule.forStage per group), all on
  * one NATS connection owned by the JetStream transport: each group pulls its jobs from JetStream and
  * answers its control plane; /health + /metrics over HTTP. SIGTERM / SIGINT drain it: no new jobs,
- * running ones finish within --grace seconds or are handed back for redelivery.
+ * running ones finish within --grace seconds or are handed back for redelivery. `--gpus 0,1,…`
+ * runs one single-slot worker process per GPU instead (worker-gpus.ts).
  */
 import 'reflect-metadata';
 import type { JetStreamServerOptions } from '@memgen/bus';
@@ -18,6 +19,7 @@ import {
 import { JOB_GROUPS } from '@memgen/pipeline';
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { gpuSlots, parseGpus, runGpuSlots } from './worker-gpus.js';
 
 interface WorkerOptions {
   nats?: string;
@@ -27,6 +29,7 @@ interface WorkerOptions {
   grace: string;
   ackWait?: string;
   http?: string;
+  gpus?: string;
 }
 
 /** The transport's settings from the flags, falling back to the environment. */
@@ -61,7 +64,13 @@ export function registerWorkerCommand(program: Command): void {
       'redeliver a job whose worker went silent this long (default $MEMGEN_ACK_WAIT_MS or 30000)',
     )
     .option('--http <port>', '/health and /metrics port (default $MEMGEN_HTTP_PORT, else any free port)')
+    .option('--gpus <list>', 'one slot process per GPU index (e.g. 0,1,2,3), each seeing only its device')
     .action(async (o: WorkerOptions) => {
+      if (o.gpus !== undefined) {
+        const args = process.argv.slice(process.argv.indexOf('worker') + 1);
+        process.exitCode = await runGpuSlots(gpuSlots(parseGpus(o.gpus), args));
+        return;
+      }
       const url = natsUrlFrom(o);
       if (url === undefined) throw new Error('--nats: a NATS URL is required (or set MEMGEN_NATS_URL)');
       const logger = pino(
@@ -76,6 +85,7 @@ export function registerWorkerCommand(program: Command): void {
         httpPort: http === undefined || http === '0' ? 0 : positiveIntFrom('--http', http, 0),
         logger,
         ...metricsRetainFromEnv(process.env),
+        ...(process.env.MEMGEN_GPU === undefined ? {} : { metricLabels: { gpu: process.env.MEMGEN_GPU } }),
       });
       const address = app.getHttpServer().address() as { port: number };
       process.stdout.write(`READY worker ${process.pid} stages=${groups.join(',')} http=${address.port}\n`);

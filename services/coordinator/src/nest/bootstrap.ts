@@ -17,6 +17,8 @@ export interface StartStageAppOptions {
   logger: BusLogger;
   /** How long a settled job's run series stay on /metrics (default ScienceMetrics' two minutes). */
   metricsRetainMs?: number;
+  /** Labels on every series this process exposes, e.g. { gpu: '0' } for a GPU slot process. */
+  metricLabels?: Record<string, string>;
 }
 
 /** Builds and starts the app; returns it (app.close() drains and stops). */
@@ -27,6 +29,7 @@ export async function startStageApp(options: StartStageAppOptions): Promise<INes
       groups: options.groups,
       transport,
       ...(options.metricsRetainMs === undefined ? {} : { metricsRetainMs: options.metricsRetainMs }),
+      ...(options.metricLabels === undefined ? {} : { metricLabels: options.metricLabels }),
     }),
     {
       logger: ['error', 'warn'],

@@ -12,7 +12,14 @@ import { OpsController } from './ops.controller.js';
 import { DEFAULT_RETAIN_MS, ScienceMetrics } from './science-metrics.js';
 import { StageMetrics } from './stage-metrics.js';
 import { StageServiceModule } from './stage-service.module.js';
-import { BUS_TRANSPORT, JOB_RUNNER, SCIENCE_METRICS, SCIENCE_RETAIN_MS, STAGE_METRICS } from './tokens.js';
+import {
+  BUS_TRANSPORT,
+  JOB_RUNNER,
+  METRIC_LABELS,
+  SCIENCE_METRICS,
+  SCIENCE_RETAIN_MS,
+  STAGE_METRICS,
+} from './tokens.js';
 
 export interface StageAppOptions {
   groups: readonly JobGroupName[];
@@ -20,6 +27,8 @@ export interface StageAppOptions {
   transport: JetStreamServer;
   /** ScienceMetrics' retention of a settled job's series (default DEFAULT_RETAIN_MS). */
   metricsRetainMs?: number;
+  /** Labels on every series of /metrics (StageMetrics' registry), e.g. the GPU index. */
+  metricLabels?: Record<string, string>;
 }
 
 @Module({})
@@ -36,6 +45,7 @@ export class StageAppModule {
         // A factory, not useValue: Nest hashes a dynamic module's metadata, and the transport is big.
         { provide: BUS_TRANSPORT, useFactory: () => options.transport },
         { provide: JOB_RUNNER, useClass: SweepJobRunner },
+        { provide: METRIC_LABELS, useValue: options.metricLabels ?? {} },
         { provide: STAGE_METRICS, useClass: StageMetrics },
         { provide: SCIENCE_RETAIN_MS, useValue: options.metricsRetainMs ?? DEFAULT_RETAIN_MS },
         { provide: SCIENCE_METRICS, useClass: ScienceMetrics },

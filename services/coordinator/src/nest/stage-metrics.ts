@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import type { JetStreamServer } from '@memgen/bus';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS, promOptions } from './metric-catalogue.js';
-import { BUS_TRANSPORT } from './tokens.js';
+import { BUS_TRANSPORT, METRIC_LABELS } from './tokens.js';
 
 /** The workspace's version (the root package.json's), for memgen_build_info. */
 const MEMGEN_VERSION = (
@@ -22,7 +22,11 @@ export class StageMetrics {
   readonly registry = new Registry();
   private readonly reported = new Map<string, number>();
 
-  constructor(@Inject(BUS_TRANSPORT) transport: JetStreamServer) {
+  constructor(
+    @Inject(BUS_TRANSPORT) transport: JetStreamServer,
+    @Optional() @Inject(METRIC_LABELS) labels: Record<string, string> = {},
+  ) {
+    this.registry.setDefaultLabels(labels);
     const reported = this.reported;
     const statuses = () => transport.groups().map((group) => transport.groupStatus(group));
     new Counter({

@@ -13,6 +13,8 @@ export const STAGE_METRICS = Symbol('STAGE_METRICS');
 export const SCIENCE_METRICS = Symbol('SCIENCE_METRICS');
 /** Milliseconds a settled job's series stay on /metrics (ScienceMetrics; tests shorten it). */
 export const SCIENCE_RETAIN_MS = Symbol('SCIENCE_RETAIN_MS');
+/** Labels on every series of the process's /metrics (e.g. { gpu: '0' }); default none. */
+export const METRIC_LABELS = Symbol('METRIC_LABELS');
 /** The job group a StageServiceModule serves. */
 export const STAGE_GROUP = Symbol('STAGE_GROUP');
 
