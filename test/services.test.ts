@@ -167,6 +167,11 @@ describeWithNats('stage services (memgen worker)', (server) => {
     expect(metrics).toMatch(/memgen_jobs_total\{stage="recording",outcome="dead"\} 2/);
     expect(metrics).toMatch(/memgen_job_seconds_count\{stage="training"\} 1/);
     expect(metrics).toContain(`memgen_build_info{version="0.1.0",node_version="${process.versions.node}"} 1`);
+    const outBytes = done.outputs.reduce((n, r) => n + r.size, 0);
+    expect(metrics).toContain(
+      `\nmemgen_artefact_bytes_total{stage="training",direction="out"} ${outBytes}\n`,
+    );
+    expect(metrics).toContain('\nmemgen_artefact_bytes_total{stage="training",direction="in"} 0\n');
     // The science of that job, labelled by its run: every step counted, the checkpoint it ended with.
     const run = `task="color",preset="smoke",size="${presetSize('color', 'smoke')}",seed="0",run_id="${good.runId}"`;
     const steps = (good.spec as { train: { phases: { steps: number }[] } }).train.phases.reduce(

@@ -39,6 +39,12 @@ const workersRow = () => ({
     timeseries('Redelivered attempts / s', 'ops', [
       { expr: rate('memgen_job_redeliveries_total'), legend: '{{stage}}' },
     ]),
+    timeseries('Artefact bytes / s read (in) and produced (out)', 'Bps', [
+      {
+        expr: 'sum by (stage, direction) (rate(memgen_artefact_bytes_total{stage=~"$stage"}[$__rate_interval]))',
+        legend: '{{stage}} {{direction}}',
+      },
+    ]),
     timeseries('memgen versions', 'short', [
       {
         expr: 'count by (version, node_version) (memgen_build_info)',

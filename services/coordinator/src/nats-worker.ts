@@ -21,6 +21,8 @@ export interface StageWorkerOptions {
   workRoot?: string;
   /** Where the stages report what they measure (the worker's /metrics). */
   metrics?: MetricsSink;
+  /** Told the bytes a job that ran read and produced (not called for a reused job). */
+  onArtefactBytes?: (bytes: { in: number; out: number }) => void;
 }
 
 /** The job handler of a sweep stage worker. */
@@ -45,6 +47,8 @@ export function sweepJobHandler(deps: StageWorkerDeps, options: StageWorkerOptio
       signal: context.signal,
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });
+    const total = (refs: readonly { size: number }[]) => refs.reduce((n, r) => n + r.size, 0);
+    options.onArtefactBytes?.({ in: total(job.inputs), out: total(outputs) });
     const state: JobState = {
       ...jobStateBase(job),
       state: 'done',

@@ -8,7 +8,8 @@ import { initBackend } from '@memgen/tensor';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { sweepJobHandler } from '../nats-worker.js';
 import type { ScienceMetrics } from './science-metrics.js';
-import { BUS_TRANSPORT, SCIENCE_METRICS } from './tokens.js';
+import type { StageMetrics } from './stage-metrics.js';
+import { BUS_TRANSPORT, SCIENCE_METRICS, STAGE_METRICS } from './tokens.js';
 
 export interface JobRunner {
   /**
@@ -25,6 +26,7 @@ export class SweepJobRunner implements JobRunner, OnModuleInit {
   constructor(
     @Inject(BUS_TRANSPORT) private readonly transport: JetStreamServer,
     @Inject(SCIENCE_METRICS) private readonly science: ScienceMetrics,
+    @Inject(STAGE_METRICS) private readonly stageMetrics: StageMetrics,
   ) {}
 
   /** Jobs build tensors: pick the backend once, as the app starts. */
@@ -38,7 +40,9 @@ export class SweepJobRunner implements JobRunner, OnModuleInit {
     const { store, state } = this.transport.bus();
     const metrics = this.science.forJob(job.runId);
     try {
-      return (await sweepJobHandler({ store, state }, { metrics })(job, context)) ?? {};
+      const onArtefactBytes = (bytes: { in: number; out: number }) =>
+        this.stageMetrics.recordArtefactBytes(job.stage, bytes);
+      return (await sweepJobHandler({ store, state }, { metrics, onArtefactBytes })(job, context)) ?? {};
     } finally {
       metrics.settle();
     }

@@ -36,6 +36,12 @@ export const METRICS = {
     'Job attempts that were a redelivery (a worker died, timed out or failed before)',
     ['stage'],
   ),
+  artefactBytes: define(
+    'counter',
+    'memgen_artefact_bytes_total',
+    'Bytes of the artefacts jobs that ran read (in) and produced (out)',
+    ['stage', 'direction'],
+  ),
   buildInfo: define(
     'gauge',
     'memgen_build_info',

@@ -21,6 +21,7 @@ const MEMGEN_VERSION = (
 export class StageMetrics {
   readonly registry = new Registry();
   private readonly reported = new Map<string, number>();
+  private readonly artefactBytes: Counter<string>;
 
   constructor(
     @Inject(BUS_TRANSPORT) transport: JetStreamServer,
@@ -61,6 +62,7 @@ export class StageMetrics {
       seconds.observe({ stage: event.group }, event.seconds);
       if (event.deliveryCount > 1) redeliveries.inc({ stage: event.group });
     });
+    this.artefactBytes = new Counter({ ...promOptions(METRICS.artefactBytes), registers: [this.registry] });
     new Gauge({ ...promOptions(METRICS.buildInfo), registers: [this.registry] }).set(
       { version: MEMGEN_VERSION, node_version: process.versions.node },
       1,
@@ -79,6 +81,12 @@ export class StageMetrics {
         for (const status of statuses()) this.set({ stage: status.stage }, status.busy);
       },
     });
+  }
+
+  /** Counts the artefact bytes a job of `stage` read and produced. */
+  recordArtefactBytes(stage: string, bytes: { in: number; out: number }): void {
+    this.artefactBytes.inc({ stage, direction: 'in' }, bytes.in);
+    this.artefactBytes.inc({ stage, direction: 'out' }, bytes.out);
   }
 
   /** The Prometheus text exposition. */
