@@ -3,8 +3,6 @@
  * recorded in KV before the transport acks, so the coordinator (and a restarted one) sees it. A job
  * already recorded done, by a record that passes reuseVerdict, is acknowledged without running again.
  */
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ArtefactStore, JobHandler, StateStore } from '@memgen/bus';
 import type { MetricsSink } from '@memgen/pipeline';
 import { executeJob } from './execute-job.js';
@@ -40,9 +38,9 @@ export function sweepJobHandler(deps: StageWorkerDeps, options: StageWorkerOptio
     }
     const started = performance.now();
     const outputs = await executeJob(job, deps.store, {
-      // One directory per job: redelivered to this worker (or its restarted container), a killed
-      // training attempt resumes where it stopped.
-      resumeDir: join(options.workRoot ?? tmpdir(), 'memgen-jobs', job.id),
+      // A fresh directory per attempt: a job redelivered while its first attempt still runs (a
+      // missed heartbeat) may land on another worker of the same host, and must not share it.
+      ...(options.workRoot ? { workRoot: options.workRoot } : {}),
       log: (line) => context.log.info(line),
       signal: context.signal,
       ...(options.metrics ? { metrics: options.metrics } : {}),
