@@ -74,7 +74,8 @@ export function withGeneratedParts(text: string): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const [path, text] of renderedFiles()) await writeFile(new URL(`../${path}`, import.meta.url), text);
+  const files = renderedFiles();
+  for (const [path, text] of files) await writeFile(new URL(`../${path}`, import.meta.url), text);
   await writeFile(DEPLOY_README, withGeneratedParts(await readFile(DEPLOY_README, 'utf8')));
-  process.stdout.write(`wrote ${[...renderedFiles().keys(), 'deploy/README.md'].join(', ')}\n`);
+  process.stdout.write(`wrote ${[...files.keys(), 'deploy/README.md'].join(', ')}\n`);
 }
