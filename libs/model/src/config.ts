@@ -37,6 +37,11 @@ export const MODEL_PRESETS = {
   nano: { nEmbd: 16, nLayer: 2, nHead: 2 },
   /** RECIPE.md's quick color model (D 64, L 2, H 4: ~111 k parameters with its 108-token vocabulary). */
   micro: { nEmbd: 64, nLayer: 2, nHead: 4 },
+  /**
+   * micro's width at tiny's depth: a 4-layer model, with middle layers where a decision could sit,
+   * at about twice micro's cost rather than tiny's eight.
+   */
+  'micro-l4': { nEmbd: 64, nLayer: 4, nHead: 4 },
   /** RECIPE.md's benchmark shape (D 128, L 4, H 4). */
   tiny: { nEmbd: 128, nLayer: 4, nHead: 4 },
   /** RECIPE.md's "small" (D 256, L 6, H 8). */
