@@ -32,26 +32,31 @@ export function parseBenchArgs(argv: string[], defaults: { configs: string[] }):
 }
 
 /**
- * With several backends, each runs in its own child process (tfjs backends are process-global) and
- * the children's lines are passed through; returns true when it did so.
+ * With several backends (or, when `perConfig`, several configs), each backend (and config) runs in
+ * its own child process — tfjs backends are process-global, and a process's peak RSS is its own —
+ * and the children's lines are passed through; returns true when it did so.
  */
-export function fanOutBackends(script: string, args: BenchArgs): boolean {
-  if (args.backends.length <= 1) return false;
-  for (const backend of args.backends) {
-    const childArgs = [
-      '--import',
-      'tsx',
-      script,
-      '--configs',
-      args.configs.join(','),
-      '--backend',
-      backend,
-      '--steps',
-      String(args.steps),
-    ];
-    if (args.json) childArgs.push('--json');
-    const r = spawnSync(process.execPath, childArgs, { stdio: 'inherit' });
-    if (r.status !== 0) process.exitCode = 1;
+export function fanOutBackends(script: string, args: BenchArgs, perConfig = false): boolean {
+  const splitConfigs = perConfig && args.configs.length > 1;
+  if (args.backends.length <= 1 && !splitConfigs) return false;
+  const backends = args.backends.length > 0 ? args.backends : [undefined];
+  const configGroups = splitConfigs ? args.configs.map((c) => [c]) : [args.configs];
+  for (const backend of backends) {
+    for (const configs of configGroups) {
+      const childArgs = [
+        '--import',
+        'tsx',
+        script,
+        '--configs',
+        configs.join(','),
+        '--steps',
+        String(args.steps),
+      ];
+      if (backend) childArgs.push('--backend', backend);
+      if (args.json) childArgs.push('--json');
+      const r = spawnSync(process.execPath, childArgs, { stdio: 'inherit' });
+      if (r.status !== 0) process.exitCode = 1;
+    }
   }
   return true;
 }
@@ -62,9 +67,13 @@ export function median(xs: number[]): number {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
-/** The benchmark shapes of the issues (and RECIPE.md's PyTorch figures): V 128, T 64. */
+/**
+ * The benchmark shapes: V 128, T 64 (RECIPE.md's PyTorch figures), and micro at the color quick
+ * preset's batch and context.
+ */
 export const BENCH_CONFIGS: Record<string, { preset: string; vocab: number; ctx: number; batch: number }> = {
   nano: { preset: 'nano', vocab: 128, ctx: 64, batch: 32 },
+  micro: { preset: 'micro', vocab: 128, ctx: 96, batch: 64 },
   tiny: { preset: 'tiny', vocab: 128, ctx: 64, batch: 32 },
   small: { preset: 'small', vocab: 128, ctx: 64, batch: 32 },
   'gpt2-small': { preset: 'gpt2-small', vocab: 50257, ctx: 64, batch: 8 },

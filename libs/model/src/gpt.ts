@@ -2,15 +2,20 @@
  * A GPT-2-style decoder: learned positions, pre-LayerNorm blocks with causal multi-head attention and
  * a GELU MLP, final LayerNorm, unembedding tied to the token embedding. Read top to bottom.
  */
-import { gelu, layerNorm, linear } from '@memgen/tensor';
+import {
+  attend,
+  attentionBias,
+  causalSelfAttention,
+  gelu,
+  layerNorm,
+  linear,
+  splitHeads,
+} from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import type { GPTConfig } from './config.js';
 import { HookRegistry } from './hooks.js';
 import type { KVCache } from './kv-cache.js';
 import { createParams, disposeParams, initialWeights, type ParamMap } from './params.js';
-
-/** Masked attention logits get this instead of −∞ so fully padded rows stay finite. */
-const MASKED = -1e9;
 
 export interface ForwardInput {
   /** [B, T] int32 token ids (left-padded). */
@@ -30,8 +35,10 @@ export interface ForwardInput {
 interface Pass {
   B: number;
   T: number;
-  /** [B, 1, T, S] additive attention bias. */
-  bias: tf.Tensor4D;
+  /** [B, S] float32: 1 for real keys. */
+  keyMask: tf.Tensor2D;
+  /** [B, 1, T, S] additive attention bias, built on first use (the fused kernel takes keyMask). */
+  bias: () => tf.Tensor4D;
   cache?: KVCache | undefined;
 }
 
@@ -71,8 +78,17 @@ export class GPT {
       const tok = tf.gather(wte, input.tokens.reshape([B * T]));
       const pos = tf.gather(this.p('transformer.wpe.weight'), input.positions.reshape([B * T]));
       let x = this.hook('embed', tf.add(tok, pos), B, T);
-      const bias = attentionBias(input.keyMask, T);
-      const pass: Pass = { B, T, bias, cache: input.cache };
+      let bias: tf.Tensor4D | undefined;
+      const pass: Pass = {
+        B,
+        T,
+        keyMask: input.keyMask,
+        bias: () => {
+          bias ??= attentionBias(input.keyMask, T);
+          return bias;
+        },
+        cache: input.cache,
+      };
       for (let i = 0; i < this.config.nLayer; i++) x = this.block(i, x, pass);
       const xf = this.hook('final_norm', this.norm('transformer.ln_f', x), B, T);
       const logits = tf.matMul(xf, wte, false, true);
@@ -99,20 +115,17 @@ export class GPT {
   }
 
   /** Causal multi-head self-attention. x: [B·T, D] → [B·T, D] */
-  private attention(i: number, x: tf.Tensor2D, { B, T, bias, cache }: Pass): tf.Tensor2D {
-    const { nEmbd: D, nHead: H } = this.config;
-    const dh = D / H;
+  private attention(i: number, x: tf.Tensor2D, { B, T, keyMask, bias, cache }: Pass): tf.Tensor2D {
+    const H = this.config.nHead;
     const qkv = this.linear(`transformer.h.${i}.attn.c_attn`, x);
-    const heads = (t: tf.Tensor) => t.reshape([B, T, H, dh]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
-    // Three slices, not tf.split: SplitV is ~12× slower than Slice on wasm.
-    const third = (j: number) => heads(tf.slice(qkv, [0, j * D], [B * T, D]));
-    const [q, kNew, vNew] = [third(0), third(1), third(2)];
-    const [k, v] = cache ? cache.append(i, kNew, vNew) : [kNew, vNew];
-    const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(dh)), bias);
-    const z = tf
-      .matMul(tf.softmax(scores), v)
-      .transpose([0, 2, 1, 3])
-      .reshape([B * T, D]) as tf.Tensor2D;
+    let z: tf.Tensor2D;
+    if (cache) {
+      const [q, kNew, vNew] = splitHeads(qkv, B, T, H) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+      const [k, v] = cache.append(i, kNew, vNew);
+      z = attend(q, k, v, bias());
+    } else {
+      z = causalSelfAttention(qkv, keyMask, H, bias);
+    }
     return this.linear(`transformer.h.${i}.attn.c_proj`, this.hook(`blocks.${i}.attn.z`, z, B, T));
   }
 
@@ -139,21 +152,4 @@ export class GPT {
     }
     return out.reshape([B * T, width]) as tf.Tensor2D;
   }
-}
-
-/**
- * Additive attention bias: 0 where query t may attend key s, MASKED elsewhere. Queries are the last T
- * of the S keys; a key is visible when it is real (keyMask 1) and not in the future.
- * @param keyMask [B, S]
- * @returns [B, 1, T, S]
- */
-export function attentionBias(keyMask: tf.Tensor2D, T: number): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [B, S] = keyMask.shape;
-    const offset = S - T;
-    const causal = new Float32Array(T * S);
-    for (let t = 0; t < T; t++) for (let s = 0; s <= offset + t; s++) causal[t * S + s] = 1;
-    const allowed = tf.mul(tf.tensor(causal, [1, 1, T, S]), keyMask.reshape([B, 1, 1, S]));
-    return tf.mul(tf.sub(1, allowed), MASKED) as tf.Tensor4D;
-  });
 }

@@ -3,7 +3,7 @@ import { softmaxCrossEntropy } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { disposeInput, type HostBatch, leftPad, toForwardInput } from './batch.js';
 import type { GPT } from './gpt.js';
-import { type AdamW, clipByGlobalNorm } from './optim.js';
+import { type AdamW, clipScale, globalNorm } from './optim.js';
 
 export interface TrainBatch {
   /** Model inputs: sequence[:-1], left-padded. */
@@ -84,11 +84,12 @@ export function trainStep(model: GPT, opt: AdamW, batch: TrainBatch, lr: number,
   }
   const loss = (value.dataSync() as Float32Array)[0] as number;
   value.dispose();
-  const clipped = clipByGlobalNorm(named, clip);
+  // The clip is folded into the update: no scaled copy of the gradients is made.
+  const norm = globalNorm(named.values());
   try {
-    if (Number.isFinite(loss) && Number.isFinite(clipped.norm)) opt.apply(clipped.grads, lr);
+    if (Number.isFinite(loss) && Number.isFinite(norm)) opt.apply(named, lr, clipScale(norm, clip));
   } finally {
-    for (const g of clipped.grads.values()) g.dispose();
+    for (const g of named.values()) g.dispose();
   }
-  return { loss, gradNorm: clipped.norm };
+  return { loss, gradNorm: norm };
 }

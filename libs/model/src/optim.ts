@@ -2,7 +2,7 @@
  * Training primitives: AdamW with decoupled weight decay (tfjs only ships plain Adam), warm-up +
  * cosine learning-rate schedule, and global-norm gradient clipping.
  */
-import { adamwUpdate } from '@memgen/tensor';
+import { adamwStep, sumOfSquares } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { isDecayed, newVariable, type ParamMap } from './params.js';
 
@@ -34,22 +34,22 @@ export class AdamW {
     }
   }
 
-  /** Applies one update with learning rate `lr` (from the schedule) and the given gradients. */
-  apply(grads: Map<string, tf.Tensor>, lr: number): void {
+  /**
+   * Applies one update with learning rate `lr` (from the schedule) and the given gradients, each
+   * multiplied by `gradScale` first (the global-norm clip factor; 1 = unclipped).
+   */
+  apply(grads: Map<string, tf.Tensor>, lr: number, gradScale = 1): void {
     this.step += 1;
     const decay = this.config.decay ?? isDecayed;
-    for (const [name, p] of this.params) {
-      const g = grads.get(name);
-      if (!g) throw new Error(`no gradient for parameter '${name}'`);
-      adamwUpdate(p, g, this.m.get(name) as tf.Variable, this.v.get(name) as tf.Variable, {
-        lr,
-        beta1: this.config.beta1,
-        beta2: this.config.beta2,
-        eps: this.config.eps,
-        weightDecay: decay(name) ? this.config.weightDecay : 0,
-        step: this.step,
-      });
-    }
+    const entries = [...this.params].map(([name, param]) => {
+      const grad = grads.get(name);
+      if (!grad) throw new Error(`no gradient for parameter '${name}'`);
+      const m = this.m.get(name) as tf.Variable;
+      const v = this.v.get(name) as tf.Variable;
+      return { param, grad, m, v, weightDecay: decay(name) ? this.config.weightDecay : 0 };
+    });
+    const { beta1, beta2, eps } = this.config;
+    adamwStep(entries, { lr, beta1, beta2, eps, step: this.step, gradScale });
   }
 
   /** Zeroes the moments and the step count (a new training phase may ask for it). */
@@ -83,6 +83,20 @@ export function learningRate(step: number, s: ScheduleConfig): number {
   return minLr + 0.5 * (s.lr - minLr) * (1 + Math.cos(Math.PI * progress));
 }
 
+/** The global L2 norm of the gradients. */
+export function globalNorm(grads: Iterable<tf.Tensor>): number {
+  return Math.sqrt(sumOfSquares([...grads]));
+}
+
+/**
+ * The factor that brings a gradient of global norm `norm` to at most `maxNorm`, as
+ * torch.nn.utils.clip_grad_norm_ computes it (maxNorm / (norm + 1e-6)); 1 when no clip is needed
+ * or the norm is not finite (the step is then skipped).
+ */
+export function clipScale(norm: number, maxNorm: number): number {
+  return Number.isFinite(norm) && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+}
+
 /**
  * Scales the gradients so their global L2 norm is at most maxNorm (as torch.nn.utils.clip_grad_norm_).
  * @returns the norm before clipping, and the (possibly) scaled gradients — new tensors, the inputs are disposed
@@ -91,11 +105,9 @@ export function clipByGlobalNorm(
   grads: Map<string, tf.Tensor>,
   maxNorm: number,
 ): { norm: number; grads: Map<string, tf.Tensor> } {
-  const sq = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.mul(g, g)))));
-  const norm = Math.sqrt((sq.dataSync() as Float32Array)[0] as number);
-  sq.dispose();
-  if (!Number.isFinite(norm) || norm <= maxNorm) return { norm, grads };
-  const scale = maxNorm / (norm + 1e-6);
+  const norm = globalNorm(grads.values());
+  const scale = clipScale(norm, maxNorm);
+  if (scale === 1) return { norm, grads };
   const out = new Map<string, tf.Tensor>();
   for (const [name, g] of grads) {
     out.set(name, tf.mul(g, scale));

@@ -107,7 +107,9 @@ export function createParams(c: GPTConfig, weights: Map<string, Float32Array>): 
         `parameter '${spec.name}' has ${data.length} values; shape [${spec.shape}] needs ${size}`,
       );
     }
-    params.set(spec.name, newVariable(tf.tensor(data, spec.shape, 'float32'), true, spec.name));
+    // A copy: backends may store the array given to tf.tensor as is, and the optimizer updates
+    // parameters in place, which would otherwise rewrite the caller's weights.
+    params.set(spec.name, newVariable(tf.tensor(data.slice(), spec.shape, 'float32'), true, spec.name));
   }
   return params;
 }

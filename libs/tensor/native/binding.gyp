@@ -14,7 +14,9 @@
         "src/elementwise.cc",
         "src/reduce.cc",
         "src/layout.cc",
-        "src/fused.cc"
+        "src/fused.cc",
+        "src/attention.cc",
+        "src/optim.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -12,6 +12,8 @@ void registerElementwise(Napi::Env env, Napi::Object exports);
 void registerReduce(Napi::Env env, Napi::Object exports);
 void registerLayout(Napi::Env env, Napi::Object exports);
 void registerFused(Napi::Env env, Napi::Object exports);
+void registerAttention(Napi::Env env, Napi::Object exports);
+void registerOptim(Napi::Env env, Napi::Object exports);
 }  // namespace memgen
 
 extern "C" {
@@ -55,6 +57,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   memgen::registerReduce(env, exports);
   memgen::registerLayout(env, exports);
   memgen::registerFused(env, exports);
+  memgen::registerAttention(env, exports);
+  memgen::registerOptim(env, exports);
   return exports;
 }
 

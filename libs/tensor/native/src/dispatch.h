@@ -6,6 +6,13 @@
 
 namespace memgen {
 
+/** The per-step constants of an in-place AdamW update (see fused.cc's AdamW for their meaning). */
+struct AdamWScalars {
+  float beta1, beta2, oneMinusBeta1, oneMinusBeta2, epsilon, decay, stepSize, invSqrtC2;
+  /** Multiplies every gradient first: the global-norm clip, folded into the update. */
+  float gradScale;
+};
+
 struct LoopTable {
   const char* isa;
   /** o[i] = a[i*sa] op b[i*sb] for i < n; sa, sb ∈ {0, 1}. */
@@ -34,6 +41,10 @@ struct LoopTable {
   void (*adamw)(float* p, float* m, float* v, const float* p0, const float* m0, const float* v0, const float* g,
                 size_t n, float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2, float epsilon, float decay,
                 float stepSize, float invSqrtC2);
+  /** AdamW on a range, in place on p, m, v, with the gradient scaled by s.gradScale first. */
+  void (*adamwInPlace)(float* p, float* m, float* v, const float* g, size_t n, const AdamWScalars& s);
+  /** Σ x[i]² of a range, accumulated in double. */
+  double (*sumSquares)(const float* x, size_t n);
 };
 
 const LoopTable& kernels();

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { FUSED_KERNELS, hasFusedKernel, nativeAdamwUpdate } from '../native/fused-ops.js';
+import { nativeAdamwStepInPlace, nativeSumSquares } from '../native/optim-ops.js';
 
 export interface AdamWHyper {
   lr: number;
@@ -44,3 +45,43 @@ export const adamwUpdate: AdamWUpdate = (param, grad, m, v, h) => {
     param.assign(updated);
   });
 };
+
+/** One parameter of a whole-model AdamW step. */
+export interface AdamWEntry {
+  param: tf.Variable;
+  grad: tf.Tensor;
+  m: tf.Variable;
+  v: tf.Variable;
+  weightDecay: number;
+}
+
+/** The step's shared settings; every gradient is multiplied by gradScale (the clip factor) first. */
+export type AdamWStepHyper = Omit<AdamWHyper, 'weightDecay'> & { gradScale: number };
+
+/**
+ * AdamW on every parameter of a model: on the native engine one in-place call over all of them,
+ * elsewhere (or when a variable's buffer is shared) adamwUpdate per parameter on the scaled gradient.
+ */
+export function adamwStep(entries: AdamWEntry[], h: AdamWStepHyper): void {
+  if (nativeAdamwStepInPlace(entries, h)) return;
+  for (const e of entries) {
+    const grad = h.gradScale === 1 ? e.grad : tf.mul(e.grad, h.gradScale);
+    try {
+      adamwUpdate(e.param, grad, e.m, e.v, { ...h, weightDecay: e.weightDecay });
+    } finally {
+      if (grad !== e.grad) grad.dispose();
+    }
+  }
+}
+
+/** Σ over the tensors of Σ x² (the squared global norm), as a number. */
+export function sumOfSquares(tensors: tf.Tensor[]): number {
+  const native = nativeSumSquares(tensors);
+  if (native !== undefined) return native;
+  const sq = tf.tidy(() => tf.addN(tensors.map((g) => tf.sum(tf.mul(g, g)))));
+  try {
+    return (sq.dataSync() as Float32Array)[0] as number;
+  } finally {
+    sq.dispose();
+  }
+}

@@ -120,6 +120,41 @@ export interface NativeAddon {
     labels: Int32Array,
     dloss: Float32Array,
   ): void;
+  /** Σ x² over every array (double accumulation, the same on any thread count). */
+  sumSquares(arrays: Float32Array[]): number;
+  /** AdamW on every parameter in place (p, m, v overwritten), each gradient scaled by gradScale first. */
+  adamwInPlace(
+    params: Float32Array[],
+    ms: Float32Array[],
+    vs: Float32Array[],
+    grads: Float32Array[],
+    weightDecays: Float64Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    step: number,
+    gradScale: number,
+  ): void;
+  /** Causal self-attention of qkv [B·T, 3D] under keyMask [B, T] → z [B·T, D], probs [B, H, T, T]. */
+  attention(
+    z: Float32Array,
+    probs: Float32Array,
+    qkv: Float32Array,
+    keyMask: Float32Array,
+    batch: number,
+    seq: number,
+    heads: number,
+  ): void;
+  attentionGrad(
+    dqkv: Float32Array,
+    dz: Float32Array,
+    probs: Float32Array,
+    qkv: Float32Array,
+    batch: number,
+    seq: number,
+    heads: number,
+  ): void;
   adamw(
     p: Float32Array,
     m: Float32Array,

@@ -65,10 +65,13 @@ export class NativeBackend extends MathBackendCPU {
     return released;
   }
 
-  /** Copies pooled arrays: the caller may keep the result after the tensor is disposed. */
+  /**
+   * Always a copy: the caller may keep the result after the tensor is disposed (pooled arrays are
+   * reused) or while the optimizer updates a parameter's buffer in place.
+   */
   override readSync(dataId: DataId): backend_util.BackendValues {
     const values = super.readSync(dataId);
-    return this.pool.owns(values) ? values.slice() : values;
+    return ArrayBuffer.isView(values) ? values.slice() : values;
   }
 
   override dispose(): void {

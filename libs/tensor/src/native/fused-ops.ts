@@ -130,3 +130,30 @@ export const nativeAdamwUpdate: AdamWUpdate = (param, grad, m, v, h) => {
     param.assign(p1!);
   });
 };
+
+/**
+ * Causal self-attention of a packed projection in one kernel per direction (no KV cache).
+ * @param qkv [B·T, 3D] float32: q | k | v, each `heads` heads wide
+ * @param keyMask [B, T] float32: 1 for real tokens, 0 for padding (not differentiated)
+ * @returns z [B·T, D], heads merged
+ */
+export function nativeCausalAttention(qkv: tf.Tensor2D, keyMask: tf.Tensor2D, heads: number): tf.Tensor2D {
+  const batch = keyMask.shape[0];
+  const op = customOp(([x], save) => {
+    if (!x) throw new Error('causalAttention: missing input');
+    const [z, probs] = many(
+      run(FUSED_KERNELS.attention, { qkv: x, keyMask }, { heads, batch }),
+      2,
+      'attention',
+    );
+    save([probs!, x]);
+    return {
+      value: z!,
+      gradFunc: (dz, saved) => {
+        const [p, q] = saved as [tf.Tensor, tf.Tensor];
+        return run(FUSED_KERNELS.attentionGrad, { dz, probs: p, qkv: q }, { heads, batch }) as tf.Tensor;
+      },
+    };
+  });
+  return op(qkv) as tf.Tensor2D;
+}

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { loadAddon, type NativeAddon, type NativeInfo } from './addon.js';
 import { NativeBackend } from './backend.js';
+import { attentionKernels } from './kernels/attention.js';
 import type { NativeKernelArgs, NativeKernelSpec } from './kernels/common.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { fusedKernels } from './kernels/fused.js';
@@ -26,6 +27,7 @@ export const NATIVE_KERNELS: readonly NativeKernelSpec[] = [
   ...reduceKernels,
   ...layoutKernels,
   ...fusedKernels,
+  ...attentionKernels,
 ];
 
 let addon: NativeAddon | undefined;

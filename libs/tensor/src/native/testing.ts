@@ -145,3 +145,21 @@ export function expectClose(
     );
   }
 }
+
+/**
+ * Runs `fn` on 'native' with the named kernels unregistered, so the fused ops take their composite
+ * paths on the same engine; the kernels are registered again afterwards, whatever `fn` does.
+ */
+export async function withoutNativeKernels<T>(names: string[], fn: () => T | Promise<T>): Promise<T> {
+  const configs = names.map((name) => {
+    const config = tf.getKernel(name, 'native');
+    if (!config) throw new Error(`native has no kernel '${name}'`);
+    return config;
+  });
+  for (const name of names) tf.unregisterKernel(name, 'native');
+  try {
+    return await fn();
+  } finally {
+    for (const config of configs) tf.registerKernel(config);
+  }
+}

@@ -9,6 +9,8 @@
  * MemgenSoftmaxCrossEntropy     logits [..., V], labels int32 [...] → loss [...], probs [..., V]
  * MemgenSoftmaxCrossEntropyGrad probs, labels, dloss ([...] or scalar) → dlogits
  * MemgenAdamW                   param, m, v, grad; {lr, beta1, beta2, epsilon, weightDecay, step} → param', m', v'
+ * MemgenAttention               qkv [B·T, 3D], keyMask [B, T]; {heads} → z [B·T, D], probs [B, H, T, T]
+ * MemgenAttentionGrad           dz, probs, qkv; {heads} → dqkv           (causal self-attention, no cache)
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../backend.js';
@@ -22,12 +24,19 @@ export const FUSED_KERNELS = {
   softmaxCrossEntropy: 'MemgenSoftmaxCrossEntropy',
   softmaxCrossEntropyGrad: 'MemgenSoftmaxCrossEntropyGrad',
   adamw: 'MemgenAdamW',
+  attention: 'MemgenAttention',
+  attentionGrad: 'MemgenAttentionGrad',
 } as const;
 
 /** Float32 values of a named input; a clear Error otherwise (fused kernels have no JS twin). */
-type F32Input = ReturnType<typeof f32>;
+export type F32Input = ReturnType<typeof f32>;
 
-function f32(backend: NativeBackend, inputs: NativeKernelArgs['inputs'], name: string, kernel: string) {
+export function f32(
+  backend: NativeBackend,
+  inputs: NativeKernelArgs['inputs'],
+  name: string,
+  kernel: string,
+) {
   const info = input(inputs, name);
   const values = backend.f32(info.dataId);
   if (!values) throw new Error(`${kernel}: input '${name}' must be float32, got ${info.dtype}`);
@@ -35,7 +44,7 @@ function f32(backend: NativeBackend, inputs: NativeKernelArgs['inputs'], name: s
 }
 
 /** The float32 inputs `names` of one kernel call, in that order. */
-function f32Inputs<const N extends readonly string[]>(
+export function f32Inputs<const N extends readonly string[]>(
   backend: NativeBackend,
   inputs: NativeKernelArgs['inputs'],
   kernel: string,
