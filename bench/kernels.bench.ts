@@ -19,9 +19,17 @@ const o = new Command()
   .option('--steps <n>', 'profiled steps (after one warm-up step)', '3')
   .option('--top <n>', 'kernels listed', '25')
   .option('--matmul', 'also measure 2048² matmul GFLOP/s')
+  .option('--by-shape', 'one row per kernel and input shapes (and transposes) rather than per kernel')
   .allowExcessArguments(false)
   .parse(process.argv)
-  .opts<{ backend: string; configs: string; steps: string; top: string; matmul?: boolean }>();
+  .opts<{
+    backend: string;
+    configs: string;
+    steps: string;
+    top: string;
+    matmul?: boolean;
+    byShape?: boolean;
+  }>();
 
 const backends = o.backend.split(',').map((b) => {
   if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw new Error(`--backend: unknown backend '${b}'`);
@@ -37,21 +45,30 @@ interface KernelStat {
   calls: number;
 }
 
+/** A call's row: the kernel, or with --by-shape the kernel, its input shapes and its transposes. */
+function rowKey(kernel: string, args: Parameters<tf.KernelFunc>[0]): string {
+  if (!o.byShape) return kernel;
+  const shapes = Object.values(args.inputs).map((t) => `[${t?.shape}]`);
+  const flags = ['transposeA', 'transposeB'].filter((f) => args.attrs?.[f] === true).map((f) => f.slice(-1));
+  return `${kernel} ${shapes.join('')}${flags.length ? ` T${flags.join('')}` : ''}`;
+}
+
 /** Re-registers every kernel of `backend` behind a timer; returns the live statistics. */
 function instrument(backend: string): Map<string, KernelStat> {
   const stats = new Map<string, KernelStat>();
   for (const config of tf.getKernelsForBackend(backend)) {
     const inner = config.kernelFunc;
-    const stat: KernelStat = { ms: 0, calls: 0 };
-    stats.set(config.kernelName, stat);
     tf.unregisterKernel(config.kernelName, backend);
     tf.registerKernel({
       ...config,
       kernelFunc: (args) => {
         const t0 = performance.now();
         const out = inner(args);
+        const key = rowKey(config.kernelName, args);
+        const stat = stats.get(key) ?? { ms: 0, calls: 0 };
         stat.ms += performance.now() - t0;
         stat.calls++;
+        stats.set(key, stat);
         return out;
       },
     });
@@ -96,11 +113,11 @@ async function profile(backend: BackendName): Promise<void> {
         `${(stepMs - kernelMs).toFixed(1)} ms outside kernels\n`,
     );
     process.stdout.write(
-      `${'kernel'.padEnd(24)} ${'ms/step'.padStart(9)} ${'calls/step'.padStart(11)} ${'µs/call'.padStart(9)}\n`,
+      `${'kernel'.padEnd(o.byShape ? 48 : 24)} ${'ms/step'.padStart(9)} ${'calls/step'.padStart(11)} ${'µs/call'.padStart(9)}\n`,
     );
     for (const [kernel, s] of rows.slice(0, top)) {
       process.stdout.write(
-        `${kernel.padEnd(24)} ${(s.ms / steps).toFixed(2).padStart(9)} ${(s.calls / steps).toFixed(0).padStart(11)} ` +
+        `${kernel.padEnd(o.byShape ? 48 : 24)} ${(s.ms / steps).toFixed(2).padStart(9)} ${(s.calls / steps).toFixed(0).padStart(11)} ` +
           `${((s.ms / s.calls) * 1000).toFixed(1).padStart(9)}\n`,
       );
     }

@@ -16,7 +16,8 @@
         "src/layout.cc",
         "src/fused.cc",
         "src/attention.cc",
-        "src/optim.cc"
+        "src/optim.cc",
+        "src/linear.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

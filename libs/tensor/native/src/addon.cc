@@ -14,6 +14,7 @@ void registerLayout(Napi::Env env, Napi::Object exports);
 void registerFused(Napi::Env env, Napi::Object exports);
 void registerAttention(Napi::Env env, Napi::Object exports);
 void registerOptim(Napi::Env env, Napi::Object exports);
+void registerLinear(Napi::Env env, Napi::Object exports);
 }  // namespace memgen
 
 extern "C" {
@@ -59,6 +60,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   memgen::registerFused(env, exports);
   memgen::registerAttention(env, exports);
   memgen::registerOptim(env, exports);
+  memgen::registerLinear(env, exports);
   return exports;
 }
 

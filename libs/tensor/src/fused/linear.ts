@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { FUSED_KERNELS, hasFusedKernel, nativeLinear } from '../native/fused-ops.js';
 import { customOp } from './custom-op.js';
 
 /**
@@ -21,6 +22,7 @@ export function columnSum(x: tf.Tensor2D): tf.Tensor1D {
  * @returns [N, out]
  */
 export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  if (hasFusedKernel(FUSED_KERNELS.linear)) return nativeLinear(x, weight, bias);
   const op = customOp(([xs, w, b], save) => {
     if (!xs || !w || !b) throw new Error('linear: missing input');
     save([xs, w]);

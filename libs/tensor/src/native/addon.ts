@@ -120,6 +120,27 @@ export interface NativeAddon {
     labels: Int32Array,
     dloss: Float32Array,
   ): void;
+  /** y [rows, out] = x [rows, in] · w [in, out] + b [out]. */
+  linear(
+    y: Float32Array,
+    x: Float32Array,
+    w: Float32Array,
+    b: Float32Array,
+    rows: number,
+    inDim: number,
+    outDim: number,
+  ): void;
+  linearGrad(
+    dx: Float32Array,
+    dw: Float32Array,
+    db: Float32Array,
+    dy: Float32Array,
+    x: Float32Array,
+    w: Float32Array,
+    rows: number,
+    inDim: number,
+    outDim: number,
+  ): void;
   /** Σ x² over every array (double accumulation, the same on any thread count). */
   sumSquares(arrays: Float32Array[]): number;
   /** AdamW on every parameter in place (p, m, v overwritten), each gradient scaled by gradScale first. */

@@ -157,3 +157,22 @@ export function nativeCausalAttention(qkv: tf.Tensor2D, keyMask: tf.Tensor2D, he
   });
   return op(qkv) as tf.Tensor2D;
 }
+
+/**
+ * y = x·W + b in one kernel (the bias is the GEMM's starting value); dx, dW, db in one kernel.
+ * @param x [N, in]; weight [in, out]; bias [out]
+ */
+export function nativeLinear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  const op = customOp(([xs, w, b], save) => {
+    if (!xs || !w || !b) throw new Error('linear: missing input');
+    save([xs, w]);
+    return {
+      value: run(FUSED_KERNELS.linear, { x: xs, weight: w, bias: b }) as tf.Tensor,
+      gradFunc: (dy, saved) => {
+        const [xv, wv] = saved as [tf.Tensor, tf.Tensor];
+        return many(run(FUSED_KERNELS.linearGrad, { dy, x: xv, weight: wv }), 3, 'linearGrad');
+      },
+    };
+  });
+  return op(x, weight, bias) as tf.Tensor2D;
+}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { adamwUpdate, gelu, layerNorm, softmaxCrossEntropy } from '../fused/index.js';
+import { adamwUpdate, gelu, layerNorm, linear, softmaxCrossEntropy } from '../fused/index.js';
 import { FUSED_KERNELS, hasFusedKernel } from './fused-ops.js';
 import { expectSameAsCpu, randomTensor, useNative } from './testing.js';
 
@@ -53,6 +53,26 @@ describe('native fused kernels match the composite paths', () => {
           return [layerNorm(x, g, b), ...tf.grads(f)([x, g, b])];
         },
         { rtol: 1e-4, atol: 2e-5 },
+      );
+    }
+  });
+
+  it('linear layer and its three gradients, the bias sum spanning several row blocks', async () => {
+    for (const [rows, inDim, outDim] of [
+      [3, 5, 7],
+      [700, 16, 33],
+    ] as const) {
+      await expectSameAsCpu(
+        () => {
+          const x = randomTensor([rows, inDim], 11) as tf.Tensor2D;
+          const w = randomTensor([inDim, outDim], 12) as tf.Tensor2D;
+          const b = randomTensor([outDim], 13) as tf.Tensor1D;
+          const up = randomTensor([rows, outDim], 14);
+          const f = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+            tf.sum(tf.mul(linear(xs as tf.Tensor2D, ws as tf.Tensor2D, bs as tf.Tensor1D), up));
+          return [linear(x, w, b), ...tf.grads(f)([x, w, b])];
+        },
+        { rtol: 1e-4, atol: 1e-5 },
       );
     }
   });

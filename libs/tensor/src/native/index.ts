@@ -12,6 +12,7 @@ import type { NativeKernelArgs, NativeKernelSpec } from './kernels/common.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { fusedKernels } from './kernels/fused.js';
 import { layoutKernels } from './kernels/layout.js';
+import { linearKernels } from './kernels/linear.js';
 import { matMulKernels } from './kernels/matmul.js';
 import { reduceKernels } from './kernels/reduce.js';
 
@@ -28,6 +29,7 @@ export const NATIVE_KERNELS: readonly NativeKernelSpec[] = [
   ...layoutKernels,
   ...fusedKernels,
   ...attentionKernels,
+  ...linearKernels,
 ];
 
 let addon: NativeAddon | undefined;

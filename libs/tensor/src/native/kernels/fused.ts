@@ -11,6 +11,8 @@
  * MemgenAdamW                   param, m, v, grad; {lr, beta1, beta2, epsilon, weightDecay, step} → param', m', v'
  * MemgenAttention               qkv [B·T, 3D], keyMask [B, T]; {heads} → z [B·T, D], probs [B, H, T, T]
  * MemgenAttentionGrad           dz, probs, qkv; {heads} → dqkv           (causal self-attention, no cache)
+ * MemgenLinear                  x [N, in], weight [in, out], bias [out] → y [N, out]
+ * MemgenLinearGrad              dy, x, weight → dx, dweight, dbias
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { NativeBackend } from '../backend.js';
@@ -26,6 +28,8 @@ export const FUSED_KERNELS = {
   adamw: 'MemgenAdamW',
   attention: 'MemgenAttention',
   attentionGrad: 'MemgenAttentionGrad',
+  linear: 'MemgenLinear',
+  linearGrad: 'MemgenLinearGrad',
 } as const;
 
 /** Float32 values of a named input; a clear Error otherwise (fused kernels have no JS twin). */
