@@ -73,6 +73,34 @@ describe('decoding', () => {
     model.dispose();
   });
 
+  it("the native engine's in-place KV store decodes as the tensor cache of the cpu backend does", async () => {
+    expect(tf.getBackend()).toBe('native');
+    const run = () => {
+      const model = nanoModel(7);
+      const ps = prompts(5, 23);
+      const greedy = decode(model, ps, { ...opts, stopTokens: [], returnLogits: true });
+      const beam = decode(model, ps, { ...opts, stopTokens: [], beamWidth: 3 }).tokens;
+      model.dispose();
+      return { greedy, beam };
+    };
+    const native = run();
+    await tf.setBackend('cpu');
+    try {
+      const cpu = run();
+      expect(native.greedy.tokens).toEqual(cpu.greedy.tokens);
+      expect(native.beam).toEqual(cpu.beam);
+      const worst = Math.max(
+        ...native.greedy.logits!.flat().flatMap((row, i) => {
+          const ref = cpu.greedy.logits!.flat()[i]!;
+          return Array.from(row, (x, j) => Math.abs(x - ref[j]!));
+        }),
+      );
+      expect(worst).toBeLessThan(1e-4);
+    } finally {
+      await tf.setBackend('native');
+    }
+  });
+
   it('interventions apply at every decoding step, and a zero one changes nothing', () => {
     const model = nanoModel(7);
     const ps = prompts(6, 23);

@@ -2,15 +2,7 @@
  * A GPT-2-style decoder: learned positions, pre-LayerNorm blocks with causal multi-head attention and
  * a GELU MLP, final LayerNorm, unembedding tied to the token embedding. Read top to bottom.
  */
-import {
-  attend,
-  attentionBias,
-  causalSelfAttention,
-  gelu,
-  layerNorm,
-  linear,
-  splitHeads,
-} from '@memgen/tensor';
+import { attentionBias, causalSelfAttention, gelu, layerNorm, linear } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import type { GPTConfig } from './config.js';
 import { HookRegistry } from './hooks.js';
@@ -118,14 +110,7 @@ export class GPT {
   private attention(i: number, x: tf.Tensor2D, { B, T, keyMask, bias, cache }: Pass): tf.Tensor2D {
     const H = this.config.nHead;
     const qkv = this.linear(`transformer.h.${i}.attn.c_attn`, x);
-    let z: tf.Tensor2D;
-    if (cache) {
-      const [q, kNew, vNew] = splitHeads(qkv, B, T, H) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-      const [k, v] = cache.append(i, kNew, vNew);
-      z = attend(q, k, v, bias());
-    } else {
-      z = causalSelfAttention(qkv, keyMask, H, bias);
-    }
+    const z = cache ? cache.attention(i, qkv, keyMask, bias) : causalSelfAttention(qkv, keyMask, H, bias);
     return this.linear(`transformer.h.${i}.attn.c_proj`, this.hook(`blocks.${i}.attn.z`, z, B, T));
   }
 

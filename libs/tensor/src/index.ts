@@ -1,4 +1,5 @@
 export * from './backend.js';
 export * from './codecs/index.js';
 export * from './fused/index.js';
+export { NativeKVStore } from './native/kv-store.js';
 export * from './testing.js';

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "args.h"
+#include "dispatch.h"
 
 namespace memgen {
 namespace {
@@ -31,34 +32,6 @@ Shape attentionShape(const Napi::CallbackInfo& info, size_t at, const char* kNam
   if (s.width % s.heads != 0) fail(env, kName, "heads must divide the width");
   s.headWidth = s.width / s.heads;
   return s;
-}
-
-/**
- * Softmax of one score row in place, over the keys the query may see (key ≤ query and real):
- * the others get 0. A row that sees no key is uniform over all keys, as the composite path's
- * additive −1e9 bias makes it.
- */
-void maskedSoftmaxRow(float* row, size_t query, size_t seq, const float* keyMask) {
-  // A flag, not −∞: -ffast-math assumes no infinities.
-  bool seesAny = false;
-  float best = 0.0f;
-  for (size_t s = 0; s <= query; s++) {
-    if (keyMask[s] == 0.0f) continue;
-    best = seesAny ? std::max(best, row[s]) : row[s];
-    seesAny = true;
-  }
-  if (!seesAny) {
-    std::fill(row, row + seq, 1.0f / static_cast<float>(seq));
-    return;
-  }
-  float sum = 0.0f;
-  for (size_t s = 0; s < seq; s++) {
-    const bool seen = s <= query && keyMask[s] != 0.0f;
-    row[s] = seen ? std::exp(row[s] - best) : 0.0f;
-    sum += row[s];
-  }
-  const float inv = 1.0f / sum;
-  for (size_t s = 0; s < seq; s++) row[s] *= inv;
 }
 
 /** Runs f(b, h) over every (sequence, head), one pair per OpenMP iteration. */
@@ -83,11 +56,12 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   requireLength(env, kName, "probs", probs.length, s.batch * s.heads * T * T);
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   const int t = static_cast<int>(T), n = static_cast<int>(dh);
+  const LoopTable& k = kernels();
   eachHead(s, [&](size_t b, size_t h) {
     const float* q = qkv.data + b * T * ld + h * dh;
     float* p = probs.data + (b * s.heads + h) * T * T;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t, t, n, scale, q, ld, q + D, ld, 0.0f, p, t);
-    for (size_t row = 0; row < T; row++) maskedSoftmaxRow(p + row * T, row, T, keyMask.data + b * T);
+    for (size_t row = 0; row < T; row++) k.maskedSoftmaxRow(p + row * T, row, T, keyMask.data + b * T);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, t, n, t, 1.0f, p, t, q + 2 * D, ld, 0.0f,
                 z.data + b * T * D + h * dh, static_cast<int>(D));
   });
@@ -130,10 +104,60 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// cachedAttention(z, keys, values, qkv, keyMask, batch, seq, heads, offset, capacity): decoding with
+// a KV cache. keys and values [batch, heads, capacity, D/heads] hold `offset` positions; this call
+// writes the `seq` new ones from qkv [batch·seq, 3D] after them, then attends each new query to
+// every cached key up to its own position that keyMask [batch, offset + seq] marks real.
+Napi::Value CachedAttention(const Napi::CallbackInfo& info) {
+  const char* kName = "cachedAttention";
+  Napi::Env env = kernelStart(info, kName, 10);
+  auto [z, keys, values, qkv, keyMask] = f32Args(info, 0, kName, {"z", "keys", "values", "qkv", "keyMask"});
+  const Shape s = attentionShape(info, 5, kName, qkv.length);
+  const int64_t limit = int64_t{1} << 31;
+  const auto offset = static_cast<size_t>(intArg(info, 8, kName, "offset", 0, limit));
+  const auto capacity = static_cast<size_t>(intArg(info, 9, kName, "capacity", 1, limit));
+  const size_t T = s.seq, D = s.width, dh = s.headWidth, S = offset + T;
+  if (S > capacity) fail(env, kName, "the cache holds " + std::to_string(capacity) + " positions, not " + std::to_string(S));
+  requireLength(env, kName, "keys", keys.length, s.batch * s.heads * capacity * dh);
+  requireLength(env, kName, "values", values.length, keys.length);
+  requireLength(env, kName, "keyMask", keyMask.length, s.batch * S);
+  requireLength(env, kName, "z", z.length, s.batch * T * D);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
+  const LoopTable& k = kernels();
+  eachHead(s, [&](size_t b, size_t h) {
+    thread_local std::vector<float> row;
+    row.resize(S);
+    float* kc = keys.data + (b * s.heads + h) * capacity * dh;
+    float* vc = values.data + (b * s.heads + h) * capacity * dh;
+    for (size_t t = 0; t < T; t++) {
+      const float* src = qkv.data + (b * T + t) * 3 * D + h * dh;
+      std::copy(src + D, src + D + dh, kc + (offset + t) * dh);
+      std::copy(src + 2 * D, src + 2 * D + dh, vc + (offset + t) * dh);
+    }
+    const float* q = qkv.data + b * T * 3 * D + h * dh;
+    float* out = z.data + b * T * D + h * dh;
+    const float* mask = keyMask.data + b * S;
+    if (T == 1) {
+      k.attendQuery(out, row.data(), q, kc, vc, mask, S, offset, dh, scale);
+      return;
+    }
+    // A prompt: T×S scores and their weighted sum as two GEMMs, as in training.
+    row.resize(T * S);
+    const int rows = static_cast<int>(T), keysN = static_cast<int>(S), n = static_cast<int>(dh);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, keysN, n, scale, q, static_cast<int>(3 * D), kc, n,
+                0.0f, row.data(), keysN);
+    for (size_t t = 0; t < T; t++) k.maskedSoftmaxRow(row.data() + t * S, offset + t, S, mask);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, keysN, 1.0f, row.data(), keysN, vc, n, 0.0f, out,
+                static_cast<int>(D));
+  });
+  return env.Undefined();
+}
+
 }  // namespace
 
 void registerAttention(Napi::Env env, Napi::Object exports) {
-  exportKernels(env, exports, {{"attention", Attention}, {"attentionGrad", AttentionGrad}});
+  exportKernels(env, exports,
+                {{"attention", Attention}, {"attentionGrad", AttentionGrad}, {"cachedAttention", CachedAttention}});
 }
 
 }  // namespace memgen

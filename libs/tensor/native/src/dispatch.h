@@ -45,6 +45,15 @@ struct LoopTable {
   void (*adamwInPlace)(float* p, float* m, float* v, const float* g, size_t n, const AdamWScalars& s);
   /** Σ x[i]² of a range, accumulated in double. */
   double (*sumSquares)(const float* x, size_t n);
+  /**
+   * Softmax of one attention score row in place over the keys query `query` may see (key ≤ query
+   * and keyMask[key] ≠ 0), 0 elsewhere; a row that sees no key is uniform over all `seq` keys, as
+   * an additive −1e9 mask makes it.
+   */
+  void (*maskedSoftmaxRow)(float* row, size_t query, size_t seq, const float* keyMask);
+  /** One query against `seq` cached keys/values [seq, dh]: out [dh]; scratch holds seq scores. */
+  void (*attendQuery)(float* out, float* scratch, const float* q, const float* keys, const float* values,
+                      const float* keyMask, size_t seq, size_t query, size_t dh, float scale);
 };
 
 const LoopTable& kernels();

@@ -120,6 +120,19 @@ export interface NativeAddon {
     labels: Int32Array,
     dloss: Float32Array,
   ): void;
+  /** Writes the new keys/values into the cache buffers, then attends the new queries to them. */
+  cachedAttention(
+    z: Float32Array,
+    keys: Float32Array,
+    values: Float32Array,
+    qkv: Float32Array,
+    keyMask: Float32Array,
+    batch: number,
+    seq: number,
+    heads: number,
+    offset: number,
+    capacity: number,
+  ): void;
   /** y [rows, out] = x [rows, in] · w [in, out] + b [out]. */
   linear(
     y: Float32Array,
