@@ -76,7 +76,7 @@ export class NativeKVStore {
     const block = this.heads * this.capacity * (this.width / this.heads);
     const pick = (buffer: Float32Array) => {
       const out = new Float32Array(rows.length * block);
-      rows.forEach((r, i) => out.set(buffer.subarray(r * block, (r + 1) * block), i * block));
+      for (const [i, r] of rows.entries()) out.set(buffer.subarray(r * block, (r + 1) * block), i * block);
       return out;
     };
     this.keys = this.keys.map(pick);
