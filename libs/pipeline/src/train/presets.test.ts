@@ -17,7 +17,7 @@ describe('training presets at a model size', () => {
     expect(presetSize('color', 'quick')).toBe('micro');
     expect(presetSize('addition', 'quick')).toBe('tiny');
     expect(() => trainPreset('color', 'quick', 0, 'huge')).toThrow(
-      "unknown model size 'huge'; known: nano, micro, tiny, small, gpt2-small, gpt2-medium",
+      "unknown model size 'huge'; known: nano, micro, micro-l4, tiny, small, gpt2-small, gpt2-medium",
     );
   });
 });
