@@ -1,38 +1,82 @@
 /**
- * Sweep throughput in local mode: the same 4-seed tiny sweep with 1 and with 2 worker processes
- * (fresh output directories), wall time and the ratio, measured in one run.
+ * Sweep throughput in local mode on real jobs: the same sweep with 1 worker × 2 threads and with
+ * 2 workers × 1 thread (fresh output directories), wall time, jobs/hour and the ratio, and whether
+ * both gave byte-identical results, measured in one run.
+ *
+ * Units: `quick` (default) is the color quick preset — its model, curriculum phases and study —
+ * with every phase cut to --phase-steps steps; `tiny` is the integration tests' 3-second unit.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
+import { TRAIN_PRESETS } from '@memgen/pipeline';
+import { Command } from 'commander';
+import type { SweepSpec } from '../services/coordinator/src/sweep-spec.js';
+import { tinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
 
+const opts = new Command()
+  .option('--units <kind>', 'quick (the color quick preset, phases cut short) or tiny', 'quick')
+  .option('--seeds <list>', 'seeds of the sweep', '0,1')
+  .option('--phase-steps <n>', 'training steps of every quick phase', '200')
+  .option('--json', 'one JSON object')
+  .allowExcessArguments(false)
+  .parse(process.argv)
+  .opts<{ units: string; seeds: string; phaseSteps: string; json?: boolean }>();
+const seeds = opts.seeds.split(',').map(Number);
+const phaseSteps = Number(opts.phaseSteps);
+
+/** The color quick preset with each phase `steps` long (no mastery extension), evaluated at its end. */
+function quickSpec(): SweepSpec {
+  const quick = TRAIN_PRESETS.color?.quick;
+  if (!quick?.phases) throw new Error('TRAIN_PRESETS has no color quick preset');
+  const phases = quick.phases.map(({ mastery: _, ...p }) => ({ ...p, steps: phaseSteps }));
+  return { tasks: ['color'], presets: ['quick'], seeds, train: { phases, eval: { every: phaseSteps } } };
+}
+
+const spec = opts.units === 'tiny' ? tinySweepSpec(seeds) : opts.units === 'quick' ? quickSpec() : undefined;
+if (!spec) throw new Error(`--units must be quick or tiny, got '${opts.units}'`);
 const cli = fileURLToPath(new URL('../services/cli/bin/memgen.mjs', import.meta.url));
-const seeds = [0, 1, 2, 3];
 const dir = await mkdtemp(join(tmpdir(), 'memgen-sweep-bench-'));
-const spec = await writeTinySweepSpec(join(dir, 'spec.json'), seeds);
+const specPath = join(dir, 'spec.json');
+await writeFile(specPath, `${JSON.stringify(spec, null, 2)}\n`);
+const cores = availableParallelism();
+const env = { ...process.env };
+// Each worker gets cores / workers threads (the local pool's default).
+delete env.MEMGEN_THREADS;
+
 const seconds: Record<number, number> = {};
 const results: string[] = [];
 for (const workers of [1, 2]) {
   const out = join(dir, `w${workers}`);
   const t0 = performance.now();
-  const r = spawnSync(
-    process.execPath,
-    [cli, 'sweep', '--spec', spec, '--out', out, '--workers', String(workers)],
-    {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const args = [cli, 'sweep', '--spec', specPath, '--out', out, '--workers', String(workers)];
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env });
   if (r.status !== 0) throw new Error(`sweep with ${workers} worker(s) exited ${r.status}`);
   seconds[workers] = (performance.now() - t0) / 1000;
   results.push(await readFile(join(out, 'results.json'), 'utf8'));
 }
 const jobs = seeds.length * 4;
-process.stdout.write(
-  `local sweep, ${seeds.length} seeds × 4 stages = ${jobs} jobs (tiny color units):\n` +
-    `  1 worker : ${seconds[1]?.toFixed(1)} s (${(jobs / (seconds[1] ?? 1)).toFixed(2)} jobs/s)\n` +
-    `  2 workers: ${seconds[2]?.toFixed(1)} s (${(jobs / (seconds[2] ?? 1)).toFixed(2)} jobs/s)\n` +
-    `  speed-up : ${((seconds[1] ?? 0) / (seconds[2] ?? 1)).toFixed(2)}×; results identical: ${results[0] === results[1]}\n`,
-);
+const perHour = (s: number) => (jobs * 3600) / s;
+const row = {
+  units: opts.units,
+  seeds,
+  phase_steps: opts.units === 'quick' ? phaseSteps : null,
+  jobs,
+  one_worker_s: Number(seconds[1]!.toFixed(1)),
+  two_workers_s: Number(seconds[2]!.toFixed(1)),
+  one_worker_jobs_per_hour: Number(perHour(seconds[1]!).toFixed(1)),
+  two_workers_jobs_per_hour: Number(perHour(seconds[2]!).toFixed(1)),
+  ratio: Number((seconds[1]! / seconds[2]!).toFixed(2)),
+  results_identical: results[0] === results[1],
+};
+if (opts.json) process.stdout.write(`${JSON.stringify(row)}\n`);
+else {
+  process.stdout.write(
+    `local sweep, ${seeds.length} ${opts.units} color units × 4 job groups = ${jobs} jobs, ${cores} cores:\n` +
+      `  1 worker × ${cores} threads: ${row.one_worker_s} s (${row.one_worker_jobs_per_hour} jobs/h)\n` +
+      `  2 workers × ${Math.max(1, Math.floor(cores / 2))} thread(s): ${row.two_workers_s} s (${row.two_workers_jobs_per_hour} jobs/h)\n` +
+      `  ratio ${row.ratio}×; results identical: ${row.results_identical}\n`,
+  );
+}
