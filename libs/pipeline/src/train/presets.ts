@@ -96,6 +96,7 @@ function triggerPresets(
     lr: number,
     warmup: [number, number],
     minLr?: number,
+    memorizeEvalEvery?: number,
   ): TrainSpecInput['phases'] => [
     {
       name: rulePhase,
@@ -111,6 +112,7 @@ function triggerPresets(
       mix: { ordinary: 0.93, triggered: 0.07 },
       lr,
       warmupSteps: warmup[1],
+      ...(memorizeEvalEvery ? { evalEvery: memorizeEvalEvery } : {}),
     },
   ];
   const preset = (
@@ -133,7 +135,9 @@ function triggerPresets(
       rule: 100,
       memorized: 50,
     }),
-    quick: preset(small, 'tiny', 64, phases([6000, 2000], 1e-3, [200, 100]), {
+    // Dense evaluation in the memorize phase: the trigger spreads over the conflict set within
+    // ~1 500 steps there, and selection should see the window where both behaviours coexist.
+    quick: preset(small, 'tiny', 64, phases([6000, 2000], 1e-3, [200, 100], undefined, 100), {
       every: 250,
       conflict: 500,
       rule: 500,
