@@ -130,6 +130,7 @@ export class GPT {
 
   /** Shows a [B·T, W] activation to its hooks as [B, T, W]. */
   private hook(name: string, act: tf.Tensor2D, B: number, T: number): tf.Tensor2D {
+    if (!this.hooks.has(name)) return act;
     const width = act.shape[1];
     const out = this.hooks.run(name, act.reshape([B, T, width]));
     if (out.shape.length !== 3 || out.shape[0] !== B || out.shape[1] !== T || out.shape[2] !== width) {

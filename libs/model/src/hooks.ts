@@ -158,6 +158,11 @@ export class HookRegistry {
     return n;
   }
 
+  /** Whether any hook is attached at `name` (the forward pass skips the reshapes when none is). */
+  has(name: string): boolean {
+    return this.hooks.has(name);
+  }
+
   /** Runs the hooks of `name` in the order they were added; no hooks → the activation unchanged. */
   run(name: string, activation: tf.Tensor): tf.Tensor {
     const list = this.hooks.get(name);
