@@ -29,7 +29,9 @@ describe('sweep units over model sizes', () => {
   it('names an unknown size and a size listed twice', () => {
     expect(() =>
       expandSweep(parseSweepSpec({ tasks: ['color'], presets: ['quick'], sizes: ['huge'], seeds: [0] })),
-    ).toThrow(/sweep unit color-quick-huge-s0: unknown model size 'huge'; known: nano, micro, micro-l4, tiny, small/);
+    ).toThrow(
+      /sweep unit color-quick-huge-s0: unknown model size 'huge'; known: nano, micro, micro-l4, tiny, small/,
+    );
     expect(() =>
       parseSweepSpec({ tasks: ['color'], presets: ['quick'], sizes: ['tiny', 'tiny'], seeds: [0] }),
     ).toThrow(/sizes: "tiny" is listed twice/);
