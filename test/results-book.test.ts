@@ -89,7 +89,20 @@ describe('memgen results', () => {
       expect(ours.mem_to_gen).toBe(primary.mem_to_gen);
       expect(ours.holm_p_gen_to_mem).toBe(primary.holm_p_gen_to_mem);
       expect(r.patching?.pairs).toBe(results.patching.pairs);
+      for (const s of steering.settings as {
+        id: string;
+        heads: string[] | null;
+        controlHeads: string[] | null;
+      }[]) {
+        const mine = r.steering.find((x) => x.id === s.id)!;
+        expect([mine.targets, mine.control_targets]).toEqual([s.heads, s.controlHeads]);
+      }
+      // The calibrated setting names the sublayers it chose on this seed's pairs.
+      const calibrated = r.steering.find((s) => s.id === 'sublayer-scale-gencalib-memcalib-last-a-0.5')!;
+      expect(calibrated.targets).toHaveLength(2);
+      for (const h of calibrated.targets!) expect(h).toMatch(/^blocks\.[01]\.(attn|mlp)\.out$/);
     }
+    expect(markdown).toMatch(/\| sublayer-scale-gencalib-memcalib-last-a-0\.5 \| b[01]\.(attn|mlp)\.out \/ /);
   });
 
   it('writes the tables and figures, and the same bytes again on a rerun', async () => {
@@ -158,6 +171,8 @@ describe('memgen results', () => {
       gen_to_mem_paper_control: null,
       mem_to_gen_other: null,
       gen_to_mem_other: null,
+      targets: null,
+      control_targets: null,
     };
     expect(meetsCriterion(s)).toBe(true);
     expect(meetsCriterion({ ...s, mem_to_gen: 0.29 })).toBe(false);

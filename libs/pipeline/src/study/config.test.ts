@@ -97,6 +97,32 @@ describe('study config', () => {
         },
       }),
     ).toThrow(/field "steer\.families\.0\.toMem": is the same sublayer as toGen/);
+    // Calibrated sublayers: ids say 'calib'; both may be calibrated, or one beside a fixed sublayer.
+    const calibrated = parseStudyConfig({
+      steer: {
+        families: [
+          { kind: 'sublayer-scale', toGen: 'calibrated', toMem: 'calibrated', alphas: [-0.5] },
+          { kind: 'sublayer-ablate', toGen: 'calibrated', toMem: same, position: 'prompt' },
+        ],
+        primary: 'sublayer-scale-gencalib-memcalib-last-a-0.5',
+      },
+    });
+    expect(calibrated.steer.families[1]).toMatchObject({ toGen: 'calibrated', toMem: same });
+    expect(() =>
+      parseStudyConfig({
+        steer: {
+          families: [{ kind: 'sublayer-ablate', toGen: 'calibrated', toMem: same }],
+          primary: 'sublayer-gencalib-memb1attn-prompt',
+        },
+      }),
+    ).toThrow(
+      /'sublayer-gencalib-memb1attn-prompt' is not a setting of steer\.families; they are: sublayer-gencalib-memb1attn-last/,
+    );
+    expect(() =>
+      parseStudyConfig({
+        steer: { families: [{ kind: 'sublayer-scale', toGen: 'best', toMem: same, alphas: [-0.5] }] },
+      }),
+    ).toThrow(/steer\.families\.0\.toGen/);
     // A head-ablate 'each' family's ids depend on the model; any head id of its position is accepted.
     expect(
       parseStudyConfig({

@@ -42,7 +42,7 @@ export function emptyTally(): SiteTally {
 }
 
 /** Argmax of every row's last-position logits; disposes the logits. */
-function firstTokens(model: GPT, input: ForwardInput): number[] {
+export function firstTokens(model: GPT, input: ForwardInput): number[] {
   const logits = model.forward(input); // [B, T, V]
   try {
     const [B, T, V] = logits.shape;
@@ -62,7 +62,8 @@ function partnerRows(rows: Float32Array, b: number, width: number): Float32Array
   return out;
 }
 
-function countInto(c: DirectionCounts, token: number, own: number, partner: number): void {
+/** Counts a row's new first token as the partner's ('switched'), its own ('kept') or neither. */
+export function countInto(c: DirectionCounts, token: number, own: number, partner: number): void {
   if (token === partner) c.switched++;
   else if (token === own) c.kept++;
   else c.other++;

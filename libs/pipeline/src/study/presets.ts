@@ -16,13 +16,14 @@ export const STUDY_PRESETS = {
     steer: {
       items: 48,
       capabilityItems: 24,
-      // One setting of each intervention path, 18 decode runs.
+      // One setting of each intervention path, 22 decode runs.
       families: [
         { kind: 'add', direction: 'nmd', select: { top: 0.1 }, alphas: [20] },
         { kind: 'add', direction: 'probe', select: { blocks: 'all' }, alphas: [20] },
         { kind: 'mean-ablate', to: 'class', select: { top: 0.1 } },
         { kind: 'head-ablate', heads: [{ block: 1, head: 0 }] },
         { kind: 'scale', select: { top: 0.1 }, alphas: [1] },
+        { kind: 'sublayer-scale', toGen: 'calibrated', toMem: 'calibrated', alphas: [-0.5] },
       ],
       primary: 'add-nmd-resid-top10-last-a20',
       bootstrap: 200,

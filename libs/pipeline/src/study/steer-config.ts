@@ -101,13 +101,21 @@ const scaleFamily = z.strictObject({
 });
 
 /** A sublayer's output: `blocks.{block}.attn.out` or `blocks.{block}.mlp.out`. */
-const sublayerRef = z.strictObject({ block: blockIndex, site: z.enum(['attn.out', 'mlp.out']) });
+const fixedSublayer = z.strictObject({ block: blockIndex, site: z.enum(['attn.out', 'mlp.out']) });
+
+/**
+ * Which sublayer a direction changes: a fixed one, or 'calibrated' = chosen per model by a rule
+ * declared here (steering-calibration.ts): the sublayer whose same operation, applied to the
+ * flipped-pair members of pairs.jsonl, moves the most of them to their partner's answer net of the
+ * answers it breaks. The pairs are not the steering set, so the choice is made out of sample.
+ */
+const sublayerRef = z.union([fixedSublayer, z.literal('calibrated')]);
 
 /**
  * sublayer-ablate: sets a whole sublayer output to its pooled mean over the flipped-pair members
  * (measured on pairs.jsonl): toward gen the `toGen` sublayer (where memory is read), toward mem the
  * `toMem` one (where the rule's lookup is read). Each run's matched control does the same to another
- * sublayer of the model drawn at random (never a targeted one).
+ * sublayer of the model drawn at random (never a targeted one, fixed or calibrated).
  */
 const sublayerAblateFamily = z.strictObject({
   kind: z.literal('sublayer-ablate'),
@@ -129,6 +137,7 @@ const sublayerScaleFamily = z.strictObject({
   alphas: scaleAlphas,
 });
 
+export type FixedSublayer = z.output<typeof fixedSublayer>;
 export type SublayerRef = z.output<typeof sublayerRef>;
 
 export const steerFamilySchema = z.discriminatedUnion('kind', [
@@ -152,7 +161,7 @@ export type SteerFamilyInput = z.input<typeof steerFamilySchema>;
 export type SteerSelection = z.output<typeof selectionSchema>;
 
 /**
- * The quick grid: 123 decode runs of the steering set on a 2-layer, 4-head model (add: 5 runs per α —
+ * The quick grid: 131 decode runs of the steering set on a 2-layer, 4-head model (add: 5 runs per α —
  * toward mem, toward gen, the matched, within-selection and paper controls; class mean-ablation,
  * sublayer ablation and each sublayer-scale α 4 each; undirected settings 2 each), plus the
  * unsteered run and one α = 0 check per intervention path.
@@ -192,6 +201,15 @@ export const DEFAULT_STEER_FAMILIES: SteerFamilyInput[] = [
     position: 'prompt',
     alphas: [-0.25, -0.5, -0.75],
   },
+  // Where memory is read differs between seeds of one recipe: each model's own sublayers, chosen on
+  // the flipped pairs by the same weakening, then measured on the fresh steering set.
+  {
+    kind: 'sublayer-scale',
+    toGen: 'calibrated',
+    toMem: 'calibrated',
+    position: 'prompt',
+    alphas: [-0.25, -0.5],
+  },
 ];
 
 /**
@@ -213,6 +231,8 @@ export const steerConfigSchema = z.strictObject({
   families: familiesSchema.default(() => structuredClone(DEFAULT_FAMILIES_PARSED)),
   /** Id of the pre-declared setting that summaries across seeds compare; must be one of the grid's. */
   primary: z.string().min(1).default(DEFAULT_STEER_PRIMARY),
+  /** Flipped pairs of pairs.jsonl (the first N) on which calibrated sublayers are chosen. */
+  calibrationPairs: positiveInt.default(200),
   /** Bootstrap resamples of the transition intervals. */
   bootstrap: positiveInt.default(2000),
   /** Prompts decoded together. */

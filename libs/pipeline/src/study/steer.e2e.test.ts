@@ -6,12 +6,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readJson } from '@memgen/common';
-import { loadCheckpoint } from '@memgen/model';
+import { disposeInput, loadCheckpoint, withInterventions } from '@memgen/model';
 import { makeRng, makeTask, tokenizerFromJSON } from '@memgen/tasks';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../stage.js';
 import { decodeRequests } from './decoding.js';
+import { readPairs } from './pairs-file.js';
+import { firstTokens } from './patching-runs.js';
+import { memberInput } from './record.js';
 import { runStudy } from './run.js';
 import { RUN_FILES } from './run-dir.js';
 import type { SteeringFile, SteeringSetting } from './steer.js';
@@ -52,6 +55,7 @@ describe('steering on a nano model', () => {
       ['scale resid last', 0],
       ['sublayer-ablate sublayer last', 0],
       ['sublayer-scale sublayer prompt', 0],
+      ['sublayer-scale sublayer last', 0],
     ]);
     expect(st.settings.map((s) => s.id)).toEqual([
       'add-nmd-resid-top25-last-a20',
@@ -62,6 +66,7 @@ describe('steering on a nano model', () => {
       'scale-resid-top25-last-a1',
       'sublayer-genb0mlp-memb1attn-last',
       'sublayer-scale-genb0mlp-memb1attn-prompt-a-0.5',
+      'sublayer-scale-gencalib-memcalib-last-a-0.75',
     ]);
     const u = st.unsteered.labels;
     expect(u).toHaveLength(48);
@@ -115,5 +120,44 @@ describe('steering on a nano model', () => {
     }
     // The intervention paths are live: some steered run differs from the unsteered one.
     expect(st.settings.some((s) => Object.values(s.runs).some((r) => r!.labels !== u))).toBe(true);
+  });
+
+  it('calibrated sublayers: each candidate scaled on the pairs, the best net switch chosen, controls elsewhere', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    const s = st.settings.find((x) => x.id === 'sublayer-scale-gencalib-memcalib-last-a-0.75')!;
+    const c = s.calibration!;
+    const hooks = ['blocks.0.attn.out', 'blocks.0.mlp.out', 'blocks.1.attn.out', 'blocks.1.mlp.out'];
+    expect(c.candidates.map((k) => k.hook)).toEqual(hooks);
+    // Recount every candidate outside the stage: first tokens of the pairs' members, scaled ×0.25.
+    const pairs = (await readPairs(file(RUN_FILES.pairs))).slice(0, spec.study.steer.calibrationPairs);
+    const ckpt = await loadCheckpoint(file(RUN_FILES.checkpoint));
+    const tok = tokenizerFromJSON(ckpt.tokenizer);
+    const input = memberInput(pairs, tok.padId);
+    const b = pairs.length;
+    const base = firstTokens(ckpt.model, input);
+    const usable = pairs.map((_, k) => k).filter((k) => base[k] !== base[b + k]);
+    expect(usable.length).toBeGreaterThan(0);
+    expect(c.pairsUsable).toBe(usable.length);
+    for (const cand of c.candidates) {
+      const coords = Array.from({ length: 16 }, (_, j) => j);
+      const scaled = withInterventions(
+        ckpt.model,
+        [{ kind: 'scale', hook: cand.hook, coords, alpha: -0.75, position: 'last' }],
+        () => firstTokens(ckpt.model, input),
+      );
+      const toGen = usable.filter((k) => scaled[k] === base[b + k]).length;
+      const toMem = usable.filter((k) => scaled[b + k] === base[k]).length;
+      expect([cand.memToGen.switched, cand.genToMem.switched]).toEqual([toGen, toMem]);
+      for (const d of [cand.memToGen, cand.genToMem])
+        expect(d.switched + d.kept + d.other).toBe(usable.length);
+    }
+    disposeInput(input);
+    ckpt.model.dispose();
+    const net = (k: (typeof c.candidates)[number], d: 'memToGen' | 'genToMem') => k[d].switched - k[d].other;
+    const argBest = (d: 'memToGen' | 'genToMem') =>
+      c.candidates.reduce((a, k) => (net(k, d) > net(a, d) ? k : a)).hook;
+    expect([c.toGen, c.toMem]).toEqual([argBest('memToGen'), argBest('genToMem')]);
+    expect(s.heads).toEqual([c.toGen, c.toMem]);
+    for (const h of s.controlHeads!) expect([c.toGen, c.toMem]).not.toContain(h);
   });
 });

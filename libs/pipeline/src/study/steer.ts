@@ -7,13 +7,15 @@
  */
 import type { LabelCounts } from '@memgen/analysis';
 import { writeJson } from '@memgen/common';
-import type { HookPosition } from '@memgen/model';
+import type { GPT, HookPosition } from '@memgen/model';
 import type { SteeringMeasurement } from '../metrics.js';
 import { defineStudyStage } from '../registry/declaration.js';
 import { checkAborted, type StageContext } from '../stage.js';
+import { readPairs } from './pairs-file.js';
 import { RUN_FILES, runPath } from './run-dir.js';
 import { familySite } from './steer-config.js';
 import { type AlphaZeroCheck, alphaZeroChecks } from './steering-alpha-zero.js';
+import { calibrateGrid, needsCalibration, type SublayerCalibration } from './steering-calibration.js';
 import { expandFamilies, type SettingSpec } from './steering-ids.js';
 import { loadSteeringInputs, type SteeringInputs } from './steering-inputs.js';
 import { controlSeed, planSetting, type RunRole, type SettingPlan } from './steering-plan.js';
@@ -136,6 +138,23 @@ function excludedResidSites(inputs: SteeringInputs): string[] {
   return r ? r.exclude.map((s) => r.hooks[s]!) : [];
 }
 
+/** The calibrated settings' sublayers, chosen on the first steer.calibrationPairs of pairs.jsonl. */
+async function calibrations(
+  spec: StudySpec,
+  runDir: string,
+  grid: readonly SettingSpec[],
+  inputs: SteeringInputs,
+  opened: { model: GPT; tokenizer: { padId: number } },
+): Promise<Map<string, SublayerCalibration> | undefined> {
+  if (!grid.some(needsCalibration)) return undefined;
+  const pairs = (await readPairs(runPath(runDir, RUN_FILES.pairs))).slice(
+    0,
+    spec.study.steer.calibrationPairs,
+  );
+  const { model, tokenizer } = opened;
+  return calibrateGrid(grid, inputs, model, tokenizer.padId, pairs, spec.study.record.batchSize);
+}
+
 async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promise<SteerResult> {
   const cfg = spec.study.steer;
   const inputs = await loadSteeringInputs(spec, ctx.runDir);
@@ -151,6 +170,7 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
       ctx.runDir,
       spec.study.record.batchSize,
     );
+    inputs.calibrations = await calibrations(spec, ctx.runDir, grid, inputs, opened);
     const runs = steeringRuns(spec, opened);
     const base = runs.decode([]);
     const plan = (s: SettingSpec, zero = false) =>

@@ -2,7 +2,8 @@
  * Steering settings and their ids. An id is derived from a setting's fields only (never from its
  * place in the grid), so the same setting has the same id in every seed and run, and results of
  * different runs can be joined on it: e.g. `add-nmd-resid-top10-all-a5`, `mean-class-resid-top10-last`,
- * `heads-b1h0-all`, `scale-resid-top10-last-a-0.5`, `sublayer-genb0mlp-memb1attn-last`.
+ * `heads-b1h0-all`, `scale-resid-top10-last-a-0.5`, `sublayer-genb0mlp-memb1attn-last`,
+ * `sublayer-scale-gencalib-memcalib-prompt-a-0.5` (sublayers chosen per model by calibration).
  */
 import {
   familySite,
@@ -48,7 +49,8 @@ function selectionPart(s: SteerSelection): string {
 
 const sitePart = (site: 'resid' | 'mlp.post') => (site === 'resid' ? 'resid' : 'mlp');
 
-const sublayerPart = (r: SublayerRef) => `b${r.block}${r.site === 'attn.out' ? 'attn' : 'mlp'}`;
+const sublayerPart = (r: SublayerRef) =>
+  r === 'calibrated' ? 'calib' : `b${r.block}${r.site === 'attn.out' ? 'attn' : 'mlp'}`;
 
 function headsPart(heads: readonly HeadRef[]): string {
   return heads.map((h) => `b${h.block}h${h.head}`).join('+');
@@ -152,6 +154,8 @@ export function steerConfigIssues(steer: SteerConfig, recordsMlpPost: boolean): 
   steer.families.forEach((f, k) => {
     if (
       (f.kind === 'sublayer-ablate' || f.kind === 'sublayer-scale') &&
+      f.toGen !== 'calibrated' &&
+      f.toMem !== 'calibrated' &&
       f.toGen.block === f.toMem.block &&
       f.toGen.site === f.toMem.site
     )

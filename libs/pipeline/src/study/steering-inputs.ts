@@ -10,6 +10,7 @@ import type { ProbesFile, SiteDirection } from './probes.js';
 import { RUN_FILES, runPath } from './run-dir.js';
 import { excludedSites, readStatistics, type SiteStatistics } from './stats-file.js';
 import { familySite, type SteerFamily, type SteerSelection } from './steer-config.js';
+import type { SublayerCalibration } from './steering-calibration.js';
 import type { StudySpec } from './study-model.js';
 
 export type SteeredSite = 'resid' | 'mlp.post';
@@ -39,6 +40,8 @@ export interface SteeringInputs {
   'mlp.post'?: SiteInputs;
   /** Pooled mean last-position output of each sublayer a sublayer-ablate family sets (by hook). */
   sublayerMeans?: Map<string, Float32Array>;
+  /** The sublayers chosen for each setting with calibrated sublayers (by setting id). */
+  calibrations?: Map<string, SublayerCalibration>;
 }
 
 function probeMatrix(rows: SiteDirection[], hooks: string[], width: number, path: string): SiteMatrix {

@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { type Coordinate, createRng, type SiteMatrix } from '@memgen/analysis';
 import type { GPT, HookPosition, Intervention } from '@memgen/model';
+import type { SublayerCalibration } from './steering-calibration.js';
 import { matchedShifts, withinShifts } from './steering-controls.js';
 import { planHeads } from './steering-heads.js';
 import type { SettingSpec } from './steering-ids.js';
@@ -55,6 +56,8 @@ export interface SettingPlan {
    */
   heads: string[] | null;
   controlHeads: string[] | null;
+  /** Calibrated sublayer settings: how each candidate sublayer did on the pairs, and the choice. */
+  calibration?: SublayerCalibration;
   runs: Partial<Record<RunRole, Intervention[]>>;
 }
 

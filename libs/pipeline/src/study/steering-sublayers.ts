@@ -9,15 +9,15 @@ import type { GPT, HookPosition, Intervention } from '@memgen/model';
 import { readPairs } from './pairs-file.js';
 import { recordClassMeans } from './patching-runs.js';
 import { RUN_FILES, runPath } from './run-dir.js';
-import type { SteerFamily, SublayerRef } from './steer-config.js';
+import type { FixedSublayer, SteerFamily } from './steer-config.js';
 import type { SettingSpec } from './steering-ids.js';
 import type { SteeringInputs } from './steering-inputs.js';
 import type { SettingPlan } from './steering-plan.js';
 
-const hookOf = (r: SublayerRef) => `blocks.${r.block}.${r.site}`;
+const hookOf = (r: FixedSublayer) => `blocks.${r.block}.${r.site}`;
 
 /** Every sublayer output of the model, in forward order. */
-function allSublayers(nLayer: number): string[] {
+export function allSublayers(nLayer: number): string[] {
   return Array.from({ length: nLayer }, (_, i) => [`blocks.${i}.attn.out`, `blocks.${i}.mlp.out`]).flat();
 }
 
@@ -54,6 +54,54 @@ function scaleBy(hook: string, width: number, alpha: number, position: HookPosit
 }
 
 /**
+ * The operation of a sublayer setting on any one sublayer: set to its pooled mean, or scale by 1 + α;
+ * with `zero`, its identity through the same path (no coordinates set, or α = 0).
+ * @throws Error when a mean-ablation has no sublayer means
+ */
+export function sublayerOperation(
+  s: SettingSpec,
+  inputs: SteeringInputs,
+  width: number,
+  zero: boolean,
+): (hook: string) => Intervention[] {
+  const f = s.family;
+  if (f.kind !== 'sublayer-ablate' && f.kind !== 'sublayer-scale')
+    throw new Error(`a sublayer operation got a ${f.kind} setting`);
+  const means = inputs.sublayerMeans;
+  if (f.kind === 'sublayer-ablate' && !means)
+    throw new Error(`setting '${s.id}' needs sublayer means, none were computed`);
+  return (hook) =>
+    f.kind === 'sublayer-ablate'
+      ? setToMean(hook, means!, f.position, zero)
+      : scaleBy(hook, width, zero ? 0 : s.alpha!, f.position);
+}
+
+/**
+ * The toward-gen and toward-mem sublayers of a setting: the family's fixed ones, or for
+ * 'calibrated' the model's own choice (inputs.calibrations).
+ * @throws Error naming the family's field when a block is outside the model or a calibration is missing
+ */
+function targetHooks(s: SettingSpec, inputs: SteeringInputs, nLayer: number): [string, string] {
+  const f = s.family;
+  if (f.kind !== 'sublayer-ablate' && f.kind !== 'sublayer-scale')
+    throw new Error(`planSublayers got a ${f.kind} setting`);
+  const resolve = (field: 'toGen' | 'toMem'): string => {
+    const r = f[field];
+    if (r === 'calibrated') {
+      const c = inputs.calibrations?.get(s.id);
+      if (!c) throw new Error(`setting '${s.id}' needs a calibration of its sublayers, none was made`);
+      return field === 'toGen' ? c.toGen : c.toMem;
+    }
+    if (r.block >= nLayer)
+      throw new Error(
+        `steer.families.${s.familyIndex}.${field}: block ${r.block} is outside the model's ${nLayer}`,
+      );
+    return hookOf(r);
+  };
+  return [resolve('toGen'), resolve('toMem')];
+}
+
+/**
  * The plan of a sublayer setting (mean-ablation or scaling); with `zero`, the same hooks at their
  * identity (no coordinates set, or α = 0).
  * @throws Error naming the family's field when a sublayer is not in the model or no control remains
@@ -65,36 +113,23 @@ export function planSublayers(
   seed: number,
   zero: boolean,
 ): SettingPlan {
-  const f = s.family;
-  if (f.kind !== 'sublayer-ablate' && f.kind !== 'sublayer-scale')
-    throw new Error(`planSublayers got a ${f.kind} setting`);
   const { nLayer, nEmbd } = model.config;
-  for (const [field, r] of [['toGen', f.toGen] as const, ['toMem', f.toMem] as const]) {
-    if (r.block >= nLayer)
-      throw new Error(
-        `steer.families.${s.familyIndex}.${field}: block ${r.block} is outside the model's ${nLayer}`,
-      );
-  }
-  const means = inputs.sublayerMeans;
-  if (f.kind === 'sublayer-ablate' && !means)
-    throw new Error(`setting '${s.id}' needs sublayer means, none were computed`);
-  const targets = [hookOf(f.toGen), hookOf(f.toMem)];
+  const targets = targetHooks(s, inputs, nLayer);
   const others = allSublayers(nLayer).filter((h) => !targets.includes(h));
   if (others.length === 0)
     throw new Error(`steer.families.${s.familyIndex}: no other sublayer is left for the matched control`);
   const rng = createRng(seed);
   const [controlGen, controlMem] = [0, 1].map(() => others[randomInt(rng, 0, others.length - 1)]!);
+  const calibration = inputs.calibrations?.get(s.id);
   const base = {
     directed: true,
     coordinates: nEmbd,
     ...{ l2Norm: null, controlL2Norm: null, maxShift: null },
-    heads: targets,
+    heads: [...targets],
     controlHeads: [controlGen!, controlMem!],
+    ...(calibration ? { calibration } : {}),
   };
-  const set = (hook: string) =>
-    f.kind === 'sublayer-ablate'
-      ? setToMean(hook, means!, f.position, zero)
-      : scaleBy(hook, nEmbd, zero ? 0 : s.alpha!, f.position);
+  const set = sublayerOperation(s, inputs, nEmbd, zero);
   if (zero)
     return { ...base, controlHeads: null, runs: { toMem: [...set(targets[0]!), ...set(targets[1]!)] } };
   return {

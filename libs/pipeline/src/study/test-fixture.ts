@@ -104,6 +104,7 @@ export function fixtureStudyConfig(overrides: Record<string, unknown> = {}): Stu
           position: 'prompt',
           alphas: [-0.5],
         },
+        { kind: 'sublayer-scale', toGen: 'calibrated', toMem: 'calibrated', alphas: [-0.75] },
       ],
       primary: 'add-nmd-resid-top25-last-a20',
       bootstrap: 100,

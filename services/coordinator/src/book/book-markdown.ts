@@ -148,6 +148,28 @@ function steeringTable(g: BookGroup): string {
   );
 }
 
+/** Per calibrated setting and seed: the sublayers chosen on the pairs, and the matched control's. */
+function calibrationTable(runs: readonly BookRun[]): string | null {
+  const ids = [
+    ...new Set(runs.flatMap((r) => r.steering.filter((s) => s.id.includes('calib')).map((s) => s.id))),
+  ];
+  if (ids.length === 0) return null;
+  const short = (h: string) => h.replace(/^blocks\./, 'b');
+  const rows = ids.map((id) => [
+    id,
+    ...runs.map((r) => {
+      const s = r.steering.find((x) => x.id === id);
+      if (!s?.targets) return '—';
+      const control = s.control_targets ? ` (control ${s.control_targets.map(short).join(', ')})` : '';
+      return `${s.targets.map(short).join(' / ')}${control}`;
+    }),
+  ]);
+  return table(
+    ['calibrated setting (toward gen / toward mem)', ...runs.map((r) => `seed ${seedLabel(r)}`)],
+    rows,
+  );
+}
+
 function criterionLine(g: BookGroup, runs: readonly BookRun[]): string {
   const q = g.qualified_seeds.length;
   const all = g.settings.filter((s) => q > 0 && s.meets_criterion === q && s.seeds === q).map((s) => s.id);
@@ -188,6 +210,7 @@ export function groupSection(g: BookGroup, runs: readonly BookRun[], figures: re
     ...figures.filter((f) => f.endsWith('-dose')).map((f) => `![dose–response](figures/${f}.png)`),
     criterionLine(g, runs),
     g.settings.length > 0 ? steeringTable(g) : 'not measured',
+    calibrationTable(runs) ?? '',
   ];
   return parts.filter((p) => p !== '').join('\n\n');
 }

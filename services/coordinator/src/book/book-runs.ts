@@ -27,6 +27,10 @@ export interface BookSetting {
   gen_to_mem_paper_control: number | null;
   mem_to_gen_other: number | null;
   gen_to_mem_other: number | null;
+  /** Sublayer settings: the toward-gen and toward-mem sublayers (calibrated ones as chosen); else null. */
+  targets: string[] | null;
+  /** The matched control's sublayers or heads. */
+  control_targets: string[] | null;
 }
 
 export interface BookSite {
@@ -147,9 +151,14 @@ const SETTING_FIELDS = [
 
 const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
+const names = (v: unknown): string[] | null =>
+  Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v] : null;
+
 function bookSetting(s: Record<string, unknown>): BookSetting {
   const out: Record<string, unknown> = { id: s.id };
   for (const f of SETTING_FIELDS) out[f] = finite(s[f]);
+  out.targets = names(s.heads);
+  out.control_targets = names(s.controlHeads);
   return out as unknown as BookSetting;
 }
 

@@ -1,0 +1,113 @@
+/**
+ * Calibrated sublayers: the rule that picks, per model, which sublayer output a sublayer setting
+ * changes toward gen and which toward mem. Each candidate sublayer gets the setting's own operation
+ * (×(1 + α), or its pooled mean) on the flipped-pair members of pairs.jsonl, one forward pass per
+ * batch, and the first answer token is read as in patching: the partner's ('switched'), its own
+ * ('kept') or neither ('other'). toGen is the sublayer with the most mem members switched net of
+ * those turned to 'other', toMem the same over gen members; ties go to the earlier sublayer. The
+ * pairs are the study's, the steering set is fresh items: the choice never sees what it is judged on.
+ */
+import { disposeInput, type GPT, withInterventions } from '@memgen/model';
+import type { PairLine } from './pairs-file.js';
+import { countInto, type DirectionCounts, firstTokens } from './patching-runs.js';
+import { memberInput } from './record.js';
+import type { SettingSpec } from './steering-ids.js';
+import type { SteeringInputs } from './steering-inputs.js';
+import { allSublayers, sublayerOperation } from './steering-sublayers.js';
+
+/** What the setting's operation on one sublayer did to the calibration pairs' first answer tokens. */
+export interface CandidateCounts {
+  hook: string;
+  memToGen: DirectionCounts;
+  genToMem: DirectionCounts;
+}
+
+/** A setting's calibration: the pairs it used, every candidate's counts, and the sublayers chosen. */
+export interface SublayerCalibration {
+  /** Pairs whose members' unsteered first tokens differ: the rows a switch can be read on. */
+  pairsUsable: number;
+  candidates: CandidateCounts[];
+  toGen: string;
+  toMem: string;
+}
+
+/** Whether a setting chooses any of its sublayers by calibration. */
+export function needsCalibration(s: SettingSpec): boolean {
+  const f = s.family;
+  return (
+    (f.kind === 'sublayer-ablate' || f.kind === 'sublayer-scale') &&
+    (f.toGen === 'calibrated' || f.toMem === 'calibrated')
+  );
+}
+
+const emptyCounts = (): DirectionCounts => ({ switched: 0, kept: 0, other: 0 });
+
+/** The candidate with the largest switched − other in one direction; the first of equals. */
+function best(candidates: readonly CandidateCounts[], direction: 'memToGen' | 'genToMem'): string {
+  let pick = candidates[0]!;
+  const score = (c: CandidateCounts) => c[direction].switched - c[direction].other;
+  for (const c of candidates) if (score(c) > score(pick)) pick = c;
+  return pick.hook;
+}
+
+/**
+ * Calibrates one setting on `pairs`: every sublayer of the model under the setting's operation.
+ * Rows are [mem members…, gen members…] as in patching.
+ * @throws Error when no pair has members with different first tokens
+ */
+export function calibrateSetting(
+  s: SettingSpec,
+  inputs: SteeringInputs,
+  model: GPT,
+  padId: number,
+  pairs: readonly PairLine[],
+  batchSize: number,
+): SublayerCalibration {
+  const op = sublayerOperation(s, inputs, model.config.nEmbd, false);
+  const hooks = allSublayers(model.config.nLayer);
+  const candidates = hooks.map((hook) => ({ hook, memToGen: emptyCounts(), genToMem: emptyCounts() }));
+  let usable = 0;
+  for (let from = 0; from < pairs.length; from += batchSize) {
+    const batch = pairs.slice(from, from + batchSize);
+    const b = batch.length;
+    const input = memberInput(batch, padId);
+    try {
+      const base = firstTokens(model, input);
+      const rows = batch.map((_, k) => k).filter((k) => base[k] !== base[b + k]);
+      usable += rows.length;
+      for (const c of candidates) {
+        const tokens = withInterventions(model, op(c.hook), () => firstTokens(model, input));
+        for (const k of rows) {
+          countInto(c.memToGen, tokens[k]!, base[k]!, base[b + k]!);
+          countInto(c.genToMem, tokens[b + k]!, base[b + k]!, base[k]!);
+        }
+      }
+    } finally {
+      disposeInput(input);
+    }
+  }
+  if (usable === 0)
+    throw new Error(`setting '${s.id}': no calibration pair has members that answer differently`);
+  return {
+    pairsUsable: usable,
+    candidates,
+    toGen: best(candidates, 'memToGen'),
+    toMem: best(candidates, 'genToMem'),
+  };
+}
+
+/** The calibration of every setting of the grid that asks for one, by setting id. */
+export function calibrateGrid(
+  grid: readonly SettingSpec[],
+  inputs: SteeringInputs,
+  model: GPT,
+  padId: number,
+  pairs: readonly PairLine[],
+  batchSize: number,
+): Map<string, SublayerCalibration> {
+  const out = new Map<string, SublayerCalibration>();
+  for (const s of grid.filter(needsCalibration)) {
+    out.set(s.id, calibrateSetting(s, inputs, model, padId, pairs, batchSize));
+  }
+  return out;
+}
