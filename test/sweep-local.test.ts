@@ -4,7 +4,7 @@
  * rerun reuses every job, a fresh directory gives byte-identical files, and a corrupted artefact
  * reruns only the job that produced it.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -202,4 +202,38 @@ describe('memgen sweep, local mode', () => {
     expect(await readFile(join(dir, 'a', 'results.json'), 'utf8')).toBe(first.results);
     expect(await readFile(stored, 'utf8')).not.toContain('tampered');
   });
+});
+
+describe('memgen sweep, local mode, stopped by kill -9 and started again at once', () => {
+  let dir: string;
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("the killed sweep's worker lets go of the job's directory; the rerun resumes it and finishes", async () => {
+    dir = await mkdtemp(join(tmpdir(), 'memgen-sweep-kill-'));
+    const tiny = tinySweepSpec([0]);
+    const spec = {
+      ...tiny,
+      train: {
+        ...tiny.train,
+        phases: [{ name: 'rule', steps: 800, mix: { any: 1 }, lr: 0.003, warmupSteps: 0 }],
+        eval: { every: 50, conflict: 50, rule: 50, memorized: 20 },
+      },
+    };
+    const specPath = join(dir, 'spec.json');
+    await writeFile(specPath, JSON.stringify(spec));
+    const out = join(dir, 'out');
+    const args = ['--import', 'tsx', cli, 'sweep', '--spec', specPath, '--out', out, '--workers', '1'];
+    const sweep = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+    await new Promise<void>((resolve, reject) => {
+      sweep.stderr.on('data', (d: Buffer) => /step 100 \(rule\)/.test(d.toString()) && resolve());
+      sweep.on('exit', (code) => reject(new Error(`the sweep ended (${code}) before its first evaluations`)));
+    });
+    sweep.kill('SIGKILL');
+    const rerun = await memgen('sweep', '--spec', specPath, '--out', out, '--workers', '1');
+    expect(rerun.stdout).toMatch(/4\/4 jobs done \(0 reused\)/);
+    expect(rerun.stderr).toMatch(/resuming .*job-[0-9a-f]+\/train at step [1-9]\d*[05]0\b/);
+    expect(rerun.stderr).not.toMatch(/attempt \d failed/);
+  }, 180_000);
 });

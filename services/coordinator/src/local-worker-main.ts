@@ -18,6 +18,15 @@ export type ChildMessage =
 
 const send = (message: ChildMessage) => process.send?.(message);
 
+// The sweep that forked this worker. Training runs steps back to back without letting IPC events
+// in, so each step's progress report also checks that the parent is still there (an orphan is
+// re-parented): a stopped sweep's worker must not keep the job's directory locked until its next
+// evaluation.
+const parentPid = process.ppid;
+const exitIfOrphaned = () => {
+  if (process.ppid !== parentPid) process.exit(0);
+};
+
 if (!process.send)
   throw new Error('local-worker-main must be started by LocalWorkerPool (it needs an IPC channel)');
 await initBackend({ log: false });
@@ -37,6 +46,7 @@ process.on('message', (message: ParentMessage) => {
         resumeDir: join(message.workRoot, `job-${job.id}`),
         // The user's own sweep on the user's machine: model.init may name the user's own files.
         confined: false,
+        progress: exitIfOrphaned,
         log: (line) => process.stderr.write(`[${job.stage} ${job.runId}] ${line}\n`),
       });
       send({ type: 'done', jobId, outputs, seconds: (performance.now() - started) / 1000 });

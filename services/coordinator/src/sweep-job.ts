@@ -20,6 +20,13 @@ import {
   withRunDirLock,
 } from '@memgen/pipeline';
 
+/**
+ * How long a job waits for its run directory's lock. A local sweep keeps each job's directory across
+ * attempts, and the worker of a sweep that was just stopped (Ctrl-C, kill -9 of the sweep) still
+ * holds it until its training loop next yields and it sees its parent gone.
+ */
+const RESUME_LOCK_WAIT_MS = 300_000;
+
 export interface SweepJobContext {
   /** Directory holding the job's materialised inputs; outputs are written into it. */
   runDir: string;
@@ -68,8 +75,10 @@ export async function runSweepJob(job: JobMessage, ctx: SweepJobContext): Promis
     ...(ctx.confined ? { confined: true } : {}),
     ...(ctx.metrics ? { metrics: ctx.metrics } : {}),
   };
-  const outcome = await withRunDirLock(ctx.runDir, () =>
-    runStages(spec, stageCtx, { only: stages.map((s) => s.name), recordTimings: false }),
+  const outcome = await withRunDirLock(
+    ctx.runDir,
+    () => runStages(spec, stageCtx, { only: stages.map((s) => s.name), recordTimings: false }),
+    { waitMs: RESUME_LOCK_WAIT_MS },
   );
   const files: string[] = [];
   for (const stage of stages) {

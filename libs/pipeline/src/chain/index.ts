@@ -9,7 +9,7 @@ export {
   type StageState,
   stageConfigHash,
 } from './freshness.js';
-export { LOCK_FILE, type LockHolder, lockRunDir, RunDirLockedError } from './lock.js';
+export { LOCK_FILE, type LockHolder, type LockOptions, lockRunDir, RunDirLockedError } from './lock.js';
 export {
   RECORD_FORMAT,
   readStageRecord,

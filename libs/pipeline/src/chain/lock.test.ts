@@ -80,6 +80,23 @@ describe('run-directory lock', () => {
     await release();
   });
 
+  it('with waitMs, waits for a live holder to go and takes the lock; refuses once the wait is over', async () => {
+    const dir = await scratch();
+    const release = await lockRunDir(dir, 'first attempt');
+    const started = Date.now();
+    await expect(lockRunDir(dir, 'impatient', { waitMs: 300, pollMs: 50 })).rejects.toThrow(
+      /in use by process \d+ on .* \(first attempt, since /,
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    const waiting = lockRunDir(dir, 'next attempt', { waitMs: 20_000, pollMs: 50 });
+    setTimeout(() => void release(), 200);
+    const next = await waiting;
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'))).toMatchObject({
+      command: 'next attempt',
+    });
+    await next();
+  });
+
   it('never takes over a live holder on another host', async () => {
     const dir = await scratch();
     await writeFile(

@@ -68,15 +68,39 @@ async function clearAbandoned(path: string): Promise<void> {
   await rm(aside, { force: true });
 }
 
+export interface LockOptions {
+  /**
+   * How long to wait for a live holder to release the lock or die before refusing (default 0:
+   * refuse at once). A sweep job's resume directory may still be held for a moment by the attempt
+   * of a sweep that was just stopped, whose worker is between two checks for its parent.
+   */
+  waitMs?: number;
+  /** Poll interval while waiting. */
+  pollMs?: number;
+}
+
 /**
  * Takes the run directory's lock (creating the directory).
  * @returns a release function (idempotent)
- * @throws RunDirLockedError naming the live holder
+ * @throws RunDirLockedError naming the live holder (after `waitMs`, when given)
  */
 export async function lockRunDir(
   runDir: string,
   command = process.argv.slice(1).join(' '),
+  options: LockOptions = {},
 ): Promise<() => Promise<void>> {
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  for (;;) {
+    try {
+      return await lockOnce(runDir, command);
+    } catch (err) {
+      if (!(err instanceof RunDirLockedError) || Date.now() >= deadline) throw err;
+      await sleep(Math.min(options.pollMs ?? 500, Math.max(1, deadline - Date.now())));
+    }
+  }
+}
+
+async function lockOnce(runDir: string, command: string): Promise<() => Promise<void>> {
   await mkdir(runDir, { recursive: true });
   const path = join(runDir, LOCK_FILE);
   const me: LockHolder = { pid: process.pid, host: hostname(), command, since: new Date().toISOString() };

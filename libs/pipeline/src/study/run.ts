@@ -5,7 +5,7 @@
  * or left out when the run directory already holds a model.
  */
 import { configHash, writeJson } from '@memgen/common';
-import { lockRunDir } from '../chain/lock.js';
+import { type LockOptions, lockRunDir } from '../chain/lock.js';
 import { type RunStagesOptions, runStages, type StageOutcome } from '../chain/run-stages.js';
 import type { RunSpec } from '../registry/declaration.js';
 import type { StageContext } from '../stage.js';
@@ -25,9 +25,16 @@ export interface StudyOutcome {
   stopped: string | null;
 }
 
-/** Runs `fn` holding the run directory's lock (a second process is refused, naming the holder). */
-export async function withRunDirLock<T>(runDir: string, fn: () => Promise<T>): Promise<T> {
-  const release = await lockRunDir(runDir);
+/**
+ * Runs `fn` holding the run directory's lock (a second process is refused, naming the holder, at once
+ * or after `options.waitMs`).
+ */
+export async function withRunDirLock<T>(
+  runDir: string,
+  fn: () => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  const release = await lockRunDir(runDir, undefined, options);
   try {
     return await fn();
   } finally {
