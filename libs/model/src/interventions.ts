@@ -4,6 +4,7 @@
  * from the model's hook registry, never from the hook's name.
  */
 import * as tf from '@tensorflow/tfjs';
+import { cellPatchHook } from './cell-patch.js';
 import type { GPT } from './gpt.js';
 import type { HookHandle, HookPoint } from './hooks.js';
 
@@ -37,6 +38,11 @@ interface Placement {
  *   row-major): activation patching. The forward pass's batch must have exactly B rows in the
  *   caller's order, so it is for plain forward passes over a known batch, not for decoding (whose
  *   rows move under budget grouping, beams and the KV cache).
+ * - patch-cells: replaces whole activation vectors at chosen (row, position) cells of a forward
+ *   pass of exactly `batch` rows and `length` positions — `cells[n] = row · length + position`,
+ *   `values` [cells, width] row-major — wherever those cells are (its `position` is ignored):
+ *   patching at token spans that sit at different positions in different rows. Like 'patch', for
+ *   plain forward passes over a known batch only.
  */
 export type Intervention =
   | (Placement & { kind: 'add'; vector: Float32Array })
@@ -44,7 +50,14 @@ export type Intervention =
   | (Placement & { kind: 'set'; coords: readonly number[]; values: readonly number[] })
   | (Placement & { kind: 'ablate'; coords: readonly number[]; values?: readonly number[] })
   | (Placement & { kind: 'scale'; coords: readonly number[]; alpha: number })
-  | (Placement & { kind: 'patch'; coords: readonly number[] | 'all'; rows: Float32Array });
+  | (Placement & { kind: 'patch'; coords: readonly number[] | 'all'; rows: Float32Array })
+  | (Placement & {
+      kind: 'patch-cells';
+      batch: number;
+      length: number;
+      cells: readonly number[];
+      values: Float32Array;
+    });
 
 /**
  * An intervention as arithmetic on an activation row: x·multiplier + shift. A missing part is left
@@ -90,6 +103,8 @@ function compileIntervention(iv: Intervention, p: HookPoint): RowEdit {
       return { multiplier: multiplierMask(where, iv.coords, 1 + iv.alpha, p.width) };
     case 'patch':
       return compilePatch(where, iv.coords, iv.rows, p.width);
+    case 'patch-cells':
+      throw new Error(`${where}: cell patches are not row edits`);
     default:
       return unreachable(iv, 'intervention kind');
   }
@@ -114,13 +129,18 @@ function compilePatch(
 export function withInterventions<T>(model: GPT, interventions: Intervention[], fn: () => T): T {
   const handles: HookHandle[] = [];
   const owned: tf.Tensor[] = [];
-  const own = (values: Float32Array, batch?: number) => {
-    const t = tf.keep(batch ? tf.tensor3d(values, [batch, 1, values.length / batch]) : tf.tensor1d(values));
-    owned.push(t);
+  const keepOwned = (t: tf.Tensor) => {
+    owned.push(tf.keep(t));
     return t;
   };
+  const own = (values: Float32Array, batch?: number) =>
+    keepOwned(batch ? tf.tensor3d(values, [batch, 1, values.length / batch]) : tf.tensor1d(values));
   try {
     for (const iv of interventions) {
+      if (iv.kind === 'patch-cells') {
+        handles.push(model.hooks.add(iv.hook, cellPatchHook(iv, model.hooks.point(iv.hook), keepOwned)));
+        continue;
+      }
       const edit = compileIntervention(iv, model.hooks.point(iv.hook));
       const multiplier = edit.multiplier ? own(edit.multiplier) : undefined;
       const shift = edit.shift ? own(edit.shift, edit.batch) : undefined;

@@ -5,6 +5,7 @@
  */
 import { parseWith, seedSchema } from '@memgen/common';
 import { z } from 'zod';
+import { SPAN_KINDS } from './patching-spans.js';
 import { steerConfigSchema } from './steer-config.js';
 import { steerConfigIssues } from './steering-ids.js';
 
@@ -64,6 +65,12 @@ export const patchingConfigSchema = z.strictObject({
    * the own class's): the most one shared vector at that site can do.
    */
   classMeans: z.boolean().default(true),
+  /**
+   * Token spans also patched, at the embedding and each block's attn.out, mlp.out and resid_post
+   * (patching-spans.ts; color stories only, other tasks record them as left out): the asked name's
+   * statements, the other statements, and every prompt position.
+   */
+  spans: z.array(z.enum(SPAN_KINDS)).default(() => [...SPAN_KINDS]),
   /** Pairs per forward pass (2× rows). */
   batchSize: positiveInt.default(32),
 });

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { createRng, type SiteMatrix, sampleWithoutReplacement, topN } from '@memgen/analysis';
 import { type GPTConfig, type HookShape, headCoordinates, hookPoints } from '@memgen/model';
+import type { SpanKind } from './patching-spans.js';
 import type { StudyStatistics } from './stats-file.js';
 
 /** The part of a block (or the embedding) a site is. */
@@ -17,9 +18,10 @@ export type PatchComponent = 'embed' | 'attn.z' | 'attn.out' | 'mlp.out' | 'resi
 /**
  * What a site patches in: all coordinates, one head's, the top N by |r|, or N at random, each from
  * the partner member; or all coordinates from the partner class's mean (`class-mean`) or the
- * member's own class's mean (`own-mean`).
+ * member's own class's mean (`own-mean`); or (`span`) all coordinates at a token span's positions
+ * from the partner's positions of the same tokens.
  */
-export type PatchSelection = 'full' | 'head' | 'top' | 'random' | 'class-mean' | 'own-mean';
+export type PatchSelection = 'full' | 'head' | 'top' | 'random' | 'class-mean' | 'own-mean' | 'span';
 
 export interface PatchSite {
   /** Stable id: `blocks.1.attn.out`, `blocks.0.attn.z#h2`, `blocks.0.resid_post@top4`, `…@random4`. */
@@ -34,6 +36,8 @@ export interface PatchSite {
   coords: readonly number[] | 'all';
   /** How many coordinates are patched. */
   size: number;
+  /** Span sites: which positions (patching-spans.ts); the others patch the last position. */
+  span?: SpanKind;
 }
 
 const FULL_COMPONENTS: readonly PatchComponent[] = ['attn.out', 'mlp.out', 'resid_post'];
@@ -123,6 +127,14 @@ export function meanSites(config: HookShape): PatchSite[] {
         selection,
       })),
     );
+}
+
+/** Each span kind at the embedding and at each block's attn.out, mlp.out and resid_post. */
+export function spanSites(config: HookShape, spans: readonly SpanKind[]): PatchSite[] {
+  const whole = fullSites(config).filter((s) => s.selection === 'full');
+  return spans.flatMap((span) =>
+    whole.map((s) => ({ ...s, id: `${s.hook}@${span}`, selection: 'span' as const, span })),
+  );
 }
 
 export interface PatchSiteOptions extends CoordinateSiteOptions {

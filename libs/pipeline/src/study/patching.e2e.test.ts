@@ -55,7 +55,14 @@ describe('activation patching on a nano model (2 blocks, 2 heads)', () => {
           ['class-mean', 'own-mean'].map((m) => `blocks.${b}.${x}@${m}`),
         ),
       ),
+      ...['asked', 'others', 'story'].flatMap((span) =>
+        [
+          'embed',
+          ...[0, 1].flatMap((b) => ['attn.out', 'mlp.out', 'resid_post'].map((x) => `blocks.${b}.${x}`)),
+        ].map((h) => `${h}@${span}`),
+      ),
     ]);
+    expect([patching.spans, patching.spansLeftOut]).toEqual([['asked', 'others', 'story'], null]);
     expect(patching.pairsPatched).toBe(16);
     expect(patching.pairsUsable).toBeGreaterThan(0);
     for (const s of patching.sites) {
@@ -78,6 +85,19 @@ describe('activation patching on a nano model (2 blocks, 2 heads)', () => {
     // end in the same question, so the partner's embedding is the member's own.
     const embed = patching.sites.find((s) => s.id === 'embed')!;
     expect(embed.memToGen.kept + embed.genToMem.kept).toBe(2 * patching.pairsUsable);
+  });
+
+  it("every prompt position from the partner, at the embedding or a residual stream, gives the partner's answer", () => {
+    for (const hook of ['embed', 'blocks.0.resid_post', 'blocks.1.resid_post']) {
+      const story = patching.sites.find((s) => s.id === `${hook}@story`)!;
+      expect([story.memToGen.switched, story.genToMem.switched], hook).toEqual([
+        patching.pairsUsable,
+        patching.pairsUsable,
+      ]);
+    }
+    // The asked name's statements are moved, not removed: at the embedding only their positions change.
+    const asked = patching.sites.find((s) => s.id === 'embed@asked')!;
+    expect(asked.span).toBe('asked');
   });
 
   it("the top-N sets are the site's largest |r|; the random sets are as many other coordinates", async () => {

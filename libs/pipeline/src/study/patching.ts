@@ -6,8 +6,9 @@
  * own activation must change nothing (the stage fails if it does). Mean sites patch in the class
  * means over the patched pairs (measured in a first pass). Writes patching.json.
  *
- * Only the last position is patched: the positions of the asked name and its statements differ
- * between members by token index, and are not offered here.
+ * Span sites (color stories) patch at token spans instead: each member's activations at the
+ * positions of some of its statements (or of the whole prompt) are replaced by its partner's at the
+ * positions of the same statements, which differ between the two reorderings (patching-spans.ts).
  */
 import { wilsonInterval } from '@memgen/analysis';
 import { writeJson } from '@memgen/common';
@@ -21,7 +22,9 @@ import {
   recordClassMeans,
   type SiteTally,
 } from './patching-runs.js';
-import { type PatchSite, patchSites } from './patching-sites.js';
+import { type PatchSite, patchSites, spanSites } from './patching-sites.js';
+import { patchSpanBatch } from './patching-span-runs.js';
+import type { SpanKind } from './patching-spans.js';
 import { RUN_FILES, runPath } from './run-dir.js';
 import { excludedSites, readStatistics } from './stats-file.js';
 import type { StudySpec } from './study-model.js';
@@ -48,7 +51,11 @@ export interface PatchSiteResult extends Omit<PatchSite, 'coords'> {
 
 export interface PatchingFile {
   config_hash: string;
+  /** Where sites patch: the last prompt position, and at span sites the span's positions. */
   position: 'last';
+  /** Span kinds patched (sites with `span`), and why none were when spans were asked for. */
+  spans: SpanKind[];
+  spansLeftOut: string | null;
   /** Pairs read from pairs.jsonl (at most patching.maxPairs). */
   pairsPatched: number;
   /** Of those, pairs whose members' first answer tokens differ: the n of every rate. */
@@ -97,9 +104,16 @@ async function runPatching(spec: StudySpec, ctx: StageContext, hash: string): Pr
     const exclude = excludedSites(stats.resid.sites, spec.study.stats.excludeEmbedding).map(
       (s) => stats.resid.sites[s]!,
     );
-    const sites = patchSites(model.config, stats, { ...cfg, exclude, seed: spec.study.seed });
+    const lastSites = patchSites(model.config, stats, { ...cfg, exclude, seed: spec.study.seed });
+    const spansLeftOut =
+      cfg.spans.length > 0 && opened.taskSpec.name !== 'color'
+        ? `task ${opened.taskSpec.name}: its pairs are not reordered statements, so no token span has a partner`
+        : null;
+    const spans = spansLeftOut === null ? cfg.spans : [];
+    const spanned = spanSites(model.config, spans);
+    const sites = [...lastSites, ...spanned];
     const tallies = new Map<string, SiteTally>(sites.map((s) => [s.id, emptyTally()]));
-    const meanHooks = [...new Set(sites.filter((s) => s.selection.endsWith('-mean')).map((s) => s.hook))];
+    const meanHooks = [...new Set(lastSites.filter((s) => s.selection.endsWith('-mean')).map((s) => s.hook))];
     const means =
       meanHooks.length > 0
         ? recordClassMeans(model, tokenizer.padId, pairs, meanHooks, cfg.batchSize)
@@ -108,7 +122,8 @@ async function runPatching(spec: StudySpec, ctx: StageContext, hash: string): Pr
     for (let from = 0; from < pairs.length; from += cfg.batchSize) {
       checkAborted(ctx);
       const batch = pairs.slice(from, from + cfg.batchSize);
-      usable += patchBatch(model, tokenizer.padId, batch, sites, tallies, means).usable;
+      usable += patchBatch(model, tokenizer.padId, batch, lastSites, tallies, means).usable;
+      if (spanned.length > 0) patchSpanBatch(model, tokenizer.padId, tokenizer, batch, spanned, tallies);
       ctx.progress({ stage: 'patching', done: from + batch.length, total: pairs.length });
     }
     const results = sites.map((s) => siteResult(s, tallies.get(s.id)!, usable));
@@ -120,6 +135,8 @@ async function runPatching(spec: StudySpec, ctx: StageContext, hash: string): Pr
     const file: PatchingFile = {
       config_hash: hash,
       position: 'last',
+      spans,
+      spansLeftOut,
       pairsPatched: pairs.length,
       pairsUsable: usable,
       selfPatchChanged: 0,

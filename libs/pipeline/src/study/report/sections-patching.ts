@@ -1,10 +1,12 @@
 /**
  * The report's patching section and its figure: how often replacing a member's last-position
  * activation at a site by its partner's switches the first answer token to the partner's, per site,
- * and what the top-|r| coordinate sets do there beside random sets of the same size.
+ * what the top-|r| coordinate sets do there beside random sets of the same size, and what patching
+ * at token spans does.
  */
 import { heatmap } from '@memgen/report';
 import type { PatchDirection, PatchSiteResult } from '../patching.js';
+import type { SpanKind } from '../patching-spans.js';
 import type { Figure } from './figures.js';
 import type { ReportInputs } from './inputs.js';
 import { section, table } from './markdown.js';
@@ -21,6 +23,7 @@ function siteName(s: PatchSiteResult): string {
   if (s.selection === 'random') return `${s.hook}, ${s.size} random`;
   if (s.selection === 'class-mean') return `${s.hook} ← the partner class's mean`;
   if (s.selection === 'own-mean') return `${s.hook} ← the own class's mean`;
+  if (s.selection === 'span') return `${s.hook} at ${SPAN_NAMES[s.span!]}`;
   return s.hook;
 }
 
@@ -33,6 +36,12 @@ function rows(sites: readonly PatchSiteResult[]): string[][] {
     `${s.memToGen.other} / ${s.genToMem.other}`,
   ]);
 }
+
+const SPAN_NAMES: Record<SpanKind, string> = {
+  asked: "the asked name's statements",
+  others: 'the other statements',
+  story: 'every prompt position',
+};
 
 const HEADERS = ['site', 'coordinates', 'Mem→Gen switched', 'Gen→Mem switched', '"other" (M→G / G→M)'];
 
@@ -99,13 +108,13 @@ export function patchingSection(inp: ReportInputs, figs: FigureIndex): string | 
   const full = p.sites.filter((s) => s.selection === 'full' || s.selection === 'head');
   const sets = p.sites.filter((s) => s.selection === 'top' || s.selection === 'random');
   const means = p.sites.filter((s) => s.selection === 'class-mean' || s.selection === 'own-mean');
+  const spans = p.sites.filter((s) => s.selection === 'span');
   return section(
     'Activation patching',
     `${p.pairsUsable} of ${p.pairsPatched} pairs have members whose first answer tokens differ; each member's ` +
       'activation at the last prompt position is replaced by its partner member\'s at one site, and "switched" ' +
       "counts members whose first answer token becomes the partner's (95 % Wilson intervals). Patching with the " +
-      `member's own activation changed ${p.selfPatchChanged} answers at every site. Only the last position is ` +
-      'patched: the name and statement positions differ between members and are not patched here.',
+      `member's own activation changed ${p.selfPatchChanged} answers at every site.`,
     fig(figs, 'patching-map'),
     table(HEADERS, rows(full)),
     sets.length > 0
@@ -124,5 +133,15 @@ export function patchingSection(inp: ReportInputs, figs: FigureIndex): string | 
           table(HEADERS, rows(means)),
         ].join('\n\n')
       : null,
+    spans.length > 0
+      ? [
+          "At token spans: a member's activations at the positions of some of its statements replaced by its " +
+            "partner's at the positions of the same statements (the two members order them differently); " +
+            "'every prompt position' at the embedding or a residual stream gives the partner's own forward pass.",
+          table(HEADERS, rows(spans)),
+        ].join('\n\n')
+      : p.spansLeftOut
+        ? `No token spans were patched: ${p.spansLeftOut}.`
+        : null,
   );
 }
