@@ -135,6 +135,31 @@ function patchRows(site: PatchSite, own: Float32Array, b: number, means?: Map<st
   return out;
 }
 
+/** First tokens of a batch's rows [mem members…, gen members…]: unpatched, patched, self-patched. */
+export interface PatchedTokens {
+  base: readonly number[];
+  patched: readonly number[];
+  self: readonly number[];
+}
+
+/** Adds one site's patched batch to its tally: self-patch changes, and each usable pair both ways. */
+export function tallyPatch(
+  tallies: Map<string, SiteTally>,
+  id: string,
+  { base, patched, self }: PatchedTokens,
+  usable: readonly boolean[],
+): void {
+  const b = usable.length;
+  const tally = tallies.get(id) ?? emptyTally();
+  tallies.set(id, tally);
+  tally.selfChanged += self.filter((t, r) => t !== base[r]).length;
+  for (let k = 0; k < b; k++) {
+    if (!usable[k]) continue;
+    countInto(tally.memToGen, patched[k]!, base[k]!, base[b + k]!);
+    countInto(tally.genToMem, patched[b + k]!, base[b + k]!, base[k]!);
+  }
+}
+
 export interface BatchOutcome {
   /** Pairs of the batch whose members' first tokens differ (the only ones a switch can be read on). */
   usable: number;
@@ -165,16 +190,12 @@ export function patchBatch(
           [{ kind: 'patch', hook: site.hook, coords: site.coords, rows: values }],
           () => firstTokens(model, input),
         );
-      const patched = run(patchRows(site, own, b, means));
-      const self = run(own);
-      const tally = tallies.get(site.id) ?? emptyTally();
-      tallies.set(site.id, tally);
-      tally.selfChanged += self.filter((t, r) => t !== base[r]).length;
-      for (let k = 0; k < b; k++) {
-        if (!usable[k]) continue;
-        countInto(tally.memToGen, patched[k]!, base[k]!, base[b + k]!);
-        countInto(tally.genToMem, patched[b + k]!, base[b + k]!, base[k]!);
-      }
+      tallyPatch(
+        tallies,
+        site.id,
+        { base, patched: run(patchRows(site, own, b, means)), self: run(own) },
+        usable,
+      );
     }
     return { usable: usable.filter(Boolean).length };
   } finally {

@@ -14,7 +14,7 @@ import {
 } from '@memgen/model';
 import type { Tokenizer } from '@memgen/tasks';
 import type { PairLine } from './pairs-file.js';
-import { countInto, emptyTally, firstTokens, type SiteTally } from './patching-runs.js';
+import { firstTokens, type SiteTally, tallyPatch } from './patching-runs.js';
 import type { PatchSite } from './patching-sites.js';
 import { type SpanKind, spanPositions } from './patching-spans.js';
 import { memberInput } from './record.js';
@@ -95,16 +95,8 @@ export function patchSpanBatch(
         };
         return withInterventions(model, [iv], () => firstTokens(model, input));
       };
-      const patched = run(gather(own, from, width));
-      const self = run(gather(own, to, width));
-      const tally = tallies.get(site.id) ?? emptyTally();
-      tallies.set(site.id, tally);
-      tally.selfChanged += self.filter((t, r) => t !== base[r]).length;
-      for (let k = 0; k < b; k++) {
-        if (!usable[k]) continue;
-        countInto(tally.memToGen, patched[k]!, base[k]!, base[b + k]!);
-        countInto(tally.genToMem, patched[b + k]!, base[b + k]!, base[k]!);
-      }
+      const tokens = { base, patched: run(gather(own, from, width)), self: run(gather(own, to, width)) };
+      tallyPatch(tallies, site.id, tokens, usable);
     }
     return usable.filter(Boolean).length;
   } finally {
