@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,6 +123,34 @@ describe('memgen results', () => {
     await memgen('results', sweepDir, '--out', join(dir, 'book'));
     expect(await readFile(join(dir, 'book', 'results.json'), 'utf8')).toBe(json);
     expect(await readFile(join(dir, 'book', 'results.md'), 'utf8')).toBe(markdown);
+  });
+
+  it('--archive keeps the sources beside the book, and the archive alone makes the same book again', async () => {
+    const out = join(dir, 'archived');
+    await memgen('results', sweepDir, '--out', out, '--archive');
+    const sweepId = JSON.parse(await readFile(join(sweepDir, 'sweep.json'), 'utf8')).sweepId;
+    const archived = join(out, 'sweeps', sweepId);
+    const first = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    expect(first.generated_by).toBe(`memgen results ${archived} --out ${out}`);
+    expect(first.runs).toEqual(book.runs);
+    for (const r of book.runs)
+      for (const f of ['results.json', 'train/summary.json', 'train/curve.jsonl'])
+        expect(existsSync(join(archived, 'runs', r.run_id, f)), f).toBe(true);
+    // Nothing but the book's sources: no checkpoint, no artefact store.
+    expect(existsSync(join(archived, 'runs', book.runs[0]!.run_id, 'checkpoint'))).toBe(false);
+    const [json, md] = [
+      await readFile(join(out, 'results.json'), 'utf8'),
+      await readFile(join(out, 'results.md'), 'utf8'),
+    ];
+    // The sweep directory out of the way: the archive must be enough.
+    await rename(sweepDir, `${sweepDir}-away`);
+    try {
+      await memgen('results', archived, '--out', out);
+    } finally {
+      await rename(`${sweepDir}-away`, sweepDir);
+    }
+    expect(await readFile(join(out, 'results.json'), 'utf8')).toBe(json);
+    expect(await readFile(join(out, 'results.md'), 'utf8')).toBe(md);
   });
 
   it('refuses a directory that is not a sweep, and names a corrupt run file', async () => {

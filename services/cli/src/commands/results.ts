@@ -2,14 +2,21 @@
  * `memgen results SWEEP_DIR... --out docs/results` — the results book: results.md (tables and
  * figures per task × size, mean ± sd over the qualified seeds and each seed, beside the paper's
  * numbers) and results.json (`runs`, one entry per task × size × seed, and the groups), made from
- * the sweep directories alone.
+ * the sweep directories alone; `--archive` keeps what it read of them beside the book.
  */
-import { writeResultsBook } from '@memgen/coordinator';
+import { join } from 'node:path';
+import { archiveSweep, writeResultsBook } from '@memgen/coordinator';
 import type { Command } from 'commander';
 
-export async function resultsCommand(dirs: string[], o: { out: string }): Promise<void> {
-  const command = `memgen results ${dirs.join(' ')} --out ${o.out}`;
-  const { book, figures } = await writeResultsBook(dirs, o.out, command);
+/**
+ * With `archive`, each sweep's book sources are first copied to OUT/sweeps/<sweepId> and the book is
+ * made from those copies, under the command that remakes it from them.
+ */
+export async function resultsCommand(dirs: string[], o: { out: string; archive?: boolean }): Promise<void> {
+  const sources = [];
+  for (const dir of dirs) sources.push(o.archive ? await archiveSweep(dir, join(o.out, 'sweeps')) : dir);
+  const command = `memgen results ${sources.join(' ')} --out ${o.out}`;
+  const { book, figures } = await writeResultsBook(sources, o.out, command);
   const qualified = book.runs.filter((r) => r.qualified === true).length;
   process.stdout.write(
     `memgen results: ${book.runs.length} runs (${qualified} qualified) in ${book.groups.length} group(s), ` +
@@ -23,5 +30,9 @@ export function registerResultsCommand(program: Command): void {
     .description('write the results book (results.md, results.json, figures/) from sweep directories')
     .argument('<sweeps...>', 'sweep output directories (each with sweep.json and runs/)')
     .option('--out <dir>', 'output directory', 'docs/results')
-    .action(async (dirs: string[], o: { out: string }) => resultsCommand(dirs, o));
+    .option(
+      '--archive',
+      "keep each sweep's book sources (sweep.json, runs' results, summaries, curves) in OUT/sweeps/",
+    )
+    .action(async (dirs: string[], o: { out: string; archive?: boolean }) => resultsCommand(dirs, o));
 }

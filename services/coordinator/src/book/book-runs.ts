@@ -130,7 +130,11 @@ const runResultsSchema = z.looseObject({
 type RunResults = z.output<typeof runResultsSchema>;
 
 const summarySchema = z.looseObject({ selectedStep: z.number().int(), qualified: z.boolean() });
-const sweepFileSchema = z.looseObject({ sweepId: z.string(), spec: z.unknown() });
+/** What the book reads of a sweep's sweep.json (its id names the sweep and its archived copy). */
+export const sweepFileSchema = z.looseObject({
+  sweepId: z.string().regex(/^[A-Za-z0-9_-]+$/),
+  spec: z.unknown(),
+});
 
 const SETTING_FIELDS = [
   'mem_to_gen',
