@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeResultsBook } from '../services/coordinator/src/book/book.js';
 import { meetsCriterion } from '../services/coordinator/src/book/book-groups.js';
 import type { BookRun, BookSetting } from '../services/coordinator/src/book/book-runs.js';
 import { writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
@@ -208,4 +209,30 @@ describe('memgen results', () => {
     expect(meetsCriterion({ ...s, capability: 0.89 })).toBe(false);
     expect(meetsCriterion({ ...s, gen_to_mem_control: null })).toBe(false);
   });
+});
+
+describe('the committed results book', () => {
+  it('is exactly what its generating command makes from the sweep sources committed beside it', async () => {
+    const committed = join(repoRoot, 'docs', 'results');
+    const json = await readFile(join(committed, 'results.json'), 'utf8');
+    const command: string = JSON.parse(json).generated_by;
+    const m = /^memgen results (.+) --out docs\/results$/.exec(command);
+    expect(m, command).not.toBeNull();
+    const sources = m![1]!.split(' ');
+    for (const s of sources) expect(existsSync(join(repoRoot, s, 'sweep.json')), s).toBe(true);
+    const out = await mkdtemp(join(tmpdir(), 'memgen-book-committed-'));
+    try {
+      await writeResultsBook(
+        sources.map((s) => join(repoRoot, s)),
+        out,
+        command,
+      );
+      expect(await readFile(join(out, 'results.json'), 'utf8')).toBe(json);
+      expect(await readFile(join(out, 'results.md'), 'utf8')).toBe(
+        await readFile(join(committed, 'results.md'), 'utf8'),
+      );
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
