@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,9 @@ describe('memgen results', () => {
       await readFile(join(out, 'results.json'), 'utf8'),
       await readFile(join(out, 'results.md'), 'utf8'),
     ];
+    // Archiving the archive itself (named here by a relative path) keeps it as it is.
+    await memgen('results', relative(repoRoot, archived), '--out', out, '--archive');
+    expect(existsSync(join(archived, 'sweep.json'))).toBe(true);
     // The sweep directory out of the way: the archive must be enough.
     await rename(sweepDir, `${sweepDir}-away`);
     try {

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseWith, readJson } from '@memgen/common';
 import { expandSweep } from '../plan.js';
 import { parseSweepSpec } from '../sweep-spec.js';
@@ -30,7 +30,8 @@ export async function archiveSweep(sweepDir: string, archiveRoot: string): Promi
     await mkdir(dirname(join(out, rel)), { recursive: true });
     await copyFile(join(sweepDir, rel), join(out, rel));
   };
-  if (join(sweepDir) === join(out)) return out;
+  // Archiving an archive in place must not remove it before reading it.
+  if (resolve(sweepDir) === resolve(out)) return out;
   await rm(out, { recursive: true, force: true });
   await copy('sweep.json');
   for (const unit of expandSweep(parseSweepSpec(sweep.spec))) {
