@@ -22,7 +22,9 @@ function recordAll(model: ReturnType<typeof testModel>, hook: string, seqs: numb
 /** The vectors at `cells` of a [B, T, W] recording, [cells, W]. */
 function gather(all: Float32Array, cells: readonly number[], width: number): Float32Array {
   const out = new Float32Array(cells.length * width);
-  cells.forEach((c, n) => out.set(all.subarray(c * width, (c + 1) * width), n * width));
+  cells.forEach((c, n) => {
+    out.set(all.subarray(c * width, (c + 1) * width), n * width);
+  });
   return out;
 }
 

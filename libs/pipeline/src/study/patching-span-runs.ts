@@ -48,7 +48,9 @@ function exchangeCells(positions: [number, number][][], b: number, T: number, le
 
 function gather(acts: Float32Array, cells: readonly number[], width: number): Float32Array {
   const out = new Float32Array(cells.length * width);
-  cells.forEach((c, n) => out.set(acts.subarray(c * width, (c + 1) * width), n * width));
+  cells.forEach((c, n) => {
+    out.set(acts.subarray(c * width, (c + 1) * width), n * width);
+  });
   return out;
 }
 
