@@ -33,12 +33,10 @@ export interface SiteTally {
   selfChanged: number;
 }
 
+export const emptyCounts = (): DirectionCounts => ({ switched: 0, kept: 0, other: 0 });
+
 export function emptyTally(): SiteTally {
-  return {
-    memToGen: { switched: 0, kept: 0, other: 0 },
-    genToMem: { switched: 0, kept: 0, other: 0 },
-    selfChanged: 0,
-  };
+  return { memToGen: emptyCounts(), genToMem: emptyCounts(), selfChanged: 0 };
 }
 
 /** Argmax of every row's last-position logits; disposes the logits. */

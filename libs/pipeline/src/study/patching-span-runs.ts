@@ -60,7 +60,6 @@ function gather(acts: Float32Array, cells: readonly number[], width: number): Fl
  */
 export function patchSpanBatch(
   model: GPT,
-  padId: number,
   tokenizer: Tokenizer,
   batch: readonly PairLine[],
   sites: readonly PatchSite[],
@@ -78,7 +77,7 @@ export function patchSpanBatch(
       );
     return positions.get(kind)!;
   };
-  const input = memberInput(batch, padId);
+  const input = memberInput(batch, tokenizer.padId);
   try {
     const { base, acts } = recordAllPositions(model, input, [...new Set(sites.map((s) => s.hook))]);
     const usable = batch.map((_, k) => base[k] !== base[b + k]);

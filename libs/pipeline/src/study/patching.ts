@@ -123,7 +123,7 @@ async function runPatching(spec: StudySpec, ctx: StageContext, hash: string): Pr
       checkAborted(ctx);
       const batch = pairs.slice(from, from + cfg.batchSize);
       usable += patchBatch(model, tokenizer.padId, batch, lastSites, tallies, means).usable;
-      if (spanned.length > 0) patchSpanBatch(model, tokenizer.padId, tokenizer, batch, spanned, tallies);
+      if (spanned.length > 0) patchSpanBatch(model, tokenizer, batch, spanned, tallies);
       ctx.progress({ stage: 'patching', done: from + batch.length, total: pairs.length });
     }
     const results = sites.map((s) => siteResult(s, tallies.get(s.id)!, usable));

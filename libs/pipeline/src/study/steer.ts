@@ -7,7 +7,7 @@
  */
 import type { LabelCounts } from '@memgen/analysis';
 import { writeJson } from '@memgen/common';
-import type { GPT, HookPosition } from '@memgen/model';
+import type { HookPosition } from '@memgen/model';
 import type { SteeringMeasurement } from '../metrics.js';
 import { defineStudyStage } from '../registry/declaration.js';
 import { checkAborted, type StageContext } from '../stage.js';
@@ -36,7 +36,7 @@ import {
   type SettingSummary,
   settingSummary,
 } from './steering-summary.js';
-import type { StudySpec } from './study-model.js';
+import type { StudyModel, StudySpec } from './study-model.js';
 import { openStudyModel } from './study-model.js';
 
 /** One setting: what it changed, its runs, and its summary fields (SettingSummary). */
@@ -144,7 +144,7 @@ async function calibrations(
   runDir: string,
   grid: readonly SettingSpec[],
   inputs: SteeringInputs,
-  opened: { model: GPT; tokenizer: { padId: number } },
+  opened: StudyModel,
 ): Promise<Map<string, SublayerCalibration> | undefined> {
   if (!grid.some(needsCalibration)) return undefined;
   const pairs = (await readPairs(runPath(runDir, RUN_FILES.pairs))).slice(

@@ -9,7 +9,7 @@
  */
 import { disposeInput, type GPT, withInterventions } from '@memgen/model';
 import type { PairLine } from './pairs-file.js';
-import { countInto, type DirectionCounts, firstTokens } from './patching-runs.js';
+import { countInto, type DirectionCounts, emptyCounts, firstTokens } from './patching-runs.js';
 import { memberInput } from './record.js';
 import type { SettingSpec } from './steering-ids.js';
 import type { SteeringInputs } from './steering-inputs.js';
@@ -39,8 +39,6 @@ export function needsCalibration(s: SettingSpec): boolean {
     (f.toGen === 'calibrated' || f.toMem === 'calibrated')
   );
 }
-
-const emptyCounts = (): DirectionCounts => ({ switched: 0, kept: 0, other: 0 });
 
 /** The candidate with the largest switched − other in one direction; the first of equals. */
 function best(candidates: readonly CandidateCounts[], direction: 'memToGen' | 'genToMem'): string {

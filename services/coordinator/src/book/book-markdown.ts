@@ -148,10 +148,13 @@ function steeringTable(g: BookGroup): string {
   );
 }
 
+/** A setting id with a calibrated sublayer (steering-ids.ts spells it `gencalib` / `memcalib`). */
+const CALIBRATED_ID = /-(gen|mem)calib-/;
+
 /** Per calibrated setting and seed: the sublayers chosen on the pairs, and the matched control's. */
 function calibrationTable(runs: readonly BookRun[]): string | null {
   const ids = [
-    ...new Set(runs.flatMap((r) => r.steering.filter((s) => s.id.includes('calib')).map((s) => s.id))),
+    ...new Set(runs.flatMap((r) => r.steering.filter((s) => CALIBRATED_ID.test(s.id)).map((s) => s.id))),
   ];
   if (ids.length === 0) return null;
   const short = (h: string) => h.replace(/^blocks\./, 'b');
