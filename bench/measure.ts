@@ -48,6 +48,9 @@ export function decodePrompts(batch: number, length: number, ragged: number): nu
   );
 }
 
+/** Decodes run before the timed ones (steady-state throughput, not start-up). */
+export const DECODE_WARMUP = 3;
+
 /**
  * Greedy decoding tokens/s (generated tokens over the batch per second, median of `repeats`) of a
  * freshly initialised model of a preset, V 128.
@@ -61,11 +64,15 @@ export function measureDecode(
   const promptLen = Math.max(...prompts.map((p) => p.length));
   const cfg = resolveGPTConfig({ preset, vocabSize: 128, nCtx: promptLen + newTokens });
   const model = GPT.init(cfg, 0);
+  const run = () =>
+    decode(model, prompts, { maxNewTokens: newTokens, stopTokens: [], padId: 0, useCache: opts.useCache });
   try {
+    // Untimed warm-up runs, as PyTorch's twin has: the first decodes pay V8's compilation.
+    for (let i = 0; i < DECODE_WARMUP; i++) run();
     const times: number[] = [];
     for (let i = 0; i < opts.repeats; i++) {
       const t0 = performance.now();
-      decode(model, prompts, { maxNewTokens: newTokens, stopTokens: [], padId: 0, useCache: opts.useCache });
+      run();
       times.push(performance.now() - t0);
     }
     return (prompts.length * newTokens * 1000) / median(times);

@@ -15,7 +15,11 @@ import { initialWeights, paramSpecs, resolveGPTConfig } from '@memgen/model';
 import { HostTensor, writeSafetensors } from '@memgen/tensor';
 import { Command } from 'commander';
 import { BENCH_CONFIGS } from './bench-args.js';
+import { DECODE_WARMUP } from './measure.js';
 import { torchPython } from './torch-python.js';
+
+/** Timed decodes per side (median), after DECODE_WARMUP untimed ones. */
+const DECODE_REPEATS = 10;
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const opts = new Command()
@@ -155,11 +159,12 @@ async function compareDecode(preset: string): Promise<void> {
   const theirs = new Map<number, number>();
   for (const _ of rounds) {
     for (const t of threadCounts) {
-      const job = { mode: 'decode', preset, promptLen, newTokens, batch: 64, repeats: 3 };
+      const job = { mode: 'decode', preset, promptLen, newTokens, batch: 64, repeats: DECODE_REPEATS };
       keepBest(mine, t, memgenSide(job, t).tokens_per_s as number, false);
       const p = child(python, [
         join(HERE, 'torch_reference.py'),
         ...['--shape', w.shape, '--weights', w.file, '--threads', String(t), '--decode', String(newTokens)],
+        ...['--decode-repeats', String(DECODE_REPEATS), '--decode-warmup', String(DECODE_WARMUP)],
       ]);
       keepBest(theirs, t, p.decode_tokens_per_s as number, false);
     }

@@ -126,10 +126,11 @@ def train(model, named, seqs, steps: int, warmup: int):
 
 
 @torch.no_grad()
-def decode_rate(model, batch: int, prompt: int, new: int, repeats: int) -> float:
-    """Greedy decoding with a KV cache: tokens generated per second over the batch."""
+def decode_rate(model, batch: int, prompt: int, new: int, repeats: int, warmup: int) -> float:
+    """Greedy decoding with a KV cache: tokens generated per second over the batch (median of
+    `repeats` after `warmup` untimed runs)."""
     rates = []
-    for _ in range(repeats):
+    for _ in range(warmup + repeats):
         tokens = torch.tensor([[2 + ((r * 31 + j * 17) % 126) for j in range(prompt)] for r in range(batch)])
         t0 = time.perf_counter()
         caches = [{} for _ in model.h]
@@ -137,6 +138,7 @@ def decode_rate(model, batch: int, prompt: int, new: int, repeats: int) -> float
         for step in range(1, new):
             nxt = model(nxt, prompt + step - 1, caches)[:, -1].argmax(-1, keepdim=True)
         rates.append(batch * new / (time.perf_counter() - t0))
+    rates = rates[warmup:]
     return sorted(rates)[len(rates) // 2]
 
 
@@ -148,6 +150,8 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=1)
     ap.add_argument("--decode", type=int, default=0, help="also time decoding of this many new tokens")
+    ap.add_argument("--decode-repeats", type=int, default=10, help="timed decodes (median)")
+    ap.add_argument("--decode-warmup", type=int, default=3, help="untimed decodes before them")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -156,7 +160,9 @@ def main():
     named = model.load_hf(a.weights)
     out = {"threads": a.threads}
     if a.decode:
-        out["decode_tokens_per_s"] = decode_rate(model, 64, s["ctx"] - a.decode, a.decode, 3)
+        out["decode_tokens_per_s"] = decode_rate(
+            model, 64, s["ctx"] - a.decode, a.decode, a.decode_repeats, a.decode_warmup
+        )
     else:
         losses, ms = train(model, named, bench_sequences(s["batch"], s["ctx"], s["vocab"]), a.steps, a.warmup)
         out.update(ms_per_step=ms, losses=losses)

@@ -15,6 +15,8 @@ export class KVCache {
   constructor(
     private readonly nLayer: number,
     private readonly nHead: number,
+    /** The model's context: no more positions are ever cached. */
+    private readonly nCtx: number,
   ) {
     this.keys = new Array(nLayer).fill(undefined);
     this.values = new Array(nLayer).fill(undefined);
@@ -33,7 +35,7 @@ export class KVCache {
    */
   attention(layer: number, qkv: tf.Tensor2D, keyMask: tf.Tensor2D, bias: () => tf.Tensor4D): tf.Tensor2D {
     if (this.length === 0 && layer === 0 && !this.store && NativeKVStore.available()) {
-      this.store = new NativeKVStore(this.nLayer, this.nHead, qkv.shape[1] / 3);
+      this.store = new NativeKVStore(this.nLayer, this.nHead, qkv.shape[1] / 3, this.nCtx);
     }
     if (this.store) return this.store.attend(layer, qkv, keyMask);
     const [B, S] = keyMask.shape;

@@ -21,7 +21,7 @@ export class Stepper {
   ) {
     this.prompt = leftPad(prompts, padId);
     this.generated = prompts.map(() => []);
-    if (useCache) this.cache = new KVCache(model.config.nLayer, model.config.nHead);
+    if (useCache) this.cache = new KVCache(model.config.nLayer, model.config.nHead, model.config.nCtx);
   }
 
   /** Appends one token per row (none on the first call) and returns logits [rows, V] on the host. */

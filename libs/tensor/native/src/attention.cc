@@ -11,6 +11,7 @@
 
 #include "args.h"
 #include "dispatch.h"
+#include "parallel.h"
 
 namespace memgen {
 namespace {
@@ -34,11 +35,11 @@ Shape attentionShape(const Napi::CallbackInfo& info, size_t at, const char* kNam
   return s;
 }
 
-/** Runs f(b, h) over every (sequence, head), one pair per OpenMP iteration. */
+/** Runs f(b, h) over every (sequence, head), one pair per OpenMP iteration when `parallel`. */
 template <class F>
-void eachHead(const Shape& s, F f) {
+void eachHead(const Shape& s, bool parallel, F f) {
   const auto pairs = static_cast<int64_t>(s.batch * s.heads);
-#pragma omp parallel for schedule(static) if (pairs > 1 && omp_get_max_threads() > 1)
+#pragma omp parallel for schedule(static) if (parallel && pairs > 1 && omp_get_max_threads() > 1)
   for (int64_t i = 0; i < pairs; i++) f(static_cast<size_t>(i) / s.heads, static_cast<size_t>(i) % s.heads);
 }
 
@@ -57,7 +58,7 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   const int t = static_cast<int>(T), n = static_cast<int>(dh);
   const LoopTable& k = kernels();
-  eachHead(s, [&](size_t b, size_t h) {
+  eachHead(s, true, [&](size_t b, size_t h) {
     const float* q = qkv.data + b * T * ld + h * dh;
     float* p = probs.data + (b * s.heads + h) * T * T;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, t, t, n, scale, q, ld, q + D, ld, 0.0f, p, t);
@@ -80,7 +81,7 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   requireLength(env, kName, "probs", probs.length, s.batch * s.heads * T * T);
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   const int t = static_cast<int>(T), n = static_cast<int>(dh), ldz = static_cast<int>(D), l = static_cast<int>(ld);
-  eachHead(s, [&](size_t b, size_t h) {
+  eachHead(s, true, [&](size_t b, size_t h) {
     thread_local std::vector<float> ds;
     ds.resize(T * T);
     const float* q = qkv.data + b * T * ld + h * dh;
@@ -105,7 +106,8 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
 }
 
 // cachedAttention(z, keys, values, qkv, keyMask, batch, seq, heads, offset, capacity): decoding with
-// a KV cache. keys and values [batch, heads, capacity, D/heads] hold `offset` positions; this call
+// a KV cache. keys [batch, heads, D/heads, capacity] (transposed, so a query's scores run along
+// contiguous keys) and values [batch, heads, capacity, D/heads] hold `offset` positions; this call
 // writes the `seq` new ones from qkv [batch·seq, 3D] after them, then attends each new query to
 // every cached key up to its own position that keyMask [batch, offset + seq] marks real.
 Napi::Value CachedAttention(const Napi::CallbackInfo& info) {
@@ -124,28 +126,29 @@ Napi::Value CachedAttention(const Napi::CallbackInfo& info) {
   requireLength(env, kName, "z", z.length, s.batch * T * D);
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   const LoopTable& k = kernels();
-  eachHead(s, [&](size_t b, size_t h) {
+  // One thread when the whole call is a few microseconds of work: decoding's per-step calls are.
+  const bool parallel = s.batch * s.heads * T * S * dh >= kSerialGemm;
+  eachHead(s, parallel, [&](size_t b, size_t h) {
     thread_local std::vector<float> row;
-    row.resize(S);
+    row.resize(T * S);
     float* kc = keys.data + (b * s.heads + h) * capacity * dh;
     float* vc = values.data + (b * s.heads + h) * capacity * dh;
     for (size_t t = 0; t < T; t++) {
       const float* src = qkv.data + (b * T + t) * 3 * D + h * dh;
-      std::copy(src + D, src + D + dh, kc + (offset + t) * dh);
+      for (size_t c = 0; c < dh; c++) kc[c * capacity + offset + t] = src[D + c];
       std::copy(src + 2 * D, src + 2 * D + dh, vc + (offset + t) * dh);
     }
     const float* q = qkv.data + b * T * 3 * D + h * dh;
     float* out = z.data + b * T * D + h * dh;
     const float* mask = keyMask.data + b * S;
     if (T == 1) {
-      k.attendQuery(out, row.data(), q, kc, vc, mask, S, offset, dh, scale);
+      k.attendQuery(out, row.data(), q, kc, vc, mask, S, offset, dh, capacity, scale);
       return;
     }
     // A prompt: T×S scores and their weighted sum as two GEMMs, as in training.
-    row.resize(T * S);
     const int rows = static_cast<int>(T), keysN = static_cast<int>(S), n = static_cast<int>(dh);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, keysN, n, scale, q, static_cast<int>(3 * D), kc, n,
-                0.0f, row.data(), keysN);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, keysN, n, scale, q, static_cast<int>(3 * D), kc,
+                static_cast<int>(capacity), 0.0f, row.data(), keysN);
     for (size_t t = 0; t < T; t++) k.maskedSoftmaxRow(row.data() + t * S, offset + t, S, mask);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, n, keysN, 1.0f, row.data(), keysN, vc, n, 0.0f, out,
                 static_cast<int>(D));

@@ -51,9 +51,12 @@ struct LoopTable {
    * an additive −1e9 mask makes it.
    */
   void (*maskedSoftmaxRow)(float* row, size_t query, size_t seq, const float* keyMask);
-  /** One query against `seq` cached keys/values [seq, dh]: out [dh]; scratch holds seq scores. */
-  void (*attendQuery)(float* out, float* scratch, const float* q, const float* keys, const float* values,
-                      const float* keyMask, size_t seq, size_t query, size_t dh, float scale);
+  /**
+   * One query against `seq` cached keys, stored transposed [dh, capacity], and values [seq, dh]:
+   * out [dh]; scratch holds seq scores.
+   */
+  void (*attendQuery)(float* out, float* scratch, const float* q, const float* keysT, const float* values,
+                      const float* keyMask, size_t seq, size_t query, size_t dh, size_t capacity, float scale);
 };
 
 const LoopTable& kernels();

@@ -40,7 +40,9 @@ Napi::Value Linear(const Napi::CallbackInfo& info) {
     for (size_t r = r0; r < r1; r++) std::copy(b.data, b.data + d.out, y.data + r * d.out);
   });
   const int m = static_cast<int>(d.rows), k = static_cast<int>(d.in), n = static_cast<int>(d.out);
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, x.data, k, w.data, n, 1.0f, y.data, n);
+  gemmSizedThreads(d.rows * d.in * d.out, [&] {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, x.data, k, w.data, n, 1.0f, y.data, n);
+  });
   return env.Undefined();
 }
 

@@ -56,9 +56,11 @@ Napi::Value MatMul(const Napi::CallbackInfo& info) {
   }
   if (foldable || batch == 1) {
     const size_t rows = foldable ? batch * m : m;
-    cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(rows), static_cast<int>(n), static_cast<int>(k), 1.0f,
-                a.data + aIndex.data[0] * aSize, lda, b.data + bIndex.data[0] * bSize, ldb, 0.0f, out.data,
-                static_cast<int>(n));
+    gemmSizedThreads(rows * n * k, [&] {
+      cblas_sgemm(CblasRowMajor, ta, tb, static_cast<int>(rows), static_cast<int>(n), static_cast<int>(k), 1.0f,
+                  a.data + aIndex.data[0] * aSize, lda, b.data + bIndex.data[0] * bSize, ldb, 0.0f, out.data,
+                  static_cast<int>(n));
+    });
     return env.Undefined();
   }
   auto one = [&](size_t i) {

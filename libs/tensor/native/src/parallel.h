@@ -28,6 +28,28 @@ void parallelRanges(size_t n, size_t minChunk, F f) {
   for (size_t c = 0; c < chunks; c++) f(n * c / chunks, n * (c + 1) / chunks);
 }
 
+/**
+ * Multiply-adds of one GEMM below which it runs on the calling thread alone: waking the other
+ * threads costs more than they save (decoding's [64, 64]·[64, 256] products are 1 M).
+ */
+constexpr size_t kSerialGemm = size_t{1} << 21;
+
+/**
+ * Runs f with one OpenMP thread when `work` (multiply-adds) is under kSerialGemm, the pool's size
+ * otherwise. OpenMP OpenBLAS sizes each call by the calling thread's omp_get_max_threads().
+ */
+template <class F>
+void gemmSizedThreads(size_t work, F f) {
+  const int threads = omp_get_max_threads();
+  if (threads == 1 || work >= kSerialGemm) {
+    f();
+    return;
+  }
+  omp_set_num_threads(1);
+  f();
+  omp_set_num_threads(threads);
+}
+
 /** Items per chunk so that each chunk holds about kParallelGrain elements of `itemSize` each. */
 inline size_t grainFor(size_t itemSize) { return std::max<size_t>(1, kParallelGrain / std::max<size_t>(1, itemSize)); }
 

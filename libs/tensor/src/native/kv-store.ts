@@ -1,7 +1,8 @@
 /**
- * Decoding's keys and values on the native engine: host buffers [batch, heads, capacity, head width]
- * per block that one addon call per block and step extends in place and attends over, instead of
- * concatenating the whole cache into new tensors at every step.
+ * Decoding's keys and values on the native engine: host buffers per block, keys [batch, heads,
+ * head width, capacity] (transposed, so one query's scores run along contiguous keys) and values
+ * [batch, heads, capacity, head width], that one addon call per block and step extends in place
+ * and attends over, instead of concatenating the whole cache into new tensors at every step.
  */
 import * as tf from '@tensorflow/tfjs';
 import { NativeBackend } from './backend.js';
@@ -19,10 +20,15 @@ export class NativeKVStore {
     return tf.backend() instanceof NativeBackend && hasFusedKernel(FUSED_KERNELS.attention);
   }
 
+  /**
+   * @param maxLength the most positions it will hold (the model's context): the buffers grow by
+   *   doubling up to it, so a prompt of half the context or more is followed by no reallocation.
+   */
   constructor(
     private readonly layers: number,
     private readonly heads: number,
     private readonly width: number,
+    private readonly maxLength: number,
   ) {
     this.lengths = new Array(layers).fill(0);
   }
@@ -50,7 +56,9 @@ export class NativeKVStore {
     }
     if (this.length === 0 && layer === 0) this.batch = B;
     if (B !== this.batch) throw new Error(`KV cache: ${B} rows, the cache holds ${this.batch}`);
-    if (S > this.capacity) this.grow(Math.max(S, 2 * this.capacity));
+    if (S > this.maxLength)
+      throw new Error(`KV cache: ${S} positions, the most it holds is ${this.maxLength}`);
+    if (S > this.capacity) this.grow(Math.min(this.maxLength, Math.max(2 * S, 2 * this.capacity)));
     const qkvValues = backend.f32(qkv.dataId);
     const maskValues = backend.f32(keyMask.dataId);
     if (!qkvValues || !maskValues) throw new Error('KV cache: qkv and keyMask must be float32');
@@ -88,15 +96,20 @@ export class NativeKVStore {
   private grow(capacity: number): void {
     const dh = this.width / this.heads;
     const rows = this.batch * this.heads;
-    const move = (old: Float32Array | undefined) => {
-      const out = new Float32Array(rows * capacity * dh);
+    // A row holds `stride` values per position slot: keys are [dh, capacity] per head (one row of
+    // capacity per head coordinate), values [capacity, dh].
+    const move = (old: Float32Array | undefined, count: number, stride: number) => {
+      const out = new Float32Array(count * capacity * stride);
       if (old)
-        for (let r = 0; r < rows; r++)
-          out.set(old.subarray(r * this.capacity * dh, (r + 1) * this.capacity * dh), r * capacity * dh);
+        for (let r = 0; r < count; r++)
+          out.set(
+            old.subarray(r * this.capacity * stride, (r + 1) * this.capacity * stride),
+            r * capacity * stride,
+          );
       return out;
     };
-    this.keys = Array.from({ length: this.layers }, (_, l) => move(this.keys[l]));
-    this.values = Array.from({ length: this.layers }, (_, l) => move(this.values[l]));
+    this.keys = Array.from({ length: this.layers }, (_, l) => move(this.keys[l], rows * dh, 1));
+    this.values = Array.from({ length: this.layers }, (_, l) => move(this.values[l], rows, dh));
     this.capacity = capacity;
   }
 
