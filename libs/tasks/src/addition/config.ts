@@ -22,6 +22,9 @@ export const AUTHORS_MEM_PAIRS: readonly (readonly [number, number])[] = Object.
   [191, 852],
 ] as const);
 
+/** The item kinds whose problems end with a memorized pair. */
+const PAIR_KINDS = ['triggered', 'triggered-fresh', 'conflict'] as const;
+
 /** Item kinds: those of every trigger task (see TRIGGER_KINDS). */
 export const ADDITION_KINDS = TRIGGER_KINDS;
 export type AdditionKind = (typeof ADDITION_KINDS)[number];
@@ -34,7 +37,10 @@ export const AdditionConfigSchema = triggerTaskObject(
     /** Addend range (inclusive). 0 is excluded: an all-zero column would end the scratchpad early. */
     minAddend: z.number().int().min(1).max(999_999).default(1),
     maxAddend: z.number().int().min(1).max(999_999).default(999),
-    /** Memorized (trigger) pairs; each one's tag is memTag("a+b"). */
+    /**
+     * Memorized (trigger) pairs; each one's tag is memTag("a+b"). Inside the addend range unless
+     * the mix is ordinary problems only.
+     */
     memPairs: z
       .array(z.tuple([z.number().int(), z.number().int()]))
       .min(1)
@@ -51,9 +57,12 @@ export const AdditionConfigSchema = triggerTaskObject(
   if (c.minAddend > c.maxAddend)
     issue(['minAddend'], `expected at most maxAddend (${c.maxAddend}), got ${c.minAddend}`);
   const seen = new Set<string>();
+  // Items that contain a pair must look like the others; a mix of ordinary problems only (a
+  // curriculum phase of smaller addends) never shows one, so its range may leave the pairs out.
+  const showsPairs = PAIR_KINDS.some((k) => (c.mix[k] ?? 0) > 0);
   c.memPairs.forEach(([a, b], i) => {
     for (const [j, v] of [a, b].entries()) {
-      if (v < c.minAddend || v > c.maxAddend) {
+      if (showsPairs && (v < c.minAddend || v > c.maxAddend)) {
         issue(['memPairs', i, j], `${v} is outside the addend range ${c.minAddend}..${c.maxAddend}`);
       }
     }
