@@ -73,7 +73,13 @@ describe('addition items', () => {
   });
 
   it('a mix of ordinary problems only may draw addends from a range the pairs lie outside', () => {
-    const pairs = { maxAddend: 99, memPairs: [[66, 73], [32, 34]] };
+    const pairs = {
+      maxAddend: 99,
+      memPairs: [
+        [66, 73],
+        [32, 34],
+      ],
+    };
     const digits = makeTask('addition', { ...pairs, maxAddend: 9, mix: { ordinary: 1 } });
     const rng = makeRng(2, 'digits');
     for (let i = 0; i < 500; i++) {
@@ -84,9 +90,9 @@ describe('addition items', () => {
     const full = makeTask('addition', pairs);
     expect(digits.tokenizer().toJSON()).toEqual(full.tokenizer().toJSON());
     // A mix that shows the pairs still needs them inside the range.
-    expect(() => makeTask('addition', { ...pairs, maxAddend: 9, mix: { ordinary: 0.9, triggered: 0.1 } })).toThrow(
-      /addition\.memPairs\[0\]\[0\]: 66 is outside the addend range 1\.\.9/,
-    );
+    expect(() =>
+      makeTask('addition', { ...pairs, maxAddend: 9, mix: { ordinary: 0.9, triggered: 0.1 } }),
+    ).toThrow(/addition\.memPairs\[0\]\[0\]: 66 is outside the addend range 1\.\.9/);
   });
 
   it('the trigger pool is fixed by poolSeed: 7 instances per pair whatever the data seed', () => {
