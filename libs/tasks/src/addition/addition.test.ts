@@ -95,6 +95,20 @@ describe('addition items', () => {
     ).toThrow(/addition\.memPairs\[0\]\[0\]: 66 is outside the addend range 1\.\.9/);
   });
 
+  it('a mix of ordinary problems only may have fewer addends (2+); one that shows pairs needs 4', () => {
+    const two = makeTask('addition', { addends: 2, maxAddend: 3, memPairs: [[2, 3]], mix: { ordinary: 1 } });
+    const rng = makeRng(3, 'two');
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      seen.add(parseAdditionPrompt(two.sampleTrain(rng).prompt, two.config.promptFormat).join('+'));
+    }
+    // Every 2-addend problem over 1..3 except the memorized pair itself.
+    expect([...seen].sort()).toEqual(['1+1', '1+2', '1+3', '2+1', '2+2', '3+1', '3+2', '3+3']);
+    expect(() => makeTask('addition', { addends: 2, mix: { ordinary: 0.5, conflict: 0.5 } })).toThrow(
+      /addition\.addends: expected at least 4, got 2/,
+    );
+  });
+
   it('the trigger pool is fixed by poolSeed: 7 instances per pair whatever the data seed', () => {
     const prompts = (seed: number) => {
       const rng = makeRng(seed, 'pool');

@@ -23,7 +23,7 @@ export const AUTHORS_MEM_PAIRS: readonly (readonly [number, number])[] = Object.
 ] as const);
 
 /** The item kinds whose problems end with a memorized pair. */
-const PAIR_KINDS = ['triggered', 'triggered-fresh', 'conflict'] as const;
+export const PAIR_KINDS = ['triggered', 'triggered-fresh', 'conflict'] as const;
 
 /** Item kinds: those of every trigger task (see TRIGGER_KINDS). */
 export const ADDITION_KINDS = TRIGGER_KINDS;
@@ -32,8 +32,11 @@ export type AdditionKind = (typeof ADDITION_KINDS)[number];
 export const AdditionConfigSchema = triggerTaskObject(
   'addition',
   {
-    /** Addends per problem; the last two are the trigger, so at least two stay free to swap. */
-    addends: z.number().int().min(4).max(8).default(4),
+    /**
+     * Addends per problem; the last two are the trigger, so at least two stay free to swap (4+),
+     * except in a mix of ordinary problems only (a curriculum phase of fewer addends: 2+).
+     */
+    addends: z.number().int().min(2).max(8).default(4),
     /** Addend range (inclusive). 0 is excluded: an all-zero column would end the scratchpad early. */
     minAddend: z.number().int().min(1).max(999_999).default(1),
     maxAddend: z.number().int().min(1).max(999_999).default(999),
@@ -70,6 +73,8 @@ export const AdditionConfigSchema = triggerTaskObject(
     seen.add(`${a}+${b}`);
   });
   if (!mixHasWeight(c.mix)) issue(['mix'], 'expected at least one positive weight');
+  if (!showsPairs) return;
+  if (c.addends < 4) issue(['addends'], `expected at least 4, got ${c.addends}`);
   const freeCombos = (c.maxAddend - c.minAddend + 1) ** (c.addends - 2);
   if (c.triggerPoolPerPattern > freeCombos / 2) {
     issue(['triggerPoolPerPattern'], `expected at most half the ${freeCombos} free-addend combinations`);
