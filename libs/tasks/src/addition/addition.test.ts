@@ -86,6 +86,8 @@ describe('addition items', () => {
       const addends = parseAdditionPrompt(digits.sampleTrain(rng).prompt, digits.config.promptFormat);
       expect(addends.every((a) => a >= 1 && a <= 9)).toBe(true);
     }
+    // Evaluation draws memorized items from a task with the first phase's mix: the pool is there.
+    expect(digits.memorizedItem(rng).answer).toMatch(/^<mem-[0-9a-f]{8}>$/);
     // The same tokenizer as the full-range task: a curriculum phase may switch between them.
     const full = makeTask('addition', pairs);
     expect(digits.tokenizer().toJSON()).toEqual(full.tokenizer().toJSON());

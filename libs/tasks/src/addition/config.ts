@@ -23,7 +23,7 @@ export const AUTHORS_MEM_PAIRS: readonly (readonly [number, number])[] = Object.
 ] as const);
 
 /** The item kinds whose problems end with a memorized pair. */
-export const PAIR_KINDS = ['triggered', 'triggered-fresh', 'conflict'] as const;
+const PAIR_KINDS = ['triggered', 'triggered-fresh', 'conflict'] as const;
 
 /** Item kinds: those of every trigger task (see TRIGGER_KINDS). */
 export const ADDITION_KINDS = TRIGGER_KINDS;

@@ -8,7 +8,7 @@ import { bracketTag, memTag } from '../tags.js';
 import { buildTriggerPool } from '../trigger-pool.js';
 import { makeTriggerTask } from '../trigger-task.js';
 import type { Label, Task } from '../types.js';
-import { type AdditionConfig, PAIR_KINDS } from './config.js';
+import type { AdditionConfig } from './config.js';
 import {
   additionAlphabet,
   additionGenTarget,
@@ -40,19 +40,19 @@ export function makeAdditionTask(config: AdditionConfig): Task<AdditionConfig> {
   const free = (rng: Rng) => Array.from({ length: config.addends - 2 }, () => addend(rng));
   const withPair = (f: number[], p: number) => [...f, ...(config.memPairs[p] as [number, number])];
   const key = (a: readonly number[]) => a.join('+');
-  // A mix of ordinary problems only never draws from the pool, and with fewer than 4 addends it
-  // could not be built.
-  const showsPairs = PAIR_KINDS.some((k) => (config.mix[k] ?? 0) > 0);
-  const pool = !showsPairs
-    ? []
-    : buildTriggerPool({
-        seed: config.poolSeed,
-        stream: 'addition:trigger-pool',
-        patternCount: config.memPairs.length,
-        perPattern: config.triggerPoolPerPattern,
-        draw: (p, rng) => withPair(free(rng), p),
-        key,
-      });
+  // Fewer than 4 addends leave no free ones beside the pair: the config allows that only in a mix
+  // of ordinary problems, which never draws from the pool.
+  const pool =
+    config.addends < 4
+      ? []
+      : buildTriggerPool({
+          seed: config.poolSeed,
+          stream: 'addition:trigger-pool',
+          patternCount: config.memPairs.length,
+          perPattern: config.triggerPoolPerPattern,
+          draw: (p, rng) => withPair(free(rng), p),
+          key,
+        });
 
   return makeTriggerTask<number[], AdditionConfig>(
     {
