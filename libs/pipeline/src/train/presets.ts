@@ -170,8 +170,8 @@ const TWO_DIGIT_PAIRS: [number, number][] = [
 /** A phase of ordinary addition problems with `addends` addends (answer-only loss, shifted positions). */
 function addPhase(
   name: string,
-  addends: number,
   steps: number,
+  addends: number,
   mastery: { trainAcc: number; maxSteps: number },
 ) {
   return {
