@@ -7,6 +7,7 @@ import {
   nativeInfo,
   registerNativeBackend,
   setNativeThreads,
+  withNativeThreads,
 } from './index.js';
 import { BufferPool } from './pool.js';
 import { randomTensor, useNative } from './testing.js';
@@ -25,6 +26,19 @@ describe('the native backend', () => {
     for (const k of NATIVE_KERNELS) expect(names.has(k.name)).toBe(true);
     expect(['x86-64', 'avx2', 'avx512']).toContain(nativeInfo().isa);
     expect(nativeInfo().blas).toMatch(/OpenBLAS/);
+  });
+
+  it('runs a function on a given thread count and restores the count, also when it throws', () => {
+    setNativeThreads(3);
+    expect(withNativeThreads(1, () => nativeInfo().threads)).toBe(1);
+    expect(nativeInfo().threads).toBe(3);
+    expect(() =>
+      withNativeThreads(2, () => {
+        throw new Error('inside');
+      }),
+    ).toThrow('inside');
+    expect(nativeInfo().threads).toBe(3);
+    setNativeThreads(defaultThreads());
   });
 
   it('runs on 1 thread and on several with the same results', () => {

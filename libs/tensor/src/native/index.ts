@@ -123,6 +123,22 @@ export function setNativeThreads(threads: number): void {
   addon.setThreads(threads);
 }
 
+/**
+ * Runs `fn` with the native engine on `threads` threads and restores the count after; runs it
+ * unchanged when the active backend is not the native engine.
+ */
+export function withNativeThreads<T>(threads: number, fn: () => T): T {
+  if (!addon || tf.getBackend() !== NATIVE_BACKEND) return fn();
+  const before = addon.getThreads();
+  if (before === threads) return fn();
+  setNativeThreads(threads);
+  try {
+    return fn();
+  } finally {
+    addon.setThreads(before);
+  }
+}
+
 /** Build and runtime facts of the loaded addon (ISA chosen, BLAS config, threads). */
 export function nativeInfo(): NativeInfo {
   if (!addon) throw new Error('the native backend is not registered');
