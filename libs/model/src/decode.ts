@@ -44,13 +44,12 @@ export function decode(model: GPT, prompts: number[][], opts: DecodeOptions): De
 
 /**
  * Multiply-adds of one decoding step's MLP up-projection under which decoding runs on one thread:
- * bench:torch (2026-12-06, two runs) found memgen's decoding fastest on one thread at micro and tiny
- * with 64 rows (1 M and 4 M); a step's small kernels gain nothing from a second thread that must be
- * woken for each.
+ * bench:torch measured decoding fastest on one thread at micro and tiny with 64 rows (1 M and 4 M
+ * multiply-adds); larger shapes keep the engine's threads.
  */
 const SERIAL_DECODE_WORK = 1 << 23;
 
-/** rows × D × 4D: the largest GEMM of a decoding step. */
+/** rows × D × 4D: the multiply-adds of a decoding step's MLP up-projection. */
 function decodeWork(model: GPT, rows: number): number {
   const D = model.config.nEmbd;
   return rows * D * 4 * D;
