@@ -31,6 +31,23 @@ describe('decoding', () => {
     model.dispose();
   });
 
+  it('a short prompt makes the cache grow while decoding (2 → 4 → 10 → 20 positions) and changes nothing', () => {
+    const model = nanoModel(5);
+    const ps = prompts(4, 23, 2, 2);
+    const long = { ...opts, maxNewTokens: 12, stopTokens: [], returnLogits: true };
+    const cached = decode(model, ps, long);
+    const full = decode(model, ps, { ...long, useCache: false });
+    expect(cached.tokens).toEqual(full.tokens);
+    const worst = Math.max(
+      ...cached.logits!.flat().flatMap((row, i) => {
+        const ref = full.logits!.flat()[i]!;
+        return Array.from(row, (x, j) => Math.abs(x - ref[j]!));
+      }),
+    );
+    expect(worst).toBeLessThanOrEqual(1e-5);
+    model.dispose();
+  });
+
   it('a batch decodes each row as if it were alone (left padding is invisible)', () => {
     const model = nanoModel(4);
     const ps = prompts(5, 23, 2, 10);
