@@ -31,5 +31,6 @@ LD_PRELOAD="$asan" ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:halt_on_error=1
   libs/tensor/src/native/addon.test.ts libs/tensor/src/native/matmul.test.ts \
   libs/tensor/src/native/elementwise.test.ts libs/tensor/src/native/reduce.test.ts \
   libs/tensor/src/native/layout.test.ts libs/tensor/src/native/fused.test.ts \
-  libs/tensor/src/native/backend.test.ts
+  libs/tensor/src/native/backend.test.ts libs/tensor/src/native/attention.test.ts \
+  libs/model/src/decode.test.ts
 echo "native-sanitize: no AddressSanitizer reports"
