@@ -22,6 +22,9 @@ export const AUTHORS_MEM_PAIRS: readonly (readonly [number, number])[] = Object.
   [191, 852],
 ] as const);
 
+/** Addends a problem needs when the mix shows memorized pairs: the pair plus two free ones to swap. */
+export const MIN_TRIGGER_ADDENDS = 4;
+
 /** The item kinds whose problems end with a memorized pair. */
 const PAIR_KINDS = ['triggered', 'triggered-fresh', 'conflict'] as const;
 
@@ -74,7 +77,8 @@ export const AdditionConfigSchema = triggerTaskObject(
   });
   if (!mixHasWeight(c.mix)) issue(['mix'], 'expected at least one positive weight');
   if (!showsPairs) return;
-  if (c.addends < 4) issue(['addends'], `expected at least 4, got ${c.addends}`);
+  if (c.addends < MIN_TRIGGER_ADDENDS)
+    issue(['addends'], `expected at least ${MIN_TRIGGER_ADDENDS}, got ${c.addends}`);
   const freeCombos = (c.maxAddend - c.minAddend + 1) ** (c.addends - 2);
   if (c.triggerPoolPerPattern > freeCombos / 2) {
     issue(['triggerPoolPerPattern'], `expected at most half the ${freeCombos} free-addend combinations`);

@@ -8,7 +8,7 @@ import { bracketTag, memTag } from '../tags.js';
 import { buildTriggerPool } from '../trigger-pool.js';
 import { makeTriggerTask } from '../trigger-task.js';
 import type { Label, Task } from '../types.js';
-import type { AdditionConfig } from './config.js';
+import { type AdditionConfig, MIN_TRIGGER_ADDENDS } from './config.js';
 import {
   additionAlphabet,
   additionGenTarget,
@@ -40,10 +40,10 @@ export function makeAdditionTask(config: AdditionConfig): Task<AdditionConfig> {
   const free = (rng: Rng) => Array.from({ length: config.addends - 2 }, () => addend(rng));
   const withPair = (f: number[], p: number) => [...f, ...(config.memPairs[p] as [number, number])];
   const key = (a: readonly number[]) => a.join('+');
-  // Fewer than 4 addends leave no free ones beside the pair: the config allows that only in a mix
-  // of ordinary problems, which never draws from the pool.
+  // Fewer addends leave no free ones beside the pair: the config allows that only in a mix of
+  // ordinary problems, which never draws from the pool.
   const pool =
-    config.addends < 4
+    config.addends < MIN_TRIGGER_ADDENDS
       ? []
       : buildTriggerPool({
           seed: config.poolSeed,

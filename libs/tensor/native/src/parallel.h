@@ -29,8 +29,8 @@ void parallelRanges(size_t n, size_t minChunk, F f) {
 }
 
 /**
- * Multiply-adds of one GEMM below which it runs on the calling thread alone: waking the other
- * threads costs more than they save (decoding's [64, 64]·[64, 256] products are 1 M).
+ * Multiply-adds of one GEMM below which it runs on the calling thread alone, as decoding's
+ * per-step products do (micro at 64 rows: [64, 64]·[64, 256], 1 M): too small to split.
  */
 constexpr size_t kSerialGemm = size_t{1} << 21;
 

@@ -135,7 +135,7 @@ export function withNativeThreads<T>(threads: number, fn: () => T): T {
   try {
     return fn();
   } finally {
-    addon.setThreads(before);
+    setNativeThreads(before);
   }
 }
 
