@@ -17,9 +17,10 @@ describe('color stories', () => {
         const colors = new Set(task.config.colors);
         const rng = makeRng(11, `stories-${hops}-${balanced}`);
         for (let i = 0; i < 300; i++) {
-          // `recall` (a 1-hop warm-up without roles) and `unstated` (no answer in context) have
-          // their own tests below.
-          for (const kind of task.kinds.filter((k) => k !== 'recall' && k !== 'unstated')) {
+          // `recall` (a 1-hop warm-up without roles), `unstated` (no answer in context) and `chain`
+          // (bare pairs, no sentences) have their own tests.
+          const own = ['recall', 'unstated', 'chain'];
+          for (const kind of task.kinds.filter((k) => !own.includes(k))) {
             const item = task.sample(kind, rng);
             const story = parseColorPrompt(item.prompt);
             expect(solveColorStory(story, colors)).toBe(item.answer);
@@ -110,7 +111,7 @@ describe('color stories', () => {
       /not a "<Name> is <word>\." statement: "Bob is very red\."/,
     );
     expect(() => makeTask('color').sample('fresh', makeRng(1, 'x'))).toThrow(
-      /unknown item kind "fresh" \(known: rule, memorized, any, conflict, recall, unstated\)/,
+      /unknown item kind "fresh" \(known: rule, memorized, any, conflict, recall, unstated, chain\)/,
     );
   });
 });

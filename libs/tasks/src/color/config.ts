@@ -14,7 +14,7 @@ import {
 } from './constants.js';
 
 /** Item kinds of the color task (see color/task.ts for what each one is). */
-export const COLOR_KINDS = ['rule', 'memorized', 'any', 'conflict', 'recall', 'unstated'] as const;
+export const COLOR_KINDS = ['rule', 'memorized', 'any', 'conflict', 'recall', 'unstated', 'chain'] as const;
 export type ColorKind = (typeof COLOR_KINDS)[number];
 
 const word = z.string().regex(/^[A-Za-z]+$/, 'expected one word of ASCII letters');
@@ -62,6 +62,7 @@ export const ColorConfigSchema = z
       conflict: 0,
       recall: 0,
       unstated: 0,
+      chain: 0,
     }),
     /** Memorized names → memorized color (authors' map by default). */
     memorized: z.record(word, word).default({ ...AUTHORS_MEMORIZED }),
@@ -79,8 +80,9 @@ export const ColorConfigSchema = z
     if (c.namePool !== undefined && c.namePool < c.maxNames) {
       issue(['namePool'], `expected at least maxNames (${c.maxNames}), got ${c.namePool}`);
     }
-    if (c.balanced && c.minNames < 4) {
-      issue(['minNames'], `balanced stories need at least 4 names (two colors), got ${c.minNames}`);
+    if ((c.balanced || c.mix.chain > 0) && c.minNames < 4) {
+      const what = c.balanced ? 'balanced stories' : 'chain items (balanced stories)';
+      issue(['minNames'], `${what} need at least 4 names (two colors), got ${c.minNames}`);
     }
     if (c.extraNames !== 0 && c.extraNames < c.maxNames) {
       issue(['extraNames'], `expected 0 or at least maxNames (${c.maxNames}), got ${c.extraNames}`);

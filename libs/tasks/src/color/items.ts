@@ -98,6 +98,21 @@ function recall({ config }: ColorContext, pool: readonly string[], rng: Rng): Tr
   };
 }
 
+/**
+ * A balanced story in the bare form: "NAME ROLE" and "NAME COLOR" pairs, then the asked name (the
+ * target with 2 hops, the clue with 1). The 2-hop lookup without template words, as `pairs` recall
+ * is for one hop: the form on which a small model left the lookup's plateau there.
+ */
+function chain(ctx: ColorContext, pool: readonly string[], rng: Rng): TrainItem {
+  const s = buildStory(ctx.config, { namePool: pool, colorRule: 'free', balanced: true, bare: true }, rng);
+  return {
+    prompt: `${s.statements.join(' ')} ${s.asked}`,
+    target: ` ${s.answer}`,
+    kind: 'chain',
+    answer: s.answer,
+  };
+}
+
 /** A `memorized` story without the sentence stating the answer, so only memory can answer. */
 function unstated(ctx: ColorContext, rng: Rng): TrainItem {
   const s = story(ctx, ctx.memorizedNames, 'agree', rng);
@@ -122,6 +137,8 @@ export function sampleColor(ctx: ColorContext, kind: string, rng: Rng): TrainIte
       return recall(ctx, trainPool(ctx, allNames), rng);
     case 'unstated':
       return unstated(ctx, rng);
+    case 'chain':
+      return chain(ctx, trainPool(ctx, allNames), rng);
     default:
       throw new Error(`color: unknown item kind ${JSON.stringify(kind)} (known: ${COLOR_KINDS.join(', ')})`);
   }

@@ -73,4 +73,63 @@ describe('color recall items (the curriculum warm-up)', () => {
     const eight = makeTask('color', { minNames: 2, maxNames: 2, recallFormat: 'queries', recallQueries: 8 });
     expect(eight.sample('recall', makeRng(9, 'recall')).prompt.split(' ')).toHaveLength(2 * 2 + 2 * 8 + 1);
   });
+
+  /** The bare chain prompt as name → role, name → color, and the asked name. */
+  function parseChain(prompt: string, roles: readonly string[]) {
+    const words = prompt.split(' ');
+    const role = new Map<string, string>();
+    const color = new Map<string, string>();
+    for (let j = 0; j + 1 < words.length - 1; j += 2) {
+      const [name, value] = [words[j] as string, words[j + 1] as string];
+      if (roles.includes(value)) {
+        expect(role.has(name)).toBe(false);
+        role.set(name, value);
+      } else {
+        expect(color.has(name)).toBe(false);
+        color.set(name, value);
+      }
+    }
+    return { words, role, color, asked: words.at(-1) as string };
+  }
+
+  it('chain items: bare balanced stories; with 2 hops the answer is the color of the asked name’s role', () => {
+    const task = makeTask('color', { hops: 2, minNames: 4, maxNames: 8, mix: { chain: 1 } });
+    const rng = makeRng(10, 'chain');
+    for (let i = 0; i < 300; i++) {
+      const item = task.sample('chain', rng);
+      expect(item.kind).toBe('chain');
+      const { words, role, color, asked } = parseChain(item.prompt, task.config.roles);
+      expect(words.length % 2).toBe(1);
+      expect(role.size).toBeGreaterThanOrEqual(4);
+      // The asked name states no color; exactly one other name of its role does, and that is the answer.
+      expect(color.has(asked)).toBe(false);
+      const mates = [...role].filter(([n, r]) => n !== asked && r === role.get(asked)).map(([n]) => n);
+      expect(mates.filter((n) => color.has(n)).map((n) => color.get(n))).toEqual([item.answer]);
+      // Balanced: every role is held by two or more names and its color is stated once.
+      const byRole = new Map<string, string[]>();
+      for (const [n, r] of role) byRole.set(r, [...(byRole.get(r) ?? []), n]);
+      for (const group of byRole.values()) {
+        expect(group.length).toBeGreaterThanOrEqual(2);
+        expect(group.filter((n) => color.has(n))).toHaveLength(1);
+      }
+      expect(new Set(color.values()).size).toBe(byRole.size);
+      expect(task.sampleTrain(rng).kind).toBe('chain');
+      expect(task.tokenizer().decode(task.tokenizer().encode(item.prompt + item.target))).toBe(
+        item.prompt + item.target,
+      );
+    }
+  });
+
+  it('chain items with 1 hop ask the name that states the color; fewer than 4 names is refused', () => {
+    const task = makeTask('color', { hops: 1, minNames: 4, maxNames: 6, mix: { chain: 1 } });
+    const rng = makeRng(11, 'chain');
+    for (let i = 0; i < 100; i++) {
+      const item = task.sample('chain', rng);
+      const { color, asked } = parseChain(item.prompt, task.config.roles);
+      expect(color.get(asked)).toBe(item.answer);
+    }
+    expect(() => makeTask('color', { minNames: 2, maxNames: 4, mix: { chain: 1 } })).toThrow(
+      /minNames: chain items \(balanced stories\) need at least 4 names/,
+    );
+  });
 });

@@ -37,6 +37,8 @@ export interface StoryRequest {
   readonly namePool: readonly string[];
   readonly colorRule: ColorRule;
   readonly balanced: boolean;
+  /** Bare pairs "NAME ROLE" / "NAME COLOR" instead of "NAME is ROLE." sentences (balanced only). */
+  readonly bare?: boolean;
 }
 
 /** The prompt: statements joined by spaces, then ` what color is <asked>?` (authors' format). */
@@ -55,7 +57,7 @@ function drawColors(config: ColorConfig, rule: ColorRule, asked: string, count: 
 
 /** A new random story. Names come from `request.namePool`; hops decide who is asked. */
 export function buildStory(config: ColorConfig, request: StoryRequest, rng: Rng): Story {
-  const { namePool, colorRule, balanced } = request;
+  const { namePool, colorRule, balanced, bare = false } = request;
   if (namePool.length < config.maxNames) {
     throw new Error(
       `color: a story needs up to ${config.maxNames} names but the pool has ${namePool.length}`,
@@ -64,22 +66,24 @@ export function buildStory(config: ColorConfig, request: StoryRequest, rng: Rng)
   if (balanced && config.minNames < 4) {
     throw new Error(`color: balanced stories need minNames >= 4 (two colors), got ${config.minNames}`);
   }
+  if (bare && !balanced) throw new Error('color: bare statements exist for balanced stories only');
   const count = rng.int(config.minNames, config.maxNames);
   const names = rng.sample(namePool, count);
   const target = names[0] as string;
   const clue = names[1] as string;
   const asked = config.hops === 2 ? target : clue;
-  const build = balanced ? balancedStatements : authorsStatements;
-  const { statements, answer } = build(
-    config,
-    names,
-    (k) => drawColors(config, colorRule, asked, k, rng),
-    rng,
-  );
+  const colorsFor = (k: number) => drawColors(config, colorRule, asked, k, rng);
+  const { statements, answer } = balanced
+    ? balancedStatements(config, names, colorsFor, rng, bare ? bareStatement : sentence)
+    : authorsStatements(config, names, colorsFor, rng);
   return { statements, asked, answer };
 }
 
 type Built = { statements: string[]; answer: string };
+type Statement = (name: string, attribute: string) => string;
+
+const sentence: Statement = (name, attribute) => `${name} is ${attribute}.`;
+const bareStatement: Statement = (name, attribute) => `${name} ${attribute}`;
 
 function authorsStatements(
   config: ColorConfig,
@@ -106,6 +110,7 @@ function balancedStatements(
   names: readonly string[],
   colorsFor: (k: number) => string[],
   rng: Rng,
+  statement: Statement,
 ): Built {
   const k = Math.min(config.numRoles, Math.floor(names.length / 2));
   const roles = rng.sample(config.roles, k);
@@ -118,10 +123,10 @@ function balancedStatements(
   });
   const statements: string[] = [];
   members.forEach((group, r) => {
-    for (const name of group) statements.push(`${name} is ${roles[r]}.`);
+    for (const name of group) statements.push(statement(name, roles[r] as string));
     // Role 0's color is stated by the clue (names[1]); other roles by a random member.
     const stater = r === 0 ? (names[1] as string) : rng.pick(group);
-    statements.push(`${stater} is ${colors[r]}.`);
+    statements.push(statement(stater, colors[r] as string));
   });
   return { statements: rng.shuffle(statements), answer: colors[0] as string };
 }

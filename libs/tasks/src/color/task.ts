@@ -9,7 +9,8 @@
  * - `recall`: "NAME is COLOR." statements only (a curriculum warm-up, see below);
  * - `unstated`: a `memorized` story without the sentence stating the answer's color (the asked
  *   name's own with 1 hop, its clue's with 2), so only memory can answer. A model that already does the lookup gets no reason to remember from `memorized` items
- *   (the story states the answer); these give memory a job of its own.
+ *   (the story states the answer); these give memory a job of its own;
+ * - `chain`: a balanced story in bare "NAME ROLE" / "NAME COLOR" pairs (a 2-hop curriculum step).
  * Targets are `" " + color` (the authors' training string is `prompt + " " + answer`).
  */
 import type { Tokenizer } from '../tokenizer/types.js';
