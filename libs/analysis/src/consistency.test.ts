@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { selectMembers } from './activations.js';
 import { mean } from './descriptive-stats.js';
-import { compareDiceWithRandom, dice, expectedRandomDice, randomDiceDistribution } from './dice.js';
+import {
+  compareDiceLayerMatched,
+  compareDiceWithRandom,
+  dice,
+  expectedRandomDice,
+  randomDiceDistribution,
+} from './dice.js';
 import { neuronMeanDifference } from './nmd.js';
 import { averageRanks, spearman } from './spearman.js';
 import { splitHalfPairs, splitHalfStatistics } from './split-half.js';
@@ -35,6 +41,30 @@ describe('dice', () => {
     expect(c.expectedRandom).toBeCloseTo(0.05, 12);
     expect(c.pValue).toBe(1 / 1000);
     expect(c.random95).toBeLessThan(0.3);
+  });
+
+  it('layer-matched masks: masks in the same site overlap by chance far beyond uniform masks', () => {
+    // 4 sites of 50; both masks hold 10 coordinates of site 2 only, 3 of them shared.
+    const width = 50;
+    const a = new Uint8Array(4 * width);
+    const b = new Uint8Array(4 * width);
+    for (let i = 0; i < 10; i++) a[2 * width + i] = 1;
+    for (let i = 7; i < 17; i++) b[2 * width + i] = 1;
+    const uniform = compareDiceWithRandom(a, b, { draws: 999, seed: 2 });
+    const matched = compareDiceLayerMatched(a, b, width, { draws: 4000, seed: 2 });
+    expect(uniform.dice).toBeCloseTo(0.3, 12);
+    expect(uniform.expectedRandom).toBeCloseTo(0.05, 12);
+    expect(uniform.pValue).toBeLessThan(0.05);
+    expect(uniform.random95).toBeLessThan(0.3);
+    // Within site 2: E|A ∩ B| = 10·10/50 = 2, so E[Dice] = 2·2/20 = 0.2; 3 shared is not unusual.
+    expect(matched.expected).toBeCloseTo(0.2, 12);
+    expect(matched.pValue).toBeGreaterThan(0.2);
+    expect(matched.random95).toBeGreaterThanOrEqual(0.3);
+    // The same masks spread over different sites share nothing by chance.
+    const spread = new Uint8Array(4 * width);
+    for (let i = 0; i < 10; i++) spread[i] = 1;
+    expect(compareDiceLayerMatched(a, spread, width, { draws: 10 }).expected).toBe(0);
+    expect(() => compareDiceLayerMatched(a, b, 7)).toThrow(/width 7 does not divide the mask length 200/);
   });
 });
 

@@ -80,11 +80,15 @@ describe('compareRuns', () => {
     expect(ab.overlaps[0]!.dice).toBe(1);
     expect(ab.overlaps[0]!.expectedRandom).toBeCloseTo(0.25, 12);
     expect(ab.overlaps[0]!.pValue).toBeLessThan(0.01);
+    // Two of the four in each block: within-block random masks share 2·(2·2/8) of 4 on average.
+    expect(ab.overlaps[0]!.layerMatched!.expected).toBeCloseTo(0.25, 12);
+    expect(ab.overlaps[0]!.layerMatched!.pValue).toBeLessThan(0.01);
     const ac = cmp.comparisons.find((p) => p.a === 0 && p.b === 2)!;
     expect(ac.overlaps[0]!.dice!).toBeLessThan(1);
     expect(ab.spearmanNmd).toBeGreaterThan(ab.spearmanNull95);
     const md = comparisonMarkdown(cmp);
-    expect(md).toContain('above random masks');
+    expect(md).toContain('| above random and layer-matched masks |');
+    expect(md).toContain('| indistinguishable from random masks |');
     expect(md).toContain('Spearman ρ of NMD');
   });
 

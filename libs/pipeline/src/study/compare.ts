@@ -4,8 +4,11 @@
  * sizes, and Spearman's ρ of their NMD vectors. Used by `memgen compare RUN...`.
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { readJson } from '@memgen/common';
 import { readStageRecord } from '../chain/records.js';
+import { type CrossSteering, crossSteer } from './cross-steer.js';
+import { crossSteeringMarkdown } from './cross-steer-markdown.js';
 import { compareSelections, type MaskOverlap } from './overlap.js';
 import type { PairsResult } from './pairs.js';
 import { table } from './report/markdown.js';
@@ -20,6 +23,11 @@ export interface CompareOptions {
   nullDraws?: number;
   seed?: number;
   excludeEmbedding?: boolean;
+  /**
+   * Also steer each run with every other run's neurons where their tasks differ (cross-steer.ts), with
+   * this study config (its seed draws the steering set and the controls).
+   */
+  steer?: { study?: unknown };
 }
 
 export interface RunIdentity {
@@ -45,6 +53,8 @@ export interface RunComparison {
   runs: RunIdentity[];
   comparisons: RunPairComparison[];
   excludedSites: string[];
+  /** Steering run `to` with run `from`'s coordinates (indices into `runs`); empty unless asked. */
+  steering: (Omit<CrossSteering, 'from' | 'to'> & { from: number; to: number })[];
 }
 
 async function identify(dir: string, stats: SiteStatistics): Promise<RunIdentity> {
@@ -53,10 +63,14 @@ async function identify(dir: string, stats: SiteStatistics): Promise<RunIdentity
   const config = existsSync(configPath)
     ? (await readJson<{ config?: { study?: { seed?: number } } }>(configPath)).config
     : undefined;
+  const trainPath = join(dir, RUN_FILES.checkpoint, 'train_config.json');
+  const training = existsSync(trainPath)
+    ? (await readJson<{ config?: { seed?: number } }>(trainPath)).config
+    : undefined;
   return {
     dir,
     task: pairs?.task.name ?? null,
-    seed: config?.study?.seed ?? null,
+    seed: config?.study?.seed ?? training?.seed ?? null,
     pairs: pairs?.kept ?? null,
     shape: [stats.r.sites, stats.r.width],
   };
@@ -102,7 +116,30 @@ export async function compareRuns(
       comparisons.push({ a, b, ...c });
     }
   }
-  return { runs, comparisons, excludedSites: exclude.map((s) => stats[0]!.sites[s]!) };
+  const steering = options.steer ? await steerAcross(runs, options.steer.study) : [];
+  return { runs, comparisons, excludedSites: exclude.map((s) => stats[0]!.sites[s]!), steering };
+}
+
+/** Every ordered pair of runs of different tasks: the second steered with the first's coordinates. */
+async function steerAcross(runs: readonly RunIdentity[], study: unknown): Promise<RunComparison['steering']> {
+  const out: RunComparison['steering'] = [];
+  for (const [from, a] of runs.entries()) {
+    for (const [to, b] of runs.entries()) {
+      if (from === to || a.task === null || b.task === null || a.task === b.task) continue;
+      const { from: _f, to: _t, ...result } = await crossSteer(a.dir, b.dir, study);
+      out.push({ from, to, ...result });
+    }
+  }
+  return out;
+}
+
+/** Whether the overlap exceeds the 95th percentile of uniform and of layer-matched random masks. */
+function overlapVerdict(o: MaskOverlap): string {
+  if (o.dice === null || o.random95 === null) return 'undefined (empty masks)';
+  if (o.dice <= o.random95) return 'indistinguishable from random masks';
+  if (o.layerMatched && o.dice <= o.layerMatched.random95)
+    return 'above random masks, not above layer-matched';
+  return 'above random and layer-matched masks';
 }
 
 /** The comparison as Markdown: runs, then one row per run pair and mask size. */
@@ -126,24 +163,36 @@ export function comparisonMarkdown(c: RunComparison): string {
       `${name(p.a)} vs ${name(p.b)}`,
       `top ${(100 * o.topFraction).toFixed(0)} %`,
       num(o.dice),
-      num(o.expectedRandom),
-      num(o.random95),
+      `${num(o.expectedRandom)} / ${num(o.random95)}`,
       o.pValue === null ? '—' : pValue(o.pValue),
-      o.dice !== null && o.random95 !== null && o.dice > o.random95
-        ? 'above random masks'
-        : 'indistinguishable from random masks',
+      `${num(o.layerMatched?.expected ?? null)} / ${num(o.layerMatched?.random95 ?? null)}`,
+      o.layerMatched ? pValue(o.layerMatched.pValue) : '—',
+      overlapVerdict(o),
       `${num(p.spearmanNmd)} (null 95 %: ${num(p.spearmanNull95)})`,
     ]),
   );
   return [
     runs,
     table(
-      ['runs', 'mask', 'Dice', 'random, expected', 'random, 95th pct', 'p', 'verdict', 'Spearman ρ of NMD'],
+      [
+        'runs',
+        'mask',
+        'Dice',
+        'random: expected / 95th pct',
+        'p',
+        'layer-matched: expected / 95th pct',
+        'p (layer-matched)',
+        'verdict',
+        'Spearman ρ of NMD',
+      ],
       rows,
     ),
-    'Dice compares the top-N |r| masks with random masks of the same sizes; Spearman ρ of the NMD vectors ' +
+    'Dice compares the top-N |r| masks with random masks of the same sizes, and with layer-matched random ' +
+      "masks (each mask's count in every site kept, drawn within the site): masks that sit in the same " +
+      'layers overlap beyond uniform random masks for that reason alone. Spearman ρ of the NMD vectors ' +
       "is shown beside its 95th percentile with one run's neurons in random order.",
     c.excludedSites.length > 0 ? `Excluded sites: ${c.excludedSites.join(', ')}.` : '',
+    crossSteeringMarkdown(c, name),
   ]
     .filter((s) => s !== '')
     .join('\n\n');

@@ -3,7 +3,14 @@
  * halves of one run's pairs, or two runs of the same model size): Dice overlap of the top-N |r|
  * masks against random masks of the same sizes, and Spearman's ρ of the NMD vectors.
  */
-import { compareDiceWithRandom, type SiteMatrix, spearman, topNMask } from '@memgen/analysis';
+import {
+  compareDiceLayerMatched,
+  compareDiceWithRandom,
+  type LayerMatchedDice,
+  type SiteMatrix,
+  spearman,
+  topNMask,
+} from '@memgen/analysis';
 import { spearmanPermutationNull } from './rank-null.js';
 
 export interface MaskOverlap {
@@ -18,6 +25,8 @@ export interface MaskOverlap {
   random95: number | null;
   /** (1 + #{random ≥ observed}) / (draws + 1). */
   pValue: number | null;
+  /** The same against random masks with each mask's per-site counts kept (null when both are empty). */
+  layerMatched: LayerMatchedDice | null;
 }
 
 export interface SelectionComparison {
@@ -67,14 +76,21 @@ export function compareSelections(
     const sizeA = maskA.coordinates.length;
     const sizeB = maskB.coordinates.length;
     if (sizeA + sizeB === 0) {
-      return { topFraction, sizeA, sizeB, dice: null, expectedRandom: null, random95: null, pValue: null };
+      return {
+        topFraction,
+        sizeA,
+        sizeB,
+        dice: null,
+        expectedRandom: null,
+        random95: null,
+        pValue: null,
+        layerMatched: null,
+      };
     }
-    const c = compareDiceWithRandom(maskA.mask, maskB.mask, {
-      universe,
-      draws: options.draws,
-      seed: options.seed + k,
-    });
-    return { topFraction, sizeA, sizeB, ...c };
+    const draws = { draws: options.draws, seed: options.seed + k };
+    const c = compareDiceWithRandom(maskA.mask, maskB.mask, { universe, ...draws });
+    const layerMatched = compareDiceLayerMatched(maskA.mask, maskB.mask, a.r.width, draws);
+    return { topFraction, sizeA, sizeB, ...c, layerMatched };
   });
   const nmdA = eligibleValues(a.nmd, options.exclude);
   const nmdB = eligibleValues(b.nmd, options.exclude);

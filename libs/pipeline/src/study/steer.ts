@@ -82,7 +82,7 @@ export interface SteerResult {
 }
 
 /** Decodes every run of a plan and puts the setting's numbers together. */
-function runSetting(
+export function runSetting(
   spec: StudySpec,
   runs: SteeringRuns,
   base: DecodedRun,

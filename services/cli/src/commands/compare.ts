@@ -1,8 +1,9 @@
 /**
  * `memgen compare RUN...` — consistency across runs (SPEC §8): for every pair of run directories
  * (seeds of one task, or tasks at the same model size), Dice of the top-N |r| masks beside random
- * masks and Spearman's ρ of the NMD vectors beside random neuron order. Prints Markdown; `--out`
- * also writes the numbers as JSON.
+ * masks (uniform and layer-matched) and Spearman's ρ of the NMD vectors beside random neuron order;
+ * with `--steer`, each run steered with another task's run's coordinates beside its own and the
+ * matched control. Prints Markdown; `--out` also writes the numbers as JSON.
  */
 import { writeFileSync } from 'node:fs';
 import { parseSeed } from '@memgen/common';
@@ -15,6 +16,7 @@ interface CompareOptions {
   seed: string;
   out?: string;
   includeEmbedding?: boolean;
+  steer?: boolean;
 }
 
 function fractions(value: string): number[] {
@@ -40,6 +42,7 @@ export async function compareCommand(runs: string[], o: CompareOptions): Promise
     nullDraws: integer(o.draws, '--draws', 1),
     seed: parseSeed(o.seed, '--seed'),
     excludeEmbedding: !o.includeEmbedding,
+    ...(o.steer ? { steer: { study: { seed: parseSeed(o.seed, '--seed') } } } : {}),
   });
   process.stdout.write(`${comparisonMarkdown(comparison)}\n`);
   if (o.out) writeFileSync(o.out, `${JSON.stringify(comparison, null, 2)}\n`);
@@ -54,6 +57,10 @@ export function registerCompareCommand(program: Command): void {
     .option('--draws <n>', 'random draws of each baseline', '1000')
     .option('--seed <n>', 'seed of the random baselines', '0')
     .option('--include-embedding', 'rank the embedding row too (excluded by default)')
+    .option(
+      '--steer',
+      "also steer each run with every other task's run's coordinates, beside its own and the matched control (--seed draws the steering set)",
+    )
     .option('--out <file>', 'also write the comparison as JSON')
     .action(async (runs: string[], o: CompareOptions) => compareCommand(runs, o));
 }
