@@ -157,6 +157,37 @@ describe('memgen results', () => {
     expect(await readFile(join(out, 'results.md'), 'utf8')).toBe(md);
   });
 
+  it("--comparisons shows compare's files in a section of their own and keeps them in results.json", async () => {
+    const runs = book.runs.map((r) => join(sweepDir, 'runs', r.run_id));
+    const file = join(dir, 'seeds.json');
+    await memgen('compare', ...runs, '--top', '0.1', '--draws', '50', '--out', file);
+    const out = join(dir, 'compared');
+    await memgen('results', sweepDir, '--out', out, '--archive', '--comparisons', file);
+    const withComparisons = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    const kept = join(out, 'comparisons', 'seeds.json');
+    expect(withComparisons.generated_by).toMatch(new RegExp(`--out ${out} --comparisons ${kept}$`));
+    expect(withComparisons.runs).toEqual(book.runs);
+    const [c] = withComparisons.comparisons;
+    expect(c.file).toBe('seeds.json');
+    expect(c.comparison).toEqual(JSON.parse(await readFile(file, 'utf8')));
+    expect(c.comparison.runs.map((r: { seed: number }) => r.seed)).toEqual([0, 1]);
+    expect(c.comparison.comparisons[0].overlaps[0].layerMatched.expected).toBeGreaterThan(0);
+    const md = await readFile(join(out, 'results.md'), 'utf8');
+    expect(md).toContain('## Across runs: seeds and tasks (memgen compare)\n\n### seeds.json');
+    expect(md).toContain('| 1: color seed 0 vs 2: color seed 1 | top 10 % |');
+    await writeFile(join(dir, 'not-a-comparison.json'), '{"runs": []}\n');
+    await expect(
+      memgen(
+        'results',
+        sweepDir,
+        '--out',
+        join(dir, 'z'),
+        '--comparisons',
+        join(dir, 'not-a-comparison.json'),
+      ),
+    ).rejects.toMatchObject({ stderr: expect.stringMatching(/not-a-comparison\.json: field "runs"/) });
+  });
+
   it('refuses a directory that is not a sweep, and names a corrupt run file', async () => {
     await expect(memgen('results', join(dir, 'nope'), '--out', join(dir, 'x'))).rejects.toMatchObject({
       stderr: expect.stringMatching(/nope: no sweep\.json \(not a sweep directory\)/),
@@ -219,9 +250,10 @@ describe('the committed results book', () => {
     const committed = join(repoRoot, 'docs', 'results');
     const json = await readFile(join(committed, 'results.json'), 'utf8');
     const command: string = JSON.parse(json).generated_by;
-    const m = /^memgen results (.+) --out docs\/results$/.exec(command);
+    const m = /^memgen results (.+) --out docs\/results(?: --comparisons (.+))?$/.exec(command);
     expect(m, command).not.toBeNull();
     const sources = m![1]!.split(' ');
+    const comparisons = m![2]?.split(' ') ?? [];
     for (const s of sources) expect(existsSync(join(repoRoot, s, 'sweep.json')), s).toBe(true);
     const out = await mkdtemp(join(tmpdir(), 'memgen-book-committed-'));
     try {
@@ -229,6 +261,7 @@ describe('the committed results book', () => {
         sources.map((s) => join(repoRoot, s)),
         out,
         command,
+        comparisons.map((c) => join(repoRoot, c)),
       );
       expect(await readFile(join(out, 'results.json'), 'utf8')).toBe(json);
       expect(await readFile(join(out, 'results.md'), 'utf8')).toBe(

@@ -1,5 +1,6 @@
 export { type BookOutcome, type ResultsBook, writeResultsBook } from './book/book.js';
 export { archiveSweep } from './book/book-archive.js';
+export { archiveComparisons } from './book/book-comparisons.js';
 export { meetsCriterion } from './book/book-groups.js';
 export type { BookRun, BookSetting } from './book/book-runs.js';
 export { type BusFlags, busConnectionOptions, natsUrlFrom, positiveIntFrom } from './bus-config.js';

@@ -2,21 +2,32 @@
  * `memgen results SWEEP_DIR... --out docs/results` — the results book: results.md (tables and
  * figures per task × size, mean ± sd over the qualified seeds and each seed, beside the paper's
  * numbers) and results.json (`runs`, one entry per task × size × seed, and the groups), made from
- * the sweep directories alone; `--archive` keeps what it read of them beside the book.
+ * the sweep directories alone, with `--comparisons` compare's files in a section of their own;
+ * `--archive` keeps what it read of them beside the book.
  */
 import { join } from 'node:path';
-import { archiveSweep, writeResultsBook } from '@memgen/coordinator';
+import { archiveComparisons, archiveSweep, writeResultsBook } from '@memgen/coordinator';
 import type { Command } from 'commander';
+
+interface ResultsOptions {
+  out: string;
+  archive?: boolean;
+  comparisons?: string[];
+}
 
 /**
  * With `archive`, each sweep's book sources are first copied to OUT/sweeps/<sweepId> and the book is
  * made from those copies, under the command that remakes it from them.
  */
-export async function resultsCommand(dirs: string[], o: { out: string; archive?: boolean }): Promise<void> {
+export async function resultsCommand(dirs: string[], o: ResultsOptions): Promise<void> {
   const sources = [];
   for (const dir of dirs) sources.push(o.archive ? await archiveSweep(dir, join(o.out, 'sweeps')) : dir);
-  const command = `memgen results ${sources.join(' ')} --out ${o.out}`;
-  const { book, figures } = await writeResultsBook(sources, o.out, command);
+  const given = o.comparisons ?? [];
+  const comparisons = o.archive ? await archiveComparisons(given, join(o.out, 'comparisons')) : given;
+  const command =
+    `memgen results ${sources.join(' ')} --out ${o.out}` +
+    (comparisons.length > 0 ? ` --comparisons ${comparisons.join(' ')}` : '');
+  const { book, figures } = await writeResultsBook(sources, o.out, command, comparisons);
   const qualified = book.runs.filter((r) => r.qualified === true).length;
   process.stdout.write(
     `memgen results: ${book.runs.length} runs (${qualified} qualified) in ${book.groups.length} group(s), ` +
@@ -32,7 +43,8 @@ export function registerResultsCommand(program: Command): void {
     .option('--out <dir>', 'output directory', 'docs/results')
     .option(
       '--archive',
-      "keep each sweep's book sources (sweep.json, runs' results, summaries, curves) in OUT/sweeps/",
+      "keep each sweep's book sources (sweep.json, runs' results, summaries, curves) in OUT/sweeps/, and the comparisons in OUT/comparisons/",
     )
-    .action(async (dirs: string[], o: { out: string; archive?: boolean }) => resultsCommand(dirs, o));
+    .option('--comparisons <files...>', 'memgen compare --out files, shown in a section of their own')
+    .action(async (dirs: string[], o: ResultsOptions) => resultsCommand(dirs, o));
 }

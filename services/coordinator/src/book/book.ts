@@ -7,7 +7,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic, writeJson } from '@memgen/common';
+import type { RunComparison } from '@memgen/pipeline';
 import { renderFigure } from '@memgen/report';
+import { comparisonsSection, readComparisons } from './book-comparisons.js';
 import { groupFigures } from './book-figures.js';
 import { type BookGroup, bookGroups, CRITERION, groupKey } from './book-groups.js';
 import { groupSection } from './book-markdown.js';
@@ -18,6 +20,8 @@ export interface ResultsBook {
   criterion: typeof CRITERION;
   groups: BookGroup[];
   runs: BookRun[];
+  /** compare's files as given (`--comparisons`), by file name; absent when none. */
+  comparisons?: { file: string; comparison: RunComparison }[];
 }
 
 export interface BookOutcome {
@@ -40,11 +44,13 @@ function header(command: string, runs: readonly BookRun[]): string {
 /**
  * Writes results.json, results.md and figures/ under `outDir` (figures of an earlier book removed).
  * @param command the command line, as the book names it
+ * @param comparisonFiles `memgen compare --out` files shown in a section of their own
  */
 export async function writeResultsBook(
   sweepDirs: readonly string[],
   outDir: string,
   command: string,
+  comparisonFiles: readonly string[] = [],
 ): Promise<BookOutcome> {
   if (sweepDirs.length === 0) throw new Error('memgen results: give at least one sweep directory');
   const runs = await readBookRuns(sweepDirs);
@@ -67,7 +73,15 @@ export async function writeResultsBook(
       ),
     );
   }
-  const book: ResultsBook = { generated_by: command, criterion: CRITERION, groups, runs };
+  const comparisons = await readComparisons(comparisonFiles);
+  if (comparisons.length > 0) sections.push(comparisonsSection(comparisons));
+  const book: ResultsBook = {
+    generated_by: command,
+    criterion: CRITERION,
+    groups,
+    runs,
+    ...(comparisons.length > 0 ? { comparisons } : {}),
+  };
   await writeJson(join(outDir, 'results.json'), book);
   await writeFileAtomic(join(outDir, 'results.md'), `${sections.join('\n\n')}\n`);
   return { book, figures };
