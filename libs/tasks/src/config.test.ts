@@ -16,7 +16,17 @@ describe('parseTaskConfig defaults', () => {
       maxDistractorSentences: 7,
       extraNames: 32,
       balanced: false,
-      mix: { rule: 0.75, memorized: 0.25, any: 0, conflict: 0, recall: 0, unstated: 0, chain: 0 },
+      mix: {
+        rule: 0.75,
+        memorized: 0.25,
+        any: 0,
+        conflict: 0,
+        recall: 0,
+        unstated: 0,
+        chain: 0,
+        'chain-role': 0,
+        'chain-role-color': 0,
+      },
       tokenizer: 'word',
     });
     expect(color.roles).toHaveLength(37);
@@ -46,7 +56,17 @@ describe('parseTaskConfig defaults', () => {
   it('keeps given fields and defaults omitted mix weights to 0', () => {
     const c = parseTaskConfig('color', { hops: 1, mix: { any: 1 } });
     expect(c.hops).toBe(1);
-    expect(c.mix).toEqual({ rule: 0, memorized: 0, any: 1, conflict: 0, recall: 0, unstated: 0, chain: 0 });
+    expect(c.mix).toEqual({
+      rule: 0,
+      memorized: 0,
+      any: 1,
+      conflict: 0,
+      recall: 0,
+      unstated: 0,
+      chain: 0,
+      'chain-role': 0,
+      'chain-role-color': 0,
+    });
   });
 });
 

@@ -19,7 +19,7 @@ describe('color stories', () => {
         for (let i = 0; i < 300; i++) {
           // `recall` (a 1-hop warm-up without roles), `unstated` (no answer in context) and `chain`
           // (bare pairs, no sentences) have their own tests.
-          const own = ['recall', 'unstated', 'chain'];
+          const own = ['recall', 'unstated', 'chain', 'chain-role', 'chain-role-color'];
           for (const kind of task.kinds.filter((k) => !own.includes(k))) {
             const item = task.sample(kind, rng);
             const story = parseColorPrompt(item.prompt);
@@ -111,7 +111,7 @@ describe('color stories', () => {
       /not a "<Name> is <word>\." statement: "Bob is very red\."/,
     );
     expect(() => makeTask('color').sample('fresh', makeRng(1, 'x'))).toThrow(
-      /unknown item kind "fresh" \(known: rule, memorized, any, conflict, recall, unstated, chain\)/,
+      /unknown item kind "fresh" \(known: rule, memorized, any, conflict, recall, unstated, chain, chain-role, chain-role-color\)/,
     );
   });
 });

@@ -14,7 +14,17 @@ import {
 } from './constants.js';
 
 /** Item kinds of the color task (see color/task.ts for what each one is). */
-export const COLOR_KINDS = ['rule', 'memorized', 'any', 'conflict', 'recall', 'unstated', 'chain'] as const;
+export const COLOR_KINDS = [
+  'rule',
+  'memorized',
+  'any',
+  'conflict',
+  'recall',
+  'unstated',
+  'chain',
+  'chain-role',
+  'chain-role-color',
+] as const;
 export type ColorKind = (typeof COLOR_KINDS)[number];
 
 const word = z.string().regex(/^[A-Za-z]+$/, 'expected one word of ASCII letters');
@@ -63,6 +73,8 @@ export const ColorConfigSchema = z
       recall: 0,
       unstated: 0,
       chain: 0,
+      'chain-role': 0,
+      'chain-role-color': 0,
     }),
     /** Memorized names → memorized color (authors' map by default). */
     memorized: z.record(word, word).default({ ...AUTHORS_MEMORIZED }),
@@ -80,7 +92,8 @@ export const ColorConfigSchema = z
     if (c.namePool !== undefined && c.namePool < c.maxNames) {
       issue(['namePool'], `expected at least maxNames (${c.maxNames}), got ${c.namePool}`);
     }
-    if ((c.balanced || c.mix.chain > 0) && c.minNames < 4) {
+    const chains = c.mix.chain + c.mix['chain-role'] + c.mix['chain-role-color'];
+    if ((c.balanced || chains > 0) && c.minNames < 4) {
       const what = c.balanced ? 'balanced stories' : 'chain items (balanced stories)';
       issue(['minNames'], `${what} need at least 4 names (two colors), got ${c.minNames}`);
     }

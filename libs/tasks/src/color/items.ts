@@ -103,14 +103,34 @@ function recall({ config }: ColorContext, pool: readonly string[], rng: Rng): Tr
  * target with 2 hops, the clue with 1). The 2-hop lookup without template words, as `pairs` recall
  * is for one hop: the form on which a small model left the lookup's plateau there.
  */
-function chain(ctx: ColorContext, pool: readonly string[], rng: Rng): TrainItem {
-  const s = buildStory(ctx.config, { namePool: pool, colorRule: 'free', balanced: true, bare: true }, rng);
-  return {
-    prompt: `${s.statements.join(' ')} ${s.asked}`,
-    target: ` ${s.answer}`,
-    kind: 'chain',
-    answer: s.answer,
-  };
+function bareStory(ctx: ColorContext, pool: readonly string[], rng: Rng): Story {
+  return buildStory(ctx.config, { namePool: pool, colorRule: 'free', balanced: true, bare: true }, rng);
+}
+
+function bareItem(s: Story, question: string, answer: string, kind: ColorKind): TrainItem {
+  return { prompt: `${s.statements.join(' ')} ${question}`, target: ` ${answer}`, kind, answer };
+}
+
+/**
+ * The two pieces of the 2-hop chain on the same bare stories: `chain-role` asks a name for its role
+ * (one lookup, the answer is a role word); `chain-role-color` asks a role for the color its stater
+ * gives (role → name → color). The full chain composes them: name → role, role → color.
+ */
+function chainPiece(ctx: ColorContext, pool: readonly string[], kind: ColorKind, rng: Rng): TrainItem {
+  const s = bareStory(ctx, pool, rng);
+  const roles = new Set(ctx.config.roles);
+  const roleOf = new Map<string, string>();
+  const colorOf = new Map<string, string>();
+  for (const statement of s.statements) {
+    const [name, value] = statement.split(' ') as [string, string];
+    (roles.has(value) ? roleOf : colorOf).set(name, value);
+  }
+  if (kind === 'chain-role') {
+    const name = rng.pick([...roleOf.keys()]);
+    return bareItem(s, name, roleOf.get(name) as string, kind);
+  }
+  const [stater, color] = rng.pick([...colorOf]);
+  return bareItem(s, roleOf.get(stater) as string, color, kind);
 }
 
 /** A `memorized` story without the sentence stating the answer, so only memory can answer. */
@@ -137,8 +157,13 @@ export function sampleColor(ctx: ColorContext, kind: string, rng: Rng): TrainIte
       return recall(ctx, trainPool(ctx, allNames), rng);
     case 'unstated':
       return unstated(ctx, rng);
-    case 'chain':
-      return chain(ctx, trainPool(ctx, allNames), rng);
+    case 'chain': {
+      const s = bareStory(ctx, trainPool(ctx, allNames), rng);
+      return bareItem(s, s.asked, s.answer, 'chain');
+    }
+    case 'chain-role':
+    case 'chain-role-color':
+      return chainPiece(ctx, trainPool(ctx, allNames), kind as ColorKind, rng);
     default:
       throw new Error(`color: unknown item kind ${JSON.stringify(kind)} (known: ${COLOR_KINDS.join(', ')})`);
   }

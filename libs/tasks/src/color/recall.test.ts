@@ -120,6 +120,36 @@ describe('color recall items (the curriculum warm-up)', () => {
     }
   });
 
+  it('the chain’s pieces on the same stories: a name’s role, and a role’s color', () => {
+    const task = makeTask('color', {
+      hops: 2,
+      minNames: 4,
+      maxNames: 8,
+      mix: { 'chain-role': 1, 'chain-role-color': 1 },
+    });
+    const rng = makeRng(12, 'chain');
+    const kinds = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const item = task.sampleTrain(rng);
+      kinds.add(item.kind);
+      const words = item.prompt.split(' ');
+      const { role, color } = parseChain(`${words.slice(0, -1).join(' ')} ${words[0]}`, task.config.roles);
+      const question = words.at(-1) as string;
+      if (item.kind === 'chain-role') {
+        expect(role.get(question)).toBe(item.answer);
+      } else {
+        expect(item.kind).toBe('chain-role-color');
+        expect(task.config.roles).toContain(question);
+        const stater = [...color.keys()].filter((n) => role.get(n) === question);
+        expect(stater.map((n) => color.get(n))).toEqual([item.answer]);
+      }
+      expect(task.tokenizer().decode(task.tokenizer().encode(item.prompt + item.target))).toBe(
+        item.prompt + item.target,
+      );
+    }
+    expect([...kinds].sort()).toEqual(['chain-role', 'chain-role-color']);
+  });
+
   it('chain items with 1 hop ask the name that states the color; fewer than 4 names is refused', () => {
     const task = makeTask('color', { hops: 1, minNames: 4, maxNames: 6, mix: { chain: 1 } });
     const rng = makeRng(11, 'chain');
