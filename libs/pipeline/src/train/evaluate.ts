@@ -17,6 +17,23 @@ export interface EvalResult {
   mem_acc: number;
   /** Accuracy on fresh items of the current phase's own mix: is this phase's curriculum step learned? */
   train_acc: number;
+  /** The same per item kind, when the phase's items are of more than one kind. */
+  train_acc_by_kind?: Record<string, number>;
+}
+
+/** Per-kind accuracy of items judged right or wrong; undefined for a single kind. */
+export function accuracyByKind(
+  kinds: readonly string[],
+  right: readonly boolean[],
+): Record<string, number> | undefined {
+  const names = [...new Set(kinds)].sort();
+  if (names.length < 2) return undefined;
+  return Object.fromEntries(
+    names.map((k) => {
+      const mine = right.filter((_, i) => kinds[i] === k);
+      return [k, mine.filter(Boolean).length / mine.length];
+    }),
+  );
 }
 
 const CHUNK = 128;
@@ -45,7 +62,7 @@ export function evaluate(
   sets: EvalSets,
   maxNewTokens: number,
   beamWidth: number,
-  phaseItems: { prompt: string; answer: string }[],
+  phaseItems: { prompt: string; answer: string; kind?: string }[],
 ): EvalResult {
   const labels = continuations(
     model,
@@ -54,16 +71,21 @@ export function evaluate(
     maxNewTokens,
     beamWidth,
   ).map((out, i) => task.label(sets.conflict[i] as EvalSets['conflict'][number], out));
-  const correct = (items: { prompt: string; answer: string }[]) => {
-    const outs = continuations(
+  const judged = (items: { prompt: string; answer: string }[]) =>
+    continuations(
       model,
       tok,
       items.map((it) => it.prompt),
       maxNewTokens,
       beamWidth,
-    );
-    return outs.filter((o, i) => task.answerOf(o) === items[i]?.answer).length / Math.max(1, items.length);
-  };
+    ).map((o, i) => task.answerOf(o) === items[i]?.answer);
+  const correct = (items: { prompt: string; answer: string }[]) =>
+    judged(items).filter(Boolean).length / Math.max(1, items.length);
+  const phaseRight = judged(phaseItems);
+  const byKind = accuracyByKind(
+    phaseItems.map((it) => it.kind ?? ''),
+    phaseRight,
+  );
   return {
     n: labels.length,
     gen: labels.filter((l) => l === 'gen').length,
@@ -72,6 +94,7 @@ export function evaluate(
     rule_acc: correct(sets.rule),
     shortcut_baseline: sets.rule.reduce((s, r) => s + r.shortcutBaseline, 0) / Math.max(1, sets.rule.length),
     mem_acc: correct(sets.memorized),
-    train_acc: correct(phaseItems),
+    train_acc: phaseRight.filter(Boolean).length / Math.max(1, phaseItems.length),
+    ...(byKind ? { train_acc_by_kind: byKind } : {}),
   };
 }

@@ -109,7 +109,12 @@ function describeStep(o: Omit<StepOutcome, 'detail' | 'summary'>): StepOutcome {
       return (
         `step ${o.done} (${o.phase.name}): loss ${point.loss.toFixed(4)} gen ${point.gen} mem ${point.mem} ` +
         `other ${point.other} rule ${point.rule_acc.toFixed(3)} (shortcut ${point.shortcut_baseline.toFixed(3)}) ` +
-        `mem_acc ${point.mem_acc.toFixed(3)} train_acc ${point.train_acc.toFixed(3)}`
+        `mem_acc ${point.mem_acc.toFixed(3)} train_acc ${point.train_acc.toFixed(3)}` +
+        (point.train_acc_by_kind
+          ? ` (${Object.entries(point.train_acc_by_kind)
+              .map(([k, a]) => `${k} ${a.toFixed(2)}`)
+              .join(', ')})`
+          : '')
       );
     },
   };
