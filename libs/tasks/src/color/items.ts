@@ -99,25 +99,29 @@ function recall({ config }: ColorContext, pool: readonly string[], rng: Rng): Tr
 }
 
 /**
- * A balanced story in the bare form: "NAME ROLE" and "NAME COLOR" pairs, then the asked name (the
- * target with 2 hops, the clue with 1). The 2-hop lookup without template words, as `pairs` recall
- * is for one hop: the form on which a small model left the lookup's plateau there.
+ * A balanced story in the bare form: "NAME ROLE" and "NAME COLOR" pairs, no template words. The
+ * 2-hop lookup without the sentences, as `pairs` recall is for one hop: the form on which a small
+ * model left the lookup's plateau there.
  */
 function bareStory(ctx: ColorContext, pool: readonly string[], rng: Rng): Story {
   return buildStory(ctx.config, { namePool: pool, colorRule: 'free', balanced: true, bare: true }, rng);
 }
 
-function bareItem(s: Story, question: string, answer: string, kind: ColorKind): TrainItem {
-  return { prompt: `${s.statements.join(' ')} ${question}`, target: ` ${answer}`, kind, answer };
-}
-
 /**
- * The two pieces of the 2-hop chain on the same bare stories: `chain-role` asks a name for its role
- * (one lookup, the answer is a role word); `chain-role-color` asks a role for the color its stater
- * gives (role → name → color). The full chain composes them: name → role, role → color.
+ * The chain and its two pieces on bare stories. Color questions keep the authors' question
+ * ("what color is X?", X a name or a role); a role question is the bare name, so no prompt form asks
+ * for two kinds of answer. `chain`: the asked name's color (the target with 2 hops: name → role →
+ * clue → color); `chain-role`: a name's role; `chain-role-color`: the color a role's stater gives.
  */
-function chainPiece(ctx: ColorContext, pool: readonly string[], kind: ColorKind, rng: Rng): TrainItem {
+function chainItem(ctx: ColorContext, pool: readonly string[], kind: ColorKind, rng: Rng): TrainItem {
   const s = bareStory(ctx, pool, rng);
+  const item = (prompt: string, answer: string): TrainItem => ({
+    prompt,
+    target: ` ${answer}`,
+    kind,
+    answer,
+  });
+  if (kind === 'chain') return item(storyPrompt(s.statements, s.asked), s.answer);
   const roles = new Set(ctx.config.roles);
   const roleOf = new Map<string, string>();
   const colorOf = new Map<string, string>();
@@ -127,10 +131,10 @@ function chainPiece(ctx: ColorContext, pool: readonly string[], kind: ColorKind,
   }
   if (kind === 'chain-role') {
     const name = rng.pick([...roleOf.keys()]);
-    return bareItem(s, name, roleOf.get(name) as string, kind);
+    return item(`${s.statements.join(' ')} ${name}`, roleOf.get(name) as string);
   }
   const [stater, color] = rng.pick([...colorOf]);
-  return bareItem(s, roleOf.get(stater) as string, color, kind);
+  return item(storyPrompt(s.statements, roleOf.get(stater) as string), color);
 }
 
 /** A `memorized` story without the sentence stating the answer, so only memory can answer. */
@@ -157,13 +161,10 @@ export function sampleColor(ctx: ColorContext, kind: string, rng: Rng): TrainIte
       return recall(ctx, trainPool(ctx, allNames), rng);
     case 'unstated':
       return unstated(ctx, rng);
-    case 'chain': {
-      const s = bareStory(ctx, trainPool(ctx, allNames), rng);
-      return bareItem(s, s.asked, s.answer, 'chain');
-    }
+    case 'chain':
     case 'chain-role':
     case 'chain-role-color':
-      return chainPiece(ctx, trainPool(ctx, allNames), kind as ColorKind, rng);
+      return chainItem(ctx, trainPool(ctx, allNames), kind as ColorKind, rng);
     default:
       throw new Error(`color: unknown item kind ${JSON.stringify(kind)} (known: ${COLOR_KINDS.join(', ')})`);
   }

@@ -74,22 +74,26 @@ describe('color recall items (the curriculum warm-up)', () => {
     expect(eight.sample('recall', makeRng(9, 'recall')).prompt.split(' ')).toHaveLength(2 * 2 + 2 * 8 + 1);
   });
 
-  /** The bare chain prompt as name → role, name → color, and the asked name. */
+  /**
+   * A chain prompt as name → role, name → color, the question's subject, and whether it is a color
+   * question ("what color is X?") or a bare role question (the name alone).
+   */
   function parseChain(prompt: string, roles: readonly string[]) {
-    const words = prompt.split(' ');
+    const colorQuestion = /^(.*) what color is (\w+)\?$/.exec(prompt);
+    const [story, asked] = colorQuestion
+      ? [colorQuestion[1] as string, colorQuestion[2] as string]
+      : [prompt.slice(0, prompt.lastIndexOf(' ')), prompt.slice(prompt.lastIndexOf(' ') + 1)];
+    const words = story.split(' ');
+    expect(words.length % 2).toBe(0);
     const role = new Map<string, string>();
     const color = new Map<string, string>();
-    for (let j = 0; j + 1 < words.length - 1; j += 2) {
+    for (let j = 0; j < words.length; j += 2) {
       const [name, value] = [words[j] as string, words[j + 1] as string];
-      if (roles.includes(value)) {
-        expect(role.has(name)).toBe(false);
-        role.set(name, value);
-      } else {
-        expect(color.has(name)).toBe(false);
-        color.set(name, value);
-      }
+      const map = roles.includes(value) ? role : color;
+      expect(map.has(name)).toBe(false);
+      map.set(name, value);
     }
-    return { words, role, color, asked: words.at(-1) as string };
+    return { role, color, asked, colorQuestion: colorQuestion !== null };
   }
 
   it('chain items: bare balanced stories; with 2 hops the answer is the color of the asked name’s role', () => {
@@ -98,8 +102,8 @@ describe('color recall items (the curriculum warm-up)', () => {
     for (let i = 0; i < 300; i++) {
       const item = task.sample('chain', rng);
       expect(item.kind).toBe('chain');
-      const { words, role, color, asked } = parseChain(item.prompt, task.config.roles);
-      expect(words.length % 2).toBe(1);
+      const { role, color, asked, colorQuestion } = parseChain(item.prompt, task.config.roles);
+      expect(colorQuestion).toBe(true);
       expect(role.size).toBeGreaterThanOrEqual(4);
       // The asked name states no color; exactly one other name of its role does, and that is the answer.
       expect(color.has(asked)).toBe(false);
@@ -120,7 +124,7 @@ describe('color recall items (the curriculum warm-up)', () => {
     }
   });
 
-  it('the chain’s pieces on the same stories: a name’s role, and a role’s color', () => {
+  it('the chain’s pieces on the same stories: a name’s role (bare), a role’s color (a color question)', () => {
     const task = makeTask('color', {
       hops: 2,
       minNames: 4,
@@ -132,15 +136,14 @@ describe('color recall items (the curriculum warm-up)', () => {
     for (let i = 0; i < 300; i++) {
       const item = task.sampleTrain(rng);
       kinds.add(item.kind);
-      const words = item.prompt.split(' ');
-      const { role, color } = parseChain(`${words.slice(0, -1).join(' ')} ${words[0]}`, task.config.roles);
-      const question = words.at(-1) as string;
+      const { role, color, asked, colorQuestion } = parseChain(item.prompt, task.config.roles);
+      // One prompt form per kind of answer: color questions ask colors, bare names ask roles.
+      expect(colorQuestion).toBe(item.kind === 'chain-role-color');
       if (item.kind === 'chain-role') {
-        expect(role.get(question)).toBe(item.answer);
+        expect(role.get(asked)).toBe(item.answer);
       } else {
-        expect(item.kind).toBe('chain-role-color');
-        expect(task.config.roles).toContain(question);
-        const stater = [...color.keys()].filter((n) => role.get(n) === question);
+        expect(task.config.roles).toContain(asked);
+        const stater = [...color.keys()].filter((n) => role.get(n) === asked);
         expect(stater.map((n) => color.get(n))).toEqual([item.answer]);
       }
       expect(task.tokenizer().decode(task.tokenizer().encode(item.prompt + item.target))).toBe(

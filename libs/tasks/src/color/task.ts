@@ -10,9 +10,9 @@
  * - `unstated`: a `memorized` story without the sentence stating the answer's color (the asked
  *   name's own with 1 hop, its clue's with 2), so only memory can answer. A model that already does the lookup gets no reason to remember from `memorized` items
  *   (the story states the answer); these give memory a job of its own;
- * - `chain`: a balanced story in bare "NAME ROLE" / "NAME COLOR" pairs, then the asked name (a
- *   2-hop curriculum step); `chain-role` and `chain-role-color` ask the same stories a name's role
- *   and a role's color, the chain's two pieces.
+ * - `chain`: a balanced story in bare "NAME ROLE" / "NAME COLOR" pairs, then the authors' question
+ *   (a 2-hop curriculum step); `chain-role` and `chain-role-color` ask the same stories a name's
+ *   role (the bare name) and a role's color ("what color is ROLE?"), the chain's two pieces.
  * Targets are `" " + color` (the authors' training string is `prompt + " " + answer`).
  */
 import type { Tokenizer } from '../tokenizer/types.js';
