@@ -1,7 +1,10 @@
 /**
  * Sweep throughput in local mode on real jobs: the same sweep with 1 worker × 2 threads and with
  * 2 workers × 1 thread (fresh output directories), wall time, jobs/hour and the ratio, and whether
- * both gave byte-identical results, measured in one run.
+ * both gave byte-identical results, measured in one run. A third arm, 1 worker × 1 thread, splits the
+ * ratio into its two factors: ratio = 2 × (two workers' efficiency) / (the second thread's speedup of
+ * a whole job), so it says whether two workers lose time to each other or one worker gains from
+ * its second thread.
  *
  * Units: `quick` (default) is the color quick preset — its model, curriculum phases and study —
  * with every phase cut to --phase-steps steps; `tiny` is the integration tests' 3-second unit.
@@ -20,10 +23,11 @@ const opts = new Command()
   .option('--units <kind>', 'quick (the color quick preset, phases cut short) or tiny', 'quick')
   .option('--seeds <list>', 'seeds of the sweep', '0,1')
   .option('--phase-steps <n>', 'training steps of every quick phase', '200')
+  .option('--no-one-thread', 'skip the 1 worker × 1 thread arm')
   .option('--json', 'one JSON object')
   .allowExcessArguments(false)
   .parse(process.argv)
-  .opts<{ units: string; seeds: string; phaseSteps: string; json?: boolean }>();
+  .opts<{ units: string; seeds: string; phaseSteps: string; oneThread: boolean; json?: boolean }>();
 const seeds = opts.seeds.split(',').map(Number);
 const phaseSteps = Number(opts.phaseSteps);
 
@@ -46,17 +50,25 @@ const env = { ...process.env };
 // Each worker gets cores / workers threads (the local pool's default).
 delete env.MEMGEN_THREADS;
 
-const seconds: Record<number, number> = {};
-const results: string[] = [];
-for (const workers of [1, 2]) {
-  const out = join(dir, `w${workers}`);
+/** Runs the sweep in a fresh directory; wall seconds and its results.json. */
+async function sweep(name: string, workers: number, threads?: number) {
+  const out = join(dir, name);
   const t0 = performance.now();
   const args = [cli, 'sweep', '--spec', specPath, '--out', out, '--workers', String(workers)];
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env });
-  if (r.status !== 0) throw new Error(`sweep with ${workers} worker(s) exited ${r.status}`);
-  seconds[workers] = (performance.now() - t0) / 1000;
-  results.push(await readFile(join(out, 'results.json'), 'utf8'));
+  const armEnv = threads === undefined ? env : { ...env, MEMGEN_THREADS: String(threads) };
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], env: armEnv });
+  if (r.status !== 0) throw new Error(`sweep ${name} (${workers} worker(s)) exited ${r.status}`);
+  return {
+    seconds: (performance.now() - t0) / 1000,
+    results: await readFile(join(out, 'results.json'), 'utf8'),
+  };
 }
+
+const one = await sweep('w1', 1);
+const two = await sweep('w2', 2);
+const serial = opts.oneThread ? await sweep('w1t1', 1, 1) : undefined;
+const seconds: Record<number, number> = { 1: one.seconds, 2: two.seconds };
+const results = [one.results, two.results, ...(serial ? [serial.results] : [])];
 const jobs = seeds.length * 4;
 const perHour = (s: number) => (jobs * 3600) / s;
 const row = {
@@ -69,7 +81,12 @@ const row = {
   one_worker_jobs_per_hour: Number(perHour(seconds[1]!).toFixed(1)),
   two_workers_jobs_per_hour: Number(perHour(seconds[2]!).toFixed(1)),
   ratio: Number((seconds[1]! / seconds[2]!).toFixed(2)),
-  results_identical: results[0] === results[1],
+  results_identical: results.every((r) => r === results[0]),
+  one_thread_s: serial ? Number(serial.seconds.toFixed(1)) : null,
+  /** One worker's whole-sweep speedup from its second thread. */
+  thread_speedup: serial ? Number((serial.seconds / seconds[1]!).toFixed(2)) : null,
+  /** Two single-thread workers against twice one: 1 = they cost each other nothing. */
+  two_worker_efficiency: serial ? Number((serial.seconds / (2 * seconds[2]!)).toFixed(2)) : null,
 };
 if (opts.json) process.stdout.write(`${JSON.stringify(row)}\n`);
 else {
@@ -77,6 +94,10 @@ else {
     `local sweep, ${seeds.length} ${opts.units} color units × 4 job groups = ${jobs} jobs, ${cores} cores:\n` +
       `  1 worker × ${cores} threads: ${row.one_worker_s} s (${row.one_worker_jobs_per_hour} jobs/h)\n` +
       `  2 workers × ${Math.max(1, Math.floor(cores / 2))} thread(s): ${row.two_workers_s} s (${row.two_workers_jobs_per_hour} jobs/h)\n` +
+      (serial
+        ? `  1 worker × 1 thread: ${row.one_thread_s} s — second thread's speedup ${row.thread_speedup}×, ` +
+          `two workers' efficiency ${row.two_worker_efficiency}\n`
+        : '') +
       `  ratio ${row.ratio}×; results identical: ${row.results_identical}\n`,
   );
 }
