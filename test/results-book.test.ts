@@ -188,6 +188,31 @@ describe('memgen results', () => {
     ).rejects.toMatchObject({ stderr: expect.stringMatching(/not-a-comparison\.json: field "runs"/) });
   });
 
+  it("--probes shows a training run's phases and curve, archived with --archive", async () => {
+    const probe = join(sweepDir, 'runs', book.runs[0]!.run_id);
+    const out = join(dir, 'probed');
+    await memgen('results', sweepDir, '--out', out, '--archive', '--probes', probe);
+    const kept = join(out, 'probes', book.runs[0]!.run_id);
+    const json = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
+    expect(json.generated_by).toMatch(new RegExp(`--out ${out} --probes ${kept}$`));
+    const [p] = json.probes;
+    const curve = (await readFile(join(probe, 'train', 'curve.jsonl'), 'utf8')).trim().split('\n');
+    expect(p.curve).toEqual(curve.map((l) => JSON.parse(l)));
+    expect(p.name).toBe(book.runs[0]!.run_id);
+    expect(p.best.rule_acc).toBe(Math.max(...p.curve.map((c: { rule_acc: number }) => c.rule_acc)));
+    expect(p.phases).toEqual([{ name: 'rule', first_step: 40, last_step: 40 }]);
+    expect(existsSync(join(kept, 'train', 'curve.jsonl'))).toBe(true);
+    expect(existsSync(join(out, 'figures', `probe-${p.name}.png`))).toBe(true);
+    const md = await readFile(join(out, 'results.md'), 'utf8');
+    expect(md).toContain(`### probe ${p.name}`);
+    expect(md).toContain(`![${p.name}](figures/probe-${p.name}.png)`);
+    await expect(
+      memgen('results', sweepDir, '--out', join(dir, 'w'), '--probes', join(dir, 'nope')),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(/nope: no train\/config\.json \(not a memgen train directory\)/),
+    });
+  });
+
   it('refuses a directory that is not a sweep, and names a corrupt run file', async () => {
     await expect(memgen('results', join(dir, 'nope'), '--out', join(dir, 'x'))).rejects.toMatchObject({
       stderr: expect.stringMatching(/nope: no sweep\.json \(not a sweep directory\)/),
@@ -250,10 +275,13 @@ describe('the committed results book', () => {
     const committed = join(repoRoot, 'docs', 'results');
     const json = await readFile(join(committed, 'results.json'), 'utf8');
     const command: string = JSON.parse(json).generated_by;
-    const m = /^memgen results (.+) --out docs\/results(?: --comparisons (.+))?$/.exec(command);
+    const m = /^memgen results (.+) --out docs\/results(?: --comparisons (.+?))?(?: --probes (.+))?$/.exec(
+      command,
+    );
     expect(m, command).not.toBeNull();
     const sources = m![1]!.split(' ');
     const comparisons = m![2]?.split(' ') ?? [];
+    const probes = m![3]?.split(' ') ?? [];
     for (const s of sources) expect(existsSync(join(repoRoot, s, 'sweep.json')), s).toBe(true);
     const out = await mkdtemp(join(tmpdir(), 'memgen-book-committed-'));
     try {
@@ -261,7 +289,10 @@ describe('the committed results book', () => {
         sources.map((s) => join(repoRoot, s)),
         out,
         command,
-        comparisons.map((c) => join(repoRoot, c)),
+        {
+          comparisons: comparisons.map((c) => join(repoRoot, c)),
+          probes: probes.map((p) => join(repoRoot, p)),
+        },
       );
       expect(await readFile(join(out, 'results.json'), 'utf8')).toBe(json);
       expect(await readFile(join(out, 'results.md'), 'utf8')).toBe(

@@ -1,7 +1,8 @@
-export { type BookOutcome, type ResultsBook, writeResultsBook } from './book/book.js';
+export { type BookExtras, type BookOutcome, type ResultsBook, writeResultsBook } from './book/book.js';
 export { archiveSweep } from './book/book-archive.js';
 export { archiveComparisons } from './book/book-comparisons.js';
 export { meetsCriterion } from './book/book-groups.js';
+export { archiveProbe } from './book/book-probes.js';
 export type { BookRun, BookSetting } from './book/book-runs.js';
 export { type BusFlags, busConnectionOptions, natsUrlFrom, positiveIntFrom } from './bus-config.js';
 export { type ExecuteOptions, executeJob, materialiseRun, runPathOf } from './execute-job.js';

@@ -2,17 +2,19 @@
  * `memgen results SWEEP_DIR... --out docs/results` — the results book: results.md (tables and
  * figures per task × size, mean ± sd over the qualified seeds and each seed, beside the paper's
  * numbers) and results.json (`runs`, one entry per task × size × seed, and the groups), made from
- * the sweep directories alone, with `--comparisons` compare's files in a section of their own;
+ * the sweep directories alone, with `--comparisons` compare's files and `--probes` training runs'
+ * curves in sections of their own;
  * `--archive` keeps what it read of them beside the book.
  */
 import { join } from 'node:path';
-import { archiveComparisons, archiveSweep, writeResultsBook } from '@memgen/coordinator';
+import { archiveComparisons, archiveProbe, archiveSweep, writeResultsBook } from '@memgen/coordinator';
 import type { Command } from 'commander';
 
 interface ResultsOptions {
   out: string;
   archive?: boolean;
   comparisons?: string[];
+  probes?: string[];
 }
 
 /**
@@ -24,10 +26,14 @@ export async function resultsCommand(dirs: string[], o: ResultsOptions): Promise
   for (const dir of dirs) sources.push(o.archive ? await archiveSweep(dir, join(o.out, 'sweeps')) : dir);
   const given = o.comparisons ?? [];
   const comparisons = o.archive ? await archiveComparisons(given, join(o.out, 'comparisons')) : given;
+  const probes = [];
+  for (const dir of o.probes ?? [])
+    probes.push(o.archive ? await archiveProbe(dir, join(o.out, 'probes')) : dir);
   const command =
     `memgen results ${sources.join(' ')} --out ${o.out}` +
-    (comparisons.length > 0 ? ` --comparisons ${comparisons.join(' ')}` : '');
-  const { book, figures } = await writeResultsBook(sources, o.out, command, comparisons);
+    (comparisons.length > 0 ? ` --comparisons ${comparisons.join(' ')}` : '') +
+    (probes.length > 0 ? ` --probes ${probes.join(' ')}` : '');
+  const { book, figures } = await writeResultsBook(sources, o.out, command, { comparisons, probes });
   const qualified = book.runs.filter((r) => r.qualified === true).length;
   process.stdout.write(
     `memgen results: ${book.runs.length} runs (${qualified} qualified) in ${book.groups.length} group(s), ` +
@@ -43,8 +49,9 @@ export function registerResultsCommand(program: Command): void {
     .option('--out <dir>', 'output directory', 'docs/results')
     .option(
       '--archive',
-      "keep each sweep's book sources (sweep.json, runs' results, summaries, curves) in OUT/sweeps/, and the comparisons in OUT/comparisons/",
+      "keep each sweep's book sources (sweep.json, runs' results, summaries, curves) in OUT/sweeps/, the comparisons in OUT/comparisons/ and the probes' in OUT/probes/",
     )
     .option('--comparisons <files...>', 'memgen compare --out files, shown in a section of their own')
+    .option('--probes <dirs...>', 'memgen train --out directories: curriculum probes, with their curves')
     .action(async (dirs: string[], o: ResultsOptions) => resultsCommand(dirs, o));
 }

@@ -13,6 +13,7 @@ import { comparisonsSection, readComparisons } from './book-comparisons.js';
 import { groupFigures } from './book-figures.js';
 import { type BookGroup, bookGroups, CRITERION, groupKey } from './book-groups.js';
 import { groupSection } from './book-markdown.js';
+import { type BookProbe, probeFigure, probesSection, readProbe } from './book-probes.js';
 import { type BookRun, readBookRuns } from './book-runs.js';
 
 export interface ResultsBook {
@@ -22,6 +23,16 @@ export interface ResultsBook {
   runs: BookRun[];
   /** compare's files as given (`--comparisons`), by file name; absent when none. */
   comparisons?: { file: string; comparison: RunComparison }[];
+  /** Curriculum probes (`--probes`, memgen train directories); absent when none. */
+  probes?: BookProbe[];
+}
+
+/** What the book shows besides the sweeps. */
+export interface BookExtras {
+  /** `memgen compare --out` files, shown in a section of their own. */
+  comparisons?: readonly string[];
+  /** `memgen train --out` directories: curriculum probes with their curves. */
+  probes?: readonly string[];
 }
 
 export interface BookOutcome {
@@ -44,13 +55,12 @@ function header(command: string, runs: readonly BookRun[]): string {
 /**
  * Writes results.json, results.md and figures/ under `outDir` (figures of an earlier book removed).
  * @param command the command line, as the book names it
- * @param comparisonFiles `memgen compare --out` files shown in a section of their own
  */
 export async function writeResultsBook(
   sweepDirs: readonly string[],
   outDir: string,
   command: string,
-  comparisonFiles: readonly string[] = [],
+  extras: BookExtras = {},
 ): Promise<BookOutcome> {
   if (sweepDirs.length === 0) throw new Error('memgen results: give at least one sweep directory');
   const runs = await readBookRuns(sweepDirs);
@@ -73,14 +83,23 @@ export async function writeResultsBook(
       ),
     );
   }
-  const comparisons = await readComparisons(comparisonFiles);
+  const comparisons = await readComparisons(extras.comparisons ?? []);
   if (comparisons.length > 0) sections.push(comparisonsSection(comparisons));
+  const probes: BookProbe[] = [];
+  for (const dir of extras.probes ?? []) probes.push(await readProbe(dir));
+  for (const p of probes) {
+    const f = probeFigure(p);
+    await renderFigure(f.spec, join(figDir, f.name));
+    figures.push(f.name);
+  }
+  if (probes.length > 0) sections.push(probesSection(probes, (p) => probeFigure(p).name));
   const book: ResultsBook = {
     generated_by: command,
     criterion: CRITERION,
     groups,
     runs,
     ...(comparisons.length > 0 ? { comparisons } : {}),
+    ...(probes.length > 0 ? { probes } : {}),
   };
   await writeJson(join(outDir, 'results.json'), book);
   await writeFileAtomic(join(outDir, 'results.md'), `${sections.join('\n\n')}\n`);
