@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeResultsBook } from '../services/coordinator/src/book/book.js';
-import { meetsCriterion } from '../services/coordinator/src/book/book-groups.js';
-import type { BookRun, BookSetting } from '../services/coordinator/src/book/book-runs.js';
+import type { BookRun } from '../services/coordinator/src/book/book-runs.js';
 import { writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
 
 const run = promisify(execFile);
@@ -240,33 +239,6 @@ describe('memgen results', () => {
     expect(both.groups).toHaveLength(2);
     expect(both.groups[0].key).not.toBe(both.groups[1].key);
     expect(both.groups[1].overrides.study).toEqual({ steer: { bootstrap: 50 } });
-  });
-
-  it('the criterion needs both directions at 3× the matched control, Holm p < 0.05, capability ≥ 0.9×', () => {
-    const s: BookSetting = {
-      id: 'x',
-      mem_to_gen: 0.3,
-      mem_to_gen_control: 0.1,
-      gen_to_mem: 0.6,
-      gen_to_mem_control: 0.05,
-      holm_p_mem_to_gen: 0.01,
-      holm_p_gen_to_mem: 0.04,
-      capability: 0.9,
-      capability_unsteered: 1,
-      alpha: 20,
-      family: 0,
-      mem_to_gen_paper_control: null,
-      gen_to_mem_paper_control: null,
-      mem_to_gen_other: null,
-      gen_to_mem_other: null,
-      targets: null,
-      control_targets: null,
-    };
-    expect(meetsCriterion(s)).toBe(true);
-    expect(meetsCriterion({ ...s, mem_to_gen: 0.29 })).toBe(false);
-    expect(meetsCriterion({ ...s, holm_p_gen_to_mem: 0.05 })).toBe(false);
-    expect(meetsCriterion({ ...s, capability: 0.89 })).toBe(false);
-    expect(meetsCriterion({ ...s, gen_to_mem_control: null })).toBe(false);
   });
 });
 
