@@ -62,6 +62,13 @@ export const ColorConfigSchema = z
     recallFormat: z.enum(['sentences', 'pairs', 'queries']).default('sentences'),
     /** Answered questions per `queries` recall item (default: as many as the story has names). */
     recallQueries: z.number().int().min(1).max(32).optional(),
+    /**
+     * Curriculum lever for the `chain` kinds: where a role's stater states its color. `apart` = two
+     * pairs "NAME ROLE", "NAME COLOR" anywhere in the story (the chain is three lookups: name → role
+     * → stater → color); `adjacent` = the two pairs side by side; `merged` = one triple
+     * "NAME ROLE COLOR" (the color follows the role: two lookups, name → role → color).
+     */
+    chainLink: z.enum(['apart', 'adjacent', 'merged']).default('apart'),
     /** State every color of a story equally often (answer-free heuristics fall to chance). */
     balanced: z.boolean().default(false),
     /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */

@@ -115,13 +115,6 @@ function bareStory(ctx: ColorContext, pool: readonly string[], rng: Rng): Story 
  */
 function chainItem(ctx: ColorContext, pool: readonly string[], kind: ColorKind, rng: Rng): TrainItem {
   const s = bareStory(ctx, pool, rng);
-  const item = (prompt: string, answer: string): TrainItem => ({
-    prompt,
-    target: ` ${answer}`,
-    kind,
-    answer,
-  });
-  if (kind === 'chain') return item(storyPrompt(s.statements, s.asked), s.answer);
   const roles = new Set(ctx.config.roles);
   const roleOf = new Map<string, string>();
   const colorOf = new Map<string, string>();
@@ -129,12 +122,39 @@ function chainItem(ctx: ColorContext, pool: readonly string[], kind: ColorKind, 
     const [name, value] = statement.split(' ') as [string, string];
     (roles.has(value) ? roleOf : colorOf).set(name, value);
   }
+  const story = linkStaters(s.statements, ctx.config.chainLink, colorOf).join(' ');
+  const item = (prompt: string, answer: string): TrainItem => ({
+    prompt,
+    target: ` ${answer}`,
+    kind,
+    answer,
+  });
+  if (kind === 'chain') return item(`${story} what color is ${s.asked}?`, s.answer);
   if (kind === 'chain-role') {
     const name = rng.pick([...roleOf.keys()]);
-    return item(`${s.statements.join(' ')} ${name}`, roleOf.get(name) as string);
+    return item(`${story} ${name}`, roleOf.get(name) as string);
   }
   const [stater, color] = rng.pick([...colorOf]);
-  return item(storyPrompt(s.statements, roleOf.get(stater) as string), color);
+  return item(`${story} what color is ${roleOf.get(stater)}?`, color);
+}
+
+/**
+ * Bare statements with each stater's color statement moved beside its role statement (`adjacent`)
+ * or merged into it as "NAME ROLE COLOR" (`merged`); `apart` keeps the shuffled order.
+ */
+function linkStaters(
+  statements: readonly string[],
+  link: ColorConfig['chainLink'],
+  colorOf: ReadonlyMap<string, string>,
+): string[] {
+  if (link === 'apart') return [...statements];
+  return statements.flatMap((st) => {
+    const [name, value] = st.split(' ') as [string, string];
+    const color = colorOf.get(name);
+    if (value === color) return [];
+    if (color === undefined) return [st];
+    return link === 'merged' ? [`${st} ${color}`] : [st, `${name} ${color}`];
+  });
 }
 
 /** A `memorized` story without the sentence stating the answer, so only memory can answer. */

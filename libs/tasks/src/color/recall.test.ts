@@ -153,6 +153,40 @@ describe('color recall items (the curriculum warm-up)', () => {
     expect([...kinds].sort()).toEqual(['chain-role', 'chain-role-color']);
   });
 
+  it('chainLink puts a stater’s color beside its role (adjacent) or in one triple (merged), same stories', () => {
+    const make = (chainLink: string) =>
+      makeTask('color', { hops: 2, minNames: 4, maxNames: 8, chainLink, mix: { chain: 1 } });
+    const [apart, adjacent, merged] = [make('apart'), make('adjacent'), make('merged')];
+    const colors = new Set(apart.config.colors);
+    const roles = new Set(apart.config.roles);
+    const draw = (task: ReturnType<typeof make>, seed: number) => task.sample('chain', makeRng(seed, 'link'));
+    for (let seed = 0; seed < 200; seed++) {
+      const [a, j, m] = [draw(apart, seed), draw(adjacent, seed), draw(merged, seed)];
+      expect(j.answer).toBe(a.answer);
+      expect(m.answer).toBe(a.answer);
+      const words = (item: { prompt: string }) => item.prompt.replace(/ what color is \w+\?$/, '').split(' ');
+      // Adjacent: the same pairs, each color pair right after its name's role pair.
+      const pairs = (w: string[]) => w.flatMap((x, i) => (i % 2 === 0 ? [`${x} ${w[i + 1]}`] : []));
+      expect(pairs(words(j)).sort()).toEqual(pairs(words(a)).sort());
+      pairs(words(j)).forEach((p, i, all) => {
+        const [name, value] = p.split(' ') as [string, string];
+        if (colors.has(value)) expect(all[i - 1]?.startsWith(`${name} `)).toBe(true);
+      });
+      // Merged: NAME ROLE [COLOR] units; every color follows a role.
+      const w = words(m);
+      w.forEach((x, i) => {
+        if (colors.has(x)) expect(roles.has(w[i - 1] as string)).toBe(true);
+      });
+      expect(w.filter((x) => colors.has(x)).sort()).toEqual(
+        words(a)
+          .filter((x) => colors.has(x))
+          .sort(),
+      );
+      expect(w.length).toBe(words(a).length - w.filter((x) => colors.has(x)).length);
+    }
+    expect(() => make('glued')).toThrow(/chainLink/);
+  });
+
   it('chain items with 1 hop ask the name that states the color; fewer than 4 names is refused', () => {
     const task = makeTask('color', { hops: 1, minNames: 4, maxNames: 6, mix: { chain: 1 } });
     const rng = makeRng(11, 'chain');
