@@ -160,6 +160,11 @@ describe('memgen results', () => {
     const runs = book.runs.map((r) => join(sweepDir, 'runs', r.run_id));
     const file = join(dir, 'seeds.json');
     await memgen('compare', ...runs, '--top', '0.1', '--draws', '50', '--out', file);
+    await expect(memgen('compare', ...runs, '--steer')).rejects.toMatchObject({
+      stderr: expect.stringContaining(
+        'steering across runs needs runs of at least two known tasks, got color',
+      ),
+    });
     const out = join(dir, 'compared');
     await memgen('results', sweepDir, '--out', out, '--archive', '--comparisons', file);
     const withComparisons = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));

@@ -122,10 +122,16 @@ export async function compareRuns(
 
 /** Every ordered pair of runs of different tasks: the second steered with the first's coordinates. */
 async function steerAcross(runs: readonly RunIdentity[], study: unknown): Promise<RunComparison['steering']> {
+  const tasks = new Set(runs.map((r) => r.task));
+  if (tasks.size < 2 || tasks.has(null)) {
+    throw new Error(
+      `steering across runs needs runs of at least two known tasks, got ${[...tasks].map((t) => t ?? 'unknown').join(', ')}`,
+    );
+  }
   const out: RunComparison['steering'] = [];
   for (const [from, a] of runs.entries()) {
     for (const [to, b] of runs.entries()) {
-      if (from === to || a.task === null || b.task === null || a.task === b.task) continue;
+      if (a.task === b.task) continue;
       const { from: _f, to: _t, ...result } = await crossSteer(a.dir, b.dir, study);
       out.push({ from, to, ...result });
     }

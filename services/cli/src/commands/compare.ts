@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseSeed } from '@memgen/common';
 import { compareRuns, comparisonMarkdown } from '@memgen/pipeline';
+import { initBackend } from '@memgen/tensor';
 import type { Command } from 'commander';
 
 interface CompareOptions {
@@ -36,6 +37,8 @@ function integer(value: string, flag: string, min: number): number {
 }
 
 export async function compareCommand(runs: string[], o: CompareOptions): Promise<void> {
+  // Steering decodes the runs' models; the statistics alone need no tensor backend.
+  if (o.steer) await initBackend();
   const comparison = await compareRuns(runs, {
     topFractions: fractions(o.top),
     randomDraws: integer(o.draws, '--draws', 1),
