@@ -133,6 +133,13 @@ export function probeFigure(p: BookProbe): { name: string; spec: TopLevelSpec } 
 
 const fixed = (x: number) => x.toFixed(3);
 
+/** "0.640 (chain 0.57, chain-role 1.00)": the phase's own accuracy, per kind where it was split. */
+function ownAccuracy(p: ProbePoint): string {
+  const kinds = Object.entries(p.train_acc_by_kind ?? {});
+  const split = kinds.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
+  return kinds.length > 0 ? `${fixed(p.train_acc)} (${split})` : fixed(p.train_acc);
+}
+
 /** The book's section of probes: one subsection each, with its figure. */
 export function probesSection(probes: readonly BookProbe[], figure: (p: BookProbe) => string): string {
   const parts = probes.map((p) => {
@@ -144,7 +151,7 @@ export function probesSection(probes: readonly BookProbe[], figure: (p: BookProb
         return [
           ph.name,
           ph.first_step === null ? 'not reached' : `${ph.first_step}–${ph.last_step}`,
-          last ? fixed(last.train_acc) : '—',
+          last ? ownAccuracy(last) : '—',
           last ? `${fixed(last.rule_acc)} (${fixed(last.shortcut_baseline)})` : '—',
         ];
       }),
