@@ -33,6 +33,7 @@ export function crossSteeringMarkdown(c: RunComparison, name: (i: number) => str
       rateVersusControl(s.borrowed, 'mem_to_gen'),
       rateVersusControl(s.own, 'gen_to_mem'),
       rateVersusControl(s.borrowed, 'gen_to_mem'),
+      `${pct(s.own.capability)} / ${pct(s.borrowed.capability)} (${pct(s.own.capability_unsteered)})`,
     ]);
     return [
       header,
@@ -43,6 +44,7 @@ export function crossSteeringMarkdown(c: RunComparison, name: (i: number) => str
           "Mem→Gen, other run's vs matched",
           'Gen→Mem, own vs matched',
           "Gen→Mem, other run's vs matched",
+          "capability: own / other run's (unsteered)",
         ],
         rows,
       ),
@@ -54,7 +56,8 @@ export function crossSteeringMarkdown(c: RunComparison, name: (i: number) => str
     "Steering across runs: each setting decoded on the steered run's fresh conflict items with its own top-N " +
       "coordinates (and NMD, sd) and with the other run's, each beside its matched control (as many random " +
       'coordinates, the same shift size). Rates: bootstrap 95 % intervals; p: exact paired test against the ' +
-      'matched control, Holm-corrected over each column family.',
+      'matched control, Holm-corrected over each column family. Capability is rule accuracy on ordinary ' +
+      'items under the targeted run: a switch that comes with it near 0 is the model breaking, not steering.',
     ...sections,
   ].join('\n\n');
 }

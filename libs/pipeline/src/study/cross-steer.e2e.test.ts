@@ -63,6 +63,7 @@ describe('crossSteer', () => {
     const md = crossSteeringMarkdown(comparison as unknown as RunComparison, (i) => `run ${i + 1}`);
     expect(md).toContain("**run 2 steered with run 1's coordinates**");
     expect(md).toContain('| add-nmd-resid-top25-last-a20 |');
+    expect(md).toContain("capability: own / other run's (unsteered)");
   }, 300_000);
 
   it('a run steered with its own statistics as the other run’s gives identical numbers', async () => {
