@@ -81,6 +81,13 @@ export function randomDiceDistribution(
   return out;
 }
 
+/** (1 + #{random ≥ observed}) / (draws + 1): the permutation p-value of an observed Dice. */
+function exceedanceP(random: Float64Array, observed: number): number {
+  let atLeast = 0;
+  for (const v of random) if (v >= observed) atLeast++;
+  return (1 + atLeast) / (random.length + 1);
+}
+
 /** Observed Dice of two masks with its random-mask baseline. */
 export interface DiceComparison {
   readonly dice: number;
@@ -107,13 +114,11 @@ export function compareDiceWithRandom(
   const k1 = countSelected(maskA);
   const k2 = countSelected(maskB);
   const random = randomDiceDistribution(k1, k2, universe, options);
-  let atLeast = 0;
-  for (const v of random) if (v >= observed) atLeast++;
   return {
     dice: observed,
     expectedRandom: expectedRandomDice(k1, k2, universe),
     random95: quantile(random, 0.95),
-    pValue: (1 + atLeast) / (random.length + 1),
+    pValue: exceedanceP(random, observed),
   };
 }
 
@@ -171,12 +176,10 @@ export function compareDiceLayerMatched(
     });
     random[t] = (2 * both) / total;
   }
-  let atLeast = 0;
-  for (const v of random) if (v >= observed) atLeast++;
   const sharedExpected = a.reduce((sum, ka, s) => sum + (ka * b[s]!) / width, 0);
   return {
     expected: (2 * sharedExpected) / total,
     random95: quantile(random, 0.95),
-    pValue: (1 + atLeast) / (random.length + 1),
+    pValue: exceedanceP(random, observed),
   };
 }

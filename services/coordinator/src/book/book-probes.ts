@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseWith, readJson, readJsonLines } from '@memgen/common';
-import { table } from '@memgen/pipeline';
+import { num, table } from '@memgen/pipeline';
 import { lineChart, type Row } from '@memgen/report';
 import type { TopLevelSpec } from 'vega-lite';
 import { z } from 'zod';
@@ -104,6 +104,9 @@ export async function archiveProbe(dir: string, archiveRoot: string): Promise<st
   return out;
 }
 
+/** The file name (without extension) of a probe's figure under figures/. */
+const figureName = (p: BookProbe) => `probe-${p.name}`;
+
 /** Rule accuracy, its baseline and the phase's own accuracy (per kind when split) by step. */
 export function probeFigure(p: BookProbe): { name: string; spec: TopLevelSpec } {
   const data: Row[] = p.curve.flatMap((pt) => [
@@ -131,17 +134,15 @@ export function probeFigure(p: BookProbe): { name: string; spec: TopLevelSpec } 
   };
 }
 
-const fixed = (x: number) => x.toFixed(3);
-
 /** "0.640 (chain 0.57, chain-role 1.00)": the phase's own accuracy, per kind where it was split. */
 function ownAccuracy(p: ProbePoint): string {
   const kinds = Object.entries(p.train_acc_by_kind ?? {});
   const split = kinds.map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
-  return kinds.length > 0 ? `${fixed(p.train_acc)} (${split})` : fixed(p.train_acc);
+  return kinds.length > 0 ? `${num(p.train_acc)} (${split})` : num(p.train_acc);
 }
 
 /** The book's section of probes: one subsection each, with its figure. */
-export function probesSection(probes: readonly BookProbe[], figure: (p: BookProbe) => string): string {
+export function probesSection(probes: readonly BookProbe[]): string {
   const parts = probes.map((p) => {
     const what = `${p.task}${p.hops === null ? '' : ` ${p.hops}-hop`}, ${p.model}, seed ${p.seed}, ${p.init ? `from ${p.init}` : 'from a fresh initialisation'}`;
     const phases = table(
@@ -152,14 +153,18 @@ export function probesSection(probes: readonly BookProbe[], figure: (p: BookProb
           ph.name,
           ph.first_step === null ? 'not reached' : `${ph.first_step}–${ph.last_step}`,
           last ? ownAccuracy(last) : '—',
-          last ? `${fixed(last.rule_acc)} (${fixed(last.shortcut_baseline)})` : '—',
+          last ? `${num(last.rule_acc)} (${num(last.shortcut_baseline)})` : '—',
         ];
       }),
     );
-    const best = `Best rule accuracy ${fixed(p.best.rule_acc)} at step ${p.best.step} (${p.best.phase}; baseline ${fixed(p.best.shortcut_baseline)}); last evaluation step ${p.last.step}.`;
-    return [`### probe ${p.name}`, `${what}.`, phases, best, `![${p.name}](figures/${figure(p)}.png)`].join(
-      '\n\n',
-    );
+    const best = `Best rule accuracy ${num(p.best.rule_acc)} at step ${p.best.step} (${p.best.phase}; baseline ${num(p.best.shortcut_baseline)}); last evaluation step ${p.last.step}.`;
+    return [
+      `### probe ${p.name}`,
+      `${what}.`,
+      phases,
+      best,
+      `![${p.name}](figures/${figureName(p)}.png)`,
+    ].join('\n\n');
   });
   return [
     '## Curriculum probes (memgen train, one seed each)',

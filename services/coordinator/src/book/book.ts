@@ -92,7 +92,7 @@ export async function writeResultsBook(
     await renderFigure(f.spec, join(figDir, f.name));
     figures.push(f.name);
   }
-  if (probes.length > 0) sections.push(probesSection(probes, (p) => probeFigure(p).name));
+  if (probes.length > 0) sections.push(probesSection(probes));
   const book: ResultsBook = {
     generated_by: command,
     criterion: CRITERION,
