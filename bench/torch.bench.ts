@@ -135,16 +135,15 @@ async function compareTraining(name: string): Promise<void> {
     ratio: round(a.value / b.value, 2),
     memgen_threads: a.threads,
     torch_threads: b.threads,
-    memgen_ms_by_threads: Object.fromEntries([...mine].map(([t, v]) => [t, round(v)])),
-    torch_ms_by_threads: Object.fromEntries([...theirs].map(([t, v]) => [t, round(v)])),
+    memgen_ms_by_threads: byThreads(mine),
+    torch_ms_by_threads: byThreads(theirs),
     loss_max_rel_diff: Number(drift.toExponential(2)),
     memgen_peak_rss_mb: Math.round(rss),
   };
-  const by = (m: Map<number, number>) => [...m].map(([t, v]) => `${t}t ${v.toFixed(1)}`).join(' / ');
   emit(
     row,
-    `${name.padEnd(11)} memgen ${row.memgen_ms.toFixed(1).padStart(7)} ms (${by(mine)})  ` +
-      `torch ${row.torch_ms.toFixed(1).padStart(7)} ms (${by(theirs)})  ratio ${row.ratio.toFixed(2)}  ` +
+    `${name.padEnd(11)} memgen ${row.memgen_ms.toFixed(1).padStart(7)} ms (${threadsText(mine)})  ` +
+      `torch ${row.torch_ms.toFixed(1).padStart(7)} ms (${threadsText(theirs)})  ratio ${row.ratio.toFixed(2)}  ` +
       `(B ${c.batch}, T ${c.ctx}; losses agree to ${drift.toExponential(1)} relative)`,
   );
   if (drift > 1e-3)
@@ -178,17 +177,29 @@ async function compareDecode(preset: string): Promise<void> {
     ratio: round(b.value / a.value, 2),
     memgen_threads: a.threads,
     torch_threads: b.threads,
+    memgen_tokens_per_s_by_threads: byThreads(mine, 0),
+    torch_tokens_per_s_by_threads: byThreads(theirs, 0),
   };
   emit(
     row,
-    `decode ${preset.padEnd(4)} memgen ${row.memgen_tokens_per_s} tokens/s (${a.threads}t)  torch ` +
-      `${row.torch_tokens_per_s} tokens/s (${b.threads}t)  ratio ${row.ratio.toFixed(2)}  ` +
+    `decode ${preset.padEnd(4)} memgen ${row.memgen_tokens_per_s} tokens/s (${threadsText(mine, 0)})  torch ` +
+      `${row.torch_tokens_per_s} tokens/s (${threadsText(theirs, 0)})  ratio ${row.ratio.toFixed(2)}  ` +
       `(greedy, KV cache, batch 64, ${newTokens} new after ${promptLen})`,
   );
 }
 
 function round(x: number, digits = 1): number {
   return Number(x.toFixed(digits));
+}
+
+/** A side's best figure at each thread count, as text: "1t 90.3 / 2t 62.9". */
+function threadsText(m: Map<number, number>, digits = 1): string {
+  return [...m].map(([t, v]) => `${t}t ${v.toFixed(digits)}`).join(' / ');
+}
+
+/** A side's best figure at each thread count, {threads: value}. */
+function byThreads(m: Map<number, number>, digits = 1): Record<number, number> {
+  return Object.fromEntries([...m].map(([t, v]) => [t, round(v, digits)]));
 }
 
 try {

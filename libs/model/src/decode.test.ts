@@ -90,33 +90,42 @@ describe('decoding', () => {
     model.dispose();
   });
 
-  it("the native engine's in-place KV store decodes as the tensor cache of the cpu backend does", async () => {
-    expect(tf.getBackend()).toBe('native');
-    const run = () => {
-      const model = nanoModel(7);
-      const ps = prompts(5, 23);
-      const greedy = decode(model, ps, { ...opts, stopTokens: [], returnLogits: true });
-      const beam = decode(model, ps, { ...opts, stopTokens: [], beamWidth: 3 }).tokens;
-      model.dispose();
-      return { greedy, beam };
-    };
-    const native = run();
-    await tf.setBackend('cpu');
-    try {
-      const cpu = run();
-      expect(native.greedy.tokens).toEqual(cpu.greedy.tokens);
-      expect(native.beam).toEqual(cpu.beam);
-      const worst = Math.max(
-        ...native.greedy.logits!.flat().flatMap((row, i) => {
-          const ref = cpu.greedy.logits!.flat()[i]!;
-          return Array.from(row, (x, j) => Math.abs(x - ref[j]!));
-        }),
-      );
-      expect(worst).toBeLessThan(1e-4);
-    } finally {
-      await tf.setBackend('native');
-    }
-  });
+  // Head widths 8 (nano), 48 and 40 and caches past 32 positions reach every register block of the
+  // native single-query kernel (32 and 16 keys or columns at a time, then one at a time).
+  it.each([
+    ['nano, head width 8', {}, 3, 9],
+    ['head width 48, 30–40-token prompts', { nEmbd: 96, nCtx: 48 }, 30, 40],
+    ['head width 40, 20–26-token prompts', { nEmbd: 80, nCtx: 40 }, 20, 26],
+  ] as const)(
+    "the native engine's in-place KV store decodes as the tensor cache of the cpu backend does (%s)",
+    async (_, config, minLen, maxLen) => {
+      expect(tf.getBackend()).toBe('native');
+      const run = () => {
+        const model = nanoModel(7, config);
+        const ps = prompts(5, 23, minLen, maxLen);
+        const greedy = decode(model, ps, { ...opts, stopTokens: [], returnLogits: true });
+        const beam = decode(model, ps, { ...opts, stopTokens: [], beamWidth: 3 }).tokens;
+        model.dispose();
+        return { greedy, beam };
+      };
+      const native = run();
+      await tf.setBackend('cpu');
+      try {
+        const cpu = run();
+        expect(native.greedy.tokens).toEqual(cpu.greedy.tokens);
+        expect(native.beam).toEqual(cpu.beam);
+        const worst = Math.max(
+          ...native.greedy.logits!.flat().flatMap((row, i) => {
+            const ref = cpu.greedy.logits!.flat()[i]!;
+            return Array.from(row, (x, j) => Math.abs(x - ref[j]!));
+          }),
+        );
+        expect(worst).toBeLessThan(1e-4);
+      } finally {
+        await tf.setBackend('native');
+      }
+    },
+  );
 
   it('interventions apply at every decoding step, and a zero one changes nothing', () => {
     const model = nanoModel(7);

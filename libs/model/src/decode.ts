@@ -2,7 +2,6 @@
  * Deterministic decoding: batched greedy and beam search, with or without the KV cache.
  * Hooks and interventions attached to the model apply to every forward pass made here.
  */
-import { withNativeThreads } from '@memgen/tensor';
 import { beam } from './beam.js';
 import type { GPT } from './gpt.js';
 import { Stepper } from './stepper.js';
@@ -38,21 +37,7 @@ export function decode(model: GPT, prompts: number[][], opts: DecodeOptions): De
       `prompt (${promptLen}) + maxNewTokens (${opts.maxNewTokens}) exceeds the context of ${model.config.nCtx}`,
     );
   }
-  const run = () => (width === 1 ? greedy(model, prompts, opts) : beam(model, prompts, opts, width));
-  return decodeWork(model, prompts.length * width) < SERIAL_DECODE_WORK ? withNativeThreads(1, run) : run();
-}
-
-/**
- * Multiply-adds of one decoding step's MLP up-projection under which decoding runs on one thread:
- * bench:torch measured decoding fastest on one thread at micro and tiny with 64 rows (1 M and 4 M
- * multiply-adds); larger shapes keep the engine's threads.
- */
-const SERIAL_DECODE_WORK = 1 << 23;
-
-/** rows × D × 4D: the multiply-adds of a decoding step's MLP up-projection. */
-function decodeWork(model: GPT, rows: number): number {
-  const D = model.config.nEmbd;
-  return rows * D * 4 * D;
+  return width === 1 ? greedy(model, prompts, opts) : beam(model, prompts, opts, width);
 }
 
 /** Index of the largest value; the lowest index wins ties (as beam search's stable ranking does). */

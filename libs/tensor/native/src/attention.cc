@@ -16,6 +16,9 @@
 namespace memgen {
 namespace {
 
+/** Multiply-adds of a cached-attention call under which it stays on the calling thread. */
+constexpr size_t kSerialCachedAttention = size_t{1} << 16;
+
 struct Shape {
   size_t batch, seq, heads, width, headWidth;
 };
@@ -126,8 +129,9 @@ Napi::Value CachedAttention(const Napi::CallbackInfo& info) {
   requireLength(env, kName, "z", z.length, s.batch * T * D);
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   const LoopTable& k = kernels();
-  // One thread when the whole call is a few microseconds of work: decoding's per-step calls are.
-  const bool parallel = s.batch * s.heads * T * S * dh >= kSerialGemm;
+  // A decoding step streams the whole cache once for little arithmetic: memory-bound, so a second
+  // core's cache and bandwidth pay from a far smaller call than a GEMM's split does.
+  const bool parallel = s.batch * s.heads * T * S * dh >= kSerialCachedAttention;
   eachHead(s, parallel, [&](size_t b, size_t h) {
     thread_local std::vector<float> row;
     row.resize(T * S);

@@ -244,14 +244,22 @@ function chooseBlasCore(env: NodeJS.ProcessEnv = process.env): void {
 }
 
 /**
- * OpenMP threads that wait by spinning (libgomp's default for a while after each parallel region)
- * turn a shared machine into a disaster: with other processes on the cores, a tiny training step
- * went from 108 ms (passive waiting) to 1 860 ms (spinning) on 2 threads. libgomp reads these
- * variables when it loads, so they are set before the addon is; a user's own choice wins.
+ * How long an idle OpenMP thread spins before it sleeps, in libgomp's spin iterations (about 100 per
+ * microsecond): long enough to bridge the gaps of a few microseconds between a step's kernels,
+ * where a sleeping thread costs each parallel region a wake-up (tiny training on 2 threads: 111–118
+ * ms/step passive, 99–100 ms with 3 000 spins), short enough that a process sharing its cores with
+ * others wastes little (two 2-thread tiny trainings at once: 158–197 ms passive, 188–219 ms at 3 000,
+ * 400 ms at 30 000; libgomp's own default, 300 000, made a shared tiny step 17× slower).
+ */
+export const OMP_SPIN_COUNT = 3000;
+
+/**
+ * libgomp reads its waiting policy when it loads, so it is set before the addon is; a user's own
+ * OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (OMP_WAIT_POLICY=passive where cores are shared on purpose).
  */
 function chooseOpenMpWaiting(env: NodeJS.ProcessEnv = process.env): void {
   if (env['OMP_WAIT_POLICY'] === undefined && env['GOMP_SPINCOUNT'] === undefined)
-    env['OMP_WAIT_POLICY'] = 'passive';
+    env['GOMP_SPINCOUNT'] = String(OMP_SPIN_COUNT);
 }
 
 /** Loads the addon once; throws an Error saying why it cannot (not built, BLAS missing, …). */
