@@ -9,7 +9,7 @@ import {
   setNativeThreads,
   withNativeThreads,
 } from './index.js';
-import { BufferPool } from './pool.js';
+import { BufferPool, sizeClass } from './pool.js';
 import { randomTensor, useNative } from './testing.js';
 
 beforeEach(async () => {
@@ -126,5 +126,20 @@ describe('BufferPool', () => {
     pool.release(big); // 2 KiB > capacity: dropped, not pooled
     expect(pool.bytesPooled).toBe(0);
     expect(pool.owns(big)).toBe(false);
+  });
+
+  it('serves nearby lengths from one size class: a view of exactly the asked length over a shared buffer', () => {
+    expect([8, 9, 16, 17, 20, 21, 1000, 1025].map(sizeClass)).toEqual([8, 10, 16, 20, 20, 24, 1024, 1280]);
+    const pool = new BufferPool(1 << 20);
+    const a = pool.acquire(17);
+    expect(a.length).toBe(17);
+    expect(a.buffer.byteLength).toBe(80);
+    pool.retain(a);
+    pool.release(a);
+    expect(pool.bytesPooled).toBe(80);
+    const b = pool.acquire(19);
+    expect(b.length).toBe(19);
+    expect(b.buffer).toBe(a.buffer);
+    expect(pool.acquire(21).buffer).not.toBe(a.buffer);
   });
 });

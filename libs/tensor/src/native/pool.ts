@@ -6,6 +6,11 @@
  * tensor data refers to their buffer any more: the backend reports every values array it
  * stores (write/move) and every one it drops (disposeData), which also covers views into an
  * owned buffer (the cpu backend's Slice returns a subarray of its input).
+ *
+ * Buffers come in size classes (four per power of two) and an array is a view of the first
+ * `length` elements of one: batches whose padded length changes from step to step then reuse the
+ * same, recently touched buffers, where one free list per exact length kept a cold set for every
+ * length seen (hundreds of MB), and two training processes evicted each other's from the shared L3.
  */
 export class BufferPool {
   /** Owned buffers → number of stored tensor data entries that reference them. */
@@ -21,17 +26,18 @@ export class BufferPool {
   /** A Float32Array of `length` elements with unspecified contents (callers overwrite all of it). */
   acquire(length: number): Float32Array {
     if (length === 0) return new Float32Array(0);
-    const reused = this.free.get(length)?.pop();
+    const size = sizeClass(length);
+    const reused = this.free.get(size)?.pop();
     if (reused) {
       this.hits++;
       this.pooledBytes -= reused.byteLength;
       this.references.set(reused.buffer, 0);
-      return reused;
+      return length === size ? reused : reused.subarray(0, length);
     }
     this.misses++;
-    const fresh = new Float32Array(length);
+    const fresh = new Float32Array(size);
     this.references.set(fresh.buffer, 0);
-    return fresh;
+    return length === size ? fresh : fresh.subarray(0, length);
   }
 
   /** Whether `values` lives in a buffer this pool may recycle (readers must get a copy). */
@@ -60,7 +66,7 @@ export class BufferPool {
       this.references.delete(buffer);
       return;
     }
-    // Owned buffers were always allocated as whole Float32Arrays, so this is the original array.
+    // Owned buffers were always allocated as whole Float32Arrays of their class's size.
     const whole = new Float32Array(buffer);
     this.references.set(buffer, 0);
     let list = this.free.get(whole.length);
@@ -82,4 +88,11 @@ export class BufferPool {
     this.free.clear();
     this.pooledBytes = 0;
   }
+}
+
+/** The buffer size that serves `length` elements: the next of 4, 5, 6 or 7 × a power of two (at most 25 % unused). */
+export function sizeClass(length: number): number {
+  if (length <= 8) return length;
+  const quarter = 2 ** (Math.floor(Math.log2(length)) - 2);
+  return Math.ceil(length / quarter) * quarter;
 }
