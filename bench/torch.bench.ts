@@ -19,7 +19,7 @@ import { DECODE_WARMUP } from './measure.js';
 import { torchPython } from './torch-python.js';
 
 /** Timed decodes per side (median), after DECODE_WARMUP untimed ones. */
-const DECODE_REPEATS = 10;
+const DECODE_REPEATS = 30;
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const opts = new Command()
