@@ -4,18 +4,20 @@
  * both gave byte-identical results, measured in one run. A third arm, 1 worker × 1 thread, splits the
  * ratio into its two factors: ratio = 2 × (two workers' efficiency) / (the second thread's speedup of
  * a whole job), so it says whether two workers lose time to each other or one worker gains from
- * its second thread.
+ * its second thread; the jobs' own records (seconds per stage) then split the efficiency into jobs
+ * running longer beside each other (shared cache, memory) and wall time outside jobs.
  *
  * Units: `quick` (default) is the color quick preset — its model, curriculum phases and study —
  * with every phase cut to --phase-steps steps; `tiny` is the integration tests' 3-second unit.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TRAIN_PRESETS } from '@memgen/pipeline';
 import { Command } from 'commander';
+import { JobStateSchema } from '../services/coordinator/src/job-state.js';
 import type { SweepSpec } from '../services/coordinator/src/sweep-spec.js';
 import { tinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
 
@@ -61,8 +63,23 @@ async function sweep(name: string, workers: number, threads?: number) {
   return {
     seconds: (performance.now() - t0) / 1000,
     results: await readFile(join(out, 'results.json'), 'utf8'),
+    stageSeconds: await stageSeconds(out),
   };
 }
+
+/** Seconds the sweep's jobs ran (their own records, process start excluded), summed per stage. */
+async function stageSeconds(out: string): Promise<Record<string, number>> {
+  const jobs = join(out, '.memgen', 'jobs');
+  const sums: Record<string, number> = {};
+  for (const file of await readdir(jobs)) {
+    const job = JobStateSchema.parse(JSON.parse(await readFile(join(jobs, file), 'utf8')));
+    if (job.seconds === undefined) throw new Error(`${file}: the job record has no seconds`);
+    sums[job.stage] = (sums[job.stage] ?? 0) + job.seconds;
+  }
+  return Object.fromEntries(Object.entries(sums).map(([stage, v]) => [stage, Number(v.toFixed(1))]));
+}
+
+const total = (stages: Record<string, number>) => Object.values(stages).reduce((a, b) => a + b, 0);
 
 const one = await sweep('w1', 1);
 const two = await sweep('w2', 2);
@@ -87,6 +104,16 @@ const row = {
   thread_speedup: serial ? Number((serial.seconds / seconds[1]!).toFixed(2)) : null,
   /** Two single-thread workers against twice one: 1 = they cost each other nothing. */
   two_worker_efficiency: serial ? Number((serial.seconds / (2 * seconds[2]!)).toFixed(2)) : null,
+  /** Job seconds per stage in each arm: where the arms' wall times differ. */
+  stage_seconds: {
+    one_worker: one.stageSeconds,
+    two_workers: two.stageSeconds,
+    one_thread: serial?.stageSeconds,
+  },
+  /** The same single-thread jobs beside another worker over alone: 1 = no contention. */
+  job_stretch: serial ? Number((total(two.stageSeconds) / total(serial.stageSeconds)).toFixed(2)) : null,
+  /** Wall time of two workers not spent in their jobs' own time (process starts, planning, idling). */
+  two_workers_outside_jobs_s: Number((seconds[2]! - total(two.stageSeconds) / 2).toFixed(1)),
 };
 if (opts.json) process.stdout.write(`${JSON.stringify(row)}\n`);
 else {
@@ -96,7 +123,9 @@ else {
       `  2 workers × ${Math.max(1, Math.floor(cores / 2))} thread(s): ${row.two_workers_s} s (${row.two_workers_jobs_per_hour} jobs/h)\n` +
       (serial
         ? `  1 worker × 1 thread: ${row.one_thread_s} s — second thread's speedup ${row.thread_speedup}×, ` +
-          `two workers' efficiency ${row.two_worker_efficiency}\n`
+          `two workers' efficiency ${row.two_worker_efficiency} (their jobs ran ${row.job_stretch}× as long ` +
+          `as alone; ${row.two_workers_outside_jobs_s} s of the wall time outside jobs)\n` +
+          `  job seconds by stage: ${JSON.stringify(row.stage_seconds)}\n`
         : '') +
       `  ratio ${row.ratio}×; results identical: ${row.results_identical}\n`,
   );
