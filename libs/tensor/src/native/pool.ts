@@ -9,8 +9,7 @@
  *
  * Buffers come in size classes (four per power of two) and an array is a view of the first
  * `length` elements of one: batches whose padded length changes from step to step then reuse the
- * same, recently touched buffers, where one free list per exact length kept a cold set for every
- * length seen (hundreds of MB), and two training processes evicted each other's from the shared L3.
+ * same recently touched buffers instead of each exact length keeping its own, mostly cold, ones.
  */
 export class BufferPool {
   /** Owned buffers → number of stored tensor data entries that reference them. */
