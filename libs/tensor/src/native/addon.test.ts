@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadAddon } from './addon.js';
+import { chooseOpenMpWaiting, loadAddon, OMP_SPIN_COUNT } from './addon.js';
 
 // Every native entry point validates its arguments before touching memory; these calls would
 // read or write out of bounds if it did not.
@@ -56,5 +56,22 @@ describe('the addon rejects bad arguments with an Error naming the kernel', () =
     expect(() => addon.adamw(f(3), f(3), f(3), f(3), f(3), f(3), f(2), 1e-3, 0.9, 0.99, 1e-8, 0, 1)).toThrow(
       /a state array has 2 elements, expected 3/,
     );
+  });
+});
+
+describe('OpenMP waiting', () => {
+  it('spins briefly unless the user chose a policy or a spin count', () => {
+    const unset: NodeJS.ProcessEnv = {};
+    chooseOpenMpWaiting(unset);
+    expect(unset).toEqual({ GOMP_SPINCOUNT: String(OMP_SPIN_COUNT) });
+    for (const own of [
+      { OMP_WAIT_POLICY: 'passive' },
+      { GOMP_SPINCOUNT: '0' },
+      { OMP_WAIT_POLICY: 'active' },
+    ]) {
+      const env: NodeJS.ProcessEnv = { ...own };
+      chooseOpenMpWaiting(env);
+      expect(env).toEqual(own);
+    }
   });
 });

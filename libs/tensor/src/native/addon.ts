@@ -257,7 +257,7 @@ export const OMP_SPIN_COUNT = 3000;
  * libgomp reads its waiting policy when it loads, so it is set before the addon is; a user's own
  * OMP_WAIT_POLICY or GOMP_SPINCOUNT wins (OMP_WAIT_POLICY=passive where cores are shared on purpose).
  */
-function chooseOpenMpWaiting(env: NodeJS.ProcessEnv = process.env): void {
+export function chooseOpenMpWaiting(env: NodeJS.ProcessEnv = process.env): void {
   if (env['OMP_WAIT_POLICY'] === undefined && env['GOMP_SPINCOUNT'] === undefined)
     env['GOMP_SPINCOUNT'] = String(OMP_SPIN_COUNT);
 }
