@@ -1,20 +1,11 @@
 /** Incremental forward passes over a batch of left-padded prompts plus what has been generated. */
-import { withNativeThreads } from '@memgen/tensor';
+import { withThreadsForGemm } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { disposeInput, leftPad, toForwardInput } from './batch.js';
 import type { ForwardInput, GPT } from './gpt.js';
 import { KVCache } from './kv-cache.js';
 
-/**
- * Multiply-adds of a pass's MLP up-projection under which the pass runs on one thread. The engine
- * runs a GEMM this small on one thread anyway (kSerialGemm in libs/tensor/native/src/parallel.h), so
- * the pass's other parallel regions are small ones, each paying a sleeping thread's wake-up (30–100
- * µs on a virtual machine) for a few microseconds of work: micro's one-column steps (1 M) decode
- * faster on one thread, tiny's (4 M) on two, and a prompt's pass on two.
- */
-const SERIAL_PASS_WORK = 1 << 21;
-
-/** positions × D × 4D: the multiply-adds of a forward pass's MLP up-projection. */
+/** positions × D × 4D: the multiply-adds of a forward pass's MLP up-projection, its largest GEMM. */
 function passWork(model: GPT, positions: number): number {
   const D = model.config.nEmbd;
   return positions * D * 4 * D;
@@ -59,7 +50,7 @@ export class Stepper {
           return out.slice([0, T - 1, 0], [B, 1, V]).reshape([B, V]);
         });
       const positions = input.tokens.shape[0] * input.tokens.shape[1];
-      const logits = passWork(this.model, positions) < SERIAL_PASS_WORK ? withNativeThreads(1, pass) : pass();
+      const logits = withThreadsForGemm(passWork(this.model, positions), pass);
       const host = logits.dataSync() as Float32Array;
       const V = logits.shape[1] as number;
       logits.dispose();

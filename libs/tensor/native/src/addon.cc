@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "dispatch.h"
+#include "parallel.h"
 
 namespace memgen {
 void registerMatMul(Napi::Env env, Napi::Object exports);
@@ -46,6 +47,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   out.Set("blas", openblas_get_config());
   out.Set("threads", omp_get_max_threads());
   out.Set("processors", omp_get_num_procs());
+  out.Set("serialGemm", static_cast<double>(memgen::kSerialGemm));
   return out;
 }
 

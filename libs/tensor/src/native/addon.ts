@@ -49,6 +49,8 @@ export interface NativeInfo {
   blas: string;
   threads: number;
   processors: number;
+  /** Multiply-adds of a GEMM under which the engine runs it on the calling thread alone. */
+  serialGemm: number;
 }
 
 /** The functions memgen_native.node exports (see native/src/*.cc for the exact contracts). */

@@ -33,6 +33,8 @@ export const NATIVE_KERNELS: readonly NativeKernelSpec[] = [
 ];
 
 let addon: NativeAddon | undefined;
+/** The addon's kSerialGemm, read once. */
+let serialGemm: number | undefined;
 
 /** Threads from MEMGEN_THREADS (a positive integer), else every core. */
 export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
@@ -137,6 +139,18 @@ export function withNativeThreads<T>(threads: number, fn: () => T): T {
   } finally {
     setNativeThreads(before);
   }
+}
+
+/**
+ * Runs `fn` on one thread when its largest GEMM (`gemmWork` multiply-adds) is one the engine runs on
+ * one thread anyway: the rest of such work is small kernels whose parallel regions each pay a
+ * sleeping helper's wake-up (30–100 µs on a virtual machine) for a few microseconds of work. Decoding
+ * measured it: micro's one-column passes (1 M) faster on one thread, tiny's (4 M) and prompts on all.
+ */
+export function withThreadsForGemm<T>(gemmWork: number, fn: () => T): T {
+  if (!addon || tf.getBackend() !== NATIVE_BACKEND) return fn();
+  serialGemm ??= addon.info().serialGemm;
+  return gemmWork < serialGemm ? withNativeThreads(1, fn) : fn();
 }
 
 /** Build and runtime facts of the loaded addon (ISA chosen, BLAS config, threads). */
