@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDataCommand } from './commands/data.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerLeversCommand } from './commands/levers.js';
 import { registerNatsAuthCommand } from './commands/nats-auth.js';
 import { registerResultsCommand } from './commands/results.js';
 import { registerRunCommand } from './commands/run.js';
@@ -19,6 +20,7 @@ const program = new Command('memgen')
 registerDemoCommand(program);
 registerDataCommand(program);
 registerTrainCommand(program);
+registerLeversCommand(program);
 registerRunCommand(program);
 registerCompareCommand(program);
 registerSweepCommand(program);

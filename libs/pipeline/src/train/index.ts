@@ -1,6 +1,15 @@
 export { type EvalResult, evaluate } from './evaluate.js';
+export {
+  expandLevers,
+  type LeverCell,
+  type LeverRow,
+  leverSpecSchema,
+  leverTable,
+  readLeverRow,
+} from './levers.js';
 export { PRESET_NAMES, type PresetName, presetSize, TRAIN_PRESETS, trainPreset } from './presets.js';
 export {
+  lrFactor,
   type PhaseSpec,
   parseTrainSpec,
   type TrainSpec,

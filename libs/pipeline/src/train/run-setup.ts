@@ -11,7 +11,7 @@ import type { Task, Tokenizer } from '@memgen/tasks';
 import type { StageContext } from '../stage.js';
 import { baseTask, type EvalSets, evalNewTokens, evalSets, longestItem, phaseTasks } from './data.js';
 import { modelInitPath } from './init.js';
-import { parseTrainSpec, type TrainSpec } from './spec.js';
+import { lrFactor, parseTrainSpec, type TrainSpec } from './spec.js';
 
 export interface TrainRun {
   spec: TrainSpec;
@@ -28,6 +28,8 @@ export interface TrainRun {
   newTokens: number;
   nCtx: number;
   config: GPTConfig;
+  /** Every phase's lr and minLr are multiplied by this (spec.lrScaling at the model's width). */
+  lrFactor: number;
   /** The checkpoint the weights start from (model.init as this context may read it), if any. */
   initFrom: string | undefined;
 }
@@ -58,7 +60,13 @@ export async function prepareTrainRun(input: unknown, ctx: StageContext): Promis
     vocabSize: tok.vocabSize,
     nCtx,
   });
-  await writeJson(join(trainDir, 'config.json'), { spec, spec_hash: specHash, model: config });
+  const factor = lrFactor(spec, config.nEmbd);
+  await writeJson(join(trainDir, 'config.json'), {
+    spec,
+    spec_hash: specHash,
+    model: config,
+    lr_factor: factor,
+  });
   const newTokens = evalNewTokens(tok, sets);
   return {
     spec,
@@ -72,6 +80,7 @@ export async function prepareTrainRun(input: unknown, ctx: StageContext): Promis
     newTokens,
     nCtx,
     config,
+    lrFactor: factor,
     initFrom,
   };
 }

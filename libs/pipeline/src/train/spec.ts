@@ -70,6 +70,19 @@ export const trainSpecSchema = z.strictObject({
     nCtx: z.number().int().positive().optional(),
   }),
   seed: seedSchema.default(0),
+  /**
+   * How every phase's lr (and minLr) follows the model's width: each is written for a model of
+   * `referenceWidth` (nEmbd) and used at lr × (referenceWidth / nEmbd)^power. Under Adam the
+   * maximal-update parametrisation scales hidden-matrix learning rates as 1/width (power 1); a
+   * curriculum written once then holds its step size per coordinate across sizes. Omitted: each
+   * phase's lr as written, at every width.
+   */
+  lrScaling: z
+    .strictObject({
+      referenceWidth: z.number().int().min(1),
+      power: z.number().min(0).max(4),
+    })
+    .optional(),
   batchSize: z.number().int().min(1).default(64),
   phases: z
     .array(
@@ -125,6 +138,12 @@ export function parseTrainSpec(input: unknown): TrainSpec {
     checkLimit('items', spec.eval[set], `train spec: eval.${set}`);
   checkLimit('items', spec.batchSize, 'train spec: batchSize');
   return spec;
+}
+
+/** The factor every phase's lr is multiplied by at model width `nEmbd` (1 without lrScaling). */
+export function lrFactor(spec: Pick<TrainSpec, 'lrScaling'>, nEmbd: number): number {
+  const rule = spec.lrScaling;
+  return rule ? (rule.referenceWidth / nEmbd) ** rule.power : 1;
 }
 
 /** The most steps a run can take: each phase's steps, or its mastery cap. */

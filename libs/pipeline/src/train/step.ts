@@ -64,10 +64,10 @@ export function optimiseStep(
   if (phaseStep === 0 && (phase === 0 || p.resetOptimizer)) opt.reset();
   opt.config = { ...opt.config, weightDecay: p.weightDecay };
   const lr = learningRate(phaseStep, {
-    lr: p.lr,
+    lr: p.lr * run.lrFactor,
     warmupSteps: p.warmupSteps,
     totalSteps: p.steps,
-    minLr: p.minLr ?? p.lr,
+    minLr: (p.minLr ?? p.lr) * run.lrFactor,
   });
   const b = sampleBatch(run.tasks[phase]!, run.tok, rng, run.spec.batchSize, run.nCtx);
   const batch = makeTrainBatch(b.seqs, run.tok.padId, {
