@@ -45,7 +45,12 @@ describe('lr scaling with width', () => {
 
   it('scales the rate every optimisation step uses, warm-up and phases included', async () => {
     const seen: number[] = [];
-    const recording = { step: (...a: Parameters<typeof trainStep>) => (seen.push(a[3]), trainStep(...a)) };
+    const recording = {
+      step: (...a: Parameters<typeof trainStep>) => {
+        seen.push(a[3]);
+        return trainStep(...a);
+      },
+    };
     const dir = await mkdtemp(join(tmpdir(), 'memgen-lr-'));
     // nano is 16 wide: with reference 64 and power 1 every rate is 4× the written one.
     const spec = { ...BASE, lrScaling: { referenceWidth: 64, power: 1 } };
