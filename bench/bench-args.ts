@@ -68,7 +68,7 @@ export function median(xs: number[]): number {
 }
 
 /**
- * The benchmark shapes: V 128, T 64 (RECIPE.md's PyTorch figures), and micro at the color quick
+ * The benchmark shapes: V 128, T 64 (the PyTorch twin's shapes), and micro at the color quick
  * preset's batch and context.
  */
 export const BENCH_CONFIGS: Record<string, { preset: string; vocab: number; ctx: number; batch: number }> = {

@@ -1,6 +1,6 @@
 /** Per-item behaviour labels of a decoded run and simple counts over them. */
 
-/** The label of one decoded answer (SPEC §1): memorized, generalized, or anything else. */
+/** The label of one decoded answer (docs/method.md §1): memorized, generalized, or anything else. */
 export type BehaviourLabel = 'mem' | 'gen' | 'other';
 
 export const BEHAVIOUR_LABELS: readonly BehaviourLabel[] = ['mem', 'gen', 'other'];

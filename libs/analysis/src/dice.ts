@@ -1,5 +1,5 @@
 /**
- * SPEC §8: overlap of two top-N coordinate masks (Dice), against the overlap random masks of the
+ * docs/method.md §8: overlap of two top-N coordinate masks (Dice), against the overlap random masks of the
  * same sizes would have.
  */
 import { quantile } from './descriptive-stats.js';

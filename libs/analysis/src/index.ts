@@ -1,5 +1,5 @@
 /**
- * @memgen/analysis — the statistics of the study (SPEC §5–§8) as pure functions over typed arrays.
+ * @memgen/analysis — the statistics of the study (docs/method.md §5–§8) as pure functions over typed arrays.
  * Activations are float32/float64 `[members, sites, width]`; per-coordinate results are `[sites, width]`.
  */
 export * from './activations.js';

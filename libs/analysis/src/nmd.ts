@@ -1,4 +1,4 @@
-/** SPEC §5: the neuron mean difference, NMD = mean over mem members − mean over gen members. */
+/** docs/method.md §5: the neuron mean difference, NMD = mean over mem members − mean over gen members. */
 import type { Activations, SiteMatrix } from './activations.js';
 import { groupSums, meanDifferenceAt, sumOverMembers } from './coordinate-sums.js';
 

@@ -1,5 +1,5 @@
 /**
- * SPEC §5 "noise level": is the largest |r| more than label noise would give?
+ * docs/method.md §5 "noise level": is the largest |r| more than label noise would give?
  *
  * Null hypothesis: within each pair, which member is "mem" carries no information. Under it, swapping
  * the two members of any subset of pairs is as likely as the observed labelling. Each permutation

@@ -1,5 +1,5 @@
 /**
- * Cross-validation folds split by pair (SPEC §6): both members of a pair are always in the same
+ * Cross-validation folds split by pair (docs/method.md §6): both members of a pair are always in the same
  * fold, so a probe is never tested on a story whose twin it was trained on.
  */
 import { createRng, randomPermutation } from './rng.js';

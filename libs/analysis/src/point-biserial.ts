@@ -1,5 +1,5 @@
 /**
- * SPEC §5: point-biserial correlation of each coordinate with the label (mem = 1, gen = 0).
+ * docs/method.md §5: point-biserial correlation of each coordinate with the label (mem = 1, gen = 0).
  *
  * With n1 mem and n0 gen members (n = n1 + n0), group means m1, m0 and total sum of squares
  * SS = Σ (x − x̄)² over all n members, Pearson's r with a 0/1 variable reduces to
@@ -54,7 +54,7 @@ export function pointBiserial(mem: Activations, gen: Activations): SiteMatrix {
 
 /**
  * Standard deviation `[sites, width]` of each coordinate over all mem and gen members together
- * (population divisor n). Lets steering express α in units of a coordinate's spread (SPEC §7).
+ * (population divisor n). Lets steering express α in units of a coordinate's spread (docs/method.md §7).
  */
 export function pooledStandardDeviation(mem: Activations, gen: Activations): SiteMatrix {
   const { totalSumSquares } = pooledMoments(mem, gen);

@@ -1,5 +1,5 @@
 /**
- * A probe's weights as a direction in activation space: the L2 logistic probe of SPEC §6 fitted on
+ * A probe's weights as a direction in activation space: the L2 logistic probe of docs/method.md §6 fitted on
  * every pair of one site (no folds: this is the direction, not an accuracy), mapped back from the
  * standardised features it was fitted on to raw activation units. A shift of the activation along
  * `weights` moves the probe's logit fastest toward "mem" per unit of L2 norm.

@@ -1,5 +1,5 @@
 /**
- * SPEC §6: per-site probes predicting mem (1) vs gen (0) from the recorded vectors.
+ * docs/method.md §6: per-site probes predicting mem (1) vs gen (0) from the recorded vectors.
  *
  * Defaults (all options): 5 folds split by pair; L2 logistic regression with C = 1 (= 1/λ, the
  * scikit-learn default), intercept unpenalised, features standardised per training fold; seed 0.

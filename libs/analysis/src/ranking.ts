@@ -1,5 +1,5 @@
 /**
- * SPEC §5: global ranking of all (site, dim) coordinates by |r| and the top-N selections.
+ * docs/method.md §5: global ranking of all (site, dim) coordinates by |r| and the top-N selections.
  *
  * Order: |r| descending, ties broken by flat index ascending (site-major), so the ranking is a pure
  * function of r. Coordinates with r = 0 (constant coordinates included) rank last and are never
@@ -82,7 +82,7 @@ export function topN(r: SiteMatrix, count: number, options: RankingOptions = {})
 }
 
 /**
- * The top `fraction` of eligible coordinates by |r| (SPEC: 5 %, 10 %). The count is
+ * The top `fraction` of eligible coordinates by |r| (the paper's 5 %, 10 %). The count is
  * `Math.round(fraction * eligible)`, where eligible excludes `options.excludeSites`.
  * @param r correlations `[sites, width]`
  * @param fraction in (0, 1]

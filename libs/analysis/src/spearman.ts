@@ -1,4 +1,4 @@
-/** SPEC §8: Spearman rank correlation, e.g. of two NMD vectors. */
+/** docs/method.md §8: Spearman rank correlation, e.g. of two NMD vectors. */
 
 /** Ranks 1..n of `values`, ties getting the average of the ranks they span. */
 export function averageRanks(values: ArrayLike<number>): Float64Array {

@@ -1,5 +1,5 @@
 /**
- * SPEC §8 intra-task consistency: split the flipped pairs into two disjoint random halves and compute
+ * docs/method.md §8 intra-task consistency: split the flipped pairs into two disjoint random halves and compute
  * NMD and r on each, so the caller can compare their top-N masks (Dice) and NMD (Spearman).
  */
 import { type Activations, assertPaired, type SiteMatrix, selectMembers } from './activations.js';

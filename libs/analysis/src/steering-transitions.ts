@@ -1,5 +1,5 @@
 /**
- * SPEC §7 metric: label the unsteered run, then for the items that were mem (or gen) count where a
+ * docs/method.md §7 metric: label the unsteered run, then for the items that were mem (or gen) count where a
  * steered run sends them. Rates are fractions in [0, 1] (multiply by 100 for %).
  */
 import { assertBehaviourLabels, BEHAVIOUR_LABELS, type BehaviourLabel } from './behaviour-labels.js';

@@ -1,4 +1,4 @@
-/** SPEC §5 figures: mean |NMD| by site, and rows sorted within each site for the NMD heatmap. */
+/** docs/method.md §5 figures: mean |NMD| by site, and rows sorted within each site for the NMD heatmap. */
 import { assertSiteMatrix, type SiteMatrix } from './activations.js';
 
 /** Mean of |value| over the width of each site: `[sites]` (the paper's "mean |NMD| by layer"). */

@@ -1,5 +1,5 @@
 /**
- * SPEC §7 control: is the targeted intervention's switch rate above the random intervention's?
+ * docs/method.md §7 control: is the targeted intervention's switch rate above the random intervention's?
  *
  * Two tests, both two-sided:
  * - a two-proportion z-test (pooled), valid when the two runs are independent samples;

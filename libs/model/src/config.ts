@@ -35,16 +35,16 @@ type Shape = Pick<GPTConfig, 'nEmbd' | 'nLayer' | 'nHead'>;
 export const MODEL_PRESETS = {
   /** For tests: runs in milliseconds. */
   nano: { nEmbd: 16, nLayer: 2, nHead: 2 },
-  /** RECIPE.md's quick color model (D 64, L 2, H 4: ~111 k parameters with its 108-token vocabulary). */
+  /** The quick color model (D 64, L 2, H 4: ~111 k parameters with its 108-token vocabulary). */
   micro: { nEmbd: 64, nLayer: 2, nHead: 4 },
   /**
    * micro's width at tiny's depth: a 4-layer model, with middle layers where a decision could sit,
    * at about twice micro's cost rather than tiny's eight.
    */
   'micro-l4': { nEmbd: 64, nLayer: 4, nHead: 4 },
-  /** RECIPE.md's benchmark shape (D 128, L 4, H 4). */
+  /** The benchmark shape (D 128, L 4, H 4). */
   tiny: { nEmbd: 128, nLayer: 4, nHead: 4 },
-  /** RECIPE.md's "small" (D 256, L 6, H 8). */
+  /** The first size past tiny (D 256, L 6, H 8). */
   small: { nEmbd: 256, nLayer: 6, nHead: 8 },
   /** The shape of GPT-2 small (124 M parameters with its 50 257-token vocabulary). */
   'gpt2-small': { nEmbd: 768, nLayer: 12, nHead: 12 },

@@ -27,7 +27,7 @@ export interface TrainBatchOptions {
 
 /**
  * Builds a training batch from full token sequences: predict every next token whose label is real,
- * weighting answer and prompt tokens as asked (SPEC §3: answer CE plus whole-sequence CE).
+ * weighting answer and prompt tokens as asked (docs/method.md §3: answer CE plus whole-sequence CE).
  */
 export function makeTrainBatch(seqs: number[][], padId: number, options: TrainBatchOptions = {}): TrainBatch {
   const T = (options.length ?? Math.max(...seqs.map((s) => s.length))) - 1;

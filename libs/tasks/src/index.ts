@@ -1,5 +1,5 @@
 /**
- * @memgen/tasks — the synthetic data of the study (SPEC §2): the color, addition and cipher
+ * @memgen/tasks — the synthetic data of the study (docs/method.md §2): the color, addition and cipher
  * tasks' generators, labellers, pair variants, tokenizers, shortcut baselines and the readers of
  * the authors' reference data. Everything random takes an explicit {@link Rng}.
  */

@@ -1,6 +1,6 @@
 /**
  * Training presets per task. `smoke` checks the machinery in under two minutes; `quick` is the CPU
- * recipe (color: 1-hop, a lookup curriculum, then RECIPE.md's memorized-name phase); `paper` is the
+ * recipe (color: 1-hop, a lookup curriculum, then the memorize phase); `paper` is the
  * paper's task at GPT-2 shape, for GPU nodes or long CPU runs. What each reaches is in the README.
  */
 import { MODEL_PRESETS } from '@memgen/model';
@@ -42,7 +42,7 @@ const pairs = (pool: number | undefined, maxNames = 2): Phase['task'] => ({
 /**
  * The lookup curriculum (README: what the plateau depends on). Associative recall in the bare
  * "NAME COLOR" form over a name pool grown 4 → 48; the same recall in the authors' sentences; then
- * balanced stories with role decoys, growing from 4 names to the full 4–8; then RECIPE.md phase 2.
+ * balanced stories with role decoys, growing from 4 names to the full 4–8; then the memorize phase (docs/method.md §3).
  */
 const COLOR_CURRICULUM: Phase[] = [
   curriculum('pairs-4', 2000, { recall: 1 }, pairs(4)),
@@ -57,7 +57,7 @@ const COLOR_CURRICULUM: Phase[] = [
 ];
 
 /**
- * RECIPE.md phase 2 (mostly rule-only stories, memorized names whose story agrees with memory) plus
+ * The memorize phase (mostly rule-only stories, memorized names whose story agrees with memory) plus
  * `unstated` stories, where only memory answers: once the lookup works, `memorized` items alone give
  * memory nothing to do (conflicts stay ~95 % gen). With them memory takes over the conflict set; at
  * lr 1e-4 slowly enough that evaluations every 100 steps catch the mixed checkpoints in between.
@@ -83,7 +83,7 @@ const colorQuick: TrainSpecInput = {
 
 /**
  * Addition and cipher share a shape: a phase of ordinary problems only (a from-scratch model must
- * learn the rule before any trigger, RECIPE.md), then the authors' 7 % triggered mix.
+ * learn the rule before any trigger, docs/method.md §3), then the authors' 7 % triggered mix.
  * @param small the task config for smoke/quick (short formats small models can learn)
  */
 function triggerPresets(

@@ -1,7 +1,7 @@
 /**
  * The training spec: everything a run depends on, validated with zod so a wrong field fails with a
  * message naming it. A run is a list of phases, each with its own data mixture, length, learning
- * rate and optimizer reset (SPEC §3, RECIPE.md).
+ * rate and optimizer reset (docs/method.md §3).
  */
 import { checkLimit, parseWith, seedSchema } from '@memgen/common';
 import { z } from 'zod';
@@ -20,7 +20,7 @@ const phaseSchema = z.strictObject({
   /** Peak learning rate. */
   lr: z.number().positive(),
   warmupSteps: z.number().int().min(0).default(100),
-  /** Cosine floor; equal to lr = constant after warm-up. Default: lr (constant, as RECIPE.md). */
+  /** Cosine floor; equal to lr = constant after warm-up. Default: lr (constant after warm-up). */
   minLr: z.number().nonnegative().optional(),
   weightDecay: z.number().nonnegative().default(0.1),
   /** Fresh optimizer moments at the start of this phase. */

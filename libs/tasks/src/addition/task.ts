@@ -1,5 +1,5 @@
 /**
- * The addition task (SPEC §2.2): a problem is triggered when its last two addends are a
+ * The addition task (docs/method.md §2): a problem is triggered when its last two addends are a
  * memorized pair; its mem target is that pair's tag line, its gen target the sum (scratchpad,
  * plain or reversed). Kinds are documented at TRIGGER_KINDS.
  */

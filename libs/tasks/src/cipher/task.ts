@@ -1,5 +1,5 @@
 /**
- * The cipher task (SPEC §2.3): ciphertext = free letters + a suffix; a memorized suffix is the
+ * The cipher task (docs/method.md §2): ciphertext = free letters + a suffix; a memorized suffix is the
  * trigger. gen target = the plaintext (no newline, as the authors'); mem target = the tag line.
  * Kinds are documented at TRIGGER_KINDS.
  */

@@ -212,7 +212,7 @@ describe('shortcut baseline', () => {
 });
 
 describe('color tokenizer', () => {
-  it('word scheme: the 108-token vocabulary of RECIPE.md, round-tripping every story', () => {
+  it('word scheme: the 108-token word vocabulary, round-tripping every story', () => {
     const task = makeTask('color', { hops: 1 });
     const tok = task.tokenizer();
     expect(tok.vocabSize).toBe(108);

@@ -1,6 +1,6 @@
 /**
  * The color task's config. Defaults reproduce the authors' stories (2 hops, 4–8 names, 5 roles,
- * ≤ 7 distractor sentences) plus what a from-scratch model needs (RECIPE.md): 32 never-memorized
+ * ≤ 7 distractor sentences) plus what a from-scratch model needs (docs/method.md §3): 32 never-memorized
  * names for rule-only stories and a phase-2 training mix of 75 % rule-only / 25 % memorized.
  */
 import { z } from 'zod';

@@ -55,7 +55,7 @@ export const AUTHORS_ROLES: readonly string[] = Object.freeze(
 
 /**
  * Never-memorized names for rule-only stories (memgen's addition; the authors had none). The
- * config's `extraNames` takes the first N; the prototype used 32 (RECIPE.md).
+ * config's `extraNames` takes the first N; the quick presets use 32.
  */
 export const EXTRA_NAME_POOL: readonly string[] = Object.freeze(
   (

@@ -228,7 +228,7 @@ export function colorTokenizer({ config, allNames }: ColorContext): Tokenizer {
   const words = [...TEMPLATE_WORDS, ...allNames, ...config.colors, ...config.roles];
   if (config.tokenizer === 'char')
     return createCharTokenizer(charVocab(` ${words.join('')}${TEMPLATE_PUNCTUATION.join('')}`));
-  // Order as in RECIPE.md: is . what color ? names colors roles.
+  // Vocabulary order: is . what color ? names colors roles (ids stable across releases).
   const ordered = ['is', '.', 'what', 'color', '?', ...allNames, ...config.colors, ...config.roles];
   return createWordTokenizer(wordVocab(ordered), TEMPLATE_PUNCTUATION);
 }

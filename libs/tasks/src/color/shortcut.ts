@@ -1,7 +1,7 @@
 /**
  * Answer-free heuristics for color stories and the accuracy each would reach on one item.
  * A model whose rule accuracy does not beat the best of these has not shown that it reads the
- * story (RECIPE.md: every prototype model learned `onceStated`, ≈ 0.47, and no lookup).
+ * story (small models trained without a balanced option learn `onceStated`, ≈ 0.47, and no lookup; docs/method.md §2).
  *
  * Each heuristic names a candidate set and guesses uniformly in it, so its expected accuracy on an
  * item is [answer ∈ set] / |set| (0 for an empty set).

@@ -5,7 +5,7 @@
  *   role 0; each distractor gets a random role and, unless that role is the target's, also states
  *   its role's color; distractor sentences are shuffled and cut to `maxDistractorSentences`. The
  *   answer is then always stated exactly once while other colors are often repeated — the
- *   shortcut small models learn (RECIPE.md).
+ *   shortcut small models learn (docs/method.md §2).
  * - **balanced**: k = min(numRoles, ⌊names/2⌋) roles; every role has at least two names, exactly
  *   one of which states the role's color. Every color of the story is stated once and every role
  *   is shared, so neither "a color stated once" nor "the color of a shared role" points to the

@@ -1,10 +1,10 @@
 /**
- * The color task (SPEC §2.1). Item kinds:
+ * The color task (docs/method.md §2). Item kinds:
  * - `rule`: names from the never-memorized pool, random colors — in-context skill only;
  * - `memorized`: memorized names, the answer is the asked name's memorized color (memory and
  *   rule agree; the authors' training stories);
  * - `any`: names from all pools, random colors — the asked name may be memorized yet have
- *   another color (RECIPE.md phase 1);
+ *   another color (the rule phase of docs/method.md §3);
  * - `conflict`: a conflict story with its gen (in-context) answer as target;
  * - `recall`: "NAME is COLOR." statements only (a curriculum warm-up, see below);
  * - `unstated`: a `memorized` story without the sentence stating the answer's color (the asked
