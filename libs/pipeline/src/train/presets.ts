@@ -1,7 +1,7 @@
 /**
  * Training presets per task. `smoke` checks the machinery in under two minutes; `quick` is the CPU
  * recipe (color: 1-hop, a lookup curriculum, then the memorize phase); `paper` is the
- * paper's task at GPT-2 shape, for GPU nodes or long CPU runs. What each reaches is in the README.
+ * paper's task at GPT-2 shape, for GPU nodes or long CPU runs. What each reaches is in the results book.
  */
 import { MODEL_PRESETS } from '@memgen/model';
 import type { TrainSpecInput } from './spec.js';
@@ -40,7 +40,7 @@ const pairs = (pool: number | undefined, maxNames = 2): Phase['task'] => ({
 });
 
 /**
- * The lookup curriculum (README: what the plateau depends on). Associative recall in the bare
+ * The lookup curriculum (docs/method.md §3: why a curriculum). Associative recall in the bare
  * "NAME COLOR" form over a name pool grown 4 → 48; the same recall in the authors' sentences; then
  * balanced stories with role decoys, growing from 4 names to the full 4–8; then the memorize phase (docs/method.md §3).
  */

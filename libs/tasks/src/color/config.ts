@@ -54,7 +54,7 @@ export const ColorConfigSchema = z
      * Curriculum lever for the `recall` kind: `sentences` = "NAME is COLOR." statements and
      * "what color is NAME?" (the authors' format); `pairs` = "NAME COLOR NAME COLOR … NAME", the bare
      * associative-recall form. A small model escapes the lookup's plateau on pairs ~10× sooner, and the
-     * circuit it learns there answers the sentence format at once (README: what the plateau depends on).
+     * circuit it learns there answers the sentence format at once (docs/method.md §3: why a curriculum).
      * `queries` = the pairs, then as many answered questions "NAME COLOR" (names drawn with
      * replacement, independently of the asked one), then the asked name: with a prompt loss (phase
      * `promptWeight` > 0) each question is one more lookup to learn from, where `pairs` has one.

@@ -1,22 +1,20 @@
 /** Where the authors' reference data lives, and reading its JSON files with validation. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { describeIssues } from '../config-errors.js';
 import type { ConflictItem, TrainItem } from '../types.js';
 
-/** The repository root (this file is libs/tasks/src/reference/files.ts). */
-const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-
 /**
- * The reference-data folder: `dir` if given, else env MEMGEN_REFERENCE_DATA, else
- * `<repo root>/../shared/reference-data` (present in CI, absent in a user's clone).
+ * The reference-data folder (the authors' released data, Apache-2.0; not part of this repository):
+ * `dir` if given, else env MEMGEN_REFERENCE_DATA.
+ * @throws Error saying how to name it when neither is set
  */
 export function referenceDataDir(dir?: string): string {
-  return resolve(
-    dir ?? process.env['MEMGEN_REFERENCE_DATA'] ?? join(REPO_ROOT, '..', 'shared', 'reference-data'),
-  );
+  const chosen = dir ?? process.env['MEMGEN_REFERENCE_DATA'];
+  if (!chosen)
+    throw new Error("no reference data: set MEMGEN_REFERENCE_DATA to the folder of the authors' released data");
+  return resolve(chosen);
 }
 
 /** Files every reader needs; present means all of them exist. */
@@ -34,6 +32,7 @@ export const REFERENCE_FILES = [
 
 /** Whether the reference data is there (tests skip, loudly, when it is not). */
 export function referenceDataPresent(dir?: string): boolean {
+  if (!dir && !process.env['MEMGEN_REFERENCE_DATA']) return false;
   const root = referenceDataDir(dir);
   return REFERENCE_FILES.every((f) => existsSync(join(root, f)));
 }

@@ -1,9 +1,9 @@
 /**
- * Against the authors' data. It lives in ../shared/reference-data (present in CI, absent in a
- * user's clone): without it these tests are skipped with a visible warning, never failed or
- * silently passed.
+ * Against the authors' data, found through MEMGEN_REFERENCE_DATA (CI sets it; a user's clone has no
+ * such data): without it these tests are skipped with a visible warning, never failed or silently
+ * passed.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { additionPrompt, parseAdditionPrompt, scratchpadTarget } from '../addition/format.js';
 import { AUTHORS_CIPHER_KEY, AUTHORS_CIPHER_PATTERNS } from '../cipher/config.js';
 import { cipherPrompt, decipher, parseCipherPrompt } from '../cipher/format.js';
@@ -17,8 +17,9 @@ import { readReferenceData } from './read.js';
 const present = referenceDataPresent();
 if (!present) {
   console.warn(
-    `SKIPPED: reference-data tests — ${referenceDataDir()} is missing or incomplete ` +
-      '(set MEMGEN_REFERENCE_DATA to the authors’ data to run them)',
+    process.env['MEMGEN_REFERENCE_DATA']
+      ? `SKIPPED: reference-data tests — ${referenceDataDir()} is missing or incomplete`
+      : 'SKIPPED: reference-data tests — MEMGEN_REFERENCE_DATA is not set (the folder of the authors’ released data)',
   );
 }
 
@@ -28,6 +29,16 @@ describe('reference-data location', () => {
     expect(() => readReferenceData('/nonexistent/reference-data')).toThrow(
       /reference data: \/nonexistent\/reference-data\/math\/config\.json does not exist/,
     );
+  });
+
+  it('has no default folder: unset, the data is absent and reading it says which variable to set', () => {
+    vi.stubEnv('MEMGEN_REFERENCE_DATA', '');
+    try {
+      expect(referenceDataPresent()).toBe(false);
+      expect(() => readReferenceData()).toThrow(/set MEMGEN_REFERENCE_DATA/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 
