@@ -14,6 +14,7 @@ describe('npm run dashboards', () => {
     expect([...files.keys()]).toEqual([
       ...Object.keys(DASHBOARDS).map((f) => `deploy/grafana/${f}`),
       'k8s/components/dashboards/grafana-dashboards.yaml',
+      'docs/environment.md',
     ]);
     for (const [path, text] of files) expect(await readFile(new URL(path, root), 'utf8'), path).toBe(text);
   });

@@ -1,3 +1,4 @@
+export { ENV_VARS, type EnvVar, envTableMarkdown } from './env-vars.js';
 export {
   fileDigest,
   readJson,
