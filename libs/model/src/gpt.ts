@@ -5,7 +5,7 @@
 import { attentionBias, causalSelfAttention, gelu, layerNorm, linear } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import type { GPTConfig } from './config.js';
-import { HookRegistry } from './hooks.js';
+import { blockHook, HookRegistry } from './hooks.js';
 import type { KVCache } from './kv-cache.js';
 import { createParams, disposeParams, initialWeights, type ParamMap } from './params.js';
 
@@ -93,17 +93,17 @@ export class GPT {
     const p = `transformer.h.${i}`;
     const { B, T } = pass;
     const attnOut = this.hook(
-      `blocks.${i}.attn.out`,
+      blockHook(i, 'attn.out'),
       this.attention(i, this.norm(`${p}.ln_1`, x), pass),
       B,
       T,
     );
-    const mid = this.hook(`blocks.${i}.resid_mid`, tf.add(x, attnOut), B, T);
+    const mid = this.hook(blockHook(i, 'resid_mid'), tf.add(x, attnOut), B, T);
     const h = this.norm(`${p}.ln_2`, mid);
-    const pre = this.hook(`blocks.${i}.mlp.pre`, this.linear(`${p}.mlp.c_fc`, h), B, T);
-    const post = this.hook(`blocks.${i}.mlp.post`, gelu(pre), B, T);
-    const mlpOut = this.hook(`blocks.${i}.mlp.out`, this.linear(`${p}.mlp.c_proj`, post), B, T);
-    return this.hook(`blocks.${i}.resid_post`, tf.add(mid, mlpOut), B, T);
+    const pre = this.hook(blockHook(i, 'mlp.pre'), this.linear(`${p}.mlp.c_fc`, h), B, T);
+    const post = this.hook(blockHook(i, 'mlp.post'), gelu(pre), B, T);
+    const mlpOut = this.hook(blockHook(i, 'mlp.out'), this.linear(`${p}.mlp.c_proj`, post), B, T);
+    return this.hook(blockHook(i, 'resid_post'), tf.add(mid, mlpOut), B, T);
   }
 
   /** Causal multi-head self-attention. x: [B·T, D] → [B·T, D] */
@@ -111,7 +111,7 @@ export class GPT {
     const H = this.config.nHead;
     const qkv = this.linear(`transformer.h.${i}.attn.c_attn`, x);
     const z = cache ? cache.attention(i, qkv, keyMask, bias) : causalSelfAttention(qkv, keyMask, H, bias);
-    return this.linear(`transformer.h.${i}.attn.c_proj`, this.hook(`blocks.${i}.attn.z`, z, B, T));
+    return this.linear(`transformer.h.${i}.attn.c_proj`, this.hook(blockHook(i, 'attn.z'), z, B, T));
   }
 
   /** x: [N, in] → [N, out] (GPT-2 Conv1D layout: weight [in, out]). */

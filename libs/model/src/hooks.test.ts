@@ -1,7 +1,15 @@
 import { useTestBackend } from '@memgen/tensor';
 import type * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type HookPoint, headCoordinates, hookNames, hookPoints, residualSites } from './hooks.js';
+import {
+  BLOCK_HOOK_SUFFIXES,
+  blockHook,
+  type HookPoint,
+  headCoordinates,
+  hookNames,
+  hookPoints,
+  residualSites,
+} from './hooks.js';
 import { recordActivations } from './interventions.js';
 import { logitsOf, nanoConfig, nanoModel, prompts } from './test-models.js';
 
@@ -39,6 +47,13 @@ describe('hook points', () => {
     expect(names).toEqual(expected.map((e) => e[0]));
     expect(nanoModel().hooks.list()).toEqual(points);
     expect(residualSites(2)).toEqual(['embed', 'blocks.0.resid_post', 'blocks.1.resid_post']);
+  });
+
+  it('spells every block hook through blockHook, the names the model reaches', () => {
+    expect(blockHook(3, 'attn.out')).toBe('blocks.3.attn.out');
+    const perBlock = BLOCK_HOOK_SUFFIXES.map((suffix) => blockHook(1, suffix));
+    expect(hookNames(2).filter((n) => n.startsWith('blocks.1.'))).toEqual(perBlock);
+    expect(residualSites(2)).toEqual(['embed', blockHook(0, 'resid_post'), blockHook(1, 'resid_post')]);
   });
 
   it('expands attention heads into their coordinates, refusing heads that do not exist', () => {

@@ -48,7 +48,24 @@ export interface HookPoint {
 /** The widths a config gives the hook points. */
 export type HookShape = Pick<GPTConfig, 'nLayer' | 'nEmbd' | 'nHead' | 'nInner'>;
 
-type BlockHook = { suffix: string; kind: HookKind; layout: (c: HookShape) => number[] };
+/** The hook points every block has, by the suffix after `blocks.{i}.`. */
+export const BLOCK_HOOK_SUFFIXES = [
+  'attn.z',
+  'attn.out',
+  'resid_mid',
+  'mlp.pre',
+  'mlp.post',
+  'mlp.out',
+  'resid_post',
+] as const;
+export type BlockHookSuffix = (typeof BLOCK_HOOK_SUFFIXES)[number];
+
+/** The one place a block's hook name is spelled: `blocks.{block}.{suffix}`. */
+export function blockHook(block: number, suffix: BlockHookSuffix): string {
+  return `blocks.${block}.${suffix}`;
+}
+
+type BlockHook = { suffix: BlockHookSuffix; kind: HookKind; layout: (c: HookShape) => number[] };
 
 const residualLayout = (c: HookShape) => [c.nEmbd];
 const neuronLayout = (c: HookShape) => [c.nInner];
@@ -71,7 +88,7 @@ function point(name: string, kind: HookKind, layer: number | null, layout: numbe
 export function hookPoints(c: HookShape): HookPoint[] {
   const points = [point('embed', 'residual', null, residualLayout(c))];
   for (let i = 0; i < c.nLayer; i++) {
-    for (const h of BLOCK_HOOKS) points.push(point(`blocks.${i}.${h.suffix}`, h.kind, i, h.layout(c)));
+    for (const h of BLOCK_HOOKS) points.push(point(blockHook(i, h.suffix), h.kind, i, h.layout(c)));
   }
   points.push(point('final_norm', 'final-norm', null, residualLayout(c)));
   return points;
@@ -84,7 +101,7 @@ export function hookNames(nLayer: number): string[] {
 
 /** The residual-stream sites the study records: `embed` then every block's output ([layers+1] sites). */
 export function residualSites(nLayer: number): string[] {
-  return ['embed', ...Array.from({ length: nLayer }, (_, i) => `blocks.${i}.resid_post`)];
+  return ['embed', ...Array.from({ length: nLayer }, (_, i) => blockHook(i, 'resid_post'))];
 }
 
 /**

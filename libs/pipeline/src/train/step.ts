@@ -44,21 +44,29 @@ export interface StepOutcome {
   summary(point: CurvePoint): string;
 }
 
+/** What the training loop holds across steps: the run, its model and optimiser, the data stream. */
+export interface LoopContext {
+  run: TrainRun;
+  model: GPT;
+  opt: AdamW;
+  /** The training data's random stream (its state is saved with each evaluation). */
+  rng: Rng;
+  meter: Meter;
+  deps: TrainDeps;
+}
+
 /**
- * Global step `step` (0-based): the phase's optimiser settings and learning rate, a batch, one update.
+ * Global step `step` (0-based) at `cursor`: the phase's optimiser settings and learning rate, a
+ * batch, one update. `state` is the last saved state, named when the loss is not finite.
  * @throws Error when the loss or gradient norm is not finite (the update is then not applied)
  */
 export function optimiseStep(
-  run: TrainRun,
-  model: GPT,
-  opt: AdamW,
-  rng: Rng,
+  loop: LoopContext,
   step: number,
   cursor: PhaseCursor,
   state: TrainState,
-  meter: Meter,
-  deps: TrainDeps,
 ): StepOutcome {
+  const { run, model, opt, rng, meter, deps } = loop;
   const { phase, phaseStep } = phaseAt(cursor, step);
   const p = run.spec.phases[phase]!;
   if (phaseStep === 0 && (phase === 0 || p.resetOptimizer)) opt.reset();

@@ -171,15 +171,14 @@ export async function trainStage(
     const rng = rngFromState(state.rng);
     const total = maxTotalSteps(run.spec);
     const meter = { lossSum: 0, lossCount: 0, tokens: 0, started: performance.now() };
+    const loop = { run, model, opt, rng, meter, deps };
     // The cursor moves only at evaluations (a phase ends at one), so it is the saved state's.
     for (let step = state.step; state.cursor.phase < run.spec.phases.length; step++) {
       if (ctx.signal?.aborted) {
         throw new Error(`training stopped at step ${step}: ${String(ctx.signal.reason ?? 'aborted')}`);
       }
       const tokensBefore = meter.tokens;
-      const at = reportingLoss(ctx, () =>
-        optimiseStep(run, model, opt, rng, step, state.cursor, state, meter, deps),
-      );
+      const at = reportingLoss(ctx, () => optimiseStep(loop, step, state.cursor, state));
       ctx.metrics?.record({ kind: 'train-step', loss: at.loss, tokens: meter.tokens - tokensBefore });
       ctx.progress({ stage: 'train', done: at.done, total, detail: at.detail(curve.points) });
       if (!at.evaluate) continue;
