@@ -46,6 +46,8 @@ export {
   type JobMessage,
   JobMessageSchema,
   type JobOutcome,
+  type JobUnit,
+  JobUnitSchema,
   MESSAGE_VERSION,
   makeJob,
   type NewJob,

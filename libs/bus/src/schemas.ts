@@ -29,6 +29,15 @@ export const ArtefactRefSchema = z.object({
 });
 export type ArtefactRef = z.infer<typeof ArtefactRefSchema>;
 
+/** The sweep unit a job belongs to, carried for labels (metrics, status): never parsed from the run id. */
+export const JobUnitSchema = z.object({
+  task: stageName,
+  preset: stageName,
+  size: stageName,
+  seed: z.number().int().nonnegative(),
+});
+export type JobUnit = z.infer<typeof JobUnitSchema>;
+
 export const JobMessageSchema = z.object({
   v: z.literal(MESSAGE_VERSION),
   kind: z.literal('job'),
@@ -41,6 +50,8 @@ export const JobMessageSchema = z.object({
   inputs: z.array(ArtefactRefSchema),
   /** Submission attempt, from 1 (the coordinator's count; JetStream counts deliveries itself). */
   attempt: z.number().int().positive(),
+  /** The sweep unit, when the job is one (not part of the id: the same work is the same job). */
+  unit: JobUnitSchema.optional(),
 });
 export type JobMessage = z.infer<typeof JobMessageSchema>;
 
@@ -113,6 +124,7 @@ export interface NewJob {
   spec: unknown;
   inputs?: ArtefactRef[];
   attempt?: number;
+  unit?: JobUnit;
 }
 
 /** Builds a validated job message with its deterministic id. Throws BusMessageError on bad fields. */
@@ -127,6 +139,7 @@ export function makeJob(job: NewJob): JobMessage {
     spec: job.spec,
     inputs,
     attempt: job.attempt ?? 1,
+    ...(job.unit ? { unit: job.unit } : {}),
   };
   return parseJob(message);
 }

@@ -1,5 +1,6 @@
+import { computeJobId } from '@memgen/bus';
 import { describe, expect, it } from 'vitest';
-import { expandSweep, runIdParts } from './plan.js';
+import { expandSweep, unitJob } from './plan.js';
 import { parseSweepSpec } from './sweep-spec.js';
 
 describe('sweep units over model sizes', () => {
@@ -37,16 +38,11 @@ describe('sweep units over model sizes', () => {
     ).toThrow(/sizes: "tiny" is listed twice/);
   });
 
-  it("reads a unit's fields back from its run id, and nothing from another form", () => {
+  it("puts each job's unit labels on the job, outside its id", () => {
     const spec = parseSweepSpec({ tasks: ['color'], presets: ['quick'], sizes: ['gpt2-small'], seeds: [7] });
     const [unit] = expandSweep(spec);
-    expect(runIdParts(unit!.runId)).toEqual({ task: 'color', preset: 'quick', size: 'gpt2-small', seed: 7 });
-    expect(runIdParts('addition-smoke-s4294967295')).toEqual({
-      task: 'addition',
-      preset: 'smoke',
-      seed: 4294967295,
-    });
-    for (const other of ['color-quick', 'run-7', 'color-quick-s', 'Color-quick-s1'])
-      expect(runIdParts(other)).toBeUndefined();
+    const job = unitJob(unit!, 'training', []);
+    expect(job.unit).toEqual({ task: 'color', preset: 'quick', size: 'gpt2-small', seed: 7 });
+    expect(job.id).toBe(computeJobId('training', { train: unit!.train }, []));
   });
 });

@@ -72,20 +72,12 @@ function sweepUnit(
   }
 }
 
-/** The unit fields a run id spells, or undefined when it is not of the form sweepUnit gives it. */
-export function runIdParts(
-  runId: string,
-): { task: string; preset: string; size?: string; seed: number } | undefined {
-  const m = /^([a-z0-9]+)-([a-z0-9]+)(?:-([a-z0-9-]+))?-s(\d+)$/.exec(runId);
-  if (!m) return undefined;
-  return { task: m[1]!, preset: m[2]!, ...(m[3] === undefined ? {} : { size: m[3] }), seed: Number(m[4]) };
-}
-
 /** The job of `group` for `unit` given every artefact its upstream jobs produced. */
 export function unitJob(unit: SweepUnit, group: JobGroupName, inputs: readonly ArtefactRef[]): JobMessage {
   const spec: TrainJobSpec | StudyJobSpec =
     group === 'training' ? { train: unit.train } : { study: unit.study };
-  return makeJob({ stage: group, runId: unit.runId, spec, inputs: [...inputs] });
+  const labels = { task: unit.task, preset: unit.preset, size: unit.size, seed: unit.seed };
+  return makeJob({ stage: group, runId: unit.runId, spec, inputs: [...inputs], unit: labels });
 }
 
 /** Object Store / local store name prefix of a job's outputs: content-addressed by job id. */

@@ -38,7 +38,7 @@ export class SweepJobRunner implements JobRunner, OnModuleInit {
     // A transport started before the app's init hooks may deliver a job first: wait for the backend.
     await this.backendReady();
     const { store, state } = this.transport.bus();
-    const metrics = this.science.forJob(job.runId);
+    const metrics = this.science.forJob(job);
     try {
       const onArtefactBytes = (bytes: { in: number; out: number }) =>
         this.stageMetrics.recordArtefactBytes(job.stage, bytes);

@@ -1,4 +1,3 @@
-import { presetSize } from '@memgen/pipeline';
 import { Test } from '@nestjs/testing';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -19,12 +18,17 @@ async function scienceMetrics(retainMs: number) {
 }
 
 const RUN = 'task="color",preset="quick",size="micro",seed="3",run_id="color-quick-micro-s3"';
+/** A color quick job of the given run, size and seed, as a sweep sends it. */
+const colorJob = (runId: string, size: string, seed: number) => ({
+  runId,
+  unit: { task: 'color', preset: 'quick', size, seed },
+});
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ScienceMetrics', () => {
   it("turns a job's events into its run's series, with the run's labels", async () => {
     const { science, registry } = await scienceMetrics(60_000);
-    const job = science.forJob('color-quick-micro-s3');
+    const job = science.forJob(colorJob('color-quick-micro-s3', 'micro', 3));
     for (const loss of [2, 1.5, 1.25]) job.record({ kind: 'train-step', loss, tokens: 512 });
     job.record({
       kind: 'evaluation',
@@ -71,8 +75,8 @@ describe('ScienceMetrics', () => {
 
   it("removes a settled job's series after the retention, and only that job's", async () => {
     const { science, registry } = await scienceMetrics(20);
-    const done = science.forJob('color-quick-s0');
-    const running = science.forJob('color-quick-s1');
+    const done = science.forJob(colorJob('color-quick-s0', 'micro', 0));
+    const running = science.forJob(colorJob('color-quick-s1', 'micro', 1));
     done.record({ kind: 'flip-rate', rate: 0.1 });
     running.record({ kind: 'flip-rate', rate: 0.2 });
     done.settle();
@@ -87,7 +91,7 @@ describe('ScienceMetrics', () => {
 
   it('records nothing for an evaluation without conflict items', async () => {
     const { science, registry } = await scienceMetrics(60_000);
-    science.forJob('color-smoke-s0').record({
+    science.forJob(colorJob('color-smoke-s0', 'micro', 0)).record({
       kind: 'evaluation',
       gen: 0,
       mem: 0,
@@ -99,10 +103,22 @@ describe('ScienceMetrics', () => {
     expect(await registry.metrics()).not.toContain('memgen_eval_conflict_ratio{');
   });
 
-  it("labels a run without a size by its preset's own, and a run id of another form by run_id alone", () => {
-    expect(runLabels('color-smoke-s2')).toMatchObject({ size: presetSize('color', 'smoke'), seed: '2' });
-    expect(runLabels('my-run')).toEqual({ task: '', preset: '', size: '', seed: '', run_id: 'my-run' });
-    expect(runLabels('nosuch-quick-s1')).toMatchObject({ task: 'nosuch', size: '' });
+  it('labels a job by the unit it carries, never by parsing its run id; a job without one by run_id alone', () => {
+    const unit = { task: 'cipher', preset: 'quick', size: 'tiny', seed: 2 };
+    expect(runLabels({ runId: 'color-smoke-s9', unit })).toEqual({
+      task: 'cipher',
+      preset: 'quick',
+      size: 'tiny',
+      seed: '2',
+      run_id: 'color-smoke-s9',
+    });
+    expect(runLabels({ runId: 'color-quick-s1' })).toEqual({
+      task: '',
+      preset: '',
+      size: '',
+      seed: '',
+      run_id: 'color-quick-s1',
+    });
   });
 });
 

@@ -3,16 +3,10 @@
  * catalogue's run metrics, labelled by the job's run. When the job settles, the series it set are
  * kept a while (so the last values are scraped) and then removed: a finished run leaves no series.
  */
-import {
-  type MetricsSink,
-  type PresetName,
-  presetSize,
-  type ScienceEvent,
-  TRAIN_PRESETS,
-} from '@memgen/pipeline';
+import type { JobMessage } from '@memgen/bus';
+import type { MetricsSink, ScienceEvent } from '@memgen/pipeline';
 import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { runIdParts } from '../plan.js';
 import { METRICS, type MetricDefinition, promOptions } from './metric-catalogue.js';
 import type { StageMetrics } from './stage-metrics.js';
 import { SCIENCE_RETAIN_MS, STAGE_METRICS } from './tokens.js';
@@ -26,18 +20,17 @@ type Labels = Record<string, string>;
 type RunMetric = Counter<string> | Gauge<string>;
 
 /**
- * The run labels of a job's run id (`<task>-<preset>[-<size>]-s<seed>`; without a size, the
- * preset's own); a run id of another form gives run_id alone, the other labels empty.
+ * The run labels of a job: its sweep unit's task, preset, size and seed as the coordinator sent
+ * them; a job outside a sweep (no unit) gives run_id alone, the other labels empty.
  */
-export function runLabels(runId: string): Labels {
-  const parts = runIdParts(runId);
-  const known = parts !== undefined && TRAIN_PRESETS[parts.task]?.[parts.preset as PresetName] !== undefined;
+export function runLabels(job: Pick<JobMessage, 'runId' | 'unit'>): Labels {
+  const u = job.unit;
   return {
-    task: parts?.task ?? '',
-    preset: parts?.preset ?? '',
-    size: parts?.size ?? (known ? presetSize(parts.task, parts.preset) : ''),
-    seed: parts === undefined ? '' : String(parts.seed),
-    run_id: runId,
+    task: u?.task ?? '',
+    preset: u?.preset ?? '',
+    size: u?.size ?? '',
+    seed: u === undefined ? '' : String(u.seed),
+    run_id: job.runId,
   };
 }
 
@@ -61,9 +54,9 @@ export class ScienceMetrics implements OnModuleDestroy {
     }
   }
 
-  /** A sink for one job of run `runId`. */
-  forJob(runId: string): JobMetrics {
-    const base = runLabels(runId);
+  /** A sink for one job, labelled by its run and sweep unit. */
+  forJob(job: Pick<JobMessage, 'runId' | 'unit'>): JobMetrics {
+    const base = runLabels(job);
     const touched = new Map<string, { metric: RunMetric; labels: Labels }>();
     const window = { started: performance.now(), tokens: 0 };
     const set = (def: MetricDefinition, value: number, extra: Labels = {}) => {
