@@ -4,7 +4,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
 import { resolveGPTConfig } from './config.js';
-import { initialWeights } from './params.js';
+import { initialWeights, parameterCount } from './params.js';
 
 const config = resolveGPTConfig({ preset: 'nano', vocabSize: 12, nCtx: 8 });
 const draws = (seed: number) => {
@@ -28,5 +28,19 @@ describe('initialisation seeds', () => {
     const zero = initialWeights(config, 0).get('transformer.wte.weight');
     expect(top?.length).toBe(zero?.length);
     expect(top).not.toEqual(zero);
+  });
+});
+
+describe('parameterCount', () => {
+  it('counts every weight the model initialises, the tied unembedding once', () => {
+    const c = resolveGPTConfig({ preset: 'nano', vocabSize: 30, nCtx: 12 });
+    const drawn = [...initialWeights(c, 0).values()].reduce((n, w) => n + w.length, 0);
+    expect(parameterCount(c)).toBe(drawn);
+  });
+
+  it("is GPT-2 small's 124 439 808 at its shape, vocabulary and context", () => {
+    expect(parameterCount(resolveGPTConfig({ preset: 'gpt2-small', vocabSize: 50257, nCtx: 1024 }))).toBe(
+      124_439_808,
+    );
   });
 });

@@ -47,6 +47,11 @@ export function paramSpecs(c: GPTConfig): ParamSpec[] {
   return specs;
 }
 
+/** How many numbers the model learns (the tied unembedding counted once, with the token embedding). */
+export function parameterCount(c: GPTConfig): number {
+  return paramSpecs(c).reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+}
+
 /** Matrices get weight decay; biases, norms and position tables usually do not (GPT-2 / nanoGPT practice). */
 export function isDecayed(name: string): boolean {
   return (

@@ -35,16 +35,10 @@ export interface TrainRun {
 }
 
 /**
- * Parses the spec and resolves everything the run is fixed by.
- * @throws SpecError naming the field for a bad spec, when model.nCtx is shorter than an item, or
- *   when model.init names a path this context may not read
+ * The tasks, evaluation sets and model config a spec trains, computed without touching any file.
+ * @throws SpecError when model.nCtx is shorter than the longest item
  */
-export async function prepareTrainRun(input: unknown, ctx: StageContext): Promise<TrainRun> {
-  const spec = parseTrainSpec(input);
-  const specHash = configHash(spec);
-  const initFrom = modelInitPath(spec.model.init, ctx);
-  const trainDir = join(ctx.runDir, 'train');
-  await mkdir(trainDir, { recursive: true });
+export function resolveRunShape(spec: TrainSpec) {
   const tasks = phaseTasks(spec);
   const evalTask = baseTask(spec);
   const tok = evalTask.tokenizer();
@@ -60,6 +54,21 @@ export async function prepareTrainRun(input: unknown, ctx: StageContext): Promis
     vocabSize: tok.vocabSize,
     nCtx,
   });
+  return { tasks, evalTask, tok, sets, nCtx, config };
+}
+
+/**
+ * Parses the spec and resolves everything the run is fixed by.
+ * @throws SpecError naming the field for a bad spec, when model.nCtx is shorter than an item, or
+ *   when model.init names a path this context may not read
+ */
+export async function prepareTrainRun(input: unknown, ctx: StageContext): Promise<TrainRun> {
+  const spec = parseTrainSpec(input);
+  const specHash = configHash(spec);
+  const initFrom = modelInitPath(spec.model.init, ctx);
+  const trainDir = join(ctx.runDir, 'train');
+  await mkdir(trainDir, { recursive: true });
+  const { tasks, evalTask, tok, sets, nCtx, config } = resolveRunShape(spec);
   const factor = lrFactor(spec, config.nEmbd);
   await writeJson(join(trainDir, 'config.json'), {
     spec,
@@ -83,4 +92,9 @@ export async function prepareTrainRun(input: unknown, ctx: StageContext): Promis
     lrFactor: factor,
     initFrom,
   };
+}
+
+/** The model config a spec trains (vocabulary and context resolved as a run resolves them). */
+export function trainedModelConfig(spec: TrainSpec): GPTConfig {
+  return resolveRunShape(spec).config;
 }
