@@ -1,7 +1,15 @@
 /** train/curve.jsonl: one evaluation a line, appended as training goes. */
 import { appendFile, readFile } from 'node:fs/promises';
 import { readJsonLines, writeFileAtomic } from '@memgen/common';
-import type { CurvePoint } from './train.js';
+import type { EvalResult } from './evaluate.js';
+
+/** One evaluation of the curve. */
+export interface CurvePoint extends EvalResult {
+  step: number;
+  phase: string;
+  /** Mean training loss over the steps since the previous evaluation. */
+  loss: number;
+}
 
 export interface Curve {
   readonly points: CurvePoint[];

@@ -8,7 +8,7 @@ export {
   readLeverRow,
 } from './levers.js';
 export { PRESET_NAMES, type PresetName, presetSize, TRAIN_PRESETS, trainPreset } from './presets.js';
-export { trainedModelConfig } from './run-setup.js';
+export { trainedModelConfig, trainedParameterCount } from './run-setup.js';
 export {
   lrFactor,
   type PhaseSpec,

@@ -1,6 +1,6 @@
 /** The training curve as a figure: conflict-set label shares, rule accuracy and its shortcut baseline. */
 import { lineChart, renderFigure } from '@memgen/report';
-import type { CurvePoint } from './train.js';
+import type { CurvePoint } from './curve.js';
 
 /** Writes `<outBase>.svg` and `<outBase>.png`. */
 export async function plotCurve(curve: CurvePoint[], outBase: string, margin: number): Promise<void> {

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configHash, SpecError, writeJson } from '@memgen/common';
-import { type GPTConfig, resolveGPTConfig } from '@memgen/model';
+import { type GPTConfig, parameterCount, resolveGPTConfig } from '@memgen/model';
 import type { Task, Tokenizer } from '@memgen/tasks';
 import type { StageContext } from '../stage.js';
 import { baseTask, type EvalSets, evalNewTokens, evalSets, longestItem, phaseTasks } from './data.js';
@@ -97,4 +97,9 @@ export async function prepareTrainRun(input: unknown, ctx: StageContext): Promis
 /** The model config a spec trains (vocabulary and context resolved as a run resolves them). */
 export function trainedModelConfig(spec: TrainSpec): GPTConfig {
   return resolveRunShape(spec).config;
+}
+
+/** How many parameters the model a spec trains has. */
+export function trainedParameterCount(spec: TrainSpec): number {
+  return parameterCount(trainedModelConfig(spec));
 }

@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { type GPT, saveCheckpoint } from '@memgen/model';
+import type { CurvePoint } from './curve.js';
 import type { TrainRun } from './run-setup.js';
 import type { Selection } from './state.js';
-import type { CurvePoint } from './train.js';
 
 /** What a checkpoint carries besides its weights: tokenizer, training spec, and where it came from. */
 export function checkpointExtras(run: TrainRun, p: CurvePoint, selection: string) {

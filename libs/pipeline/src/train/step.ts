@@ -1,13 +1,20 @@
 /** One optimisation step of the training loop, and the evaluation that follows some of them. */
-import { type AdamW, type GPT, learningRate, makeTrainBatch } from '@memgen/model';
+import {
+  type AdamW,
+  type GPT,
+  learningRate,
+  makeTrainBatch,
+  type StepResult,
+  type TrainBatch,
+} from '@memgen/model';
 import { makeRng, type Rng } from '@memgen/tasks';
+import type { CurvePoint } from './curve.js';
 import { sampleBatch, shiftPositions } from './data.js';
 import { evaluate } from './evaluate.js';
 import { evaluationDue, type PhaseCursor, phaseAt } from './phase-cursor.js';
 import type { TrainRun } from './run-setup.js';
 import type { PhaseSpec } from './spec.js';
 import type { TrainState } from './state.js';
-import type { CurvePoint, TrainDeps } from './train.js';
 
 /** Loss and throughput since the last evaluation. */
 export interface Meter {
@@ -42,6 +49,11 @@ export interface StepOutcome {
   detail(curve: readonly CurvePoint[]): string;
   /** The log line of the evaluation made after this step. */
   summary(point: CurvePoint): string;
+}
+
+export interface TrainDeps {
+  /** One optimisation step (tests swap it, e.g. to inject a NaN loss). */
+  step: (model: GPT, opt: AdamW, batch: TrainBatch, lr: number, clip: number) => StepResult;
 }
 
 /** What the training loop holds across steps: the run, its model and optimiser, the data stream. */

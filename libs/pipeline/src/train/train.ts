@@ -5,12 +5,11 @@
  */
 import { join } from 'node:path';
 import { writeJson } from '@memgen/common';
-import { AdamW, type GPT, type StepResult, saveCheckpoint, type TrainBatch, trainStep } from '@memgen/model';
+import { AdamW, type GPT, saveCheckpoint, trainStep } from '@memgen/model';
 import { makeRng, rngFromState } from '@memgen/tasks';
 import type { ScienceEvent } from '../metrics.js';
 import type { StageContext } from '../stage.js';
-import { type Curve, openCurve } from './curve.js';
-import type { EvalResult } from './evaluate.js';
+import { type Curve, type CurvePoint, openCurve } from './curve.js';
 import { initialModel } from './init.js';
 import { advance, FIRST_PHASE, fixedCursor, type PhaseRecord } from './phase-cursor.js';
 import { plotCurve } from './plot.js';
@@ -18,14 +17,10 @@ import { prepareTrainRun, type TrainRun } from './run-setup.js';
 import { checkpointExtras, maybeSelect } from './selection.js';
 import { maxTotalSteps } from './spec.js';
 import { readState, restoreTensors, saveState, type TrainState } from './state.js';
-import { evaluateNow, NonFiniteLossError, optimiseStep, type StepOutcome } from './step.js';
+import { evaluateNow, NonFiniteLossError, optimiseStep, type StepOutcome, type TrainDeps } from './step.js';
 
-export interface CurvePoint extends EvalResult {
-  step: number;
-  phase: string;
-  /** Mean training loss over the steps since the previous evaluation. */
-  loss: number;
-}
+export type { CurvePoint } from './curve.js';
+export type { TrainDeps } from './step.js';
 
 export interface TrainResult {
   specHash: string;
@@ -36,11 +31,6 @@ export interface TrainResult {
   selectedStep: number;
   qualified: boolean;
   final: CurvePoint;
-}
-
-export interface TrainDeps {
-  /** One optimisation step (tests swap it, e.g. to inject a NaN loss). */
-  step: (model: GPT, opt: AdamW, batch: TrainBatch, lr: number, clip: number) => StepResult;
 }
 
 /** The state a fresh run starts from, or the saved one (weights and moments restored into model/opt). */

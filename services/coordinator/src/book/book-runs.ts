@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWith, readJson, readJsonLines } from '@memgen/common';
+import { trainedParameterCount } from '@memgen/pipeline';
 import { z } from 'zod';
 import { expandSweep, type SweepUnit } from '../plan.js';
 import { parseSweepSpec } from '../sweep-spec.js';
@@ -70,6 +71,8 @@ export interface BookRun {
   hops: number | null;
   preset: string;
   size: string;
+  /** The trained model's parameter count (the tied unembedding counted once). */
+  params: number;
   seed: number;
   qualified: boolean | null;
   /** Why the run has no study figures (too few pairs, a failed job); null when complete. */
@@ -238,6 +241,7 @@ async function bookRun(
   return {
     ...base,
     size: unit.size,
+    params: trainedParameterCount(unit.train),
     seed: unit.seed,
     qualified: summary?.qualified ?? null,
     stopped: results ? (results.stopped ?? null) : 'no results.json: the run did not finish',

@@ -15,11 +15,14 @@ import { type BookGroup, bookGroups, CRITERION, groupKey } from './book-groups.j
 import { groupSection } from './book-markdown.js';
 import { type BookProbe, probeFigure, probesSection, readProbe } from './book-probes.js';
 import { type BookRun, readBookRuns } from './book-runs.js';
+import { type SizeSeries, sizeFigures, sizeSeries, sizesSection } from './book-sizes.js';
 
 export interface ResultsBook {
   generated_by: string;
   criterion: typeof CRITERION;
   groups: BookGroup[];
+  /** Configurations trained at two or more sizes: each quantity per size (absent when none). */
+  across_sizes?: SizeSeries[];
   runs: BookRun[];
   /** compare's files as given (`--comparisons`), by file name; absent when none. */
   comparisons?: { file: string; comparison: RunComparison }[];
@@ -83,6 +86,19 @@ export async function writeResultsBook(
       ),
     );
   }
+  const series = sizeSeries(runs);
+  if (series.length > 0) {
+    const figs = series.flatMap((s) => sizeFigures(s, runs));
+    for (const f of figs) await renderFigure(f.spec, join(figDir, f.name));
+    figures.push(...figs.map((f) => f.name));
+    sections.push(
+      sizesSection(
+        series,
+        runs,
+        figs.map((f) => f.name),
+      ),
+    );
+  }
   const comparisons = await readComparisons(extras.comparisons ?? []);
   if (comparisons.length > 0) sections.push(comparisonsSection(comparisons));
   const probes: BookProbe[] = [];
@@ -97,6 +113,7 @@ export async function writeResultsBook(
     generated_by: command,
     criterion: CRITERION,
     groups,
+    ...(series.length > 0 ? { across_sizes: series } : {}),
     runs,
     ...(comparisons.length > 0 ? { comparisons } : {}),
     ...(probes.length > 0 ? { probes } : {}),
