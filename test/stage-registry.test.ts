@@ -25,7 +25,7 @@ import {
   type FixtureTrainSpec,
   fixtureStudyConfig,
   fixtureTrainStage,
-} from '../libs/pipeline/src/study/test-fixture.js';
+} from '../libs/pipeline/src/study/common/test-fixture.js';
 import { writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
 import echoStage, { ECHO_FILE } from './support/echo-stage.js';
 

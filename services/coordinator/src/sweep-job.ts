@@ -13,6 +13,7 @@ import {
   parseStudyConfig,
   parseTrainSpec,
   type RunSpec,
+  registeredStages,
   runStages,
   type StageContext,
   stageRecordFile,
@@ -77,7 +78,11 @@ export async function runSweepJob(job: JobMessage, ctx: SweepJobContext): Promis
   };
   const outcome = await withRunDirLock(
     ctx.runDir,
-    () => runStages(spec, stageCtx, { only: stages.map((s) => s.name), recordTimings: false }),
+    () =>
+      runStages(registeredStages(), spec, stageCtx, {
+        only: stages.map((s) => s.name),
+        recordTimings: false,
+      }),
     { waitMs: RESUME_LOCK_WAIT_MS },
   );
   const files: string[] = [];

@@ -11,10 +11,15 @@ import { readJson } from '@memgen/common';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageRun } from '../registry/declaration.js';
+import { registeredStages } from '../registry/registry.js';
 import { quietContext } from '../stage.js';
+import {
+  type FixtureTrainSpec,
+  fixtureStudyConfig,
+  fixtureTrainStage,
+} from '../study/common/test-fixture.js';
 import { runStudy, type StudyOutcome, withRunDirLock } from '../study/run.js';
 import { RUN_FILES } from '../study/run-dir.js';
-import { type FixtureTrainSpec, fixtureStudyConfig, fixtureTrainStage } from '../study/test-fixture.js';
 import { readStageRecord } from './records.js';
 import { runStages } from './run-stages.js';
 
@@ -118,7 +123,7 @@ describe('the freshness chain', () => {
     const bytes = await readFile(path);
     bytes.fill(0x7f, bytes.length - 64);
     await writeFile(path, bytes);
-    const statsOnly = runStages(spec, quietContext(dir), { only: ['stats'] });
+    const statsOnly = runStages(registeredStages(), spec, quietContext(dir), { only: ['stats'] });
     await expect(statsOnly).rejects.toThrow(
       /stage 'stats' needs 'record', which is not current .*activations\.safetensors is not the file the record stage wrote/,
     );

@@ -3,12 +3,13 @@
  * only when its record carries the hash of its config slice, every output still has the digest it
  * wrote, every upstream stage is current, and the inputs it read are exactly the upstream files
  * there now, with the digests it read. So any upstream change, corrupt file or failed gate reaches
- * everything below it, and the report shows only what this chain made.
+ * everything below it, and the report shows only what this chain made. Every function here takes
+ * the chain's stages in run order (`stages`: the registry's list, or a test's) as an argument.
  */
 import { join } from 'node:path';
 import { configHash } from '@memgen/common';
 import type { RunSpec, StageDeclaration } from '../registry/declaration.js';
-import { registeredStages, upstreamOf } from '../registry/registry.js';
+import { stageIn, upstreamIn } from '../registry/order.js';
 import { coveredBy, digestFiles, expandPaths, firstChanged } from './digests.js';
 import { readStageRecord, type StageRecord, stageRecordFile } from './records.js';
 
@@ -42,15 +43,16 @@ export function stageConfigHash(stage: StageDeclaration, spec: RunSpec): string 
 
 /** The files `stage` reads now: its usable upstreams' outputs (as far as it reads them) and records. */
 export async function currentInputs(
+  stages: readonly StageDeclaration[],
   stage: StageDeclaration,
   runDir: string,
   states: ChainStates,
 ): Promise<Record<string, string>> {
   const files: string[] = [];
-  for (const name of upstreamOf(stage)) {
+  for (const name of upstreamIn(stage, stages)) {
     const up = states.get(name);
     if (!isUsable(up)) continue;
-    const declared = registeredStages().find((s) => s.name === name)!;
+    const declared = stageIn(stages, name);
     const outputs = await expandPaths(runDir, declared.outputs);
     files.push(...outputs.filter((f) => !stage.reads || coveredBy(f, stage.reads)));
     if (up.record) files.push(stageRecordFile(name));
@@ -89,8 +91,9 @@ function changedReason(stage: StageDeclaration, runDir: string, file: string): s
   );
 }
 
-/** The state of one stage, given the states of the stages before it. */
+/** The state of one stage of `stages`, given the states of the stages before it. */
 export async function assessStage(
+  stages: readonly StageDeclaration[],
   stage: StageDeclaration,
   spec: RunSpec,
   runDir: string,
@@ -107,9 +110,9 @@ export async function assessStage(
     const reason = changedReason(stage, runDir, changed);
     return stage.onChangedOutput === 'refuse' ? { state: 'refused', reason } : { state: 'stale', reason };
   }
-  const waiting = upstreamOf(stage).find((u) => !isUsable(states.get(u)) && !stage.runsAfterStop);
+  const waiting = upstreamIn(stage, stages).find((u) => !isUsable(states.get(u)) && !stage.runsAfterStop);
   if (waiting) return { state: 'stale', reason: `upstream stage '${waiting}' is not current` };
-  const input = sameDigests(record.inputs, await currentInputs(stage, runDir, states));
+  const input = sameDigests(record.inputs, await currentInputs(stages, stage, runDir, states));
   if (input) return { state: 'stale', reason: `input ${input} changed` };
   return { state: 'current', record };
 }
@@ -124,16 +127,20 @@ export function gateReason(
   return stage.gate(state.record.result, spec);
 }
 
-/** Every registered stage's state in run order (gates applied: stages after a stop are blocked). */
-export async function assessChain(spec: RunSpec, runDir: string): Promise<ChainStates> {
+/** The state of each of `stages`, in run order (gates applied: stages after a stop are blocked). */
+export async function assessChain(
+  stages: readonly StageDeclaration[],
+  spec: RunSpec,
+  runDir: string,
+): Promise<ChainStates> {
   const states: ChainStates = new Map();
   let stopped: string | null = null;
-  for (const stage of registeredStages()) {
+  for (const stage of stages) {
     if (stopped !== null && !stage.runsAfterStop) {
       states.set(stage.name, { state: 'blocked', reason: stopped });
       continue;
     }
-    const state = await assessStage(stage, spec, runDir, states);
+    const state = await assessStage(stages, stage, spec, runDir, states);
     states.set(stage.name, state);
     stopped ??= gateReason(stage, state, spec);
   }

@@ -1,13 +1,14 @@
 /**
  * Running stages in a run directory: `memgen run` runs them all, a sweep job one group's. Each
- * stage in run order is assessed against the chain (./freshness.ts); a current one is skipped, a
- * stale one runs and leaves a record of the digests it read and wrote, one behind a failed gate
- * does not run, and one whose expensive output was damaged stops the run with the file named.
+ * stage of the chain, in run order, is assessed against it (./freshness.ts); a current one is
+ * skipped, a stale one runs and leaves a record of the digests it read and wrote, one behind a
+ * failed gate does not run, and one whose expensive output was damaged stops the run with the file
+ * named. The chain is an argument: the caller passes the registry's stages (or a test's).
  */
 
 import { rm } from 'node:fs/promises';
 import type { RunSpec, StageDeclaration, StageRun } from '../registry/declaration.js';
-import { registeredStages, stageNamed, upstreamOf } from '../registry/registry.js';
+import { stageIn, upstreamIn } from '../registry/order.js';
 import type { StageContext } from '../stage.js';
 import { digestFiles, expandPaths } from './digests.js';
 import {
@@ -51,21 +52,25 @@ export interface RunStagesOutcome {
   states: ChainStates;
 }
 
+/** One call of runStages: the chain, what it runs with, and the states assessed so far. */
+interface ChainRun {
+  stages: readonly StageDeclaration[];
+  spec: RunSpec;
+  ctx: StageContext;
+  states: ChainStates;
+  options: RunStagesOptions;
+}
+
 /** Runs one stage and records it; its old record goes first, so a crash mid-stage leaves none. */
-async function runOne(
-  stage: StageDeclaration,
-  spec: RunSpec,
-  ctx: StageContext,
-  states: ChainStates,
-  options: RunStagesOptions,
-): Promise<{ state: StageState; wall: number }> {
+async function runOne(run: ChainRun, stage: StageDeclaration): Promise<{ state: StageState; wall: number }> {
+  const { ctx, spec, options } = run;
   await rm(stageRecordPath(ctx.runDir, stage.name), { force: true });
-  const inputs = await currentInputs(stage, ctx.runDir, states);
+  const inputs = await currentInputs(run.stages, stage, ctx.runDir, run.states);
   const hash = stageConfigHash(stage, spec);
   ctx.progress({ stage: stage.name, done: 0, total: 0, detail: 'starting' });
   const started = performance.now();
-  const run = options.overrides?.[stage.name] ?? stage.run;
-  const result = (await run(spec, ctx, hash)) ?? null;
+  const work = options.overrides?.[stage.name] ?? stage.run;
+  const result = (await work(spec, ctx, hash, run.stages)) ?? null;
   const wall = (performance.now() - started) / 1000;
   const outputs = await digestFiles(ctx.runDir, await expandPaths(ctx.runDir, stage.outputs));
   const record: StageRecord = {
@@ -101,44 +106,48 @@ function checkRunnable(stage: StageDeclaration, spec: RunSpec, state: StageState
 }
 
 /** @throws Error when an upstream stage outside this call is not usable (a sweep job's missing input). */
-function checkUpstream(stage: StageDeclaration, states: ChainStates, runDir: string): void {
+function checkUpstream(run: ChainRun, stage: StageDeclaration): void {
   if (stage.runsAfterStop) return;
-  for (const name of upstreamOf(stage)) {
-    const up = states.get(name);
+  for (const name of upstreamIn(stage, run.stages)) {
+    const up = run.states.get(name);
     if (!isUsable(up)) {
       const why = up && 'reason' in up ? up.reason : 'not assessed';
-      throw new Error(`stage '${stage.name}' needs '${name}', which is not current in ${runDir}: ${why}`);
+      throw new Error(
+        `stage '${stage.name}' needs '${name}', which is not current in ${run.ctx.runDir}: ${why}`,
+      );
     }
   }
 }
 
 /**
- * Runs (or resumes) the registered stages in `ctx.runDir`. The caller holds the run directory's lock.
+ * Runs (or resumes) `stages` (in run order: the registry's, `registeredStages()`) in `ctx.runDir`.
+ * The caller holds the run directory's lock.
  * @throws the first stage error (earlier stages' artefacts and records stay, so a rerun resumes)
  */
 export async function runStages(
+  stages: readonly StageDeclaration[],
   spec: RunSpec,
   ctx: StageContext,
   options: RunStagesOptions = {},
 ): Promise<RunStagesOutcome> {
-  const states: ChainStates = new Map();
+  const run: ChainRun = { stages, spec, ctx, states: new Map(), options };
+  const { states } = run;
   const outcomes: StageOutcome[] = [];
   let stopped: string | null = null;
   // A group's job stops after its own stages: later stages' configs may not even be in its spec.
-  const all = registeredStages();
   const last = options.only
-    ? Math.max(...options.only.map((n) => all.indexOf(stageNamed(n))))
-    : all.length - 1;
-  for (const stage of all.slice(0, last + 1)) {
+    ? Math.max(...options.only.map((n) => stages.indexOf(stageIn(stages, n))))
+    : stages.length - 1;
+  for (const stage of stages.slice(0, last + 1)) {
     const mine = options.only === undefined || options.only.includes(stage.name);
     if (stopped !== null && !stage.runsAfterStop) {
       states.set(stage.name, { state: 'blocked', reason: stopped });
       if (mine) outcomes.push({ stage: stage.name, status: 'not-run', wall_s: 0, reason: stopped });
       continue;
     }
-    let state = await assessStage(stage, spec, ctx.runDir, states);
+    let state = await assessStage(stages, stage, spec, ctx.runDir, states);
     if (mine) {
-      const outcome = await settle(stage, spec, ctx, states, state, options);
+      const outcome = await settle(run, stage, state);
       state = outcome.state;
       outcomes.push(outcome.outcome);
     }
@@ -154,14 +163,12 @@ export async function runStages(
 
 /** Skips, runs or refuses one stage of this call. */
 async function settle(
+  run: ChainRun,
   stage: StageDeclaration,
-  spec: RunSpec,
-  ctx: StageContext,
-  states: ChainStates,
   state: StageState,
-  options: RunStagesOptions,
 ): Promise<{ state: StageState; outcome: StageOutcome }> {
-  checkRunnable(stage, spec, state, ctx.runDir);
+  const { ctx } = run;
+  checkRunnable(stage, run.spec, state, ctx.runDir);
   if (state.state === 'provided') {
     const reason = 'not asked for: using the files in the run directory';
     return { state, outcome: { stage: stage.name, status: 'not-run', wall_s: 0, reason } };
@@ -172,10 +179,10 @@ async function settle(
     );
     return { state, outcome: { stage: stage.name, status: 'skipped', wall_s: 0 } };
   }
-  checkUpstream(stage, states, ctx.runDir);
+  checkUpstream(run, stage);
   const reason = 'reason' in state ? state.reason : undefined;
   ctx.log(`${stage.name}: running (${reason})`);
-  const ran = await runOne(stage, spec, ctx, states, options);
+  const ran = await runOne(run, stage);
   ctx.log(`${stage.name}: done in ${ran.wall.toFixed(1)} s`);
   return { state: ran.state, outcome: { stage: stage.name, status: 'ran', wall_s: ran.wall } };
 }

@@ -3,10 +3,13 @@
  * files it writes, the stages whose files it reads, the slice of the run's config that names its
  * work, and the job group that runs it in a sweep. `memgen run`, `memgen sweep`, the freshness
  * chain and the report all read these declarations; nothing else lists stages.
+ *
+ * The bottom of the registry: every stage imports this module, and it imports no stage (only the
+ * types of the study's config). The list of built-in stages is at the top (./builtin.ts).
  */
 import type { StageContext } from '../stage.js';
+import type { StudySpec, TaskSpec } from '../study/common/study-model.js';
 import type { StudyConfig } from '../study/config.js';
-import type { StudySpec, TaskSpec } from '../study/study-model.js';
 import type { JobGroupName } from './groups.js';
 
 /** Everything a run (or one sweep job) is asked to do. */
@@ -22,9 +25,15 @@ export interface RunSpec {
 /**
  * The stage's work: reads its inputs from `ctx.runDir`, writes its outputs there, and returns a
  * small JSON summary kept in its stage record. `configHash` is the hash of the stage's config slice
- * (artefacts carry it so that a file names the config that made it).
+ * (artefacts carry it so that a file names the config that made it); `chain` is every stage of the
+ * run in run order, this one included (the report reads the state of each from it).
  */
-export type StageRun<R = unknown> = (spec: RunSpec, ctx: StageContext, configHash: string) => Promise<R>;
+export type StageRun<R = unknown> = (
+  spec: RunSpec,
+  ctx: StageContext,
+  configHash: string,
+  chain: readonly StageDeclaration[],
+) => Promise<R>;
 
 export interface StageDeclaration<R = unknown> {
   /** Stable name: the key of `stages/<name>.json` and of the report's sections. */
@@ -70,7 +79,12 @@ export function defineStage<R>(declaration: StageDeclaration<R>): StageDeclarati
 /** A study stage's declaration, written against a spec that has a study config. */
 export type StudyStageDeclaration<R> = Omit<StageDeclaration<R>, 'config' | 'run' | 'gate'> & {
   config: (spec: StudySpec) => unknown;
-  run: (spec: StudySpec, ctx: StageContext, configHash: string) => Promise<R>;
+  run: (
+    spec: StudySpec,
+    ctx: StageContext,
+    configHash: string,
+    chain: readonly StageDeclaration[],
+  ) => Promise<R>;
   gate?: (result: R, spec: StudySpec) => string | null;
 };
 
@@ -88,7 +102,7 @@ export function defineStudyStage<R>(declaration: StudyStageDeclaration<R>): Stag
   return {
     ...rest,
     config: (spec) => config(of(spec)),
-    run: (spec, ctx, hash) => run(of(spec), ctx, hash),
+    run: (spec, ctx, hash, chain) => run(of(spec), ctx, hash, chain),
     ...(gate ? { gate: (result: R, spec: RunSpec) => gate(result, of(spec)) } : {}),
   };
 }

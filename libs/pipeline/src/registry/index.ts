@@ -7,9 +7,9 @@ export {
   type StudyStageDeclaration,
 } from './declaration.js';
 export { isJobGroup, JOB_GROUPS, type JobGroupName } from './groups.js';
+export { orderStages } from './order.js';
 export {
   loadStageModules,
-  orderStages,
   registeredStages,
   registerStage,
   STAGE_MODULES_ENV,

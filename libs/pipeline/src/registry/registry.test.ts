@@ -2,14 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { defineStage, type StageDeclaration } from './declaration.js';
 import { JOB_GROUPS } from './groups.js';
-import {
-  orderStages,
-  registeredStages,
-  registerStage,
-  stageNamed,
-  stagesOfGroup,
-  upstreamOf,
-} from './registry.js';
+import { orderStages } from './order.js';
+import { registeredStages, registerStage, stageNamed, stagesOfGroup, upstreamOf } from './registry.js';
 
 function stub(name: string, group: StageDeclaration['group'], upstream: StageDeclaration['upstream']) {
   return defineStage({

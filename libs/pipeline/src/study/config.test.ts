@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseStudyConfig } from './config.js';
 import { resolveStudyConfig, STUDY_PRESET_NAMES } from './presets.js';
-import { DEFAULT_STEER_FAMILIES } from './steer-config.js';
-import { expandFamilies } from './steering-ids.js';
+import { DEFAULT_STEER_FAMILIES } from './steer/config.js';
+import { expandFamilies } from './steer/plan/ids.js';
 
 describe('study config', () => {
   it('quick is the documented defaults; every preset validates', () => {

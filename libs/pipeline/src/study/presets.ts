@@ -1,9 +1,9 @@
 /**
  * Study presets as data: each is a partial config over the defaults (which are `quick`).
  * - smoke: seconds, for CI and wiring checks; numbers mean nothing.
- * - quick: minutes on a CPU; the default steering families (steer-config.ts), α wide enough to reach
- *   effects a small model can show (RECIPE.md: α ≤ 5 × NMD does nothing at that scale, α = 20 moved
- *   Gen→Mem, α = 100 breaks everything).
+ * - quick: minutes on a CPU; the default steering families (steer/config.ts), α wide enough to
+ *   reach effects a small model can show (docs/method.md §3: α ≤ 5 × NMD does nothing at that
+ *   scale, α = 20 moved Gen→Mem, α = 100 breaks everything).
  * - paper: the paper's protocol — ≈ 5 000 pairs, 5 beams, α ∈ {1, 3, 5} × NMD, top 5 % / 10 %.
  */
 import { parseStudyConfig, type StudyConfig, type StudyConfigInput } from './config.js';

@@ -8,8 +8,10 @@ import { configHash, writeJson } from '@memgen/common';
 import { type LockOptions, lockRunDir } from '../chain/lock.js';
 import { type RunStagesOptions, runStages, type StageOutcome } from '../chain/run-stages.js';
 import type { RunSpec } from '../registry/declaration.js';
+import { registeredStages } from '../registry/registry.js';
 import type { StageContext } from '../stage.js';
-import { RUN_FILES, runPath } from './run-dir.js';
+import { RUN_DIR_FILES, runPath } from './common/run-dir.js';
+import { REPORT_FILES } from './report/files.js';
 
 export interface StudyRunSpec extends RunSpec {
   /** Free description kept in config.json but outside its hash (preset name, command line, …). */
@@ -56,13 +58,17 @@ export async function runStudy(
     const { meta, ...runSpec } = spec;
     const config = { task: runSpec.task ?? null, train: runSpec.train ?? null, study: runSpec.study };
     const hash = configHash(config);
-    await writeJson(runPath(ctx.runDir, RUN_FILES.config), { config, config_hash: hash, meta: meta ?? {} });
-    const outcome = await runStages(runSpec, ctx, { overrides });
+    await writeJson(runPath(ctx.runDir, RUN_DIR_FILES.config), {
+      config,
+      config_hash: hash,
+      meta: meta ?? {},
+    });
+    const outcome = await runStages(registeredStages(), runSpec, ctx, { overrides });
     return {
       runDir: ctx.runDir,
       configHash: hash,
       stages: outcome.stages,
-      reportPath: runPath(ctx.runDir, RUN_FILES.report),
+      reportPath: runPath(ctx.runDir, REPORT_FILES.report),
       stopped: outcome.stopped,
     };
   });

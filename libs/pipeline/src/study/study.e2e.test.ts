@@ -22,22 +22,22 @@ import { readStageRecord, readStageTiming } from '../chain/records.js';
 import type { StageRun } from '../registry/declaration.js';
 import { registeredStages } from '../registry/registry.js';
 import { quietContext } from '../stage.js';
-import { readActivations } from './activations-file.js';
-import type { ConsistencyFile } from './consistency.js';
-import { decodeRequests } from './decoding.js';
-import type { PairsResult } from './pairs.js';
-import { readPairs } from './pairs-file.js';
-import type { ProbesFile } from './probes.js';
-import { runStudy, type StudyOutcome } from './run.js';
-import { RUN_FILES } from './run-dir.js';
-import { readStatistics } from './stats-file.js';
-import type { SteeringFile } from './steer.js';
+import { decodeRequests } from './common/decoding.js';
 import {
   FIXTURE_TASK,
   type FixtureTrainSpec,
   fixtureStudyConfig,
   fixtureTrainStage,
-} from './test-fixture.js';
+} from './common/test-fixture.js';
+import type { ConsistencyFile } from './consistency/stage.js';
+import { readPairs } from './pairs/pairs-file.js';
+import type { PairsResult } from './pairs/stage.js';
+import type { ProbesFile } from './probes/stage.js';
+import { readActivations } from './record/activations-file.js';
+import { runStudy, type StudyOutcome } from './run.js';
+import { RUN_FILES } from './run-dir.js';
+import { readStatistics } from './stats/stats-file.js';
+import type { SteeringFile } from './steer/steering-file.js';
 
 let dir: string;
 let outcome: StudyOutcome;

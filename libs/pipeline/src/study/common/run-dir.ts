@@ -1,24 +1,14 @@
 /**
- * The run-directory contract (other tools rely on these names). Which stage writes which file is
- * declared on the stage itself (registry); the freshness chain and stage records live in ../chain.
+ * The run directory's own names: what no single study stage writes — the run's config.json, the
+ * trainer's checkpoint and curve (read by several stages), and the folder of stage records. Each
+ * stage names its artefacts in its own folder (`<stage>/files.ts`); ../run-dir.ts lists them all.
  */
 import { join } from 'node:path';
 
-/** File names inside runs/<id>/. */
-export const RUN_FILES = {
+export const RUN_DIR_FILES = {
   config: 'config.json',
   curve: 'train/curve.jsonl',
   checkpoint: 'checkpoint',
-  pairs: 'pairs.jsonl',
-  activations: 'activations.safetensors',
-  stats: 'stats.safetensors',
-  probes: 'probes.json',
-  steering: 'steering.json',
-  patching: 'patching.json',
-  consistency: 'consistency.json',
-  results: 'results.json',
-  report: 'report.md',
-  figures: 'figures',
   stages: 'stages',
 } as const;
 

@@ -17,8 +17,8 @@ import {
   type Tokenizer,
   tokenizerFromJSON,
 } from '@memgen/tasks';
-import type { StudyConfig } from './config.js';
-import { RUN_FILES } from './run-dir.js';
+import type { StudyConfig } from '../config.js';
+import { RUN_DIR_FILES } from './run-dir.js';
 
 /** A task by name with a (partial) config. */
 export interface TaskSpec {
@@ -59,7 +59,7 @@ function taskFromTrainConfig(trainConfig: unknown, where: string): TaskSpec {
 export async function resolveTaskSpec(spec: StudySpec, runDir: string): Promise<ResolvedTaskSpec> {
   let given = spec.task;
   if (!given) {
-    const path = join(runDir, RUN_FILES.checkpoint, 'train_config.json');
+    const path = join(runDir, RUN_DIR_FILES.checkpoint, 'train_config.json');
     if (!existsSync(path)) {
       throw new Error(`no task in the study spec and no ${path} to read it from`);
     }
@@ -85,7 +85,7 @@ export interface StudyModel {
 export async function openStudyModel(spec: StudySpec, runDir: string): Promise<StudyModel> {
   const taskSpec = await resolveTaskSpec(spec, runDir);
   const task = makeTask(taskSpec.name, taskSpec.config);
-  const dir = join(runDir, RUN_FILES.checkpoint);
+  const dir = join(runDir, RUN_DIR_FILES.checkpoint);
   if (!existsSync(join(dir, 'model.safetensors'))) {
     throw new Error(`no checkpoint in ${dir}: the train stage must run first`);
   }

@@ -1,6 +1,6 @@
 /**
- * Test support: a nano color model trained for a few seconds so that it answers mem, gen and other
- * on the conflict set and flips within ~15 % of pairs. The recipe (found by trying): a tiny story
+ * Test support: a nano color model trained for a few dozen steps so that it answers mem, gen and
+ * other on the conflict set and flips within ~15 % of pairs. The recipe (found by trying): a tiny story
  * grammar (4 names, 2 roles, 3 colors), a large initialisation (std 0.3, so the answer depends
  * strongly on word order) and 50 steps on random-color stories, which teach "answer a color" before
  * any lookup — so which color comes out varies with the sentence order.
@@ -17,9 +17,9 @@ import {
   trainStep,
 } from '@memgen/model';
 import { makeRng, makeTask, TINY_COLOR_CONFIG } from '@memgen/tasks';
-import type { StageContext } from '../stage.js';
-import { parseStudyConfig, type StudyConfig } from './config.js';
-import { RUN_FILES } from './run-dir.js';
+import type { StageContext } from '../../stage.js';
+import { parseStudyConfig, type StudyConfig } from '../config.js';
+import { RUN_DIR_FILES } from './run-dir.js';
 import type { TaskSpec } from './study-model.js';
 
 export const FIXTURE_TASK: TaskSpec = {
@@ -59,7 +59,7 @@ export const fixtureTrainStage = async (
       curve.push(JSON.stringify({ step, loss }));
       ctx.progress({ stage: 'train', done: step, total: spec.steps });
     }
-    await saveCheckpoint(join(ctx.runDir, RUN_FILES.checkpoint), model, {
+    await saveCheckpoint(join(ctx.runDir, RUN_DIR_FILES.checkpoint), model, {
       tokenizer: tok.toJSON(),
       trainConfig: { task: FIXTURE_TASK, steps: spec.steps, seed: spec.seed },
       specialTokens: { pad: tok.padId, eos: tok.eosId },
@@ -69,11 +69,11 @@ export const fixtureTrainStage = async (
     model.dispose();
   }
   await mkdir(join(ctx.runDir, 'train'), { recursive: true });
-  await writeFile(join(ctx.runDir, RUN_FILES.curve), `${curve.join('\n')}\n`);
+  await writeFile(join(ctx.runDir, RUN_DIR_FILES.curve), `${curve.join('\n')}\n`);
   return { steps: spec.steps, finalLoss: loss };
 };
 
-/** A study config small enough for a test on a loaded 2-core machine. */
+/** A study config small enough for a test: few pairs, items, permutations and draws. */
 export function fixtureStudyConfig(overrides: Record<string, unknown> = {}): StudyConfig {
   return parseStudyConfig({
     seed: 3,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { NoiseSummary } from '../stats.js';
+import { probeBeatsShuffled } from '../probes/report.js';
+import { noiseVerdict } from '../stats/report.js';
+import type { NoiseSummary } from '../stats/stage.js';
 import { table } from './markdown.js';
-import { holmVerdict, noiseVerdict, probeBeatsShuffled, pValue, rateInterval } from './verdicts.js';
+import { holmVerdict, pValue, rateInterval } from './verdicts.js';
 
 const noise = (atNoiseLevel: boolean): NoiseSummary => ({
   observedMaxAbsR: 0.025,

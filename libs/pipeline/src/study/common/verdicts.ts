@@ -1,9 +1,9 @@
 /**
- * The report's wording rules, in one place so they can be tested: every effect is compared with its
- * control, and anything the test cannot tell from the control is called indistinguishable from it.
+ * The report's wording rules that every section shares, in one place so they can be tested: every
+ * effect is compared with its control, and anything the test cannot tell from the control is called
+ * indistinguishable from it. The stages' own verdicts sit with their sections (stats/report.ts:
+ * noise level; probes/report.ts: probes against their shuffled twins).
  */
-import type { SiteAccuracy } from '../probes.js';
-import type { NoiseSummary } from '../stats.js';
 
 /** Significance level of every call in the report. */
 export const ALPHA_LEVEL = 0.05;
@@ -48,21 +48,6 @@ export const EXACT_NOTE =
   `${EXACT_MARK} At 0 % and 100 % the bootstrap interval collapses to a point; the exact ` +
   '(Clopper–Pearson) 95 % interval is shown instead.';
 
-/** The noise-level sentence for max |r| (SPEC §5). */
-export function noiseVerdict(noise: NoiseSummary): string {
-  const body =
-    `the largest |r| over the eligible coordinates is ${num(noise.observedMaxAbsR)}; under ` +
-    `${noise.permutations} label permutations the 95th percentile of the largest |r| is ` +
-    `${num(noise.threshold95)} (p = ${pValue(noise.pValue)})`;
-  if (noise.atNoiseLevel) {
-    return (
-      `**At noise level:** ${body}. The neuron differences of this run are indistinguishable from ` +
-      'noise; the NMD figures show sampling noise, not a memorization signal.'
-    );
-  }
-  return `**Above noise level:** ${body}; ${noise.countAboveThreshold} coordinates exceed that threshold.`;
-}
-
 /**
  * Verdict for a targeted switch rate against its matched control after Holm's correction: only a
  * Holm-corrected p below the level calls a difference; anything else is at noise level.
@@ -78,19 +63,4 @@ export function holmVerdict(
     return rate > control ? 'above the matched control (Holm)' : 'below the matched control (Holm)';
   if (items < 10) return `at noise level (only ${items} items)`;
   return 'at noise level vs the matched control';
-}
-
-/**
- * Whether a probe beats its shuffled-label twin: the difference of the fold means must exceed twice
- * its standard error (fold sds combined, k folds each). Folds are not independent samples, so this is
- * a screen, not a test; the report says so.
- */
-export function probeBeatsShuffled(probe: SiteAccuracy, shuffled: SiteAccuracy): boolean {
-  const k = probe.folds.length;
-  const se = Math.sqrt((probe.sd ** 2 + shuffled.sd ** 2) / k);
-  return probe.mean - shuffled.mean > 2 * se && probe.mean > 0.5;
-}
-
-export function probeVerdict(probe: SiteAccuracy, shuffled: SiteAccuracy): string {
-  return probeBeatsShuffled(probe, shuffled) ? 'above shuffled' : 'indistinguishable from shuffled';
 }

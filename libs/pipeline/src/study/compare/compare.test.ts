@@ -12,11 +12,11 @@ import {
   spearman,
 } from '@memgen/analysis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeActivations } from './activations-file.js';
+import { spearmanPermutationNull } from '../consistency/rank-null.js';
+import { writeActivations } from '../record/activations-file.js';
+import { RUN_FILES } from '../run-dir.js';
+import { writeStatistics } from '../stats/stats-file.js';
 import { compareRuns, comparisonMarkdown } from './compare.js';
-import { spearmanPermutationNull } from './rank-null.js';
-import { RUN_FILES } from './run-dir.js';
-import { writeStatistics } from './stats-file.js';
 
 const SITES = ['embed', 'blocks.0.resid_post', 'blocks.1.resid_post'];
 

@@ -1,20 +1,21 @@
 /**
- * Consistency across runs (SPEC §8: across training seeds, and across tasks at equal model size):
+ * Consistency across runs (docs/method.md §8: across training seeds, and across tasks at equal model size):
  * for every pair of run directories, Dice of their top-N |r| masks beside random masks of the same
  * sizes, and Spearman's ρ of their NMD vectors. Used by `memgen compare RUN...`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson } from '@memgen/common';
-import { readStageRecord } from '../chain/records.js';
-import { type CrossSteering, crossSteer } from './cross-steer.js';
+import { readStageRecord } from '../../chain/records.js';
+import { table } from '../common/markdown.js';
+import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
+import { num, pValue } from '../common/verdicts.js';
+import { compareSelections, type MaskOverlap } from '../consistency/overlap.js';
+import type { PairsResult } from '../pairs/stage.js';
+import { STATS_FILES } from '../stats/files.js';
+import { excludedSites, readStatistics, type SiteStatistics } from '../stats/stats-file.js';
+import { crossSteer, type RunCrossSteering } from './cross-steer.js';
 import { crossSteeringMarkdown } from './cross-steer-markdown.js';
-import { compareSelections, type MaskOverlap } from './overlap.js';
-import type { PairsResult } from './pairs.js';
-import { table } from './report/markdown.js';
-import { num, pValue } from './report/verdicts.js';
-import { RUN_FILES, runPath } from './run-dir.js';
-import { excludedSites, readStatistics, type SiteStatistics } from './stats-file.js';
 
 export interface CompareOptions {
   topFractions?: number[];
@@ -54,16 +55,16 @@ export interface RunComparison {
   comparisons: RunPairComparison[];
   excludedSites: string[];
   /** Steering run `to` with run `from`'s coordinates (indices into `runs`); empty unless asked. */
-  steering: (Omit<CrossSteering, 'from' | 'to'> & { from: number; to: number })[];
+  steering: RunCrossSteering[];
 }
 
 async function identify(dir: string, stats: SiteStatistics): Promise<RunIdentity> {
   const pairs = (await readStageRecord<PairsResult>(dir, 'pairs'))?.result;
-  const configPath = runPath(dir, RUN_FILES.config);
+  const configPath = runPath(dir, RUN_DIR_FILES.config);
   const config = existsSync(configPath)
     ? (await readJson<{ config?: { study?: { seed?: number } } }>(configPath)).config
     : undefined;
-  const trainPath = join(dir, RUN_FILES.checkpoint, 'train_config.json');
+  const trainPath = join(dir, RUN_DIR_FILES.checkpoint, 'train_config.json');
   const training = existsSync(trainPath)
     ? (await readJson<{ config?: { seed?: number } }>(trainPath)).config
     : undefined;
@@ -88,8 +89,8 @@ export async function compareRuns(
   if (dirs.length < 2) throw new Error(`compare needs at least two run directories, got ${dirs.length}`);
   const stats: SiteStatistics[] = [];
   for (const dir of dirs) {
-    const path = runPath(dir, RUN_FILES.stats);
-    if (!existsSync(path)) throw new Error(`${dir} has no ${RUN_FILES.stats}: run the study there first`);
+    const path = runPath(dir, STATS_FILES.stats);
+    if (!existsSync(path)) throw new Error(`${dir} has no ${STATS_FILES.stats}: run the study there first`);
     stats.push((await readStatistics(path)).resid);
   }
   const runs = await Promise.all(dirs.map((d, i) => identify(d, stats[i]!)));
@@ -198,7 +199,7 @@ export function comparisonMarkdown(c: RunComparison): string {
       'layers overlap beyond uniform random masks for that reason alone. Spearman ρ of the NMD vectors ' +
       "is shown beside its 95th percentile with one run's neurons in random order.",
     c.excludedSites.length > 0 ? `Excluded sites: ${c.excludedSites.join(', ')}.` : '',
-    crossSteeringMarkdown(c, name),
+    crossSteeringMarkdown(c.steering, name),
   ]
     .filter((s) => s !== '')
     .join('\n\n');

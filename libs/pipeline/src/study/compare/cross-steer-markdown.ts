@@ -4,10 +4,9 @@
  * and Holm's call.
  */
 
-import type { RunComparison } from './compare.js';
-import type { SettingNumbers } from './cross-steer.js';
-import { table } from './report/markdown.js';
-import { pct, pctWithInterval, pValue } from './report/verdicts.js';
+import { table } from '../common/markdown.js';
+import { pct, pctWithInterval, pValue } from '../common/verdicts.js';
+import type { RunCrossSteering, SettingNumbers } from './cross-steer.js';
 
 type Direction = 'mem_to_gen' | 'gen_to_mem';
 
@@ -23,9 +22,12 @@ function rateVersusControl(s: SettingNumbers, d: Direction): string {
 }
 
 /** One section per (from, to) pair; `name(i)` labels run i. */
-export function crossSteeringMarkdown(c: RunComparison, name: (i: number) => string): string {
-  if (c.steering.length === 0) return '';
-  const sections = c.steering.map((x) => {
+export function crossSteeringMarkdown(
+  steering: readonly RunCrossSteering[],
+  name: (i: number) => string,
+): string {
+  if (steering.length === 0) return '';
+  const sections = steering.map((x) => {
     const header = `**${name(x.to)} steered with ${name(x.from)}'s coordinates** (${x.items} fresh conflict items, study seed ${x.seed}; unsteered mem ${x.unsteered.mem} / gen ${x.unsteered.gen} / other ${x.unsteered.other})`;
     const rows = x.settings.map((s) => [
       s.id,

@@ -1,5 +1,5 @@
 /**
- * Steering one run's model with another run's neurons (SPEC §8, inter-task): run B's steering set
+ * Steering one run's model with another run's neurons (docs/method.md §8, inter-task): run B's steering set
  * is decoded unsteered, then every coordinate-selecting setting of the study's steering grid twice on
  * the same items — with B's own statistics (top-N mask by |r|, NMD, sd) and with A's — each beside
  * its matched control (as many random coordinates, the same shift size). Models of one size share
@@ -7,17 +7,19 @@
  * runs put the decision in the same coordinates. Used by `memgen compare --steer`.
  */
 import type { LabelCounts } from '@memgen/analysis';
-import { parseStudyConfig } from './config.js';
-import { RUN_FILES, runPath } from './run-dir.js';
-import { readStatistics } from './stats-file.js';
-import { runSetting, type SteeringSetting } from './steer.js';
-import type { SteerFamily } from './steer-config.js';
-import { expandFamilies } from './steering-ids.js';
-import { loadSteeringInputs, type SiteInputs, type SteeringInputs } from './steering-inputs.js';
-import { planSetting } from './steering-plan.js';
-import { steeringRuns } from './steering-runs.js';
-import { applyHolm, type HolmSummary } from './steering-summary.js';
-import { openStudyModel, type StudySpec } from './study-model.js';
+import { runPath } from '../common/run-dir.js';
+import { openStudyModel, type StudySpec } from '../common/study-model.js';
+import { parseStudyConfig } from '../config.js';
+import { STATS_FILES } from '../stats/files.js';
+import { readStatistics } from '../stats/stats-file.js';
+import type { SteerFamily } from '../steer/config.js';
+import { expandFamilies } from '../steer/plan/ids.js';
+import { loadSteeringInputs, type SiteInputs, type SteeringInputs } from '../steer/plan/inputs.js';
+import { planSetting } from '../steer/plan/plan.js';
+import { steeringRuns } from '../steer/runs/runs.js';
+import { runSetting } from '../steer/runs/setting.js';
+import { applyHolm, type HolmSummary } from '../steer/runs/summary.js';
+import type { SteeringSetting } from '../steer/steering-file.js';
 
 /** A setting's summary and plan, without its per-item runs. */
 export type SettingNumbers = Omit<SteeringSetting, 'runs' | 'memToGen' | 'genToMem'>;
@@ -49,6 +51,9 @@ export interface CrossSteering {
   settings: CrossSteeringSetting[];
 }
 
+/** Steering across runs as `memgen compare` keeps it: the runs named by their indices. */
+export type RunCrossSteering = Omit<CrossSteering, 'from' | 'to'> & { from: number; to: number };
+
 /** Families whose coordinates or direction come from the statistics (not heads or sublayers, not probes). */
 export function usesStatistics(f: SteerFamily): boolean {
   if (f.kind === 'add') return f.direction !== 'probe' && 'top' in f.select;
@@ -57,7 +62,7 @@ export function usesStatistics(f: SteerFamily): boolean {
 
 /** `inputs` with every site's statistics replaced by the same site's of `fromDir`. */
 async function borrowStatistics(inputs: SteeringInputs, fromDir: string, toDir: string) {
-  const stats = await readStatistics(runPath(fromDir, RUN_FILES.stats));
+  const stats = await readStatistics(runPath(fromDir, STATS_FILES.stats));
   const swap = (own: SiteInputs | undefined, site: 'resid' | 'mlp.post'): SiteInputs | undefined => {
     if (!own) return undefined;
     const theirs = site === 'resid' ? stats.resid : stats.mlpPost;

@@ -1,5 +1,5 @@
 /**
- * SPEC §8 consistency measures between two sets of statistics over the same coordinates (two
+ * Consistency measures (docs/method.md §8) between two sets of statistics over the same coordinates (two
  * halves of one run's pairs, or two runs of the same model size): Dice overlap of the top-N |r|
  * masks against random masks of the same sizes, and Spearman's ρ of the NMD vectors.
  */

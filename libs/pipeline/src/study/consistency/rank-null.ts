@@ -1,5 +1,5 @@
 /**
- * The control for "two NMD vectors agree" (SPEC §8), the Spearman counterpart of random masks for
+ * The control for "two NMD vectors agree" (docs/method.md §8), the Spearman counterpart of random masks for
  * Dice: ρ between the first vector and the second with its neurons in random order. It says how much
  * agreement unrelated neuron rankings give (about ±1.645/√(M−1) at 95 % for M coordinates).
  */

@@ -1,17 +1,19 @@
 /**
- * Stage `consistency` (SPEC §8, intra-task): split the flipped pairs into two disjoint random halves,
+ * Stage `consistency` (docs/method.md §8, intra-task): split the flipped pairs into two disjoint random halves,
  * several times; per split, Dice of the halves' top-N |r| masks against random masks of the same
  * sizes and Spearman's ρ of their NMD vectors. Writes consistency.json.
  */
 import { mean, sampleSd, splitHalfStatistics } from '@memgen/analysis';
 import { writeJson } from '@memgen/common';
-import { defineStudyStage } from '../registry/declaration.js';
-import { checkAborted, type StageContext } from '../stage.js';
-import { readActivations } from './activations-file.js';
+import { defineStudyStage } from '../../registry/declaration.js';
+import { checkAborted, type StageContext } from '../../stage.js';
+import { runPath } from '../common/run-dir.js';
+import type { StudySpec } from '../common/study-model.js';
+import { type ActivationSet, readActivations } from '../record/activations-file.js';
+import { RECORD_FILES } from '../record/files.js';
+import { excludedSites } from '../stats/stats-file.js';
+import { CONSISTENCY_FILES } from './files.js';
 import { compareSelections, type MaskOverlap, type SelectionComparison } from './overlap.js';
-import { RUN_FILES, runPath } from './run-dir.js';
-import { excludedSites } from './stats-file.js';
-import type { StudySpec } from './study-model.js';
 
 export interface DiceAcrossSplits {
   topFraction: number;
@@ -59,16 +61,18 @@ function meanOrNull(values: number[]): number | null {
   return values.length > 0 ? mean(values) : null;
 }
 
-async function runConsistency(spec: StudySpec, ctx: StageContext, hash: string): Promise<ConsistencyResult> {
+/** Dice and Spearman over the configured split-halves of the recorded pairs. */
+function compareSplits(
+  spec: StudySpec,
+  ctx: StageContext,
+  resid: ActivationSet,
+  exclude: number[],
+): SelectionComparison[] {
   const cfg = spec.study.consistency;
-  const acts = await readActivations(runPath(ctx.runDir, RUN_FILES.activations));
-  const { mem, gen, sites } = acts.resid;
-  if (mem.members < 4) throw new Error(`split-half consistency needs at least 4 pairs, got ${mem.members}`);
-  const exclude = excludedSites(sites, spec.study.stats.excludeEmbedding);
   const perSplit: SelectionComparison[] = [];
   for (let s = 0; s < cfg.splits; s++) {
     checkAborted(ctx);
-    const [a, b] = splitHalfStatistics(mem, gen, spec.study.seed * 1000 + s);
+    const [a, b] = splitHalfStatistics(resid.mem, resid.gen, spec.study.seed * 1000 + s);
     perSplit.push(
       compareSelections(a, b, {
         exclude,
@@ -80,22 +84,35 @@ async function runConsistency(spec: StudySpec, ctx: StageContext, hash: string):
     );
     ctx.progress({ stage: 'consistency', done: s + 1, total: cfg.splits });
   }
+  return perSplit;
+}
+
+/** The Dice summary of one top-N fraction over the splits (the k-th overlap of each). */
+function diceAcrossSplits(perSplit: SelectionComparison[], topFraction: number, k: number): DiceAcrossSplits {
+  const splits = perSplit.map((p) => p.overlaps[k]!);
+  const defined = splits.filter((o) => o.dice !== null);
+  const observed = defined.map((o) => o.dice!);
+  return {
+    topFraction,
+    splits,
+    meanDice: meanOrNull(observed),
+    sdDice: observed.length > 0 ? sampleSd(observed) : null,
+    meanExpectedRandom: meanOrNull(defined.map((o) => o.expectedRandom!)),
+    meanRandom95: meanOrNull(defined.map((o) => o.random95!)),
+    splitsAboveRandom95: defined.filter((o) => o.dice! > o.random95!).length,
+  };
+}
+
+async function runConsistency(spec: StudySpec, ctx: StageContext, hash: string): Promise<ConsistencyResult> {
+  const cfg = spec.study.consistency;
+  const acts = await readActivations(runPath(ctx.runDir, RECORD_FILES.activations));
+  const { mem, sites } = acts.resid;
+  if (mem.members < 4) throw new Error(`split-half consistency needs at least 4 pairs, got ${mem.members}`);
+  const exclude = excludedSites(sites, spec.study.stats.excludeEmbedding);
+  const perSplit = compareSplits(spec, ctx, acts.resid, exclude);
   const rhos = perSplit.map((p) => p.spearmanNmd);
   const null95 = perSplit.map((p) => p.spearmanNull95);
-  const dice = cfg.topFractions.map((topFraction, k): DiceAcrossSplits => {
-    const splits = perSplit.map((p) => p.overlaps[k]!);
-    const defined = splits.filter((o) => o.dice !== null);
-    const observed = defined.map((o) => o.dice!);
-    return {
-      topFraction,
-      splits,
-      meanDice: meanOrNull(observed),
-      sdDice: observed.length > 0 ? sampleSd(observed) : null,
-      meanExpectedRandom: meanOrNull(defined.map((o) => o.expectedRandom!)),
-      meanRandom95: meanOrNull(defined.map((o) => o.random95!)),
-      splitsAboveRandom95: defined.filter((o) => o.dice! > o.random95!).length,
-    };
-  });
+  const dice = cfg.topFractions.map((topFraction, k) => diceAcrossSplits(perSplit, topFraction, k));
   const file: ConsistencyFile = {
     config_hash: hash,
     pairs: mem.members,
@@ -112,7 +129,7 @@ async function runConsistency(spec: StudySpec, ctx: StageContext, hash: string):
     },
     dice,
   };
-  await writeJson(runPath(ctx.runDir, RUN_FILES.consistency), file);
+  await writeJson(runPath(ctx.runDir, CONSISTENCY_FILES.consistency), file);
   return {
     spearmanNmd: file.spearmanNmd.mean,
     meanDice: dice.map((d) => d.meanDice),
@@ -124,7 +141,7 @@ export const consistencyStage = defineStudyStage<ConsistencyResult>({
   name: 'consistency',
   group: 'fitting',
   upstream: ['record'],
-  outputs: [RUN_FILES.consistency],
+  outputs: [CONSISTENCY_FILES.consistency],
   config: (spec) => ({
     consistency: spec.study.consistency,
     seed: spec.study.seed,

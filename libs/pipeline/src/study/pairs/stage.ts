@@ -1,16 +1,17 @@
 /**
- * Stage `pairs` (SPEC §4): draw conflict items and their pair variants, decode both in batches,
+ * Stage `pairs` (docs/method.md §4): draw conflict items and their pair variants, decode both in batches,
  * label them, and keep the pairs where one member answered mem and the other gen, up to the target.
  * Writes pairs.jsonl; its record holds the flip rate and the counts of every label combination.
  */
 import { type ConflictItem, type Label, makeRng, type Rng, type Task } from '@memgen/tasks';
-import { defineStudyStage } from '../registry/declaration.js';
-import { checkAborted, type StageContext } from '../stage.js';
-import { type DecodeRequest, decodeRequests } from './decoding.js';
+import { defineStudyStage } from '../../registry/declaration.js';
+import { checkAborted, type StageContext } from '../../stage.js';
+import { type DecodeRequest, decodeRequests } from '../common/decoding.js';
+import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
+import type { StudySpec } from '../common/study-model.js';
+import { openStudyModel, type ResolvedTaskSpec, type StudyModel } from '../common/study-model.js';
+import { PAIRS_FILES } from './files.js';
 import { type PairLine, writePairs } from './pairs-file.js';
-import { RUN_FILES, runPath } from './run-dir.js';
-import type { StudySpec } from './study-model.js';
-import { openStudyModel, type ResolvedTaskSpec, type StudyModel } from './study-model.js';
 
 /** Label combinations of a pair, unordered: 'gen/mem' is a flip. */
 export type PairCombination = 'gen/gen' | 'gen/mem' | 'gen/other' | 'mem/mem' | 'mem/other' | 'other/other';
@@ -146,7 +147,7 @@ async function runPairs(spec: StudySpec, ctx: StageContext): Promise<PairsResult
   } finally {
     opened.dispose();
   }
-  await writePairs(runPath(ctx.runDir, RUN_FILES.pairs), search.kept);
+  await writePairs(runPath(ctx.runDir, PAIRS_FILES.pairs), search.kept);
   const { kept, decoded, identical, drawn, combinations, memberLabels } = search;
   const flipped = combinations['gen/mem'];
   if (decoded > 0) ctx.metrics?.record({ kind: 'flip-rate', rate: flipped / decoded });
@@ -179,8 +180,8 @@ export const pairsStage = defineStudyStage<PairsResult>({
   name: 'pairs',
   group: 'recording',
   upstream: ['train'],
-  reads: [`${RUN_FILES.checkpoint}/`],
-  outputs: [RUN_FILES.pairs],
+  reads: [`${RUN_DIR_FILES.checkpoint}/`],
+  outputs: [PAIRS_FILES.pairs],
   config: pairsConfig,
   run: runPairs,
   gate: (result, spec) =>

@@ -5,13 +5,11 @@
  * at token spans does.
  */
 import { heatmap } from '@memgen/report';
-import type { PatchDirection, PatchSiteResult } from '../patching.js';
-import type { SpanKind } from '../patching-spans.js';
-import type { Figure } from './figures.js';
-import type { ReportInputs } from './inputs.js';
-import { section, table } from './markdown.js';
-import { type FigureIndex, fig } from './sections-measures.js';
-import { pctWithInterval } from './verdicts.js';
+import { type Figure, type FigureIndex, fig } from '../common/figures.js';
+import { section, table } from '../common/markdown.js';
+import { pctWithInterval } from '../common/verdicts.js';
+import type { SpanKind } from './spans.js';
+import type { PatchDirection, PatchingFile, PatchSiteResult } from './stage.js';
 
 function cell(d: PatchDirection): string {
   return `${d.switched}/${d.n} = ${pctWithInterval(d.rate, d.interval[0], d.interval[1])}`;
@@ -67,9 +65,7 @@ export function patchingMapRows<S extends MapSite>(
 }
 
 /** `patching-map`: switch rate by component × block, Mem→Gen columns then Gen→Mem columns. */
-export function patchingFigure(inp: ReportInputs): Figure | null {
-  const p = inp.patching;
-  const layers = inp.model?.nLayer;
+export function patchingFigure(p: PatchingFile | null, layers: number | undefined): Figure | null {
   if (!p || !layers || p.pairsUsable === 0) return null;
   const blocks = Array.from({ length: layers }, (_, i) => i);
   const dirs = [
@@ -102,8 +98,7 @@ export function patchingFigure(inp: ReportInputs): Figure | null {
   };
 }
 
-export function patchingSection(inp: ReportInputs, figs: FigureIndex): string | null {
-  const p = inp.patching;
+export function patchingSection(p: PatchingFile | null, figs: FigureIndex): string | null {
   if (!p) return section('Activation patching', 'The patching stage has not run for this config.');
   const full = p.sites.filter((s) => s.selection === 'full' || s.selection === 'head');
   const sets = p.sites.filter((s) => s.selection === 'top' || s.selection === 'random');

@@ -14,9 +14,9 @@ import {
   recordActivations,
   withInterventions,
 } from '@memgen/model';
-import type { PairLine } from './pairs-file.js';
-import type { PatchSite } from './patching-sites.js';
-import { memberInput } from './record.js';
+import { memberInput } from '../pairs/member-input.js';
+import type { PairLine } from '../pairs/pairs-file.js';
+import type { PatchSite } from './sites.js';
 
 /** What the patched rows of one direction did. */
 export interface DirectionCounts {

@@ -9,8 +9,8 @@
 import { createHash } from 'node:crypto';
 import { createRng, type SiteMatrix, sampleWithoutReplacement, topN } from '@memgen/analysis';
 import { type GPTConfig, type HookShape, headCoordinates, hookPoints } from '@memgen/model';
-import type { SpanKind } from './patching-spans.js';
-import type { StudyStatistics } from './stats-file.js';
+import type { StudyStatistics } from '../stats/stats-file.js';
+import type { SpanKind } from './spans.js';
 
 /** The part of a block (or the embedding) a site is. */
 export type PatchComponent = 'embed' | 'attn.z' | 'attn.out' | 'mlp.out' | 'resid_post' | 'mlp.post';
@@ -36,7 +36,7 @@ export interface PatchSite {
   coords: readonly number[] | 'all';
   /** How many coordinates are patched. */
   size: number;
-  /** Span sites: which positions (patching-spans.ts); the others patch the last position. */
+  /** Span sites: which positions (./spans.ts); the others patch the last position. */
   span?: SpanKind;
 }
 

@@ -2,7 +2,7 @@
  * Activation patching at token spans over a batch of flipped pairs: one plain forward pass records
  * every span site's hook at every position, with each member's first answer token; then, per site,
  * each member's activations at the span's positions are replaced by its partner's at the positions
- * of the same tokens (patching-spans.ts), and once by its own (which must change nothing). The
+ * of the same tokens (./spans.ts), and once by its own (which must change nothing). The
  * first answer token is read as in last-position patching.
  */
 import {
@@ -13,11 +13,11 @@ import {
   withInterventions,
 } from '@memgen/model';
 import type { Tokenizer } from '@memgen/tasks';
-import type { PairLine } from './pairs-file.js';
-import { firstTokens, type SiteTally, tallyPatch } from './patching-runs.js';
-import type { PatchSite } from './patching-sites.js';
-import { type SpanKind, spanPositions } from './patching-spans.js';
-import { memberInput } from './record.js';
+import { memberInput } from '../pairs/member-input.js';
+import type { PairLine } from '../pairs/pairs-file.js';
+import { firstTokens, type SiteTally, tallyPatch } from './runs.js';
+import type { PatchSite } from './sites.js';
+import { type SpanKind, spanPositions } from './spans.js';
 
 /** Every position of each hook, [2b, T, W] row-major, and the rows' unpatched first tokens. */
 function recordAllPositions(model: GPT, input: Parameters<GPT['forward']>[0], hooks: readonly string[]) {

@@ -1,9 +1,9 @@
 /** Token spans of color pairs: the same statements found at their positions in both members. */
 import { makeRng, makeTask, parseColorPrompt } from '@memgen/tasks';
 import { describe, expect, it } from 'vitest';
-import type { PairLine } from './pairs-file.js';
-import { spanPositions } from './patching-spans.js';
-import { FIXTURE_TASK } from './test-fixture.js';
+import { FIXTURE_TASK } from '../common/test-fixture.js';
+import type { PairLine } from '../pairs/pairs-file.js';
+import { spanPositions } from './spans.js';
 
 const task = makeTask('color', FIXTURE_TASK.config);
 const tok = task.tokenizer();

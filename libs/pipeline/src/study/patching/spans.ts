@@ -9,7 +9,7 @@
  *   residual stream, a member then computes its partner's forward pass exactly).
  */
 import { parseColorPrompt, type Tokenizer } from '@memgen/tasks';
-import type { PairLine, PairMember } from './pairs-file.js';
+import type { PairLine, PairMember } from '../pairs/pairs-file.js';
 
 export const SPAN_KINDS = ['asked', 'others', 'story'] as const;
 export type SpanKind = (typeof SPAN_KINDS)[number];

@@ -1,6 +1,6 @@
 /**
  * Stage `patching`: activation patching between the two members of each flipped pair. For every site
- * (patching-sites.ts) each member's last-position activation is replaced by its partner's, and the
+ * (./sites.ts) each member's last-position activation is replaced by its partner's, and the
  * stage counts how often the first answer token becomes the partner's — where in the network the
  * choice between remembering and reasoning is carried at that position. Patching with the member's
  * own activation must change nothing (the stage fails if it does). Mean sites patch in the class
@@ -8,27 +8,23 @@
  *
  * Span sites (color stories) patch at token spans instead: each member's activations at the
  * positions of some of its statements (or of the whole prompt) are replaced by its partner's at the
- * positions of the same statements, which differ between the two reorderings (patching-spans.ts).
+ * positions of the same statements, which differ between the two reorderings (./spans.ts).
  */
 import { wilsonInterval } from '@memgen/analysis';
 import { writeJson } from '@memgen/common';
-import { defineStudyStage } from '../registry/declaration.js';
-import { checkAborted, type StageContext } from '../stage.js';
-import { readPairs } from './pairs-file.js';
-import {
-  type DirectionCounts,
-  emptyTally,
-  patchBatch,
-  recordClassMeans,
-  type SiteTally,
-} from './patching-runs.js';
-import { type PatchSite, patchSites, spanSites } from './patching-sites.js';
-import { patchSpanBatch } from './patching-span-runs.js';
-import type { SpanKind } from './patching-spans.js';
-import { RUN_FILES, runPath } from './run-dir.js';
-import { excludedSites, readStatistics } from './stats-file.js';
-import type { StudySpec } from './study-model.js';
-import { openStudyModel } from './study-model.js';
+import { defineStudyStage } from '../../registry/declaration.js';
+import { checkAborted, type StageContext } from '../../stage.js';
+import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
+import { openStudyModel, type StudyModel, type StudySpec } from '../common/study-model.js';
+import { PAIRS_FILES } from '../pairs/files.js';
+import { type PairLine, readPairs } from '../pairs/pairs-file.js';
+import { STATS_FILES } from '../stats/files.js';
+import { excludedSites, readStatistics, type StudyStatistics } from '../stats/stats-file.js';
+import { PATCHING_FILES } from './files.js';
+import { type DirectionCounts, emptyTally, patchBatch, recordClassMeans, type SiteTally } from './runs.js';
+import { type PatchSite, patchSites, spanSites } from './sites.js';
+import { patchSpanBatch } from './span-runs.js';
+import type { SpanKind } from './spans.js';
 
 /** One direction's counts over the usable pairs, with the switch rate and its 95 % Wilson interval. */
 export interface PatchDirection extends DirectionCounts {
@@ -93,56 +89,91 @@ function siteResult(site: PatchSite, t: SiteTally, n: number): PatchSiteResult {
   };
 }
 
+/** Why span sites are left out for this task (null = they are patched). */
+function spansLeftOutFor(task: string, asked: readonly SpanKind[]): string | null {
+  return asked.length > 0 && task !== 'color'
+    ? `task ${task}: its pairs are not reordered statements, so no token span has a partner`
+    : null;
+}
+
+/** The pairs this stage patches and the sites it patches them at. */
+interface PatchPlan {
+  pairs: PairLine[];
+  lastSites: PatchSite[];
+  spanned: PatchSite[];
+  spans: SpanKind[];
+  spansLeftOut: string | null;
+}
+
+/** Patches every batch of the plan's pairs at every site; returns the tallies and the usable pairs. */
+function patchAll(ctx: StageContext, opened: StudyModel, plan: PatchPlan, batchSize: number) {
+  const { model, tokenizer } = opened;
+  const { pairs, lastSites, spanned } = plan;
+  const tallies = new Map<string, SiteTally>([...lastSites, ...spanned].map((s) => [s.id, emptyTally()]));
+  const meanHooks = [...new Set(lastSites.filter((s) => s.selection.endsWith('-mean')).map((s) => s.hook))];
+  const means =
+    meanHooks.length > 0 ? recordClassMeans(model, tokenizer.padId, pairs, meanHooks, batchSize) : undefined;
+  let usable = 0;
+  for (let from = 0; from < pairs.length; from += batchSize) {
+    checkAborted(ctx);
+    const batch = pairs.slice(from, from + batchSize);
+    usable += patchBatch(model, tokenizer.padId, batch, lastSites, tallies, means).usable;
+    if (spanned.length > 0) patchSpanBatch(model, tokenizer, batch, spanned, tallies);
+    ctx.progress({ stage: 'patching', done: from + batch.length, total: pairs.length });
+  }
+  return { tallies, usable };
+}
+
+/** The file's site results; throws when patching a member with its own activation changed its answer. */
+function checkedResults(sites: readonly PatchSite[], tallies: Map<string, SiteTally>, usable: number) {
+  const results = sites.map((s) => siteResult(s, tallies.get(s.id)!, usable));
+  const changed = results.filter((r) => r.selfChanged > 0);
+  if (changed.length > 0) {
+    const list = changed.map((r) => `${r.id} (${r.selfChanged} rows)`).join(', ');
+    throw new Error(`patching with a member's own activation changed its answer at ${list}`);
+  }
+  return results;
+}
+
+/** The sites to patch `pairs` at (the model gives their shapes, the statistics the top-N sets). */
+function planSites(
+  spec: StudySpec,
+  opened: StudyModel,
+  stats: StudyStatistics,
+  pairs: PairLine[],
+): PatchPlan {
+  const cfg = spec.study.patching;
+  const exclude = excludedSites(stats.resid.sites, spec.study.stats.excludeEmbedding).map(
+    (s) => stats.resid.sites[s]!,
+  );
+  const { config } = opened.model;
+  const lastSites = patchSites(config, stats, { ...cfg, exclude, seed: spec.study.seed });
+  const spansLeftOut = spansLeftOutFor(opened.taskSpec.name, cfg.spans);
+  const spans = spansLeftOut === null ? cfg.spans : [];
+  return { pairs, lastSites, spanned: spanSites(config, spans), spans, spansLeftOut };
+}
+
 async function runPatching(spec: StudySpec, ctx: StageContext, hash: string): Promise<PatchingResult> {
   const cfg = spec.study.patching;
-  const pairs = (await readPairs(runPath(ctx.runDir, RUN_FILES.pairs))).slice(0, cfg.maxPairs);
-  if (pairs.length === 0) throw new Error(`${RUN_FILES.pairs} has no pairs: nothing to patch`);
-  const stats = await readStatistics(runPath(ctx.runDir, RUN_FILES.stats));
+  const pairs = (await readPairs(runPath(ctx.runDir, PAIRS_FILES.pairs))).slice(0, cfg.maxPairs);
+  if (pairs.length === 0) throw new Error(`${PAIRS_FILES.pairs} has no pairs: nothing to patch`);
+  const stats = await readStatistics(runPath(ctx.runDir, STATS_FILES.stats));
   const opened = await openStudyModel(spec, ctx.runDir);
   try {
-    const { model, tokenizer } = opened;
-    const exclude = excludedSites(stats.resid.sites, spec.study.stats.excludeEmbedding).map(
-      (s) => stats.resid.sites[s]!,
-    );
-    const lastSites = patchSites(model.config, stats, { ...cfg, exclude, seed: spec.study.seed });
-    const spansLeftOut =
-      cfg.spans.length > 0 && opened.taskSpec.name !== 'color'
-        ? `task ${opened.taskSpec.name}: its pairs are not reordered statements, so no token span has a partner`
-        : null;
-    const spans = spansLeftOut === null ? cfg.spans : [];
-    const spanned = spanSites(model.config, spans);
-    const sites = [...lastSites, ...spanned];
-    const tallies = new Map<string, SiteTally>(sites.map((s) => [s.id, emptyTally()]));
-    const meanHooks = [...new Set(lastSites.filter((s) => s.selection.endsWith('-mean')).map((s) => s.hook))];
-    const means =
-      meanHooks.length > 0
-        ? recordClassMeans(model, tokenizer.padId, pairs, meanHooks, cfg.batchSize)
-        : undefined;
-    let usable = 0;
-    for (let from = 0; from < pairs.length; from += cfg.batchSize) {
-      checkAborted(ctx);
-      const batch = pairs.slice(from, from + cfg.batchSize);
-      usable += patchBatch(model, tokenizer.padId, batch, lastSites, tallies, means).usable;
-      if (spanned.length > 0) patchSpanBatch(model, tokenizer, batch, spanned, tallies);
-      ctx.progress({ stage: 'patching', done: from + batch.length, total: pairs.length });
-    }
-    const results = sites.map((s) => siteResult(s, tallies.get(s.id)!, usable));
-    const changed = results.filter((r) => r.selfChanged > 0);
-    if (changed.length > 0) {
-      const list = changed.map((r) => `${r.id} (${r.selfChanged} rows)`).join(', ');
-      throw new Error(`patching with a member's own activation changed its answer at ${list}`);
-    }
+    const plan = planSites(spec, opened, stats, pairs);
+    const { tallies, usable } = patchAll(ctx, opened, plan, cfg.batchSize);
+    const results = checkedResults([...plan.lastSites, ...plan.spanned], tallies, usable);
     const file: PatchingFile = {
       config_hash: hash,
       position: 'last',
-      spans,
-      spansLeftOut,
+      spans: plan.spans,
+      spansLeftOut: plan.spansLeftOut,
       pairsPatched: pairs.length,
       pairsUsable: usable,
       selfPatchChanged: 0,
       sites: results,
     };
-    await writeJson(runPath(ctx.runDir, RUN_FILES.patching), file);
+    await writeJson(runPath(ctx.runDir, PATCHING_FILES.patching), file);
     const decisive = results.find(
       (r) =>
         r.component === 'resid_post' &&
@@ -160,8 +191,8 @@ export const patchingStage = defineStudyStage<PatchingResult>({
   name: 'patching',
   group: 'steering',
   upstream: ['train', 'pairs', 'stats'],
-  reads: [`${RUN_FILES.checkpoint}/`, RUN_FILES.pairs, RUN_FILES.stats],
-  outputs: [RUN_FILES.patching],
+  reads: [`${RUN_DIR_FILES.checkpoint}/`, PAIRS_FILES.pairs, STATS_FILES.stats],
+  outputs: [PATCHING_FILES.patching],
   config: (spec) => ({
     patching: spec.study.patching,
     seed: spec.study.seed,

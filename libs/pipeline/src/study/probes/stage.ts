@@ -1,5 +1,5 @@
 /**
- * Stage `probes` (SPEC §6): per-site L2 logistic probes predicting mem vs gen, folds split by pair,
+ * Stage `probes` (docs/method.md §6): per-site L2 logistic probes predicting mem vs gen, folds split by pair,
  * on raw and within-pair-centred vectors, each beside its shuffled-label twin (same folds), an
  * input-only baseline (a probe on the prompt's bag of tokens) and a learning curve over training-set
  * sizes; and each site's within-pair-centred probe fitted on all pairs as a direction in activation
@@ -16,12 +16,15 @@ import {
   type SiteProbeResult,
 } from '@memgen/analysis';
 import { writeJson } from '@memgen/common';
-import { defineStudyStage } from '../registry/declaration.js';
-import type { StageContext } from '../stage.js';
-import { type ActivationSet, readActivations } from './activations-file.js';
-import { type PairLine, readPairs } from './pairs-file.js';
-import { RUN_FILES, runPath } from './run-dir.js';
-import type { StudySpec } from './study-model.js';
+import { defineStudyStage } from '../../registry/declaration.js';
+import type { StageContext } from '../../stage.js';
+import { runPath } from '../common/run-dir.js';
+import type { StudySpec } from '../common/study-model.js';
+import { PAIRS_FILES } from '../pairs/files.js';
+import { type PairLine, readPairs } from '../pairs/pairs-file.js';
+import { type ActivationSet, readActivations } from '../record/activations-file.js';
+import { RECORD_FILES } from '../record/files.js';
+import { PROBES_FILES } from './files.js';
 
 /** Held-out accuracy over the folds. */
 export interface AccuracySummary {
@@ -138,11 +141,11 @@ function best(list: SiteAccuracy[]): SiteAccuracy {
 
 async function runProbes(spec: StudySpec, ctx: StageContext, hash: string): Promise<ProbesResult> {
   const cfg = spec.study.probes;
-  const acts = await readActivations(runPath(ctx.runDir, RUN_FILES.activations));
-  const pairs = await readPairs(runPath(ctx.runDir, RUN_FILES.pairs));
+  const acts = await readActivations(runPath(ctx.runDir, RECORD_FILES.activations));
+  const pairs = await readPairs(runPath(ctx.runDir, PAIRS_FILES.pairs));
   const n = acts.resid.mem.members;
   if (pairs.length !== n) {
-    throw new Error(`${RUN_FILES.pairs} has ${pairs.length} pairs but activations hold ${n}`);
+    throw new Error(`${PAIRS_FILES.pairs} has ${pairs.length} pairs but activations hold ${n}`);
   }
   if (n < cfg.folds) throw new Error(`probes need at least ${cfg.folds} pairs (one per fold), got ${n}`);
   const options: ProbeOptions = { folds: cfg.folds, C: cfg.C, seed: spec.study.seed };
@@ -185,7 +188,7 @@ async function runProbes(spec: StudySpec, ctx: StageContext, hash: string): Prom
       mlpPost: acts.mlpPost ? directions(acts.mlpPost, cfg.C) : null,
     },
   };
-  await writeJson(runPath(ctx.runDir, RUN_FILES.probes), file);
+  await writeJson(runPath(ctx.runDir, PROBES_FILES.probes), file);
   for (const [centring, list] of [
     ['raw', resid.raw],
     ['centred', resid.centred],
@@ -199,7 +202,7 @@ export const probesStage = defineStudyStage<ProbesResult>({
   name: 'probes',
   group: 'fitting',
   upstream: ['pairs', 'record'],
-  outputs: [RUN_FILES.probes],
+  outputs: [PROBES_FILES.probes],
   // `directions` names the probe directions the file holds, so that files from before them rerun.
   config: (spec) => ({ probes: spec.study.probes, seed: spec.study.seed, directions: 'within-pair' }),
   run: runProbes,

@@ -6,7 +6,13 @@
 
 import { type Activations, makeActivations } from '@memgen/analysis';
 import { HostTensor } from '@memgen/tensor';
-import { float32Tensor, readSiteSets, type SiteSetsFile, siteList, writeSiteSets } from './site-sets-file.js';
+import {
+  float32Tensor,
+  readSiteSets,
+  type SiteSetsFile,
+  siteList,
+  writeSiteSets,
+} from '../common/site-sets-file.js';
 
 /** Activations of one kind of site (residual stream, or MLP neurons). */
 export interface ActivationSet {

@@ -8,15 +8,22 @@ import { join } from 'node:path';
 import { readJson, readJsonLines } from '@memgen/common';
 import { assessChain, isUsable } from '../../chain/freshness.js';
 import { readStageTiming, type StageRecord, type StageTiming } from '../../chain/records.js';
-import type { ConsistencyFile } from '../consistency.js';
-import type { PairsResult } from '../pairs.js';
-import type { PatchingFile } from '../patching.js';
-import type { ProbesFile } from '../probes.js';
-import { RUN_FILES, runPath } from '../run-dir.js';
-import type { StatsResult } from '../stats.js';
-import { readStatistics, type StudyStatistics } from '../stats-file.js';
-import type { SteeringFile } from '../steer.js';
-import type { StudySpec } from '../study-model.js';
+import type { StageDeclaration } from '../../registry/declaration.js';
+import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
+import type { StudySpec } from '../common/study-model.js';
+import { CONSISTENCY_FILES } from '../consistency/files.js';
+import type { ConsistencyFile } from '../consistency/stage.js';
+import type { PairsResult } from '../pairs/stage.js';
+import { PATCHING_FILES } from '../patching/files.js';
+import type { PatchingFile } from '../patching/stage.js';
+import { PROBES_FILES } from '../probes/files.js';
+import type { ProbesFile } from '../probes/stage.js';
+import { STATS_FILES } from '../stats/files.js';
+import type { StatsArtefacts } from '../stats/report.js';
+import type { StatsResult } from '../stats/stage.js';
+import { readStatistics } from '../stats/stats-file.js';
+import { STEER_FILES } from '../steer/files.js';
+import type { SteeringFile } from '../steer/steering-file.js';
 
 /** One row of train/curve.jsonl: numeric fields only (step, loss, gen, mem, other, …). */
 export type CurveRow = Record<string, number>;
@@ -47,7 +54,7 @@ export interface ReportInputs {
   /** Wall times of those stages, where they were recorded (not in a sweep). */
   timings: Partial<Record<string, StageTiming>>;
   pairs: PairsResult | null;
-  stats: { summary: StatsResult; file: StudyStatistics } | null;
+  stats: StatsArtefacts | null;
   probes: ProbesFile | null;
   steering: SteeringFile | null;
   patching: PatchingFile | null;
@@ -71,24 +78,29 @@ export async function readCurve(path: string): Promise<CurveRow[]> {
 }
 
 async function readModelInfo(runDir: string): Promise<ModelInfo | null> {
-  const path = join(runDir, RUN_FILES.checkpoint, 'config.json');
+  const path = join(runDir, RUN_DIR_FILES.checkpoint, 'config.json');
   if (!existsSync(path)) return null;
   const cfg = (await readJson<{ memgen?: { config?: ModelInfo } }>(path)).memgen?.config;
   return cfg ? { nLayer: cfg.nLayer, nEmbd: cfg.nEmbd, nHead: cfg.nHead, vocabSize: cfg.vocabSize } : null;
 }
 
-export async function loadReportInputs(spec: StudySpec, runDir: string): Promise<ReportInputs> {
+/** What the chain the report runs in (`chain`, in run order) has made current in `runDir`. */
+export async function loadReportInputs(
+  spec: StudySpec,
+  runDir: string,
+  chain: readonly StageDeclaration[],
+): Promise<ReportInputs> {
   const records: ReportInputs['records'] = {};
   const timings: ReportInputs['timings'] = {};
-  for (const [name, state] of await assessChain(spec, runDir)) {
+  for (const [name, state] of await assessChain(chain, spec, runDir)) {
     if (name === 'report' || !isUsable(state) || !state.record) continue;
     records[name] = state.record;
     const timing = await readStageTiming(runDir, name);
     if (timing) timings[name] = timing;
   }
   const file = (name: string) => runPath(runDir, name);
-  const configPath = file(RUN_FILES.config);
-  const curvePath = file(RUN_FILES.curve);
+  const configPath = file(RUN_DIR_FILES.config);
+  const curvePath = file(RUN_DIR_FILES.curve);
   const summaryPath = file('train/summary.json');
   return {
     spec,
@@ -101,13 +113,15 @@ export async function loadReportInputs(spec: StudySpec, runDir: string): Promise
     stats: records.stats
       ? {
           summary: records.stats.result as StatsResult,
-          file: await readStatistics(file(RUN_FILES.stats)),
+          file: await readStatistics(file(STATS_FILES.stats)),
         }
       : null,
-    probes: records.probes ? await readJson<ProbesFile>(file(RUN_FILES.probes)) : null,
-    steering: records.steer ? await readJson<SteeringFile>(file(RUN_FILES.steering)) : null,
-    patching: records.patching ? await readJson<PatchingFile>(file(RUN_FILES.patching)) : null,
-    consistency: records.consistency ? await readJson<ConsistencyFile>(file(RUN_FILES.consistency)) : null,
+    probes: records.probes ? await readJson<ProbesFile>(file(PROBES_FILES.probes)) : null,
+    steering: records.steer ? await readJson<SteeringFile>(file(STEER_FILES.steering)) : null,
+    patching: records.patching ? await readJson<PatchingFile>(file(PATCHING_FILES.patching)) : null,
+    consistency: records.consistency
+      ? await readJson<ConsistencyFile>(file(CONSISTENCY_FILES.consistency))
+      : null,
     curve: existsSync(curvePath) ? await readCurve(curvePath) : null,
   };
 }

@@ -2,11 +2,11 @@
  * results.json: the report's key numbers in machine-readable form (for `memgen compare`, dashboards
  * and the README), each effect beside its control.
  */
-import type { PatchingFile } from '../patching.js';
-import type { SteeringFile, SteeringSetting } from '../steer.js';
+import { referenceNumbers } from '../common/paper.js';
+import type { PatchingFile } from '../patching/stage.js';
+import { probeBeatsShuffled } from '../probes/report.js';
+import type { SteeringFile, SteeringSetting } from '../steer/steering-file.js';
 import type { ReportInputs } from './inputs.js';
-import { referenceNumbers } from './paper.js';
-import { probeBeatsShuffled } from './verdicts.js';
 
 /** The pre-declared setting (steer.primary): the one compared with the paper and across seeds. */
 export function primarySetting(steering: SteeringFile | null): SteeringSetting | null {

@@ -1,30 +1,29 @@
 /**
- * Stage `report` (SPEC §9): report.md with the paper-style tables and figures, every effect beside
- * its control and interval, the paper's numbers beside ours, and results.json. It reports whatever
- * is current for this config, and says plainly what did not run and why.
+ * Stage `report` (docs/method.md §9): report.md with the paper-style tables and figures, every
+ * effect beside its control and interval, the paper's numbers beside memgen's, and results.json. It
+ * reports whatever is current for this config in the chain it runs in, and says plainly what did not
+ * run and why. Each stage's section lives in its own folder; this stage puts them in order.
  */
 import { rm } from 'node:fs/promises';
 import { writeFileAtomic, writeJson } from '@memgen/common';
-import { defineStudyStage } from '../../registry/declaration.js';
+import { defineStudyStage, type StageDeclaration } from '../../registry/declaration.js';
 import type { StageContext } from '../../stage.js';
-import { RUN_FILES, runPath } from '../run-dir.js';
-import type { SwitchDirection } from '../steering-summary.js';
-import type { StudySpec } from '../study-model.js';
+import type { FigureIndex } from '../common/figures.js';
+import { runPath } from '../common/run-dir.js';
+import type { StudySpec } from '../common/study-model.js';
+import { pct } from '../common/verdicts.js';
+import { consistencySection } from '../consistency/report.js';
+import { pairsSection } from '../pairs/report.js';
+import { patchingSection } from '../patching/report.js';
+import { probesSection } from '../probes/report.js';
+import { differentiationSection } from '../stats/report.js';
+import { steeringSection } from '../steer/report/section.js';
 import { buildFigures, renderFigures } from './figures.js';
+import { REPORT_FILES } from './files.js';
 import { loadReportInputs, type ReportInputs } from './inputs.js';
-import { section, table } from './markdown.js';
-import { referenceNumbers } from './paper.js';
-import { buildResults, primarySetting } from './results.js';
-import {
-  differentiationSection,
-  type FigureIndex,
-  pairsSection,
-  probesSection,
-  trainingSection,
-} from './sections-measures.js';
-import { patchingSection } from './sections-patching.js';
-import { consistencySection, directionCell, settingLabel, steeringSection } from './sections-steering.js';
-import { num, pct } from './verdicts.js';
+import { buildResults } from './results.js';
+import { header, paperSection, stageTimes } from './sections.js';
+import { trainingSection } from './training.js';
 
 export interface ReportResult {
   figures: string[];
@@ -46,112 +45,41 @@ export function stoppedReason(inp: ReportInputs): string | null {
   return null;
 }
 
-function paperSection(inp: ReportInputs): string | null {
-  if (!inp.pairs) return null;
-  const ref = referenceNumbers(inp.pairs.task.name);
-  const s = primarySetting(inp.steering);
-  const switchCell = (dir: SwitchDirection) =>
-    s ? `${directionCell(s, dir)}; at the pre-declared ${settingLabel(s)}` : 'not measured';
-  const stats = inp.stats?.summary;
-  const probes = inp.probes;
-  const bestOf = (rows: { site: string; mean: number }[]) => rows.reduce((a, b) => (b.mean > a.mean ? b : a));
-  const rows = [
-    [
-      'flip rate',
-      ref.flipRate === null ? '—' : `≈ ${pct(ref.flipRate)}`,
-      ref.prototype.flipRate,
-      pct(inp.pairs.flipRate, 2),
-    ],
-    ['ITI Mem→Gen', pct(ref.memToGen), ref.prototype.memToGen, switchCell('mem_to_gen')],
-    ['ITI Gen→Mem', pct(ref.genToMem), ref.prototype.genToMem, switchCell('gen_to_mem')],
-    [
-      'random intervention',
-      ref.random,
-      ref.prototype.random,
-      s
-        ? `paper control: Mem→Gen ${pct(s.mem_to_gen_paper_control)}, Gen→Mem ${pct(s.gen_to_mem_paper_control)}`
-        : 'not measured',
-    ],
-    [
-      'mean |NMD| by layer',
-      ref.meanAbsNmd,
-      ref.prototype.meanAbsNmd,
-      stats
-        ? `${stats.resid.sites.map((x) => num(x.meanAbsNmd, 4)).join(' / ')}; ${stats.resid.noise.atNoiseLevel ? '|r| at noise level' : '|r| above noise level'}`
-        : 'not measured',
-    ],
-    [
-      'probe accuracy',
-      ref.probe,
-      ref.prototype.probe,
-      probes
-        ? `best raw ${num(bestOf(probes.resid.raw).mean)}, best centred ${num(bestOf(probes.resid.centred).mean)} ` +
-          `(shuffled ≈ ${num(bestOf(probes.resid.shuffledCentred).mean)}, chance 0.5)`
-        : 'not measured',
-    ],
-  ];
-  return section(
-    'Beside the paper (SPEC §9)',
-    table(['quantity', 'paper', 'prototype (color 1-hop, 111 k params)', 'this run'], rows),
-  );
-}
-
-function stageTimes(inp: ReportInputs): string {
-  const rows = Object.entries(inp.records).map(([name, r]) => {
-    const timing = inp.timings[name];
-    return [
-      name,
-      r?.config_hash.slice(0, 12) ?? '',
-      timing ? timing.wall_s.toFixed(2) : '—',
-      timing?.finished_at ?? '—',
-    ];
-  });
-  return section(
-    'Stages',
-    'The stages whose artefacts this report shows, each with the hash of the config it ran with; its record ' +
-      'holds the SHA-256 of every file it read and wrote. Wall times where the stage ran in this directory.',
-    table(['stage', 'config hash', 'wall s', 'finished'], rows),
-  );
-}
-
-function header(inp: ReportInputs): string {
-  const task = inp.pairs?.task.name ?? inp.spec.task?.name ?? 'unknown task';
-  const m = inp.model;
-  const model = m
-    ? `GPT (${m.nLayer} layers, d_model ${m.nEmbd}, ${m.nHead} heads, vocabulary ${m.vocabSize})`
-    : '';
+/** report.md: the header, the paper comparison, then each stage's section in run order. */
+function reportMarkdown(inp: ReportInputs, figs: FigureIndex, stopped: string | null): string {
   return [
-    `# memgen study: ${task}`,
-    `${model}${model ? ', ' : ''}study seed ${inp.spec.study.seed}. Method: SPEC §4–§9 ` +
-      '(flipped pairs → activations → NMD / r → probes → steering → consistency).',
-  ].join('\n\n');
-}
-
-async function runReport(spec: StudySpec, ctx: StageContext, hash: string): Promise<ReportResult> {
-  const inp = await loadReportInputs(spec, ctx.runDir);
-  const stopped = stoppedReason(inp);
-  const figures = buildFigures(inp);
-  const figDir = runPath(ctx.runDir, RUN_FILES.figures);
-  // Figures of a previous config must not survive next to a report that no longer shows them.
-  await rm(figDir, { recursive: true, force: true });
-  await renderFigures(figures, figDir);
-  const figs: FigureIndex = new Map(figures.map((f) => [f.name, f]));
-  const markdown = [
     header(inp),
     paperSection(inp),
     trainingSection(inp, figs),
-    pairsSection(inp, stopped),
-    differentiationSection(inp, figs),
-    probesSection(inp, figs),
-    steeringSection(inp, figs),
-    patchingSection(inp, figs),
-    consistencySection(inp),
+    pairsSection(inp.pairs, stopped),
+    differentiationSection(inp.stats?.summary ?? null, figs),
+    probesSection(inp.probes, figs),
+    steeringSection(inp.steering, figs),
+    patchingSection(inp.patching, figs),
+    consistencySection(inp.consistency),
     stageTimes(inp),
   ]
     .filter((s): s is string => s !== null)
     .join('\n\n');
-  await writeFileAtomic(runPath(ctx.runDir, RUN_FILES.report), `${markdown}\n`);
-  await writeJson(runPath(ctx.runDir, RUN_FILES.results), buildResults(inp, hash, stopped));
+}
+
+async function runReport(
+  spec: StudySpec,
+  ctx: StageContext,
+  hash: string,
+  chain: readonly StageDeclaration[],
+): Promise<ReportResult> {
+  const inp = await loadReportInputs(spec, ctx.runDir, chain);
+  const stopped = stoppedReason(inp);
+  const figures = buildFigures(inp);
+  const figDir = runPath(ctx.runDir, REPORT_FILES.figures);
+  // Figures of a previous config must not survive next to a report that no longer shows them.
+  await rm(figDir, { recursive: true, force: true });
+  await renderFigures(figures, figDir);
+  const figs: FigureIndex = new Map(figures.map((f) => [f.name, f]));
+  const markdown = reportMarkdown(inp, figs, stopped);
+  await writeFileAtomic(runPath(ctx.runDir, REPORT_FILES.report), `${markdown}\n`);
+  await writeJson(runPath(ctx.runDir, REPORT_FILES.results), buildResults(inp, hash, stopped));
   return { figures: figures.map((f) => f.name), stopped };
 }
 
@@ -159,7 +87,7 @@ export const reportStage = defineStudyStage<ReportResult>({
   name: 'report',
   group: 'steering',
   upstream: 'all',
-  outputs: [RUN_FILES.report, RUN_FILES.results, `${RUN_FILES.figures}/`],
+  outputs: [REPORT_FILES.report, REPORT_FILES.results, `${REPORT_FILES.figures}/`],
   config: (spec) => ({ study: spec.study, task: spec.task ?? null }),
   run: runReport,
   runsAfterStop: true,

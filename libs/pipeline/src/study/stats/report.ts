@@ -1,91 +1,40 @@
 /**
- * Report sections for the measurements before steering: training, flipped pairs, differentiation
- * (NMD, r, noise level) and prediction (probes with their baselines).
+ * The report's differentiation section (docs/method.md §5: NMD, r and the noise level of the
+ * largest |r|) and its figures: the per-layer NMD heatmap, mean |NMD| and largest |r| by layer
+ * beside the permutation threshold.
  */
-import type { Figure } from './figures.js';
-import { siteLabel } from './figures.js';
-import type { ReportInputs } from './inputs.js';
-import { figureLink, section, table } from './markdown.js';
-import { referenceNumbers } from './paper.js';
-import { noiseVerdict, num, pct, probeVerdict } from './verdicts.js';
+import { sortedRowsBySite } from '@memgen/analysis';
+import { barChart, heatmap, type Row } from '@memgen/report';
+import { type Figure, type FigureIndex, fig, readable, siteLabel } from '../common/figures.js';
+import { section, table } from '../common/markdown.js';
+import { num, pct, pValue } from '../common/verdicts.js';
+import type { NoiseSummary, StatsResult } from './stage.js';
+import type { StudyStatistics } from './stats-file.js';
 
-export type FigureIndex = Map<string, Figure>;
-
-export function fig(figs: FigureIndex, name: string): string | null {
-  const f = figs.get(name);
-  return f ? figureLink(f.name, f.title) : null;
+/** What the report reads of the stats stage: its record's summary and stats.safetensors. */
+export interface StatsArtefacts {
+  summary: StatsResult;
+  file: StudyStatistics;
 }
 
-function checkpointNote(inp: ReportInputs): string | null {
-  const t = inp.train;
-  if (!t) return null;
-  if (t.qualified) {
+/** The noise-level sentence for max |r| (docs/method.md §5). */
+export function noiseVerdict(noise: NoiseSummary): string {
+  const body =
+    `the largest |r| over the eligible coordinates is ${num(noise.observedMaxAbsR)}; under ` +
+    `${noise.permutations} label permutations the 95th percentile of the largest |r| is ` +
+    `${num(noise.threshold95)} (p = ${pValue(noise.pValue)})`;
+  if (noise.atNoiseLevel) {
     return (
-      `Checkpoint: step ${t.selectedStep} of ${t.steps}, the evaluation with the most balanced gen × mem among ` +
-      "those whose rule accuracy beat the answer-free shortcut baseline by the trainer's margin."
+      `**At noise level:** ${body}. The neuron differences of this run are indistinguishable from ` +
+      'noise; the NMD figures show sampling noise, not a memorization signal.'
     );
   }
-  return (
-    `**Checkpoint not qualified:** no evaluation's rule accuracy beat the answer-free shortcut baseline by the ` +
-    `trainer's margin, so checkpoint/ holds the last weights (step ${t.selectedStep}). This model's "gen" answers ` +
-    'can be shortcut guesses (RECIPE.md): what follows describes a model without demonstrated rule skill.'
-  );
+  return `**Above noise level:** ${body}; ${noise.countAboveThreshold} coordinates exceed that threshold.`;
 }
 
-export function trainingSection(inp: ReportInputs, figs: FigureIndex): string {
-  if (!inp.curve || inp.curve.length === 0) {
-    return section(
-      'Training',
-      checkpointNote(inp),
-      `No training curve in this run directory (\`train/curve.jsonl\` is absent).`,
-    );
-  }
-  const last = inp.curve[inp.curve.length - 1]!;
-  const fields = Object.entries(last)
-    .map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toFixed(4)}`)
-    .join(', ');
-  return section(
-    'Training',
-    checkpointNote(inp),
-    `${inp.curve.length} curve points; last: ${fields}.`,
-    fig(figs, 'training-loss'),
-    fig(figs, 'training-curve'),
-    fig(figs, 'training-accuracy'),
-  );
-}
-
-export function pairsSection(inp: ReportInputs, stoppedReason: string | null): string {
-  const p = inp.pairs;
-  if (!p) return section('Flipped pairs (SPEC §4)', 'The pairs stage has not run for this configuration.');
-  const paper = referenceNumbers(p.task.name).flipRate;
-  const c = p.combinations;
-  const rows = [
-    ['mem / gen (flipped, kept up to the target)', String(c['gen/mem'])],
-    ['mem / mem', String(c['mem/mem'])],
-    ['gen / gen', String(c['gen/gen'])],
-    ['mem / other', String(c['mem/other'])],
-    ['gen / other', String(c['gen/other'])],
-    ['other / other', String(c['other/other'])],
-    ['identical variant (not decoded)', String(p.identicalVariants)],
-  ];
-  const members = p.memberLabels;
-  const decoded = members.mem + members.gen + members.other;
-  return section(
-    'Flipped pairs (SPEC §4)',
-    `**Flip rate ${pct(p.flipRate, 2)}** (${p.flipped} of ${p.pairsDecoded} decoded pairs; paper: ` +
-      `${paper === null ? 'not reported for this task' : pct(paper)}). Kept ${p.kept} pairs (target ${p.target}) ` +
-      `from ${p.itemsDrawn} conflict items; decoding: ${p.decoding.beamWidth === 1 ? 'greedy' : `beam ${p.decoding.beamWidth}`}.`,
-    `All decoded prompts: mem ${pct(members.mem / decoded)}, gen ${pct(members.gen / decoded)}, ` +
-      `other ${pct(members.other / decoded)} of ${decoded}.`,
-    table(['pair labels (item / variant, unordered)', 'pairs'], rows),
-    stoppedReason ? `**The study stops here:** ${stoppedReason}` : null,
-  );
-}
-
-export function differentiationSection(inp: ReportInputs, figs: FigureIndex): string {
-  const s = inp.stats?.summary;
-  if (!s)
-    return section('Differentiation (SPEC §5)', 'The statistics stage has not run for this configuration.');
+export function differentiationSection(s: StatsResult | null, figs: FigureIndex): string {
+  const title = 'Differentiation (docs/method.md §5)';
+  if (!s) return section(title, 'The statistics stage has not run for this configuration.');
   const rows = s.resid.sites.map((site) => [
     siteLabel(site.site) + (s.resid.excludedSites.includes(site.site) ? ' (excluded)' : ''),
     num(site.meanAbsNmd, 4),
@@ -95,7 +44,7 @@ export function differentiationSection(inp: ReportInputs, figs: FigureIndex): st
   ]);
   const top = s.resid.top.map((t) => [siteLabel(t.site), String(t.dim), num(t.r), num(t.nmd, 4)]);
   return section(
-    'Differentiation (SPEC §5)',
+    title,
     noiseVerdict(s.resid.noise),
     s.resid.excludedSites.length > 0
       ? `Excluded from ranking, noise level and steering: ${s.resid.excludedSites.join(', ')} ` +
@@ -114,47 +63,65 @@ export function differentiationSection(inp: ReportInputs, figs: FigureIndex): st
   );
 }
 
-export function probesSection(inp: ReportInputs, figs: FigureIndex): string {
-  const p = inp.probes;
-  if (!p) return section('Prediction (SPEC §6)', 'The probes stage has not run for this configuration.');
-  const cell = (a: { mean: number; sd: number }) => `${num(a.mean)} ± ${num(a.sd)}`;
-  const rows = p.resid.raw.map((raw, s) => {
-    const sr = p.resid.shuffledRaw[s]!;
-    const c = p.resid.centred[s]!;
-    const sc = p.resid.shuffledCentred[s]!;
-    return [
-      siteLabel(raw.site),
-      cell(raw),
-      cell(sr),
-      probeVerdict(raw, sr),
-      cell(c),
-      cell(sc),
-      probeVerdict(c, sc),
-    ];
-  });
-  const curve = p.learningCurve.map((pt) => [
-    String(pt.pairs),
-    ...pt.raw.map((r, s) => `${num(r.mean)} / ${num(pt.centred[s]!.mean)}`),
+function nmdHeatmap(file: StudyStatistics): Figure {
+  const { nmd, sites } = file.resid;
+  const sorted = sortedRowsBySite(nmd);
+  let max = 0;
+  for (const v of sorted.values) max = Math.max(max, Math.abs(v));
+  const title = 'NMD per layer (neurons sorted within each layer)';
+  return {
+    name: 'nmd-heatmap',
+    title,
+    spec: heatmap({
+      title,
+      rows: sites.map(siteLabel),
+      cols: Array.from({ length: nmd.width }, (_, j) => String(j + 1)),
+      values: sites.map((_, s) => sorted.values.subarray(s * nmd.width, (s + 1) * nmd.width)),
+      rowTitle: 'layer',
+      colTitle: 'neuron rank within the layer',
+      colorTitle: 'NMD (mem − gen)',
+      domain: [-(max || 1), max || 1],
+      width: Math.min(900, Math.max(300, 4 * nmd.width)),
+      height: Math.max(120, 28 * sites.length),
+    }),
+  };
+}
+
+function meanAbsNmd(summary: StatsResult): Figure {
+  const title = 'Mean |NMD| by layer';
+  return {
+    name: 'mean-abs-nmd',
+    title,
+    spec: barChart({
+      title,
+      x: { field: 'layer' },
+      y: { field: 'mean |NMD|' },
+      data: summary.resid.sites.map((s) => ({
+        layer: siteLabel(s.site),
+        'mean |NMD|': s.meanAbsNmd,
+      })),
+    }),
+  };
+}
+
+function maxAbsR(summary: StatsResult): Figure {
+  const { sites, noise } = summary.resid;
+  const title = 'Largest |r| by layer vs the label-permutation 95 % threshold';
+  const data: Row[] = sites.flatMap((s) => [
+    { layer: siteLabel(s.site), series: 'observed max |r|', value: s.maxAbsR },
+    { layer: siteLabel(s.site), series: 'permutation 95 % (all layers)', value: noise.threshold95 },
   ]);
-  const nonConverged = [...p.resid.raw, ...p.resid.centred].reduce((n, r) => n + r.nonConvergedFolds, 0);
-  return section(
-    'Prediction (SPEC §6)',
-    `L2 logistic probes (C = ${p.C}), ${p.folds} folds split by pair, ${p.pairs} pairs; accuracy is the mean ± sd ` +
-      `over folds; chance is ${p.chance}. Each probe is shown beside its shuffled-label twin (same folds). ` +
-      '"above shuffled" means the difference exceeds twice its fold standard error — a screen, not a ' +
-      'formal test (folds share training data); anything else is reported "indistinguishable from shuffled".',
-    table(
-      ['layer', 'raw', 'raw, shuffled', 'raw verdict', 'centred', 'centred, shuffled', 'centred verdict'],
-      rows,
+  return {
+    name: 'max-abs-r',
+    title,
+    spec: readable(
+      barChart({ title, x: 'layer', y: { field: 'value', title: '|r|' }, series: 'series', data }),
     ),
-    `Input-only baseline (a probe on the prompt's bag of tokens): ${cell(p.inputOnly)}.`,
-    fig(figs, 'probe-accuracy'),
-    curve.length > 1
-      ? `Learning curve (raw / centred accuracy by layer):\n\n${table(
-          ['pairs', ...p.resid.raw.map((r) => siteLabel(r.site))],
-          curve,
-        )}`
-      : null,
-    nonConverged > 0 ? `${nonConverged} probe folds stopped before the solver's tolerance.` : null,
-  );
+  };
+}
+
+/** The stats figures in report order; none when the stage has not run. */
+export function statsFigures(stats: StatsArtefacts | null): Figure[] {
+  if (!stats) return [];
+  return [nmdHeatmap(stats.file), meanAbsNmd(stats.summary), maxAbsR(stats.summary)];
 }

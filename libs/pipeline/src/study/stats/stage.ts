@@ -1,5 +1,5 @@
 /**
- * Stage `stats` (SPEC §5): NMD, point-biserial r and pooled sd per coordinate, the global |r|
+ * Stage `stats` (docs/method.md §5): NMD, point-biserial r and pooled sd per coordinate, the global |r|
  * ranking's head, mean |NMD| by layer, and whether the largest |r| exceeds what label permutations
  * give (so the report can say "at noise level" when that is the truth). Writes stats.safetensors.
  */
@@ -13,12 +13,14 @@ import {
   type SiteMatrix,
   topN,
 } from '@memgen/analysis';
-import { defineStudyStage } from '../registry/declaration.js';
-import type { StageContext } from '../stage.js';
-import { type ActivationSet, readActivations } from './activations-file.js';
-import { RUN_FILES, runPath } from './run-dir.js';
+import { defineStudyStage } from '../../registry/declaration.js';
+import type { StageContext } from '../../stage.js';
+import { runPath } from '../common/run-dir.js';
+import type { StudySpec } from '../common/study-model.js';
+import { type ActivationSet, readActivations } from '../record/activations-file.js';
+import { RECORD_FILES } from '../record/files.js';
+import { STATS_FILES } from './files.js';
 import { excludedSites, type SiteStatistics, type StudyStatistics, writeStatistics } from './stats-file.js';
-import type { StudySpec } from './study-model.js';
 
 export interface SiteSummary {
   site: string;
@@ -126,7 +128,7 @@ export function analyseSet(
 
 async function runStats(spec: StudySpec, ctx: StageContext, hash: string): Promise<StatsResult> {
   const cfg = spec.study.stats;
-  const acts = await readActivations(runPath(ctx.runDir, RUN_FILES.activations));
+  const acts = await readActivations(runPath(ctx.runDir, RECORD_FILES.activations));
   const resid = analyseSet(
     acts.resid,
     excludedSites(acts.resid.sites, cfg.excludeEmbedding),
@@ -137,7 +139,7 @@ async function runStats(spec: StudySpec, ctx: StageContext, hash: string): Promi
   const mlp = acts.mlpPost ? analyseSet(acts.mlpPost, [], cfg.permutations, spec.study.seed + 1) : undefined;
   const stats: StudyStatistics = { resid: resid.stats, configHash: hash };
   if (mlp) stats.mlpPost = mlp.stats;
-  await writeStatistics(runPath(ctx.runDir, RUN_FILES.stats), stats);
+  await writeStatistics(runPath(ctx.runDir, STATS_FILES.stats), stats);
   const n = acts.resid.mem.members;
   ctx.log(
     `stats: ${n} pairs, max |r| ${resid.summary.noise.observedMaxAbsR.toFixed(3)} vs permutation 95 % ` +
@@ -150,7 +152,7 @@ export const statsStage = defineStudyStage<StatsResult>({
   name: 'stats',
   group: 'fitting',
   upstream: ['record'],
-  outputs: [RUN_FILES.stats],
+  outputs: [STATS_FILES.stats],
   config: (spec) => ({ stats: spec.study.stats, seed: spec.study.seed }),
   run: runStats,
   onChangedOutput: 'rerun',

@@ -1,12 +1,18 @@
 /**
- * `stats.safetensors`: "nmd", "r" float32 [layers+1, d_model] (SPEC §5), plus "sd" (each
+ * `stats.safetensors`: "nmd", "r" float32 [layers+1, d_model] (docs/method.md §5), plus "sd" (each
  * coordinate's pooled standard deviation, the unit of α in 'sd' steering); with MLP recording also
  * "nmd.mlp_post", "r.mlp_post", "sd.mlp_post" [layers, d_mlp]. Metadata: config hash, site names.
  */
 
 import type { SiteMatrix } from '@memgen/analysis';
 import { HostTensor } from '@memgen/tensor';
-import { float32Tensor, readSiteSets, type SiteSetsFile, siteList, writeSiteSets } from './site-sets-file.js';
+import {
+  float32Tensor,
+  readSiteSets,
+  type SiteSetsFile,
+  siteList,
+  writeSiteSets,
+} from '../common/site-sets-file.js';
 
 /** NMD, r and sd of one kind of site. */
 export interface SiteStatistics {

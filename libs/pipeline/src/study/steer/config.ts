@@ -1,14 +1,13 @@
 /**
- * The steering stage's configuration (SPEC §7): interventions as data. `families` lists intervention
- * families; each expands into settings (one per α, or one per head for `heads: 'each'`) with a stable
- * id derived from its fields (steering-ids.ts), and every setting is decoded with its own controls
+ * The steer stage's slice of the study config (docs/method.md §7): interventions as data. `families`
+ * lists intervention families; each expands into settings (one per α, or one per head for
+ * `heads: 'each'`) with a stable id derived from its fields (./plan/ids.ts), and every setting is decoded with its own controls
  * and reported the same way. `primary` names the one setting declared in advance as the headline:
  * cross-seed summaries compare it, never the best of the grid.
  */
 import { z } from 'zod';
+import { fraction, positiveInt } from '../common/schema.js';
 
-const fraction = z.number().gt(0).max(1);
-const positiveInt = z.number().int().min(1);
 const blockIndex = z.number().int().min(0);
 
 /**
@@ -105,7 +104,7 @@ const fixedSublayer = z.strictObject({ block: blockIndex, site: z.enum(['attn.ou
 
 /**
  * Which sublayer a direction changes: a fixed one, or 'calibrated' = chosen per model by a rule
- * declared here (steering-calibration.ts): the sublayer whose same operation, applied to the
+ * declared here (./plan/calibration.ts): the sublayer whose same operation, applied to the
  * flipped-pair members of pairs.jsonl, moves the most of them to their partner's answer net of the
  * answers it breaks. The pairs are not the steering set, so the choice is made out of sample.
  */
@@ -212,14 +211,14 @@ export const DEFAULT_STEER_FAMILIES: SteerFamilyInput[] = [
   },
 ];
 
-/**
- * The pre-declared headline setting: the SPEC's intervention (add NMD at the last position, top 5 %)
- * at α = 20, the size at which the prototype's Gen→Mem first moved and the quick color model's
- * steering first beat the random control.
- */
 const familiesSchema = z.array(steerFamilySchema).min(1);
 const DEFAULT_FAMILIES_PARSED = familiesSchema.parse(DEFAULT_STEER_FAMILIES);
 
+/**
+ * The pre-declared headline setting: the method's intervention (docs/method.md §7: add NMD at the
+ * last position, top 5 %) at α = 20, the size at which the quick color model's steering first beat
+ * the random control.
+ */
 export const DEFAULT_STEER_PRIMARY = 'add-nmd-resid-top5-last-a20';
 
 export const steerConfigSchema = z.strictObject({

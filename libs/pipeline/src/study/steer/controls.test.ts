@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { steerFamilySchema } from './steer-config.js';
-import { matchedShifts, withinShifts } from './steering-controls.js';
-import { expandFamilies, settingId } from './steering-ids.js';
-import { applyHolm, type SettingSummary } from './steering-summary.js';
-import { l2Norm, targetedShifts } from './steering-vectors.js';
+import { steerFamilySchema } from './config.js';
+import { matchedShifts, withinShifts } from './controls.js';
+import { expandFamilies, settingId } from './plan/ids.js';
+import { applyHolm, type SettingSummary } from './runs/summary.js';
+import { l2Norm, targetedShifts } from './vectors.js';
 
 const sites = 3;
 const width = 8;

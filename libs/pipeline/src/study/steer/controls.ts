@@ -4,11 +4,11 @@
  * - matched: as many uniformly drawn eligible coordinates, a uniformly random direction (normalised
  *   Gaussian), exactly the targeted shift's L2 norm;
  * - within: the targeted coordinates themselves, a random direction, the same L2 norm.
- * The paper's control (U(−m, m) per coordinate, steering-vectors.ts) is kept beside them: its norm
+ * The paper's control (U(−m, m) per coordinate, ./vectors.ts) is kept beside them: its norm
  * is not the targeted one, so on its own it cannot tell direction from size.
  */
 import { type Coordinate, createRng, type Rng, randomNormal } from '@memgen/analysis';
-import { type CoordinateShift, randomCoordinates } from './steering-vectors.js';
+import { type CoordinateShift, randomCoordinates } from './vectors.js';
 
 /** A uniformly random direction over `coords`, scaled to L2 norm `norm` (all zero when norm is 0). */
 function randomDirection(rng: Rng, coords: readonly Coordinate[], norm: number): CoordinateShift[] {

@@ -10,20 +10,20 @@ import { disposeInput, loadCheckpoint, withInterventions } from '@memgen/model';
 import { makeRng, makeTask, tokenizerFromJSON } from '@memgen/tasks';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quietContext } from '../stage.js';
-import { decodeRequests } from './decoding.js';
-import { readPairs } from './pairs-file.js';
-import { firstTokens } from './patching-runs.js';
-import { memberInput } from './record.js';
-import { runStudy } from './run.js';
-import { RUN_FILES } from './run-dir.js';
-import type { SteeringFile, SteeringSetting } from './steer.js';
+import { quietContext } from '../../stage.js';
+import { decodeRequests } from '../common/decoding.js';
 import {
   FIXTURE_TASK,
   type FixtureTrainSpec,
   fixtureStudyConfig,
   fixtureTrainStage,
-} from './test-fixture.js';
+} from '../common/test-fixture.js';
+import { memberInput } from '../pairs/member-input.js';
+import { readPairs } from '../pairs/pairs-file.js';
+import { firstTokens } from '../patching/runs.js';
+import { runStudy } from '../run.js';
+import { RUN_FILES } from '../run-dir.js';
+import type { SteeringFile, SteeringSetting } from './steering-file.js';
 
 let dir: string;
 const spec = { train: { steps: 50, seed: 0 }, study: fixtureStudyConfig() };

@@ -1,6 +1,6 @@
 import { coordinateAt, type SiteMatrix } from '@memgen/analysis';
 import { describe, expect, it } from 'vitest';
-import { interventionsFor, maxAbsShift, randomShifts, targetedShifts } from './steering-vectors.js';
+import { interventionsFor, maxAbsShift, randomShifts, targetedShifts } from './vectors.js';
 
 // 3 sites × 4 dims.
 const nmd: SiteMatrix = {

@@ -1,10 +1,10 @@
 /**
- * The shifts of SPEC §7 as interventions. Toward mem adds +α·NMD[l,j] to every selected (l, j),
+ * The shifts of docs/method.md §7 as interventions. Toward mem adds +α·NMD[l,j] to every selected (l, j),
  * toward gen adds −α·NMD[l,j]; with α in sd units the shift is ±α·sd[l,j]·sign(NMD[l,j]) (same
  * direction, size in units of the coordinate's spread); along the probe it is ±α·‖NMD_S‖·ŵ_S (the
  * probe's weights over the selection S as a unit vector, scaled to NMD's norm over S). The paper's
  * random control shifts as many uniformly drawn eligible coordinates by U(−m, m), m = the largest
- * |targeted shift| (= α·max |NMD| over the selected ones in NMD units, as the SPEC defines it).
+ * |targeted shift| (= α·max |NMD| over the selected ones in NMD units, as docs/method.md §7 defines it).
  */
 import {
   type Coordinate,

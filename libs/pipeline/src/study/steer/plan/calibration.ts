@@ -8,28 +8,13 @@
  * pairs are the study's, the steering set is fresh items: the choice never sees what it is judged on.
  */
 import { disposeInput, type GPT, withInterventions } from '@memgen/model';
-import type { PairLine } from './pairs-file.js';
-import { countInto, type DirectionCounts, emptyCounts, firstTokens } from './patching-runs.js';
-import { memberInput } from './record.js';
-import type { SettingSpec } from './steering-ids.js';
-import type { SteeringInputs } from './steering-inputs.js';
-import { allSublayers, sublayerOperation } from './steering-sublayers.js';
-
-/** What the setting's operation on one sublayer did to the calibration pairs' first answer tokens. */
-export interface CandidateCounts {
-  hook: string;
-  memToGen: DirectionCounts;
-  genToMem: DirectionCounts;
-}
-
-/** A setting's calibration: the pairs it used, every candidate's counts, and the sublayers chosen. */
-export interface SublayerCalibration {
-  /** Pairs whose members' unsteered first tokens differ: the rows a switch can be read on. */
-  pairsUsable: number;
-  candidates: CandidateCounts[];
-  toGen: string;
-  toMem: string;
-}
+import { memberInput } from '../../pairs/member-input.js';
+import type { PairLine } from '../../pairs/pairs-file.js';
+import { countInto, emptyCounts, firstTokens } from '../../patching/runs.js';
+import type { SettingSpec } from './ids.js';
+import type { SteeringInputs } from './inputs.js';
+import type { CandidateCounts, SublayerCalibration } from './setting-plan.js';
+import { allSublayers, sublayerOperation } from './sublayers.js';
 
 /** Whether a setting chooses any of its sublayers by calibration. */
 export function needsCalibration(s: SettingSpec): boolean {

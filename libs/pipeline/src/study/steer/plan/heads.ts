@@ -6,8 +6,8 @@
  */
 import { createRng, sampleWithoutReplacement } from '@memgen/analysis';
 import { type GPT, type HookPosition, headCoordinates, type Intervention } from '@memgen/model';
-import type { HeadRef, SettingSpec } from './steering-ids.js';
-import type { SettingPlan } from './steering-plan.js';
+import type { HeadRef, SettingSpec } from './ids.js';
+import type { SettingPlan } from './setting-plan.js';
 
 export const headName = (h: HeadRef) => `b${h.block}h${h.head}`;
 

@@ -11,7 +11,7 @@ import {
   type SteerFamily,
   type SteerSelection,
   type SublayerRef,
-} from './steer-config.js';
+} from '../config.js';
 
 /** One attention head: `blocks.{block}.attn.z`, head `head`. */
 export interface HeadRef {

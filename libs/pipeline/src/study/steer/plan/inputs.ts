@@ -5,13 +5,16 @@
  */
 import { type Coordinate, coordinateMeans, type SiteMatrix, topNMask } from '@memgen/analysis';
 import { readJson } from '@memgen/common';
-import { readActivations } from './activations-file.js';
-import type { ProbesFile, SiteDirection } from './probes.js';
-import { RUN_FILES, runPath } from './run-dir.js';
-import { excludedSites, readStatistics, type SiteStatistics } from './stats-file.js';
-import { familySite, type SteerFamily, type SteerSelection } from './steer-config.js';
-import type { SublayerCalibration } from './steering-calibration.js';
-import type { StudySpec } from './study-model.js';
+import { runPath } from '../../common/run-dir.js';
+import type { StudySpec } from '../../common/study-model.js';
+import { PROBES_FILES } from '../../probes/files.js';
+import type { ProbesFile, SiteDirection } from '../../probes/stage.js';
+import { readActivations } from '../../record/activations-file.js';
+import { RECORD_FILES } from '../../record/files.js';
+import { STATS_FILES } from '../../stats/files.js';
+import { excludedSites, readStatistics, type SiteStatistics } from '../../stats/stats-file.js';
+import { familySite, type SteerFamily, type SteerSelection } from '../config.js';
+import type { SublayerCalibration } from './setting-plan.js';
 
 export type SteeredSite = 'resid' | 'mlp.post';
 
@@ -56,7 +59,7 @@ function probeMatrix(rows: SiteDirection[], hooks: string[], width: number, path
 }
 
 async function readProbeDirections(runDir: string, site: SteeredSite, stats: SiteStatistics) {
-  const path = runPath(runDir, RUN_FILES.probes);
+  const path = runPath(runDir, PROBES_FILES.probes);
   const file = await readJson<ProbesFile>(path);
   if (!file.directions)
     throw new Error(
@@ -72,14 +75,14 @@ export async function loadSteeringInputs(spec: StudySpec, runDir: string): Promi
   const families = spec.study.steer.families;
   const used = (site: SteeredSite, test: (f: SteerFamily) => boolean = () => true) =>
     families.some((f) => familySite(f) === site && test(f));
-  const stats = await readStatistics(runPath(runDir, RUN_FILES.stats));
+  const stats = await readStatistics(runPath(runDir, STATS_FILES.stats));
   const needsMeans = (['resid', 'mlp.post'] as const).some((s) => used(s, (f) => f.kind === 'mean-ablate'));
-  const acts = needsMeans ? await readActivations(runPath(runDir, RUN_FILES.activations)) : null;
+  const acts = needsMeans ? await readActivations(runPath(runDir, RECORD_FILES.activations)) : null;
   const out: SteeringInputs = {};
   for (const site of ['resid', 'mlp.post'] as const) {
     if (!used(site)) continue;
     const kind = site === 'resid' ? stats.resid : stats.mlpPost;
-    if (!kind) throw new Error(`steering site '${site}' needs ${site} statistics in ${RUN_FILES.stats}`);
+    if (!kind) throw new Error(`steering site '${site}' needs ${site} statistics in ${STATS_FILES.stats}`);
     const set = acts ? (site === 'resid' ? acts.resid : acts.mlpPost) : undefined;
     const mem = set ? coordinateMeans(set.mem) : null;
     const gen = set ? coordinateMeans(set.gen) : null;

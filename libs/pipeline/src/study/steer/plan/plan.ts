@@ -12,12 +12,7 @@
 import { createHash } from 'node:crypto';
 import { type Coordinate, createRng, type SiteMatrix } from '@memgen/analysis';
 import type { GPT, HookPosition, Intervention } from '@memgen/model';
-import type { SublayerCalibration } from './steering-calibration.js';
-import { matchedShifts, withinShifts } from './steering-controls.js';
-import { planHeads } from './steering-heads.js';
-import type { SettingSpec } from './steering-ids.js';
-import { type SiteInputs, type SteeringInputs, selectCoordinates } from './steering-inputs.js';
-import { planSublayers } from './steering-sublayers.js';
+import { matchedShifts, withinShifts } from '../controls.js';
 import {
   type CoordinateShift,
   interventionsFor,
@@ -27,39 +22,12 @@ import {
   randomCoordinates,
   randomShifts,
   targetedShifts,
-} from './steering-vectors.js';
-
-/** The decode runs of a setting, by role. */
-export type RunRole =
-  | 'toMem'
-  | 'toGen'
-  | 'steered'
-  | 'matched'
-  | 'matchedToMem'
-  | 'matchedToGen'
-  | 'within'
-  | 'paper';
-
-export interface SettingPlan {
-  /** Toward-mem and toward-gen runs (true), or one run read both ways (false). */
-  directed: boolean;
-  /** Coordinates the targeted run changes (heads: heads × head width). */
-  coordinates: number;
-  /** L2 norm of the targeted shift and of the matched control's (add only). */
-  l2Norm: number | null;
-  controlL2Norm: number | null;
-  /** m of the paper's control: the largest |targeted shift| (add only). */
-  maxShift: number | null;
-  /**
-   * Head ablation: the targeted and the control heads, as `b{block}h{head}`; sublayer ablation: the
-   * toward-gen and toward-mem sublayers and their controls, as hook names.
-   */
-  heads: string[] | null;
-  controlHeads: string[] | null;
-  /** Calibrated sublayer settings: how each candidate sublayer did on the pairs, and the choice. */
-  calibration?: SublayerCalibration;
-  runs: Partial<Record<RunRole, Intervention[]>>;
-}
+} from '../vectors.js';
+import { planHeads } from './heads.js';
+import type { SettingSpec } from './ids.js';
+import { type SiteInputs, type SteeringInputs, selectCoordinates } from './inputs.js';
+import type { SettingPlan } from './setting-plan.js';
+import { planSublayers } from './sublayers.js';
 
 /** A seed for one control of one setting, from the study seed and the setting's id only. */
 export function controlSeed(seed: number, id: string, role: string): number {

@@ -6,13 +6,14 @@
  */
 import { createRng, randomInt } from '@memgen/analysis';
 import type { GPT, HookPosition, Intervention } from '@memgen/model';
-import { readPairs } from './pairs-file.js';
-import { recordClassMeans } from './patching-runs.js';
-import { RUN_FILES, runPath } from './run-dir.js';
-import type { FixedSublayer, SteerFamily } from './steer-config.js';
-import type { SettingSpec } from './steering-ids.js';
-import type { SteeringInputs } from './steering-inputs.js';
-import type { SettingPlan } from './steering-plan.js';
+import { runPath } from '../../common/run-dir.js';
+import { PAIRS_FILES } from '../../pairs/files.js';
+import { readPairs } from '../../pairs/pairs-file.js';
+import { recordClassMeans } from '../../patching/runs.js';
+import type { FixedSublayer, SteerFamily } from '../config.js';
+import type { SettingSpec } from './ids.js';
+import type { SteeringInputs } from './inputs.js';
+import type { SettingPlan } from './setting-plan.js';
 
 const hookOf = (r: FixedSublayer) => `blocks.${r.block}.${r.site}`;
 
@@ -33,7 +34,7 @@ export async function sublayerMeans(
   batchSize: number,
 ): Promise<Map<string, Float32Array> | undefined> {
   if (!families.some((f) => f.kind === 'sublayer-ablate')) return undefined; // scaling needs no means
-  const pairs = await readPairs(runPath(runDir, RUN_FILES.pairs));
+  const pairs = await readPairs(runPath(runDir, PAIRS_FILES.pairs));
   const means = recordClassMeans(model, padId, pairs, allSublayers(model.config.nLayer), batchSize);
   return new Map(
     [...means].map(([hook, m]) => [hook, m.mem.map((v, j) => (v + m.gen[j]!) / 2)] as [string, Float32Array]),

@@ -4,9 +4,8 @@
  * interval — and on the same axis the targeted run's "other" rate and the capability accuracy.
  */
 import { lineChart, type Row } from '@memgen/report';
-import type { SteeringSetting } from '../steer.js';
-import type { Figure } from './figures.js';
-import type { ReportInputs } from './inputs.js';
+import type { Figure } from '../../common/figures.js';
+import type { SteeringFile, SteeringSetting } from '../steering-file.js';
 
 /** A setting's id without its α: the family's label (`add-nmd-resid-top5-last`). */
 export function familyLabel(id: string): string {
@@ -54,9 +53,9 @@ function settingRows(s: SteeringSetting): Row[] {
 }
 
 /** One figure per family whose settings have an α (add, scale), in family order. */
-export function doseResponseFigures(inp: ReportInputs): Figure[] {
+export function doseResponseFigures(steering: SteeringFile | null): Figure[] {
   const byFamily = new Map<number, SteeringSetting[]>();
-  for (const s of inp.steering?.settings ?? []) {
+  for (const s of steering?.settings ?? []) {
     if (s.alpha !== null) byFamily.set(s.family, [...(byFamily.get(s.family) ?? []), s]);
   }
   const out: Figure[] = [];

@@ -1,16 +1,15 @@
 /**
- * Report sections for steering (SPEC §7: every setting's switch rates beside its matched, within-selection
- * and paper controls with bootstrap intervals, paired p before and after Holm), the capability
- * control, and consistency.
+ * The report's steering section (docs/method.md §7: every setting's switch rates beside its
+ * matched, within-selection and paper controls with bootstrap intervals, paired p before and after
+ * Holm) and the capability control.
  */
-import type { SteeringFile, SteeringSetting } from '../steer.js';
-import type { SwitchDirection } from '../steering-summary.js';
-import type { ReportInputs } from './inputs.js';
-import { section, table } from './markdown.js';
-import { type FigureIndex, fig } from './sections-measures.js';
-import { EXACT_NOTE, holmVerdict, num, pct, pValue, rateInterval } from './verdicts.js';
+import { type FigureIndex, fig } from '../../common/figures.js';
+import { section, table } from '../../common/markdown.js';
+import { EXACT_NOTE, holmVerdict, pct, pValue, rateInterval } from '../../common/verdicts.js';
+import type { SwitchDirection } from '../runs/summary.js';
+import type { SteeringFile, SteeringSetting } from '../steering-file.js';
 
-/** A setting as the report names it: its id, which says what it changes (steering-ids.ts). */
+/** A setting as the report names it: its id, which says what it changes (../plan/ids.ts). */
 export function settingLabel(s: Pick<SteeringSetting, 'id'>): string {
   return `\`${s.id}\``;
 }
@@ -93,9 +92,9 @@ function holmLine(st: SteeringFile): string {
   );
 }
 
-export function steeringSection(inp: ReportInputs, figs: FigureIndex): string {
-  const st = inp.steering;
-  if (!st) return section('Steering (SPEC §7)', 'The steering stage has not run for this configuration.');
+export function steeringSection(st: SteeringFile | null, figs: FigureIndex): string {
+  if (!st)
+    return section('Steering (docs/method.md §7)', 'The steering stage has not run for this configuration.');
   const u = st.unsteered.counts;
   const capability = st.settings.map((s) => [
     settingLabel(s),
@@ -105,7 +104,7 @@ export function steeringSection(inp: ReportInputs, figs: FigureIndex): string {
   ]);
   const checks = st.alphaZero.checks.map((c) => `${c.path} (\`${c.setting}\`)`).join('; ');
   return section(
-    'Steering (SPEC §7)',
+    'Steering (docs/method.md §7)',
     `Steering set: ${st.items} fresh conflict items, unsteered mem ${u.mem} / gen ${u.gen} / other ${u.other}; ` +
       `${st.settings.length} settings. Directed settings (add, class mean-ablation) have a toward-mem and a ` +
       'toward-gen run; undirected ones (pooled mean-ablation, head ablation, scaling) one run read both ways. ' +
@@ -130,38 +129,5 @@ export function steeringSection(inp: ReportInputs, figs: FigureIndex): string {
       `${pct(st.capabilityShortcutBaseline)}:\n\n` +
       table(['setting', 'targeted', 'matched control', 'unsteered'], capability),
     EXACT_NOTE,
-  );
-}
-
-export function consistencySection(inp: ReportInputs): string {
-  const c = inp.consistency;
-  if (!c)
-    return section('Consistency (SPEC §8)', 'The consistency stage has not run for this configuration.');
-  const rows = c.dice.map((d) => [
-    `top ${(100 * d.topFraction).toFixed(0)} %`,
-    d.meanDice === null ? '—' : `${num(d.meanDice)} ± ${num(d.sdDice)}`,
-    num(d.meanExpectedRandom),
-    num(d.meanRandom95),
-    `${d.splitsAboveRandom95} / ${c.splits}`,
-    d.meanDice !== null && d.splitsAboveRandom95 === c.splits
-      ? 'above random masks'
-      : 'indistinguishable from random masks',
-  ]);
-  return section(
-    'Consistency (SPEC §8)',
-    `${c.splits} random split-halves of the ${c.pairs} pairs (${c.halfSize} pairs per half). Dice overlap of the ` +
-      'halves\' top-N |r| masks beside random masks of the same sizes; "above random masks" only when every split ' +
-      'beats the random 95th percentile.',
-    table(
-      ['mask', 'Dice (mean ± sd)', 'random, expected', 'random, 95th pct', 'splits above', 'verdict'],
-      rows,
-    ),
-    `Spearman ρ of the halves' NMD vectors: ${num(c.spearmanNmd.mean)} ± ${num(c.spearmanNmd.sd)}; with one ` +
-      `half's neurons in random order it reaches ${num(c.spearmanNmd.meanNull95)} (95th percentile, mean over ` +
-      `splits); ${c.spearmanNmd.splitsAboveNull95} of ${c.splits} splits exceed it — ` +
-      (c.spearmanNmd.splitsAboveNull95 === c.splits
-        ? 'above the random-ranking baseline.'
-        : 'indistinguishable from the random-ranking baseline.') +
-      ' Across seeds and tasks: `memgen compare RUN...`.',
   );
 }

@@ -6,10 +6,10 @@
  * nothing it would measure could be trusted, so the stage stops.
  */
 import type { Intervention } from '@memgen/model';
-import { familySite } from './steer-config.js';
-import type { SettingSpec } from './steering-ids.js';
-import type { SettingPlan } from './steering-plan.js';
-import type { DecodedRun, SteeringRuns } from './steering-runs.js';
+import { familySite } from '../config.js';
+import type { SettingSpec } from '../plan/ids.js';
+import type { SettingPlan } from '../plan/setting-plan.js';
+import type { DecodedRun, SteeringRuns } from './runs.js';
 
 export interface AlphaZeroCheck {
   /** The setting whose path was checked. */

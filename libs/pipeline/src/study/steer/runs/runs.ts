@@ -15,8 +15,8 @@ import {
 } from '@memgen/analysis';
 import { type Intervention, withInterventions } from '@memgen/model';
 import { makeRng } from '@memgen/tasks';
-import { type DecodeRequest, decodeRequests } from './decoding.js';
-import type { StudyModel, StudySpec } from './study-model.js';
+import { type DecodeRequest, decodeRequests } from '../../common/decoding.js';
+import type { StudyModel, StudySpec } from '../../common/study-model.js';
 
 /** One decoded run of the steering set and the capability items. */
 export interface RunOutcome {

@@ -6,8 +6,8 @@
  */
 import type { BehaviourLabel, SwitchComparison, TransitionIntervals } from '@memgen/analysis';
 import { holm } from '@memgen/analysis';
-import type { RunRole } from './steering-plan.js';
-import { type DecodedRun, type SteeredRun, switchVersusControl } from './steering-runs.js';
+import type { RunRole } from '../plan/setting-plan.js';
+import { type DecodedRun, type SteeredRun, switchVersusControl } from './runs.js';
 
 /** Significance level of the Holm-corrected calls. */
 export const HOLM_LEVEL = 0.05;

@@ -1,0 +1,55 @@
+/**
+ * What planning a steering setting produces (./plan.ts, ./heads.ts, ./sublayers.ts) and the
+ * calibration a sublayer setting may carry (./calibration.ts): types only, so that the planners and
+ * the inputs they read can all name them.
+ */
+import type { Intervention } from '@memgen/model';
+import type { DirectionCounts } from '../../patching/runs.js';
+
+/** The decode runs of a setting, by role. */
+export type RunRole =
+  | 'toMem'
+  | 'toGen'
+  | 'steered'
+  | 'matched'
+  | 'matchedToMem'
+  | 'matchedToGen'
+  | 'within'
+  | 'paper';
+
+/** What the setting's operation on one sublayer did to the calibration pairs' first answer tokens. */
+export interface CandidateCounts {
+  hook: string;
+  memToGen: DirectionCounts;
+  genToMem: DirectionCounts;
+}
+
+/** A setting's calibration: the pairs it used, every candidate's counts, and the sublayers chosen. */
+export interface SublayerCalibration {
+  /** Pairs whose members' unsteered first tokens differ: the rows a switch can be read on. */
+  pairsUsable: number;
+  candidates: CandidateCounts[];
+  toGen: string;
+  toMem: string;
+}
+
+export interface SettingPlan {
+  /** Toward-mem and toward-gen runs (true), or one run read both ways (false). */
+  directed: boolean;
+  /** Coordinates the targeted run changes (heads: heads × head width). */
+  coordinates: number;
+  /** L2 norm of the targeted shift and of the matched control's (add only). */
+  l2Norm: number | null;
+  controlL2Norm: number | null;
+  /** m of the paper's control: the largest |targeted shift| (add only). */
+  maxShift: number | null;
+  /**
+   * Head ablation: the targeted and the control heads, as `b{block}h{head}`; sublayer ablation: the
+   * toward-gen and toward-mem sublayers and their controls, as hook names.
+   */
+  heads: string[] | null;
+  controlHeads: string[] | null;
+  /** Calibrated sublayer settings: how each candidate sublayer did on the pairs, and the choice. */
+  calibration?: SublayerCalibration;
+  runs: Partial<Record<RunRole, Intervention[]>>;
+}
