@@ -1,8 +1,9 @@
 /**
  * libs/pipeline has no import cycle: every non-test TypeScript file under libs/pipeline/src is
  * parsed with the compiler's parser, its relative imports and re-exports resolved to files
- * (`./x.js` → x.ts, a folder → its index.ts), and the graph searched depth first. A cycle found is
- * printed file by file. Type-only imports count too: a cycle of types still ties the files together.
+ * (`./x.js` → x.ts, a folder → its index.ts), and the graph's strongly connected components found:
+ * one cycle through each is printed file by file. Type-only imports count too: a cycle of types
+ * still ties the files together.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -76,31 +77,56 @@ function importGraph(files: readonly string[]): Map<string, string[]> {
   return graph;
 }
 
-/** The first cycle a depth-first search meets, as its files in import order (first repeated last). */
-function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | null {
-  const state = new Map<string, 'open' | 'done'>();
+/** The strongly connected components of more than one file (or one importing itself), Tarjan's way. */
+function tangles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, next);
+    low.set(node, next++);
+    stack.push(node);
+    for (const to of graph.get(node) ?? []) {
+      if (!index.has(to)) visit(to);
+      if (stack.includes(to)) low.set(node, Math.min(low.get(node)!, low.get(to)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component = stack.splice(stack.indexOf(node));
+    if (component.length > 1 || graph.get(node)?.includes(node)) found.push(component.sort());
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return found;
+}
+
+/** One cycle through `start` inside `within`, as its files in import order (`start` again last). */
+function cycleThrough(
+  graph: ReadonlyMap<string, readonly string[]>,
+  start: string,
+  within: readonly string[],
+) {
+  const seen = new Set<string>();
   const path: string[] = [];
-  const visit = (node: string): string[] | null => {
-    state.set(node, 'open');
+  const walk = (node: string): string[] | null => {
     path.push(node);
-    for (const next of graph.get(node) ?? []) {
-      const seen = state.get(next);
-      if (seen === 'open') return [...path.slice(path.indexOf(next)), next];
-      if (seen === undefined) {
-        const cycle = visit(next);
+    seen.add(node);
+    for (const to of graph.get(node) ?? []) {
+      if (to === start) return [...path, start];
+      if (within.includes(to) && !seen.has(to)) {
+        const cycle = walk(to);
         if (cycle) return cycle;
       }
     }
     path.pop();
-    state.set(node, 'done');
     return null;
   };
-  for (const node of graph.keys()) {
-    if (state.has(node)) continue;
-    const cycle = visit(node);
-    if (cycle) return cycle;
-  }
-  return null;
+  return walk(start) ?? [];
+}
+
+/** One cycle per tangle of the graph (none when the graph is acyclic). */
+function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  return tangles(graph).map((component) => cycleThrough(graph, component[0]!, component));
 }
 
 describe('import cycles', () => {
@@ -109,26 +135,26 @@ describe('import cycles', () => {
       ['a', ['b']],
       ['b', ['c']],
       ['c', ['a']],
+      ['d', ['a']],
     ]);
-    expect(findCycle(cyclic)).toEqual(['a', 'b', 'c', 'a']);
+    expect(findCycles(cyclic)).toEqual([['a', 'b', 'c', 'a']]);
+    expect(findCycles(new Map([['a', ['a']]]))).toEqual([['a', 'a']]);
     expect(
-      findCycle(
+      findCycles(
         new Map([
           ['a', ['b', 'c']],
           ['b', ['c']],
           ['c', []],
         ]),
       ),
-    ).toBeNull();
+    ).toEqual([]);
   });
 
   it('has none in libs/pipeline/src', () => {
     const files = sources(SOURCE_ROOT);
     expect(files.length).toBeGreaterThan(50);
-    const graph = importGraph(files);
-    const cycle = findCycle(graph);
-    const shown = cycle?.map((f) => relative(root, f)) ?? [];
-    if (cycle) console.error(`import cycle in libs/pipeline:\n  ${shown.join('\n  → ')}`);
-    expect(shown).toEqual([]);
+    const cycles = findCycles(importGraph(files)).map((c) => c.map((f) => relative(root, f)));
+    for (const cycle of cycles) console.error(`import cycle in libs/pipeline:\n  ${cycle.join('\n  → ')}`);
+    expect(cycles).toEqual([]);
   });
 });
