@@ -148,7 +148,7 @@ function steeringTable(g: BookGroup): string {
   );
 }
 
-/** A setting id with a calibrated sublayer (steering-ids.ts spells it `gencalib` / `memcalib`). */
+/** A setting id with a calibrated sublayer (pipeline study/steer/plan/ids.ts spells it `gencalib` / `memcalib`). */
 const CALIBRATED_ID = /-(gen|mem)calib-/;
 
 /** Per calibrated setting and seed: the sublayers chosen on the pairs, and the matched control's. */
