@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import type { BookPatchSite, BookRun, BookSetting } from './book-runs.js';
+import { sizeFigures, sizeSeries, sizesSection, strongestPatchSite } from './book-sizes.js';
+
+const site = (id: string, component: string, layer: number | null, rate: number): BookPatchSite => ({
+  id,
+  component,
+  layer,
+  head: null,
+  selection: 'full',
+  mem_to_gen: rate,
+  gen_to_mem: rate,
+});
+
+const primary = (m2g: number, control: number): BookSetting => ({
+  id: 'p',
+  mem_to_gen: m2g,
+  mem_to_gen_control: control,
+  gen_to_mem: m2g,
+  gen_to_mem_control: control,
+  holm_p_mem_to_gen: 0.01,
+  holm_p_gen_to_mem: 0.01,
+  capability: 0.9,
+  capability_unsteered: 1,
+  alpha: 1,
+  family: 0,
+  mem_to_gen_paper_control: null,
+  gen_to_mem_paper_control: null,
+  mem_to_gen_other: null,
+  gen_to_mem_other: null,
+  targets: null,
+  control_targets: null,
+});
+
+/** A color run at `size` with the given flip rate; blocks.1.attn.out switches `patch` of pairs. */
+function run(size: string, params: number, seed: number, flip: number, qualified = true): BookRun {
+  return {
+    sweep: 's',
+    run_id: `color-quick-${size}-s${seed}`,
+    overrides: null,
+    task: 'color',
+    hops: 1,
+    preset: 'quick',
+    size,
+    params,
+    seed,
+    qualified,
+    stopped: null,
+    selected_step: 100,
+    flip_rate: flip,
+    gen: 50,
+    mem: 50,
+    n: 100,
+    rule_acc: 1,
+    shortcut_baseline: 0.4,
+    nmd_by_site: [
+      { site: 'embed', mean_abs_nmd: 0, max_abs_r: 0 },
+      { site: 'blocks.0.resid_post', mean_abs_nmd: 0.1, max_abs_r: 0.1 },
+      { site: 'blocks.1.resid_post', mean_abs_nmd: 0.3, max_abs_r: 0.2 },
+    ],
+    max_abs_r: 0.2,
+    permutation_p95: 0.05,
+    permutation_p99: 0.07,
+    probes: [
+      { site: 'blocks.1.resid_post', raw: 0.6, centred: 0.8, shuffled_raw: 0.5, shuffled_centred: 0.5 },
+    ],
+    patching: {
+      pairs: 100,
+      sites: [
+        site('blocks.0.attn.out', 'attn.out', 0, 0.1),
+        site('blocks.1.attn.out', 'attn.out', 1, 0.7),
+        site('blocks.1.resid_post', 'resid_post', 1, 1),
+        site('blocks.1.attn.out@asked', 'attn.out', 1, 0.9),
+      ],
+    },
+    primary: 'p',
+    steering: [primary(0.2, 0.02)],
+  };
+}
+
+const RUNS = [
+  run('micro', 1000, 0, 0.1),
+  run('micro', 1000, 1, 0.2),
+  run('micro', 1000, 2, 0.9, false),
+  run('tiny', 4000, 0, 0.3),
+];
+
+describe('the across-sizes section', () => {
+  it('summarises each quantity per size over qualified seeds only, smallest model first', () => {
+    const [s] = sizeSeries(RUNS);
+    expect(s!.key).toBe('color-1hop-quick');
+    expect(s!.sizes).toEqual([
+      { size: 'micro', params: 1000, qualified: 2, seeds: 3 },
+      { size: 'tiny', params: 4000, qualified: 1, seeds: 1 },
+    ]);
+    const flip = s!.quantities.find((q) => q.id === 'flip_rate')!.by_size;
+    expect(flip[0]!.series['flip rate']!.n).toBe(2);
+    expect(flip[0]!.series['flip rate']!.mean).toBeCloseTo(0.15, 12);
+    expect(flip[0]!.series['flip rate']!.sd).toBeCloseTo(Math.SQRT1_2 * 0.1, 12);
+    expect(flip[1]!.series['flip rate']).toEqual({ n: 1, mean: 0.3, sd: null });
+    const nmd = s!.quantities.find((q) => q.id === 'nmd_depth')!.by_size[1]!.series;
+    expect([nmd['depth ½']!.mean, nmd['depth 1']!.mean]).toEqual([0.1, 0.3]);
+  });
+
+  it('leaves out configurations trained at one size', () => {
+    expect(sizeSeries(RUNS.filter((r) => r.size === 'micro'))).toEqual([]);
+  });
+
+  it('names the strongest site other than the last residual and the spans', () => {
+    expect(strongestPatchSite(RUNS[0]!)).toEqual({ id: 'blocks.1.attn.out', rate: 0.7 });
+  });
+
+  it('draws each seed as a point at its parameter count, and writes the table', () => {
+    const series = sizeSeries(RUNS);
+    const figs = sizeFigures(series[0]!, RUNS);
+    expect(figs.map((f) => f.name)).toContain('sizes-color-1hop-quick-flip_rate');
+    // biome-ignore lint/suspicious/noExplicitAny: reading the spec's layers
+    const flip = figs.find((f) => f.name.endsWith('flip_rate'))!.spec as any;
+    expect(flip.layer[0].data.values.map((p: { params: number }) => p.params)).toEqual([1000, 1000, 4000]);
+    const md = sizesSection(
+      series,
+      RUNS,
+      figs.map((f) => f.name),
+    );
+    expect(md).toContain('| flip rate: flip rate | 15.0 % ± 7.1 % (n = 2) | 30.0 % (n = 1) |');
+    expect(md).toContain('micro (1,000 params; 2/3 qualified)');
+    expect(md).toContain('micro: blocks.1.attn.out, blocks.1.attn.out; tiny: blocks.1.attn.out');
+  });
+});
