@@ -1,5 +1,5 @@
 /**
- * `memgen compare RUN...` — consistency across runs (SPEC §8): for every pair of run directories
+ * `memgen compare RUN...` — consistency across runs (docs/method.md §8): for every pair of run directories
  * (seeds of one task, or tasks at the same model size), Dice of the top-N |r| masks beside random
  * masks (uniform and layer-matched) and Spearman's ρ of the NMD vectors beside random neuron order;
  * with `--steer`, each run steered with another task's run's coordinates beside its own and the
