@@ -101,7 +101,7 @@ export const COLOR_PRESETS: Record<PresetName, TrainSpecInput> = {
     ...colorQuick,
     batchSize: 32,
     phases: [
-      curriculum('pairs-4', 100, { recall: 1 }, pairs(4)),
+      { ...curriculum('pairs-4', 100, { recall: 1 }, pairs(4)), warmupSteps: 100 },
       curriculum('roles', 100, { any: 1 }, { balanced: true }),
       memorize(50),
     ],

@@ -74,14 +74,15 @@ export const trainSpecSchema = z.strictObject({
    * How every phase's lr (and minLr) follows the model's width: each is written for a model of
    * `referenceWidth` (nEmbd) and used at lr × (referenceWidth / nEmbd)^power. Under Adam the
    * maximal-update parametrisation scales hidden-matrix learning rates as 1/width (power 1); a
-   * curriculum written once then holds its step size per coordinate across sizes. Omitted: each
-   * phase's lr as written, at every width.
+   * curriculum written once then holds its step size per coordinate across sizes. Omitted or null
+   * (an override turning a preset's rule off): each phase's lr as written, at every width.
    */
   lrScaling: z
     .strictObject({
       referenceWidth: z.number().int().min(1),
       power: z.number().min(0).max(4),
     })
+    .nullable()
     .optional(),
   batchSize: z.number().int().min(1).default(64),
   phases: z

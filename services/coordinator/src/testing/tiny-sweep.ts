@@ -17,6 +17,8 @@ export function tinySweepSpec(seeds: number[] = [0, 1]): SweepSpec {
         config: structuredClone(TINY_COLOR_CONFIG),
       },
       model: { preset: 'nano', overrides: { initStd: 0.3 } },
+      // Rates as written: the preset's width rule would scale them for the nano model's width.
+      lrScaling: null,
       phases: [{ name: 'rule', steps: 40, mix: { any: 1 }, lr: 0.003, warmupSteps: 0 }],
       eval: { every: 40, conflict: 50, rule: 50, memorized: 20 },
       selection: { margin: 0 },
