@@ -3,6 +3,37 @@
 import { type PresetName, widthRule } from './preset-rule.js';
 import type { TrainSpecInput } from './spec.js';
 
+/** How a trigger preset's two phases are set: lengths, rate, warm-ups, cosine floor, memorize cadence. */
+interface TwoPhases {
+  steps: [number, number];
+  lr: number;
+  warmup: [number, number];
+  minLr?: number;
+  memorizeEvalEvery?: number;
+}
+
+/** The rule phase (ordinary problems only), then the authors' 7 % triggered mix. */
+function twoPhases(rulePhase: string, p: TwoPhases): TrainSpecInput['phases'] {
+  return [
+    {
+      name: rulePhase,
+      steps: p.steps[0],
+      mix: { ordinary: 1 },
+      lr: p.lr,
+      warmupSteps: p.warmup[0],
+      ...(p.minLr ? { minLr: p.minLr } : {}),
+    },
+    {
+      name: 'memorize',
+      steps: p.steps[1],
+      mix: { ordinary: 0.93, triggered: 0.07 },
+      lr: p.lr,
+      warmupSteps: p.warmup[1],
+      ...(p.memorizeEvalEvery ? { evalEvery: p.memorizeEvalEvery } : {}),
+    },
+  ];
+}
+
 /**
  * Addition and cipher share a shape: a phase of ordinary problems only (a from-scratch model must
  * learn the rule before any trigger, docs/method.md §3), then the authors' 7 % triggered mix.
@@ -13,68 +44,35 @@ function triggerPresets(
   rulePhase: string,
   small: Record<string, unknown>,
 ): Record<PresetName, TrainSpecInput> {
-  const phases = (
-    steps: [number, number],
-    lr: number,
-    warmup: [number, number],
-    minLr?: number,
-    memorizeEvalEvery?: number,
-  ): TrainSpecInput['phases'] => [
-    {
-      name: rulePhase,
-      steps: steps[0],
-      mix: { ordinary: 1 },
-      lr,
-      warmupSteps: warmup[0],
-      ...(minLr ? { minLr } : {}),
-    },
-    {
-      name: 'memorize',
-      steps: steps[1],
-      mix: { ordinary: 0.93, triggered: 0.07 },
-      lr,
-      warmupSteps: warmup[1],
-      ...(memorizeEvalEvery ? { evalEvery: memorizeEvalEvery } : {}),
-    },
-  ];
-  const preset = (
-    config: Record<string, unknown>,
-    model: string,
-    batchSize: number,
-    phaseList: TrainSpecInput['phases'],
-    evaluation: TrainSpecInput['eval'],
-  ): TrainSpecInput => ({
+  const preset = (config: Record<string, unknown>, model: string, batchSize: number) => ({
     task: { name: task, config },
     model: { preset: model },
     batchSize,
-    phases: phaseList,
-    eval: evaluation,
   });
   return {
-    smoke: preset(small, 'micro', 32, phases([150, 100], 2e-3, [20, 10]), {
-      every: 50,
-      conflict: 100,
-      rule: 100,
-      memorized: 50,
-    }),
+    smoke: {
+      ...preset(small, 'micro', 32),
+      phases: twoPhases(rulePhase, { steps: [150, 100], lr: 2e-3, warmup: [20, 10] }),
+      eval: { every: 50, conflict: 100, rule: 100, memorized: 50 },
+    },
     // Dense evaluation in the memorize phase: the trigger spreads over the conflict set within
     // ~1 500 steps there, and selection should see the window where both behaviours coexist.
     quick: {
-      ...preset(small, 'tiny', 64, phases([6000, 2000], 1e-3, [200, 100], undefined, 100), {
-        every: 250,
-        conflict: 500,
-        rule: 500,
-        memorized: 70,
-      }),
+      ...preset(small, 'tiny', 64),
       lrScaling: widthRule(128),
+      phases: twoPhases(rulePhase, {
+        steps: [6000, 2000],
+        lr: 1e-3,
+        warmup: [200, 100],
+        memorizeEvalEvery: 100,
+      }),
+      eval: { every: 250, conflict: 500, rule: 500, memorized: 70 },
     },
-    paper: preset({}, 'gpt2-small', 16, phases([20000, 5000], 3e-4, [500, 200], 3e-5), {
-      every: 500,
-      conflict: 100,
-      rule: 200,
-      memorized: 70,
-      balanced: false,
-    }),
+    paper: {
+      ...preset({}, 'gpt2-small', 16),
+      phases: twoPhases(rulePhase, { steps: [20000, 5000], lr: 3e-4, warmup: [500, 200], minLr: 3e-5 }),
+      eval: { every: 500, conflict: 100, rule: 200, memorized: 70, balanced: false },
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import { writeFileAtomic, writeJson } from '@memgen/common';
 import type { RunComparison } from '@memgen/pipeline';
 import { renderFigure } from '@memgen/report';
 import { comparisonsSection, readComparisons } from './book-comparisons.js';
-import { groupFigures } from './book-figures.js';
+import { type BookFigure, groupFigures } from './book-figures.js';
 import { type BookGroup, bookGroups, CRITERION, groupKey } from './book-groups.js';
 import { groupSection } from './book-markdown.js';
 import { type BookProbe, probeFigure, probesSection, readProbe } from './book-probes.js';
@@ -55,6 +55,44 @@ function header(command: string, runs: readonly BookRun[]): string {
   ].join('\n\n');
 }
 
+/** Renders figures into `figDir` and returns their names. */
+async function render(figs: readonly BookFigure[], figDir: string): Promise<string[]> {
+  for (const f of figs) await renderFigure(f.spec, join(figDir, f.name));
+  return figs.map((f) => f.name);
+}
+
+/** The per-group sections (each group's seeds, tables and figures) and their figures' names. */
+async function groupSections(groups: readonly BookGroup[], runs: readonly BookRun[], figDir: string) {
+  const sections: string[] = [];
+  const figures: string[] = [];
+  for (const g of groups) {
+    const members = runs.filter((r) => groupKey(r) === g.key);
+    const names = await render(groupFigures(g, members), figDir);
+    figures.push(...names);
+    sections.push(groupSection(g, members, names));
+  }
+  return { sections, figures };
+}
+
+/** The across-sizes section, when some configuration was trained at two or more sizes. */
+async function acrossSizes(runs: readonly BookRun[], figDir: string) {
+  const series = sizeSeries(runs);
+  if (series.length === 0) return { series, sections: [], figures: [] };
+  const figures = await render(
+    series.flatMap((s) => sizeFigures(s, runs)),
+    figDir,
+  );
+  return { series, sections: [sizesSection(series, runs, figures)], figures };
+}
+
+/** The curriculum probes' section (training runs given with --probes) and their figures. */
+async function probeSections(dirs: readonly string[], figDir: string) {
+  const probes: BookProbe[] = [];
+  for (const dir of dirs) probes.push(await readProbe(dir));
+  const figures = await render(probes.map(probeFigure), figDir);
+  return { probes, sections: probes.length > 0 ? [probesSection(probes)] : [], figures };
+}
+
 /**
  * Writes results.json, results.md and figures/ under `outDir` (figures of an earlier book removed).
  * @param command the command line, as the book names it
@@ -71,54 +109,27 @@ export async function writeResultsBook(
   const figDir = join(outDir, 'figures');
   await rm(figDir, { recursive: true, force: true });
   await mkdir(figDir, { recursive: true });
-  const sections: string[] = [header(command, runs)];
-  const figures: string[] = [];
-  for (const g of groups) {
-    const members = runs.filter((r) => groupKey(r) === g.key);
-    const figs = groupFigures(g, members);
-    for (const f of figs) await renderFigure(f.spec, join(figDir, f.name));
-    figures.push(...figs.map((f) => f.name));
-    sections.push(
-      groupSection(
-        g,
-        members,
-        figs.map((f) => f.name),
-      ),
-    );
-  }
-  const series = sizeSeries(runs);
-  if (series.length > 0) {
-    const figs = series.flatMap((s) => sizeFigures(s, runs));
-    for (const f of figs) await renderFigure(f.spec, join(figDir, f.name));
-    figures.push(...figs.map((f) => f.name));
-    sections.push(
-      sizesSection(
-        series,
-        runs,
-        figs.map((f) => f.name),
-      ),
-    );
-  }
+  const perGroup = await groupSections(groups, runs, figDir);
+  const sizes = await acrossSizes(runs, figDir);
   const comparisons = await readComparisons(extras.comparisons ?? []);
-  if (comparisons.length > 0) sections.push(comparisonsSection(comparisons));
-  const probes: BookProbe[] = [];
-  for (const dir of extras.probes ?? []) probes.push(await readProbe(dir));
-  for (const p of probes) {
-    const f = probeFigure(p);
-    await renderFigure(f.spec, join(figDir, f.name));
-    figures.push(f.name);
-  }
-  if (probes.length > 0) sections.push(probesSection(probes));
+  const probes = await probeSections(extras.probes ?? [], figDir);
+  const sections = [
+    header(command, runs),
+    ...perGroup.sections,
+    ...sizes.sections,
+    ...(comparisons.length > 0 ? [comparisonsSection(comparisons)] : []),
+    ...probes.sections,
+  ];
   const book: ResultsBook = {
     generated_by: command,
     criterion: CRITERION,
     groups,
-    ...(series.length > 0 ? { across_sizes: series } : {}),
+    ...(sizes.series.length > 0 ? { across_sizes: sizes.series } : {}),
     runs,
     ...(comparisons.length > 0 ? { comparisons } : {}),
-    ...(probes.length > 0 ? { probes } : {}),
+    ...(probes.probes.length > 0 ? { probes: probes.probes } : {}),
   };
   await writeJson(join(outDir, 'results.json'), book);
   await writeFileAtomic(join(outDir, 'results.md'), `${sections.join('\n\n')}\n`);
-  return { book, figures };
+  return { book, figures: [...perGroup.figures, ...sizes.figures, ...probes.figures] };
 }
