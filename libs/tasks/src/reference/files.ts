@@ -13,7 +13,9 @@ import type { ConflictItem, TrainItem } from '../types.js';
 export function referenceDataDir(dir?: string): string {
   const chosen = dir ?? process.env['MEMGEN_REFERENCE_DATA'];
   if (!chosen)
-    throw new Error("no reference data: set MEMGEN_REFERENCE_DATA to the folder of the authors' released data");
+    throw new Error(
+      "no reference data: set MEMGEN_REFERENCE_DATA to the folder of the authors' released data",
+    );
   return resolve(chosen);
 }
 
