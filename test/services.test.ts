@@ -16,7 +16,6 @@ import {
   StateStore,
   WorkQueue,
 } from '@memgen/bus';
-import { presetSize } from '@memgen/pipeline';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -173,7 +172,8 @@ describeWithNats('stage services (memgen worker)', (server) => {
     );
     expect(metrics).toContain('\nmemgen_artefact_bytes_total{stage="training",direction="in"} 0\n');
     // The science of that job, labelled by its run: every step counted, the checkpoint it ended with.
-    const run = `task="color",preset="smoke",size="${presetSize('color', 'smoke')}",seed="0",run_id="${good.runId}"`;
+    // Labelled by the unit the job carries: the tiny spec trains the nano model.
+    const run = `task="color",preset="smoke",size="nano",seed="0",run_id="${good.runId}"`;
     const steps = (good.spec as { train: { phases: { steps: number }[] } }).train.phases.reduce(
       (n, p) => n + p.steps,
       0,
