@@ -21,6 +21,57 @@ function logSoftmax(row: Float32Array): Float64Array {
   return Float64Array.from(row, (v) => v - lse);
 }
 
+type Candidate = { parent: number; token: number; score: number };
+
+/** Every continuation of prompt `p`'s live beams (a finished beam carries on as itself, token −1), best first. */
+function candidatesOf(
+  beams: readonly Hypothesis[],
+  rows: readonly number[],
+  logits: Float32Array[],
+): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const row of rows) {
+    const h = beams[row] as Hypothesis;
+    if (h.score === -Infinity) continue;
+    if (h.done) {
+      candidates.push({ parent: row, token: -1, score: h.score });
+      continue;
+    }
+    logSoftmax(logits[row] as Float32Array).forEach((v, token) => {
+      candidates.push({ parent: row, token, score: h.score + v });
+    });
+  }
+  return candidates.sort((a, b) => b.score - a.score || a.parent - b.parent || a.token - b.token);
+}
+
+/** The `width` best candidates of one prompt as the next beams, and the rows they continue. */
+function keepBest(
+  beams: readonly Hypothesis[],
+  rows: readonly number[],
+  candidates: Candidate[],
+  width: number,
+  stops: Set<number>,
+) {
+  const parents: number[] = [];
+  const chosen: Hypothesis[] = [];
+  for (let k = 0; k < width; k++) {
+    const c = candidates[k];
+    if (!c) {
+      parents.push(rows[0] as number);
+      chosen.push({ tokens: [], score: -Infinity, done: true });
+      continue;
+    }
+    const h = beams[c.parent] as Hypothesis;
+    parents.push(c.parent);
+    chosen.push(
+      c.token < 0
+        ? { ...h, tokens: [...h.tokens] }
+        : { tokens: [...h.tokens, c.token], score: c.score, done: stops.has(c.token) },
+    );
+  }
+  return { parents, chosen };
+}
+
 export function beam(model: GPT, prompts: number[][], opts: DecodeOptions, width: number): DecodeResult {
   const rowsOf = (p: number) => Array.from({ length: width }, (_, k) => p * width + k);
   const stepper = new Stepper(
@@ -41,35 +92,10 @@ export function beam(model: GPT, prompts: number[][], opts: DecodeOptions, width
       const parents: number[] = [];
       const chosen: Hypothesis[] = [];
       prompts.forEach((_, p) => {
-        const candidates: { parent: number; token: number; score: number }[] = [];
-        for (const row of rowsOf(p)) {
-          const h = beams[row] as Hypothesis;
-          if (h.score === -Infinity) continue;
-          if (h.done) {
-            candidates.push({ parent: row, token: -1, score: h.score });
-            continue;
-          }
-          const lp = logSoftmax(logits[row] as Float32Array);
-          lp.forEach((v, token) => {
-            candidates.push({ parent: row, token, score: h.score + v });
-          });
-        }
-        candidates.sort((a, b) => b.score - a.score || a.parent - b.parent || a.token - b.token);
-        for (let k = 0; k < width; k++) {
-          const c = candidates[k];
-          if (!c) {
-            parents.push(rowsOf(p)[0] as number);
-            chosen.push({ tokens: [], score: -Infinity, done: true });
-            continue;
-          }
-          const h = beams[c.parent] as Hypothesis;
-          parents.push(c.parent);
-          chosen.push(
-            c.token < 0
-              ? { ...h, tokens: [...h.tokens] }
-              : { tokens: [...h.tokens, c.token], score: c.score, done: stops.has(c.token) },
-          );
-        }
+        const rows = rowsOf(p);
+        const kept = keepBest(beams, rows, candidatesOf(beams, rows, logits), width, stops);
+        parents.push(...kept.parents);
+        chosen.push(...kept.chosen);
       });
       stepper.reorder(parents);
       beams = chosen;

@@ -60,51 +60,49 @@ function histogram(values: readonly string[], top: number) {
   return { distinct: counts.size, top: sorted.slice(0, top) };
 }
 
-/** Statistics of `records` (all of one shape) under `task`'s config and tokenizer. */
-export function computeStats(task: Task, records: readonly unknown[], topAnswers = 20): DataStats {
-  if (records.length === 0) throw new Error('stats: no records');
-  const tok = task.tokenizer();
-  const count = (text: string) => tok.encode(text).length;
-  const first = records[0] as Record<string, unknown>;
-  const isConflict = 'gen_target' in first || 'original' in first;
-  const lineError = (i: number, err: z.ZodError) =>
-    new Error(
-      `stats: record ${i + 1}: ${err.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ')}`,
-    );
+type Count = (text: string) => number;
 
-  if (isConflict) {
-    const items = records.flatMap((r, i) => {
-      const pair = PairRecord.safeParse(r);
-      if (pair.success) return [pair.data.original, pair.data.variant];
-      const one = ConflictRecord.safeParse(r);
-      if (!one.success) throw lineError(i, one.error);
-      return [one.data];
-    });
-    return {
-      records: items.length,
-      shape: 'conflict',
-      kinds: {},
-      triggerRate: items.filter((c) => task.inspect(c.prompt).triggered).length / items.length,
-      memTargetRate: 0,
-      answers: {
-        gen: histogram(
-          items.map((c) => c.gen_answer),
-          topAnswers,
-        ),
-        mem: histogram(
-          items.map((c) => c.mem_answer),
-          topAnswers,
-        ),
-      },
-      tokens: {
-        prompt: summarize(items.map((c) => count(c.prompt))),
-        gen_target: summarize(items.map((c) => count(c.gen_target))),
-        mem_target: summarize(items.map((c) => count(c.mem_target))),
-        gen_sequence: summarize(items.map((c) => count(c.prompt) + count(c.gen_target) + 1)),
-      },
-    };
-  }
+const lineError = (i: number, err: z.ZodError) =>
+  new Error(
+    `stats: record ${i + 1}: ${err.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ')}`,
+  );
 
+/** Statistics of conflict records (single items or original/variant pairs). */
+function conflictStats(task: Task, records: readonly unknown[], count: Count, topAnswers: number): DataStats {
+  const items = records.flatMap((r, i) => {
+    const pair = PairRecord.safeParse(r);
+    if (pair.success) return [pair.data.original, pair.data.variant];
+    const one = ConflictRecord.safeParse(r);
+    if (!one.success) throw lineError(i, one.error);
+    return [one.data];
+  });
+  return {
+    records: items.length,
+    shape: 'conflict',
+    kinds: {},
+    triggerRate: items.filter((c) => task.inspect(c.prompt).triggered).length / items.length,
+    memTargetRate: 0,
+    answers: {
+      gen: histogram(
+        items.map((c) => c.gen_answer),
+        topAnswers,
+      ),
+      mem: histogram(
+        items.map((c) => c.mem_answer),
+        topAnswers,
+      ),
+    },
+    tokens: {
+      prompt: summarize(items.map((c) => count(c.prompt))),
+      gen_target: summarize(items.map((c) => count(c.gen_target))),
+      mem_target: summarize(items.map((c) => count(c.mem_target))),
+      gen_sequence: summarize(items.map((c) => count(c.prompt) + count(c.gen_target) + 1)),
+    },
+  };
+}
+
+/** Statistics of training records. */
+function trainStats(task: Task, records: readonly unknown[], count: Count, topAnswers: number): DataStats {
   const items = records.map((r, i) => {
     const one = TrainRecord.safeParse(r);
     if (!one.success) throw lineError(i, one.error);
@@ -135,4 +133,14 @@ export function computeStats(task: Task, records: readonly unknown[], topAnswers
       sequence: summarize(items.map((c) => count(c.prompt) + count(c.target) + 1)),
     },
   };
+}
+
+/** Statistics of `records` (all of one shape) under `task`'s config and tokenizer. */
+export function computeStats(task: Task, records: readonly unknown[], topAnswers = 20): DataStats {
+  if (records.length === 0) throw new Error('stats: no records');
+  const tok = task.tokenizer();
+  const count = (text: string) => tok.encode(text).length;
+  const first = records[0] as Record<string, unknown>;
+  const isConflict = 'gen_target' in first || 'original' in first;
+  return (isConflict ? conflictStats : trainStats)(task, records, count, topAnswers);
 }
