@@ -64,6 +64,77 @@ function mergeRefs(into: ArtefactRef[], add: readonly ArtefactRef[]): ArtefactRe
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** What every unit of one sweep shares while it runs. */
+interface SweepRun {
+  backend: SweepBackend;
+  outDir: string;
+  jobs: JobEntry[];
+  failed: Map<string, string>;
+  log: (line: string) => void;
+  /** Publishes the sweep's progress (jobs done, dead, running). */
+  report: () => Promise<void>;
+}
+
+/** A progress publisher over the job list as it stands; a failed publish is logged, never fatal. */
+function progressReporter(
+  backend: SweepBackend,
+  sweepId: string,
+  units: number,
+  jobs: JobEntry[],
+  log: (l: string) => void,
+) {
+  return async () => {
+    await backend
+      .progress?.({
+        sweepId,
+        units,
+        jobsTotal: units * JOB_GROUPS.length,
+        done: jobs.filter((j) => j.state === 'done').length,
+        dead: jobs.filter((j) => j.state === 'dead').length,
+        running: jobs.filter((j) => j.state === 'running').map(({ runId, stage }) => ({ runId, stage })),
+      })
+      .catch((err: unknown) => log(`could not publish progress: ${(err as Error).message}`));
+  };
+}
+
+/** One unit's jobs in order (each reused when its state is recorded), then its outputs fetched. */
+async function runUnit(run: SweepRun, unit: SweepUnit): Promise<void> {
+  const { backend, jobs, log } = run;
+  let inputs: ArtefactRef[] = [];
+  for (const group of JOB_GROUPS) {
+    const job = unitJob(unit, group, inputs);
+    const entry: JobEntry = {
+      id: job.id,
+      runId: unit.runId,
+      stage: group,
+      state: 'pending',
+      attempts: 0,
+      reused: false,
+    };
+    jobs.push(entry);
+    let state = await backend.lookup(job);
+    if (state) {
+      entry.reused = true;
+      log(`${unit.runId} ${group}: reusing job ${job.id.slice(0, 12)}`);
+    } else {
+      entry.state = 'running';
+      await run.report();
+      log(`${unit.runId} ${group}: running job ${job.id.slice(0, 12)}`);
+      state = await backend.execute(job);
+    }
+    entry.state = state.state;
+    entry.attempts = state.attempts;
+    await run.report();
+    if (state.state === 'dead') {
+      run.failed.set(unit.runId, `${group} job ${job.id.slice(0, 12)}: ${state.reason ?? 'dead'}`);
+      log(`${unit.runId} ${group}: dead: ${state.reason}`);
+      return;
+    }
+    inputs = mergeRefs(inputs, state.outputs);
+  }
+  await backend.fetch(inputs, join(run.outDir, 'runs', unit.runId));
+}
+
 /**
  * Runs (or resumes) a sweep to its end and writes its files into `outDir`.
  * @throws Error only for a broken backend or file system; failed jobs are reported in sweep.json.
@@ -78,57 +149,10 @@ export async function runSweep(
   const sweepId = sweepIdOf(spec);
   const jobs: JobEntry[] = [];
   const failed = new Map<string, string>();
-  const report = async () => {
-    await backend
-      .progress?.({
-        sweepId,
-        units: units.length,
-        jobsTotal: units.length * JOB_GROUPS.length,
-        done: jobs.filter((j) => j.state === 'done').length,
-        dead: jobs.filter((j) => j.state === 'dead').length,
-        running: jobs.filter((j) => j.state === 'running').map(({ runId, stage }) => ({ runId, stage })),
-      })
-      .catch((err: unknown) => log(`could not publish progress: ${(err as Error).message}`));
-  };
-
-  const runUnit = async (unit: SweepUnit) => {
-    let inputs: ArtefactRef[] = [];
-    for (const group of JOB_GROUPS) {
-      const job = unitJob(unit, group, inputs);
-      const entry: JobEntry = {
-        id: job.id,
-        runId: unit.runId,
-        stage: group,
-        state: 'pending',
-        attempts: 0,
-        reused: false,
-      };
-      jobs.push(entry);
-      let state = await backend.lookup(job);
-      if (state) {
-        entry.reused = true;
-        log(`${unit.runId} ${group}: reusing job ${job.id.slice(0, 12)}`);
-      } else {
-        entry.state = 'running';
-        await report();
-        log(`${unit.runId} ${group}: running job ${job.id.slice(0, 12)}`);
-        state = await backend.execute(job);
-      }
-      entry.state = state.state;
-      entry.attempts = state.attempts;
-      await report();
-      if (state.state === 'dead') {
-        failed.set(unit.runId, `${group} job ${job.id.slice(0, 12)}: ${state.reason ?? 'dead'}`);
-        log(`${unit.runId} ${group}: dead: ${state.reason}`);
-        return;
-      }
-      inputs = mergeRefs(inputs, state.outputs);
-    }
-    await backend.fetch(inputs, join(options.outDir, 'runs', unit.runId));
-  };
-
+  const report = progressReporter(backend, sweepId, units.length, jobs, log);
+  const run: SweepRun = { backend, outDir: options.outDir, jobs, failed, log, report };
   await mkdir(options.outDir, { recursive: true });
-  await Promise.all(units.map(runUnit));
+  await Promise.all(units.map((unit) => runUnit(run, unit)));
   const results = await collectResults(units, join(options.outDir, 'runs'), failed);
   await writeSweepFiles(options.outDir, spec, sweepId, jobs, results);
   return { sweepId, jobs, results, failed };
