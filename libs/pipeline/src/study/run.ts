@@ -1,6 +1,6 @@
 /**
- * `runStudy`: every registered stage (train → pairs → record → stats → probes → steer →
- * consistency → report) in one run directory, under its lock; a stage whose artefacts are current
+ * `runStudy`: every registered stage, in the registry's run order (train, pairs, record, stats,
+ * probes, consistency, steer, patching, report for the built-in ones), in one run directory, under its lock; a stage whose artefacts are current
  * in the freshness chain is skipped, so a rerun resumes. The trainer can be swapped (a test's stub),
  * or left out when the run directory already holds a model.
  */

@@ -57,7 +57,7 @@ export const trainSpecSchema = z.strictObject({
     config: z.record(z.string(), z.unknown()).default({}),
   }),
   model: z.strictObject({
-    /** libs/model preset: nano, micro, tiny, small, gpt2-small, gpt2-medium. */
+    /** libs/model preset: nano, micro, micro-l4, tiny, small, gpt2-small, gpt2-medium. */
     preset: z.string().default('micro'),
     /** Overrides of the preset (nEmbd, nLayer, nHead, nInner, …). */
     overrides: z.record(z.string(), z.number()).default({}),

@@ -1,5 +1,5 @@
 /**
- * The native engine (issue 5): registers the tfjs backend 'native' — the JavaScript cpu backend
+ * The native engine: registers the tfjs backend 'native' — the JavaScript cpu backend
  * with its hot kernels replaced by the N-API addon in libs/tensor/native (OpenBLAS + OpenMP).
  */
 import { availableParallelism } from 'node:os';

@@ -4,7 +4,7 @@
  *   memgen run --task color --preset quick --seed 0 --out runs/color-quick-s0
  *   memgen run --task color --preset quick --size tiny --seed 1    # the same curriculum at D 128 L 4
  *
- * train → pairs → record → stats → probes → steer → consistency → report; a rerun resumes (each
+ * Every registered stage in run order (`memgen run --help` lists them); a rerun resumes (each
  * stage is skipped when its artefacts exist for the same config hash). `--study-config` overrides
  * study fields (inline JSON or a file), e.g. '{"steer":{"alphas":{"nmd":[10,50]}}}'.
  */
@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { parseSeed } from '@memgen/common';
 import {
   type Progress,
+  registeredStages,
   resolveStudyConfig,
   runStudy,
   STUDY_PRESET_NAMES,
@@ -98,7 +99,9 @@ export function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description(
-      'train a model and run the whole study (pairs, activations, statistics, probes, steering, report)',
+      `train a model and run the whole study: ${registeredStages()
+        .map((s) => s.name)
+        .join(' → ')}`,
     )
     .requiredOption('--task <name>', `task: ${TASK_NAMES.join(' | ')}`)
     .option('--preset <name>', `training and study preset: ${STUDY_PRESET_NAMES.join(' | ')}`, 'quick')

@@ -18,8 +18,8 @@ export function header(inp: ReportInputs): string {
     : '';
   return [
     `# memgen study: ${task}`,
-    `${model}${model ? ', ' : ''}study seed ${inp.spec.study.seed}. Method: docs/method.md §4–§9 ` +
-      '(flipped pairs → activations → NMD / r → probes → steering → consistency).',
+    `${model}${model ? ', ' : ''}study seed ${inp.spec.study.seed}. Method: docs/method.md §4–§11 ` +
+      '(flipped pairs → activations → NMD / r → probes → consistency → steering → patching).',
   ].join('\n\n');
 }
 
