@@ -22,6 +22,7 @@ import {
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  FIXTURE_SEEDS,
   type FixtureTrainSpec,
   fixtureStudyConfig,
   fixtureTrainStage,
@@ -59,7 +60,7 @@ describe('a stage registered from its own file', () => {
     const remove = registerStage(echoStage);
     try {
       const runDir = join(dir, 'run');
-      const spec = { train: { steps: 50, seed: 0 }, study: fixtureStudyConfig() };
+      const spec = { train: { steps: 50, seed: FIXTURE_SEEDS[0] }, study: fixtureStudyConfig() };
       const outcome = await runStudy(spec, quietContext(runDir), { train });
       const names = outcome.stages.map((s) => s.stage);
       expect(names.indexOf('echo')).toBeGreaterThan(names.indexOf('stats'));

@@ -1,3 +1,4 @@
+import { stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { selectMembers } from './activations.js';
 import { mean } from './descriptive-stats.js';
@@ -25,7 +26,7 @@ describe('dice', () => {
 
   it('random masks average the closed form 2·k1·k2/(M·(k1+k2))', () => {
     expect(expectedRandomDice(10, 20, 100)).toBeCloseTo((2 * 200) / 3000, 12);
-    const draws = randomDiceDistribution(10, 20, 100, { draws: 4000, seed: 3 });
+    const draws = randomDiceDistribution(10, 20, 100, stream(3, 'test/dice'), { draws: 4000 });
     // sd of one draw ≈ 0.085, so the mean of 4000 is within ≈ 0.004 of 0.1333.
     expect(mean(draws)).toBeCloseTo(expectedRandomDice(10, 20, 100), 2);
     expect(draws.every((v) => v >= 0 && v <= 1)).toBe(true);
@@ -36,7 +37,7 @@ describe('dice', () => {
     const b = new Uint8Array(200);
     for (let i = 0; i < 10; i++) a[i] = 1;
     for (let i = 2; i < 12; i++) b[i] = 1;
-    const c = compareDiceWithRandom(a, b, { draws: 999, seed: 1 });
+    const c = compareDiceWithRandom(a, b, stream(1, 'test/dice'), { draws: 999 });
     expect(c.dice).toBeCloseTo(0.8, 12);
     expect(c.expectedRandom).toBeCloseTo(0.05, 12);
     expect(c.pValue).toBe(1 / 1000);
@@ -50,8 +51,8 @@ describe('dice', () => {
     const b = new Uint8Array(4 * width);
     for (let i = 0; i < 10; i++) a[2 * width + i] = 1;
     for (let i = 7; i < 17; i++) b[2 * width + i] = 1;
-    const uniform = compareDiceWithRandom(a, b, { draws: 999, seed: 2 });
-    const matched = compareDiceLayerMatched(a, b, width, { draws: 4000, seed: 2 });
+    const uniform = compareDiceWithRandom(a, b, stream(2, 'test/dice'), { draws: 999 });
+    const matched = compareDiceLayerMatched(a, b, width, stream(2, 'test/layer-matched'), { draws: 4000 });
     expect(uniform.dice).toBeCloseTo(0.3, 12);
     expect(uniform.expectedRandom).toBeCloseTo(0.05, 12);
     expect(uniform.pValue).toBeLessThan(0.05);
@@ -63,8 +64,12 @@ describe('dice', () => {
     // The same masks spread over different sites share nothing by chance.
     const spread = new Uint8Array(4 * width);
     for (let i = 0; i < 10; i++) spread[i] = 1;
-    expect(compareDiceLayerMatched(a, spread, width, { draws: 10 }).expected).toBe(0);
-    expect(() => compareDiceLayerMatched(a, b, 7)).toThrow(/width 7 does not divide the mask length 200/);
+    expect(
+      compareDiceLayerMatched(a, spread, width, stream(0, 'test/layer-matched'), { draws: 10 }).expected,
+    ).toBe(0);
+    expect(() => compareDiceLayerMatched(a, b, 7, stream(0, 'test/layer-matched'))).toThrow(
+      /width 7 does not divide the mask length 200/,
+    );
   });
 });
 
@@ -96,7 +101,7 @@ describe('spearman', () => {
 
 describe('split half', () => {
   it('splits pairs into two disjoint equal halves, leaving one out when odd', () => {
-    const [a, b] = splitHalfPairs(11, 4);
+    const [a, b] = splitHalfPairs(11, stream(4, 'test/split'));
     expect(a.length).toBe(5);
     expect(b.length).toBe(5);
     const all = new Set([...a, ...b]);
@@ -106,14 +111,17 @@ describe('split half', () => {
   });
 
   it('returns each half its own NMD and r; a shared planted signal makes the NMDs agree', () => {
+    // A distinct shift on every coordinate, so the signal sets every rank: coordinates without one
+    // would be ranked by noise alone, and with half of them noise-ranked ρ falls under 0.7 in a few
+    // percent of draws.
     const { mem, gen } = syntheticPairs({
       n: 200,
       sites: 2,
       width: 10,
       seed: 6,
-      shift: (s, j) => 0.1 * s * j,
+      shift: (s, j) => 0.05 * (s * 10 + j + 1),
     });
-    const [h1, h2] = splitHalfStatistics(mem, gen, 2);
+    const [h1, h2] = splitHalfStatistics(mem, gen, stream(2, 'test/split'));
     expect(Array.from(h1.nmd.values)).toEqual(
       Array.from(neuronMeanDifference(selectMembers(mem, h1.pairs), selectMembers(gen, h1.pairs)).values),
     );

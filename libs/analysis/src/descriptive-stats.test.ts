@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { erfc, mean, normalCdf, quantile, sampleSd } from './descriptive-stats.js';
-import { createRng, randomPermutation, sampleWithoutReplacement, shuffleInPlace } from './rng.js';
 
 describe('descriptive statistics', () => {
   it('quantile uses type-7 interpolation (numpy.quantile values)', () => {
@@ -23,28 +22,5 @@ describe('descriptive statistics', () => {
     expect(erfc(0.3)).toBeCloseTo(0.6713732405408726, 7);
     expect(erfc(-1.2)).toBeCloseTo(1.9103139782296354, 7);
     expect(Math.abs(erfc(3) / 2.2090496998585445e-5 - 1)).toBeLessThan(2e-7);
-  });
-});
-
-describe('seeded rng', () => {
-  it('is deterministic per seed and distinct across seeds (large and negative included)', () => {
-    const draw = (seed: number) => Array.from(randomPermutation(createRng(seed), 20));
-    expect(draw(1)).toEqual(draw(1));
-    expect(draw(1)).not.toEqual(draw(2));
-    expect(draw(-1)).not.toEqual(draw(0));
-    expect(draw(2 ** 40)).not.toEqual(draw(0));
-  });
-
-  it('shuffles to a permutation and samples distinct sorted indices', () => {
-    const items = Int32Array.from({ length: 50 }, (_, i) => i);
-    shuffleInPlace(createRng(3), items);
-    expect(Array.from(items).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    const s = Array.from(sampleWithoutReplacement(createRng(3), 100, 30));
-    expect(new Set(s).size).toBe(30);
-    expect(s).toEqual([...s].sort((a, b) => a - b));
-    expect(() => sampleWithoutReplacement(createRng(0), 5, 6)).toThrow(
-      /cannot draw 6 items from a pool of 5/,
-    );
-    expect(() => createRng(0.5)).toThrow(/seed must be a safe integer/);
   });
 });

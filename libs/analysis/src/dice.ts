@@ -2,8 +2,8 @@
  * docs/method.md §8: overlap of two top-N coordinate masks (Dice), against the overlap random masks of the
  * same sizes would have.
  */
+import type { Stream } from '@memgen/common';
 import { quantile } from './descriptive-stats.js';
-import { createRng, drawSubsetInPlace } from './rng.js';
 
 function countSelected(mask: Uint8Array): number {
   let k = 0;
@@ -55,26 +55,29 @@ export function expectedRandomDice(k1: number, k2: number, universe: number): nu
   return (2 * k1 * k2) / (universe * (k1 + k2));
 }
 
-/** Dice of `draws` seeded pairs of independent uniform random masks of sizes k1, k2 out of `universe`. */
+/**
+ * Dice of `draws` pairs of independent uniform random masks of sizes k1, k2 out of `universe`, drawn
+ * from `stream` (which advances).
+ */
 export function randomDiceDistribution(
   k1: number,
   k2: number,
   universe: number,
-  options: { draws?: number; seed?: number } = {},
+  stream: Stream,
+  options: { draws?: number } = {},
 ): Float64Array {
   assertSizes(k1, k2, universe);
   const draws = options.draws ?? 1000;
   if (!Number.isInteger(draws) || draws < 1)
     throw new Error(`draws must be a positive integer, got ${draws}`);
-  const rng = createRng(options.seed ?? 0);
   const pool = Int32Array.from({ length: universe }, (_, i) => i);
   const inA = new Uint8Array(universe);
   const out = new Float64Array(draws);
   for (let t = 0; t < draws; t++) {
-    const a = drawSubsetInPlace(rng, pool, k1).slice();
+    const a = stream.subsetInPlace(pool, k1).slice();
     for (const i of a) inA[i] = 1;
     let both = 0;
-    for (const i of drawSubsetInPlace(rng, pool, k2)) both += inA[i]!;
+    for (const i of stream.subsetInPlace(pool, k2)) both += inA[i]!;
     for (const i of a) inA[i] = 0;
     out[t] = (2 * both) / (k1 + k2);
   }
@@ -93,27 +96,29 @@ export interface DiceComparison {
   readonly dice: number;
   /** Closed-form expectation for random masks of the same sizes. */
   readonly expectedRandom: number;
-  /** 95th percentile of the seeded random-mask Dice distribution. */
+  /** 95th percentile of the random-mask Dice distribution. */
   readonly random95: number;
   /** (1 + #{random ≥ observed}) / (draws + 1). */
   readonly pValue: number;
 }
 
 /**
- * Dice of `maskA`, `maskB` `[sites * width]` against random masks of the same sizes.
+ * Dice of `maskA`, `maskB` `[sites * width]` against random masks of the same sizes, drawn from
+ * `stream` (which advances).
  * @param options.universe coordinates the masks were chosen from [mask length]; pass the eligible
  *   count when sites were excluded from the ranking
  */
 export function compareDiceWithRandom(
   maskA: Uint8Array,
   maskB: Uint8Array,
-  options: { universe?: number; draws?: number; seed?: number } = {},
+  stream: Stream,
+  options: { universe?: number; draws?: number } = {},
 ): DiceComparison {
   const observed = dice(maskA, maskB);
   const universe = options.universe ?? maskA.length;
   const k1 = countSelected(maskA);
   const k2 = countSelected(maskB);
-  const random = randomDiceDistribution(k1, k2, universe, options);
+  const random = randomDiceDistribution(k1, k2, universe, stream, options);
   return {
     dice: observed,
     expectedRandom: expectedRandomDice(k1, k2, universe),
@@ -135,7 +140,7 @@ function perSiteCounts(mask: Uint8Array, width: number): number[] {
 export interface LayerMatchedDice {
   /** E[Dice] of the layer-matched random masks: 2 Σ_s a_s·b_s / width / (|A| + |B|). */
   readonly expected: number;
-  /** 95th percentile of their seeded Dice distribution. */
+  /** 95th percentile of their Dice distribution. */
   readonly random95: number;
   /** (1 + #{random ≥ observed}) / (draws + 1). */
   readonly pValue: number;
@@ -145,13 +150,15 @@ export interface LayerMatchedDice {
  * Dice of `maskA`, `maskB` `[sites * width]` against random masks that keep how many coordinates
  * each mask has in every site, drawn uniformly within the site. Two masks concentrated in the same
  * layers overlap beyond uniform random masks for that reason alone; this baseline asks whether they
- * share coordinates beyond where in the model they sit.
+ * share coordinates beyond where in the model they sit. The random masks come from `stream` (which
+ * advances).
  */
 export function compareDiceLayerMatched(
   maskA: Uint8Array,
   maskB: Uint8Array,
   width: number,
-  options: { draws?: number; seed?: number } = {},
+  stream: Stream,
+  options: { draws?: number } = {},
 ): LayerMatchedDice {
   const observed = dice(maskA, maskB);
   const a = perSiteCounts(maskA, width);
@@ -160,7 +167,6 @@ export function compareDiceLayerMatched(
   const draws = options.draws ?? 1000;
   if (!Number.isInteger(draws) || draws < 1)
     throw new Error(`draws must be a positive integer, got ${draws}`);
-  const rng = createRng(options.seed ?? 0);
   const pool = Int32Array.from({ length: width }, (_, i) => i);
   const inA = new Uint8Array(width);
   const random = new Float64Array(draws);
@@ -169,9 +175,9 @@ export function compareDiceLayerMatched(
     a.forEach((ka, s) => {
       const kb = b[s]!;
       if (ka === 0 || kb === 0) return;
-      const drawnA = drawSubsetInPlace(rng, pool, ka).slice();
+      const drawnA = stream.subsetInPlace(pool, ka).slice();
       for (const i of drawnA) inA[i] = 1;
-      for (const i of drawSubsetInPlace(rng, pool, kb)) both += inA[i]!;
+      for (const i of stream.subsetInPlace(pool, kb)) both += inA[i]!;
       for (const i of drawnA) inA[i] = 0;
     });
     random[t] = (2 * both) / total;

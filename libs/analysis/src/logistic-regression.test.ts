@@ -1,6 +1,6 @@
+import { stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { fitLogistic, predictLogistic, sigmoid } from './logistic-regression.js';
-import { createRng } from './rng.js';
 import { gaussian } from './test-fixtures.js';
 
 /**
@@ -49,7 +49,7 @@ describe('fitLogistic', () => {
   });
 
   it('stops at a stationary point of the penalised likelihood (gradient ≈ 0)', () => {
-    const rng = createRng(4);
+    const rng = stream(4, 'test/logistic');
     const n = 300;
     const d = 20;
     const x = Float64Array.from({ length: n * d }, () => gaussian(rng));

@@ -1,3 +1,4 @@
+import { stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { makeActivations } from './activations.js';
 import { maxAbsRForSwaps, permutationContext, permutationNoiseLevel } from './noise-level.js';
@@ -30,7 +31,7 @@ describe('permutationNoiseLevel', () => {
     // Coordinates (site 1, dims 0..2) shifted by ±0.8 sd; everything else is noise.
     const shift = plantedShift(1, 3, 0.8);
     const { mem, gen } = syntheticPairs({ n: 200, sites: 2, width: 16, seed: 5, shift });
-    const result = permutationNoiseLevel(mem, gen, { permutations: 199, seed: 1 });
+    const result = permutationNoiseLevel(mem, gen, stream(1, 'test/noise'), { permutations: 199 });
     expect(result.pValue).toBe(1 / 200);
     expect(result.atNoiseLevel).toBe(false);
     expect(result.countAboveThreshold).toBe(3);
@@ -38,11 +39,11 @@ describe('permutationNoiseLevel', () => {
     expect(result.threshold).toBeLessThan(0.2);
   });
 
-  it('reports noise as noise, deterministically from the seed', () => {
+  it('reports noise as noise, deterministically from the stream', () => {
     const { mem, gen } = syntheticPairs({ n: 100, sites: 2, width: 8, seed: 9 });
-    const a = permutationNoiseLevel(mem, gen, { permutations: 199, seed: 2 });
-    const b = permutationNoiseLevel(mem, gen, { permutations: 199, seed: 2 });
-    const c = permutationNoiseLevel(mem, gen, { permutations: 199, seed: 3 });
+    const a = permutationNoiseLevel(mem, gen, stream(2, 'test/noise'), { permutations: 199 });
+    const b = permutationNoiseLevel(mem, gen, stream(2, 'test/noise'), { permutations: 199 });
+    const c = permutationNoiseLevel(mem, gen, stream(3, 'test/noise'), { permutations: 199 });
     expect(a.pValue).toBeGreaterThanOrEqual(0.05);
     expect(a.atNoiseLevel).toBe(true);
     expect(Array.from(a.nullMaxAbsR)).toEqual(Array.from(b.nullMaxAbsR));
@@ -57,14 +58,14 @@ describe('permutationNoiseLevel', () => {
     // One pair: the only permutations are "keep" and "swap", both with |r| = 1.
     const mem = makeActivations(Float32Array.of(2), 1, 1, 1);
     const gen = makeActivations(Float32Array.of(1), 1, 1, 1);
-    const result = permutationNoiseLevel(mem, gen, { permutations: 9, seed: 0 });
+    const result = permutationNoiseLevel(mem, gen, stream(0, 'test/noise'), { permutations: 9 });
     expect(result.observedMaxAbsR).toBe(1);
     expect(result.pValue).toBe(1);
   });
 
   it('rejects a bad permutation count', () => {
     const { mem, gen } = syntheticPairs({ n: 4, sites: 1, width: 2, seed: 1 });
-    expect(() => permutationNoiseLevel(mem, gen, { permutations: 0 })).toThrow(
+    expect(() => permutationNoiseLevel(mem, gen, stream(0, 'test/noise'), { permutations: 0 })).toThrow(
       /permutations must be a positive integer/,
     );
   });

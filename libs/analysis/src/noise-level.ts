@@ -3,17 +3,17 @@
  *
  * Null hypothesis: within each pair, which member is "mem" carries no information. Under it, swapping
  * the two members of any subset of pairs is as likely as the observed labelling. Each permutation
- * swaps every pair with probability 1/2 (seeded) and recomputes max |r| over all coordinates.
+ * swaps every pair with probability 1/2 (drawn from the caller's stream) and recomputes max |r| over all coordinates.
  *
  * Why it is cheap: the pooled values of a coordinate do not change when labels move, so the total sum
  * of squares SS is fixed; only the mean difference changes. With d_i = mem_i − gen_i and ε_i = −1 for
  * swapped pairs, NMD' = (1/N) Σ ε_i d_i = (Σ d_i − 2 Σ_{swapped} d_i) / N and
  * r' = NMD' · sqrt(N / 2) / sqrt(SS) (point-biserial with n1 = n0 = N).
  */
+import type { Stream } from '@memgen/common';
 import { type Activations, assertPaired, excludedSiteFlags } from './activations.js';
 import { quantile } from './descriptive-stats.js';
 import { pooledMoments } from './point-biserial.js';
-import { createRng, randomBit } from './rng.js';
 
 /** Options of the permutation test; defaults in brackets. */
 export interface NoiseLevelOptions {
@@ -22,8 +22,6 @@ export interface NoiseLevelOptions {
    * call. Cost ≈ B · N/2 · sites · width multiply-adds (≈ 2.5 ms per 10⁷ on one core).
    */
   readonly permutations?: number;
-  /** PRNG seed [0]. */
-  readonly seed?: number;
   /** Sites left out of max |r| and of the count, e.g. `[0]` for the embedding row [none]. */
   readonly excludeSites?: readonly number[];
   /** Quantile of the null max |r| used as the per-coordinate threshold [0.95]. */
@@ -108,12 +106,13 @@ export function maxAbsRForSwaps(ctx: PermutationContext, swapped: Uint8Array): n
 }
 
 /**
- * Label-permutation test of max |r| for paired activations `mem`, `gen` `[N, sites, width]`.
- * Deterministic for a given seed.
+ * Label-permutation test of max |r| for paired activations `mem`, `gen` `[N, sites, width]`, the
+ * swaps drawn from `stream` (which advances): deterministic for a given stream.
  */
 export function permutationNoiseLevel(
   mem: Activations,
   gen: Activations,
+  stream: Stream,
   options: NoiseLevelOptions = {},
 ): NoiseLevelResult {
   const permutations = options.permutations ?? 200;
@@ -124,12 +123,11 @@ export function permutationNoiseLevel(
   const ctx = permutationContext(mem, gen, options.excludeSites);
   const n = mem.members;
   const observedMaxAbsR = maxAbsRForSwaps(ctx, new Uint8Array(n));
-  const rng = createRng(options.seed ?? 0);
   const nullMaxAbsR = new Float64Array(permutations);
   const swapped = new Uint8Array(n);
   let atLeastObserved = 0;
   for (let b = 0; b < permutations; b++) {
-    for (let i = 0; i < n; i++) swapped[i] = randomBit(rng) ? 1 : 0;
+    for (let i = 0; i < n; i++) swapped[i] = stream.bit() ? 1 : 0;
     const value = maxAbsRForSwaps(ctx, swapped);
     nullMaxAbsR[b] = value;
     // Relative slack: swapping every pair gives the observed |r| again, up to summation rounding.

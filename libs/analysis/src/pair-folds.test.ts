@@ -1,19 +1,22 @@
+import { stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { foldMembers, pairFolds } from './pair-folds.js';
 
+const folds7 = () => stream(7, 'test/folds');
+
 describe('pairFolds', () => {
-  it('balances fold sizes and is deterministic from the seed', () => {
-    const folds = pairFolds(23, 5, 7);
+  it('balances fold sizes and is deterministic from the stream', () => {
+    const folds = pairFolds(23, 5, folds7());
     const sizes = [0, 0, 0, 0, 0];
     for (const f of folds) sizes[f]!++;
     expect(sizes.sort()).toEqual([4, 4, 5, 5, 5]);
-    expect(Array.from(pairFolds(23, 5, 7))).toEqual(Array.from(folds));
-    expect(Array.from(pairFolds(23, 5, 8))).not.toEqual(Array.from(folds));
+    expect(Array.from(pairFolds(23, 5, folds7()))).toEqual(Array.from(folds));
+    expect(Array.from(pairFolds(23, 5, stream(8, 'test/folds')))).not.toEqual(Array.from(folds));
   });
 
   it('never puts the two members of a pair on different sides', () => {
     const pairs = 17;
-    const foldOfPair = pairFolds(pairs, 4, 1);
+    const foldOfPair = pairFolds(pairs, 4, stream(1, 'test/folds'));
     // Members interleaved as the probes lay them out: 2i = mem_i, 2i+1 = gen_i.
     const pairOfMember = Int32Array.from({ length: 2 * pairs }, (_, m) => m >> 1);
     const seenInTest = new Set<number>();
@@ -32,7 +35,7 @@ describe('pairFolds', () => {
   });
 
   it('rejects too few pairs or folds', () => {
-    expect(() => pairFolds(3, 5, 0)).toThrow(/at least as many pairs as folds/);
-    expect(() => pairFolds(10, 1, 0)).toThrow(/folds must be an integer ≥ 2/);
+    expect(() => pairFolds(3, 5, stream(0, 'test/folds'))).toThrow(/at least as many pairs as folds/);
+    expect(() => pairFolds(10, 1, stream(0, 'test/folds'))).toThrow(/folds must be an integer ≥ 2/);
   });
 });

@@ -2,19 +2,20 @@
  * Cross-validation folds split by pair (docs/method.md §6): both members of a pair are always in the same
  * fold, so a probe is never tested on a story whose twin it was trained on.
  */
-import { createRng, randomPermutation } from './rng.js';
+import type { Stream } from '@memgen/common';
 
 /**
- * Assigns each of `pairs` pairs to one of `folds` folds: a seeded shuffle of the pairs, then pair at
- * shuffled position p goes to fold p mod k, so fold sizes differ by at most one.
+ * Assigns each of `pairs` pairs to one of `folds` folds: a shuffle of the pairs drawn from `stream`
+ * (which advances), then pair at shuffled position p goes to fold p mod k, so fold sizes differ by at
+ * most one.
  * @returns fold index per pair, `[pairs]`.
  */
-export function pairFolds(pairs: number, folds: number, seed: number): Int32Array {
+export function pairFolds(pairs: number, folds: number, stream: Stream): Int32Array {
   if (!Number.isInteger(folds) || folds < 2) throw new Error(`folds must be an integer ≥ 2, got ${folds}`);
   if (!Number.isInteger(pairs) || pairs < folds) {
     throw new Error(`need at least as many pairs as folds: ${pairs} pairs for ${folds} folds`);
   }
-  const order = randomPermutation(createRng(seed), pairs);
+  const order = stream.permutation(pairs);
   const foldOf = new Int32Array(pairs);
   for (let position = 0; position < pairs; position++) foldOf[order[position]!] = position % folds;
   return foldOf;

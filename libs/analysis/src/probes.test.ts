@@ -1,16 +1,17 @@
+import { stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { makeActivations } from './activations.js';
 import { standardiseFold } from './probe-cv.js';
 import { probeFeatureMatrix, probeLearningCurve, probeSites, siteFeatures } from './probes.js';
-import { createRng, randomBit } from './rng.js';
 import { plantedShift, syntheticPairs } from './test-fixtures.js';
 
 // Site 0: pure noise. Site 1: dims 0..3 shifted by ±1.5 sd — separable enough for accuracy ≈ 1.
 const { mem, gen } = syntheticPairs({ n: 120, sites: 2, width: 8, seed: 21, shift: plantedShift(1, 4, 1.5) });
+const probes = () => stream(0, 'test/probes');
 
 describe('probeSites', () => {
   it('is ≈ 1 on a strongly separated site and ≈ 0.5 on noise', () => {
-    const [noise, signal] = probeSites(mem, gen);
+    const [noise, signal] = probeSites(mem, gen, probes());
     expect(noise!.site).toBe(0);
     expect(noise!.meanAccuracy).toBeGreaterThan(0.35); // 0.417 with this seed
     expect(noise!.meanAccuracy).toBeLessThan(0.65);
@@ -21,13 +22,13 @@ describe('probeSites', () => {
 
   it('is exactly 1 on linearly separable data', () => {
     const sep = syntheticPairs({ n: 40, sites: 1, width: 3, seed: 2, shift: () => 20, noiseScale: 0.1 });
-    const [result] = probeSites(sep.mem, sep.gen, { folds: 4 });
+    const [result] = probeSites(sep.mem, sep.gen, probes(), { folds: 4 });
     expect(Array.from(result!.foldAccuracies)).toEqual([1, 1, 1, 1]);
     expect(result!.sdAccuracy).toBe(0);
   });
 
   it('drops to chance with shuffled labels, on the same folds', () => {
-    const [, shuffled] = probeSites(mem, gen, { shuffleLabels: true, sites: [0, 1] });
+    const [, shuffled] = probeSites(mem, gen, probes(), { shuffleLabels: true, sites: [0, 1] });
     expect(shuffled!.meanAccuracy).toBeGreaterThan(0.35);
     expect(shuffled!.meanAccuracy).toBeLessThan(0.65);
   });
@@ -43,8 +44,8 @@ describe('probeSites', () => {
       noiseScale: 0.3,
       shift: (_s, j) => (j < 2 ? 0.4 : 0),
     });
-    const [raw] = probeSites(story.mem, story.gen);
-    const [centred] = probeSites(story.mem, story.gen, { centring: 'within-pair' });
+    const [raw] = probeSites(story.mem, story.gen, probes());
+    const [centred] = probeSites(story.mem, story.gen, probes(), { centring: 'within-pair' });
     expect(centred!.meanAccuracy).toBeGreaterThan(0.9);
     expect(raw!.meanAccuracy).toBeLessThan(centred!.meanAccuracy - 0.1);
   });
@@ -56,42 +57,46 @@ describe('probeSites', () => {
     expect(Array.from(siteFeatures(m, g, 0, 'none'))).toEqual([3, 10, 1, 4]);
   });
 
-  it('is deterministic from the seed', () => {
-    const a = probeSites(mem, gen, { seed: 3, sites: [0] });
-    const b = probeSites(mem, gen, { seed: 3, sites: [0] });
+  it('is deterministic from the stream', () => {
+    const a = probeSites(mem, gen, stream(3, 'test/probes'), { sites: [0] });
+    const b = probeSites(mem, gen, stream(3, 'test/probes'), { sites: [0] });
     expect(Array.from(a[0]!.foldAccuracies)).toEqual(Array.from(b[0]!.foldAccuracies));
   });
 });
 
 describe('probeLearningCurve', () => {
   it('probes nested subsets of the requested sizes', () => {
-    const curve = probeLearningCurve(mem, gen, [20, 120], { sites: [1] });
+    const curve = probeLearningCurve(mem, gen, [20, 120], probes(), { sites: [1] });
     expect(curve.map((p) => p.pairs)).toEqual([20, 120]);
     expect(curve[1]!.sites[0]!.meanAccuracy).toBeGreaterThan(0.97);
-    // All pairs = the plain probe on the same seed (same folds, same data).
+    // All pairs = the plain probe on the same stream (same folds, same data).
     expect(curve[1]!.sites[0]!.meanAccuracy).toBeCloseTo(
-      probeSites(mem, gen, { sites: [1] })[0]!.meanAccuracy,
+      probeSites(mem, gen, probes(), { sites: [1] })[0]!.meanAccuracy,
       12,
     );
-    expect(() => probeLearningCurve(mem, gen, [121])).toThrow(/pair count 121/);
+    expect(() => probeLearningCurve(mem, gen, [121], probes())).toThrow(/pair count 121/);
   });
 });
 
 describe('probeFeatureMatrix', () => {
   it('probes caller-given features, e.g. a bag of tokens where one token marks mem', () => {
-    const rng = createRng(5);
+    const rng = stream(5, 'test/bag');
     const n = 60;
     const cols = 6;
     const memBag = new Float32Array(n * cols);
     const genBag = new Float32Array(n * cols);
     for (let i = 0; i < n; i++) {
       for (let j = 1; j < cols; j++) {
-        memBag[i * cols + j] = randomBit(rng) ? 1 : 0;
-        genBag[i * cols + j] = randomBit(rng) ? 1 : 0;
+        memBag[i * cols + j] = rng.bit() ? 1 : 0;
+        genBag[i * cols + j] = rng.bit() ? 1 : 0;
       }
       memBag[i * cols] = 1; // token 0 appears in every mem prompt only
     }
-    const result = probeFeatureMatrix({ data: memBag, rows: n, cols }, { data: genBag, rows: n, cols });
+    const result = probeFeatureMatrix(
+      { data: memBag, rows: n, cols },
+      { data: genBag, rows: n, cols },
+      probes(),
+    );
     expect(result.meanAccuracy).toBe(1);
     expect('site' in result).toBe(false);
   });

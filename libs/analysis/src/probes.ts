@@ -2,14 +2,16 @@
  * docs/method.md §6: per-site probes predicting mem (1) vs gen (0) from the recorded vectors.
  *
  * Defaults (all options): 5 folds split by pair; L2 logistic regression with C = 1 (= 1/λ, the
- * scikit-learn default), intercept unpenalised, features standardised per training fold; seed 0.
+ * scikit-learn default), intercept unpenalised, features standardised per training fold.
  * Variants: raw vectors, within-pair-centred vectors, shuffled-label baseline, training-size
  * subsampling (`probeLearningCurve`) and an input-only baseline on any features
  * (`probeFeatureMatrix`).
  *
- * Seeds: folds, label shuffling and pair subsampling draw from separate streams derived from the
- * one seed, so a shuffled-label run uses the very same folds as its unshuffled twin.
+ * Randomness: folds, label shuffling and pair subsampling draw from the streams the caller's one
+ * stream derives ('folds', 'labels', 'subsample'). A derived stream depends on its name only, not on
+ * what was drawn before, so a shuffled-label run uses the very same folds as its unshuffled twin.
  */
+import type { Stream } from '@memgen/common';
 import {
   type Activations,
   assertPaired,
@@ -20,7 +22,6 @@ import {
 import type { LogisticOptions } from './logistic-regression.js';
 import { pairFolds } from './pair-folds.js';
 import { crossValidateProbe, type ProbeAccuracy } from './probe-cv.js';
-import { createRng, randomBit, randomPermutation } from './rng.js';
 
 /** How member vectors are transformed before probing. */
 export type Centring = 'none' | 'within-pair';
@@ -29,8 +30,6 @@ export type Centring = 'none' | 'within-pair';
 export interface ProbeOptions extends LogisticOptions {
   /** Number of folds k, split by pair [5]. */
   readonly folds?: number;
-  /** Seed of folds, label shuffling and subsampling [0]. */
-  readonly seed?: number;
   /**
    * 'none' = raw vectors; 'within-pair' = each member minus its pair's mean, which removes what the
    * two members share (the story) and keeps the behaviour signal ['none'].
@@ -46,11 +45,6 @@ export interface ProbeOptions extends LogisticOptions {
 export interface SiteProbeResult extends ProbeAccuracy {
   readonly site: number;
 }
-
-/** Offsets that turn the one user seed into independent streams. */
-const FOLD_STREAM = 0;
-const LABEL_STREAM = 0x51ed;
-const SUBSAMPLE_STREAM = 0x5a3b1e;
 
 /**
  * Features of `site` for 2N members as `[2N, width]` float64: row 2i = mem_i, row 2i+1 = gen_i.
@@ -92,13 +86,12 @@ export function siteFeatures(
 function pairedLabels(
   n: number,
   shuffle: boolean,
-  seed: number,
+  stream: Stream,
 ): { y: Uint8Array; pairOfMember: Int32Array } {
   const y = new Uint8Array(2 * n);
   const pairOfMember = new Int32Array(2 * n);
-  const rng = createRng(seed + LABEL_STREAM);
   for (let i = 0; i < n; i++) {
-    const swap = shuffle && randomBit(rng);
+    const swap = shuffle && stream.bit();
     y[2 * i] = swap ? 0 : 1;
     y[2 * i + 1] = swap ? 1 : 0;
     pairOfMember[2 * i] = i;
@@ -110,20 +103,21 @@ function pairedLabels(
 /**
  * Cross-validated probe accuracy at every requested site of paired activations.
  * @param mem `[N, sites, width]`, @param gen `[N, sites, width]`, row i of each = pair i
+ * @param stream derives the folds ('folds') and the label shuffle ('labels'); it is not drawn from
  */
 export function probeSites(
   mem: Activations,
   gen: Activations,
+  stream: Stream,
   options: ProbeOptions = {},
 ): SiteProbeResult[] {
   const n = assertPaired(mem, gen);
   const folds = options.folds ?? 5;
-  const seed = options.seed ?? 0;
   const centring = options.centring ?? 'none';
   if (centring !== 'none' && centring !== 'within-pair') throw new Error(`unknown centring '${centring}'`);
   const sites = options.sites ?? Array.from({ length: mem.sites }, (_, s) => s);
-  const foldOfPair = pairFolds(n, folds, seed + FOLD_STREAM);
-  const { y, pairOfMember } = pairedLabels(n, options.shuffleLabels ?? false, seed);
+  const foldOfPair = pairFolds(n, folds, stream.derive('folds'));
+  const { y, pairOfMember } = pairedLabels(n, options.shuffleLabels ?? false, stream.derive('labels'));
   return sites.map((site) => {
     const x = siteFeatures(mem, gen, site, centring);
     return { site, ...crossValidateProbe({ x, d: mem.width, y, pairOfMember }, foldOfPair, folds, options) };
@@ -138,18 +132,20 @@ export interface LearningCurvePoint {
 }
 
 /**
- * Probe accuracy as the number of pairs grows: one seeded random order of the pairs, and size N
- * uses its first N pairs, so smaller sets are nested in larger ones.
+ * Probe accuracy as the number of pairs grows: one random order of the pairs, and size N uses its
+ * first N pairs, so smaller sets are nested in larger ones.
  * @param pairCounts the Ns, each in `folds..N`
+ * @param stream derives the order ('subsample') and, as in {@link probeSites}, folds and labels
  */
 export function probeLearningCurve(
   mem: Activations,
   gen: Activations,
   pairCounts: readonly number[],
+  stream: Stream,
   options: ProbeOptions = {},
 ): LearningCurvePoint[] {
   const total = assertPaired(mem, gen);
-  const order = randomPermutation(createRng((options.seed ?? 0) + SUBSAMPLE_STREAM), total);
+  const order = stream.derive('subsample').permutation(total);
   return pairCounts.map((count) => {
     if (!Number.isInteger(count) || count < 1 || count > total) {
       throw new Error(`pair count ${count} must be an integer in 1..${total}`);
@@ -157,7 +153,7 @@ export function probeLearningCurve(
     const chosen = order.slice(0, count).sort();
     return {
       pairs: count,
-      sites: probeSites(selectMembers(mem, chosen), selectMembers(gen, chosen), options),
+      sites: probeSites(selectMembers(mem, chosen), selectMembers(gen, chosen), stream, options),
     };
   });
 }
@@ -173,15 +169,17 @@ export interface FeatureMatrix {
  * Input-only baseline: the same probe (same folds, standardisation, solver) on features the caller
  * builds from the inputs alone, e.g. a bag of prompt tokens. Row i of each matrix = pair i.
  * @param memFeatures `[N, cols]` for the mem members; @param genFeatures `[N, cols]` for the gen ones
+ * @param stream as in {@link probeSites}: the same stream gives the same folds
  */
 export function probeFeatureMatrix(
   memFeatures: FeatureMatrix,
   genFeatures: FeatureMatrix,
+  stream: Stream,
   options: Omit<ProbeOptions, 'sites'> = {},
 ): ProbeAccuracy {
   const mem = makeActivations(memFeatures.data, memFeatures.rows, 1, memFeatures.cols);
   const gen = makeActivations(genFeatures.data, genFeatures.rows, 1, genFeatures.cols);
-  const [result] = probeSites(mem, gen, { ...options, sites: [0] });
+  const [result] = probeSites(mem, gen, stream, { ...options, sites: [0] });
   const { site: _site, ...accuracy } = result!;
   return accuracy;
 }

@@ -2,9 +2,9 @@
  * docs/method.md §7 metric: label the unsteered run, then for the items that were mem (or gen) count where a
  * steered run sends them. Rates are fractions in [0, 1] (multiply by 100 for %).
  */
+import type { Stream } from '@memgen/common';
 import { assertBehaviourLabels, BEHAVIOUR_LABELS, type BehaviourLabel } from './behaviour-labels.js';
 import { quantile } from './descriptive-stats.js';
-import { createRng, randomInt } from './rng.js';
 
 /** Where the items of one original label went. */
 export interface TransitionRow {
@@ -72,8 +72,6 @@ export interface RateInterval {
 export interface BootstrapOptions {
   /** Bootstrap resamples [2000]. */
   readonly resamples?: number;
-  /** PRNG seed [0]. */
-  readonly seed?: number;
   /** Interval coverage [0.95]. */
   readonly level?: number;
 }
@@ -85,7 +83,7 @@ function groupIntervals(
   destinations: BehaviourLabel[],
   resamples: number,
   level: number,
-  rng: ReturnType<typeof createRng>,
+  stream: Stream,
 ): TransitionIntervals {
   const g = destinations.length;
   if (g === 0) return null;
@@ -96,7 +94,7 @@ function groupIntervals(
   };
   for (let b = 0; b < resamples; b++) {
     const counts: Record<BehaviourLabel, number> = { mem: 0, gen: 0, other: 0 };
-    for (let k = 0; k < g; k++) counts[destinations[randomInt(rng, 0, g - 1)]!]++;
+    for (let k = 0; k < g; k++) counts[destinations[stream.int(0, g - 1)]!]++;
     for (const label of BEHAVIOUR_LABELS) draws[label][b] = counts[label] / g;
   }
   const tail = (1 - level) / 2;
@@ -111,11 +109,13 @@ function groupIntervals(
 /**
  * Bootstrap percentile intervals for every rate of `transitionTable(before, after)`. Items are
  * resampled with replacement *within* their original label (stratified), so each group keeps its size
- * and never comes up empty; the interval is that of the rate conditional on the group.
+ * and never comes up empty; the interval is that of the rate conditional on the group. The resamples
+ * are drawn from `stream` (which advances).
  */
 export function bootstrapTransitions(
   before: readonly BehaviourLabel[],
   after: readonly BehaviourLabel[],
+  stream: Stream,
   options: BootstrapOptions = {},
 ): { fromMem: TransitionIntervals; fromGen: TransitionIntervals } {
   assertSameItems(before, after);
@@ -125,11 +125,10 @@ export function bootstrapTransitions(
     throw new Error(`resamples must be a positive integer, got ${resamples}`);
   }
   if (!(level > 0 && level < 1)) throw new Error(`level must be in (0, 1), got ${level}`);
-  const rng = createRng(options.seed ?? 0);
   const destinationsOf = (from: BehaviourLabel): BehaviourLabel[] =>
     after.filter((_, i) => before[i] === from);
   return {
-    fromMem: groupIntervals(destinationsOf('mem'), resamples, level, rng),
-    fromGen: groupIntervals(destinationsOf('gen'), resamples, level, rng),
+    fromMem: groupIntervals(destinationsOf('mem'), resamples, level, stream),
+    fromGen: groupIntervals(destinationsOf('gen'), resamples, level, stream),
   };
 }

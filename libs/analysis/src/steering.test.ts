@@ -1,6 +1,6 @@
+import { stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { accuracy, type BehaviourLabel, countLabels, labelFractions } from './behaviour-labels.js';
-import { createRng, randomUnit } from './rng.js';
 import { bootstrapTransitions, transitionTable } from './steering-transitions.js';
 import { compareSwitchRates, exactSignTestP, twoProportionZTest } from './switch-rate-tests.js';
 
@@ -35,27 +35,27 @@ describe('transitionTable', () => {
 
 describe('bootstrapTransitions', () => {
   // 400 originally-mem items, each switching to gen with true probability 0.3 (seeded draws).
-  const rng = createRng(17);
+  const rng = stream(17, 'test/switches');
   const b: BehaviourLabel[] = Array(400).fill('mem');
-  const a: BehaviourLabel[] = b.map(() => (randomUnit(rng) < 0.3 ? 'gen' : 'mem'));
+  const a: BehaviourLabel[] = b.map(() => (rng.float() < 0.3 ? 'gen' : 'mem'));
 
   it('covers the true rate, with about the binomial width', () => {
-    const ci = bootstrapTransitions(b, a, { seed: 1 }).fromMem!;
+    const ci = bootstrapTransitions(b, a, stream(1, 'test/bootstrap')).fromMem!;
     expect(ci.gen.lower).toBeLessThan(0.3);
     expect(ci.gen.upper).toBeGreaterThan(0.3);
     expect(ci.gen.lower).toBeLessThanOrEqual(ci.gen.rate);
     expect(ci.gen.upper).toBeGreaterThanOrEqual(ci.gen.rate);
-    // The seeded sample has rate 0.275; normal-approximation width 2 · 1.96 · √(0.275 · 0.725 / 400)
-    // ≈ 0.0875 (a 90 % interval would be ≈ 0.073).
-    expect(ci.gen.rate).toBe(0.275);
+    // The drawn sample has rate 0.2775; normal-approximation width 2 · 1.96 · √(0.2775 · 0.7225 / 400)
+    // ≈ 0.0878 (a 90 % interval would be ≈ 0.074).
+    expect(ci.gen.rate).toBe(0.2775);
     expect(ci.gen.upper - ci.gen.lower).toBeGreaterThan(0.08);
     expect(ci.gen.upper - ci.gen.lower).toBeLessThan(0.095);
     expect(ci.other).toEqual({ rate: 0, lower: 0, upper: 0 });
   });
 
-  it('is deterministic from the seed and null for empty groups', () => {
-    const x = bootstrapTransitions(b, a, { seed: 4, resamples: 300 });
-    const y = bootstrapTransitions(b, a, { seed: 4, resamples: 300 });
+  it('is deterministic from the stream and null for empty groups', () => {
+    const x = bootstrapTransitions(b, a, stream(4, 'test/bootstrap'), { resamples: 300 });
+    const y = bootstrapTransitions(b, a, stream(4, 'test/bootstrap'), { resamples: 300 });
     expect(x).toEqual(y);
     expect(x.fromGen).toBeNull();
   });

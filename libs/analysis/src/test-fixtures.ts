@@ -1,9 +1,9 @@
 /** Seeded synthetic data for this library's tests (not exported from the package). */
+import { type Stream, stream } from '@memgen/common';
 import { type Activations, makeActivations } from './activations.js';
-import { createRng, randomNormal } from './rng.js';
 
-/** A standard normal draw (the library's seeded Box–Muller). */
-export const gaussian = randomNormal;
+/** A standard normal draw from `stream`. */
+export const gaussian = (stream: Stream): number => stream.normal();
 
 /**
  * A shift of `size` on dims `0..dims-1` of one site and nothing elsewhere: a planted signal whose
@@ -28,7 +28,7 @@ export function syntheticPairs(options: {
   noiseScale?: number;
 }): { mem: Activations; gen: Activations } {
   const { n, sites, width, seed } = options;
-  const rng = createRng(seed);
+  const rng = stream(seed, 'fixture/synthetic-pairs');
   const size = n * sites * width;
   const mem = new Float32Array(size);
   const gen = new Float32Array(size);

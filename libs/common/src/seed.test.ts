@@ -49,7 +49,7 @@ describe('parseSeed: one reading of a seed flag everywhere', () => {
       expect(result.error?.issues[0]?.message).toMatch(/^expected an integer from 0 to 4294967295/);
     }
     expect(seedSchema.safeParse(4294967296).error?.issues[0]?.message).toBe(
-      'expected an integer from 0 to 4294967295 (model initialisation uses 32 bits of the seed)',
+      'expected an integer from 0 to 4294967295 (seeds are unsigned 32-bit integers)',
     );
   });
 });

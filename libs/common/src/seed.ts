@@ -1,12 +1,13 @@
 /**
- * The one definition of a valid seed. Model initialisation seeds pure-rand's xoroshiro128+ with a
- * 32-bit integer (`seed | 0`), so seeds 2^32 apart would give identical weights: only
- * 0 … 2^32 − 1 are accepted, as decimal digits, everywhere a seed enters (flags, specs, messages).
+ * The one definition of a valid seed: 0 … 2^32 − 1, as decimal digits, everywhere a seed enters
+ * (flags, specs, messages). The random streams (random.ts) hash the whole seed, so the range is not
+ * a limit of the generator; it is one rule for every place a seed is written, so that a seed
+ * accepted in one place is accepted in all.
  */
 import { z } from 'zod';
 import { SpecError } from './spec-error.js';
 
-/** The largest seed: the generators see 32 bits of it. */
+/** The largest seed. */
 export const SEED_MAX = 2 ** 32 - 1;
 
 const SEED_RANGE = `an integer from 0 to ${SEED_MAX}`;
@@ -17,7 +18,7 @@ export const seedSchema = z
   .number(`expected ${SEED_RANGE}`)
   .int(`expected ${SEED_RANGE}`)
   .min(0, `expected ${SEED_RANGE}`)
-  .max(SEED_MAX, `expected ${SEED_RANGE} (model initialisation uses 32 bits of the seed)`);
+  .max(SEED_MAX, `expected ${SEED_RANGE} (seeds are unsigned 32-bit integers)`);
 
 /**
  * A seed given as text (a command-line flag): decimal digits only, so "-5", "", "0x10", "1e3" and

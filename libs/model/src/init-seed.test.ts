@@ -1,25 +1,23 @@
-/** The seed range of GPT-2 initialisation: what the generator really distinguishes, and the guard. */
-import { SEED_MAX } from '@memgen/common';
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+/** The seed range of GPT-2 initialisation and the stream it draws from. */
+import { SEED_MAX, stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { resolveGPTConfig } from './config.js';
-import { initialWeights, parameterCount } from './params.js';
+import { INIT_PURPOSE, initialWeights, parameterCount } from './params.js';
 
 const config = resolveGPTConfig({ preset: 'nano', vocabSize: 12, nCtx: 8 });
-const draws = (seed: number) => {
-  const rng = xoroshiro128plus(seed);
-  return Array.from({ length: 4 }, () => uniformFloat64(rng));
-};
 
 describe('initialisation seeds', () => {
-  it('the generator keeps 32 bits: seeds 2^32 apart draw the same numbers, which is why SEED_MAX is 2^32 - 1', () => {
-    expect(draws(5 + 2 ** 32)).toEqual(draws(5));
-    expect(draws(SEED_MAX)).not.toEqual(draws(0));
-    expect(draws(2 ** 31)).not.toEqual(draws(0));
+  it("draws from the stream (seed, 'model/init'): the token embedding starts with its first normals", () => {
+    const rng = stream(3, INIT_PURPOSE);
+    const [u1, u2] = [1 - rng.float(), rng.float()];
+    const r = Math.sqrt(-2 * Math.log(u1)) * config.initStd;
+    const wte = initialWeights(config, 3).get('transformer.wte.weight')!;
+    expect(wte[0]).toBe(Math.fround(r * Math.cos(2 * Math.PI * u2)));
+    expect(wte[1]).toBe(Math.fround(r * Math.sin(2 * Math.PI * u2)));
+    expect(initialWeights(config, 4).get('transformer.wte.weight')).not.toEqual(wte);
   });
 
-  it('initialWeights refuses seeds the generator would alias, naming the range', () => {
+  it('initialWeights refuses seeds outside the range every seed is held to, naming it', () => {
     for (const seed of [-5, 2 ** 32, 1.5])
       expect(() => initialWeights(config, seed)).toThrow(
         `GPT.init: seed must be an integer from 0 to 4294967295, got ${seed}`,

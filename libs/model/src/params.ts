@@ -2,10 +2,8 @@
  * The model's parameters, named and laid out exactly as Hugging Face's GPT2LMHeadModel stores them
  * (Conv1D weights are [in, out]), so a checkpoint is a plain dump of this map.
  */
-import { SEED_MAX } from '@memgen/common';
+import { SEED_MAX, stream } from '@memgen/common';
 import * as tf from '@tensorflow/tfjs';
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { GPTConfig } from './config.js';
 
 export type ParamMap = Map<string, tf.Variable>;
@@ -59,18 +57,20 @@ export function isDecayed(name: string): boolean {
   );
 }
 
+/** The purpose of the initialisation stream: `stream(seed, INIT_PURPOSE)`. */
+export const INIT_PURPOSE = 'model/init';
+
 /**
- * GPT-2 initialisation, drawn on the host from a seeded generator so every backend starts from the
- * same bits: N(0, initStd) for matrices and embeddings, N(0, initStd/√(2·nLayer)) for the two
- * residual projections, zeros for biases, ones for norm gains.
+ * GPT-2 initialisation, drawn on the host from the stream (seed, 'model/init') so every backend
+ * starts from the same bits: N(0, initStd) for matrices and embeddings, N(0, initStd/√(2·nLayer))
+ * for the two residual projections, zeros for biases, ones for norm gains.
  * @returns host arrays by parameter name
- * @throws Error for a seed outside 0 … SEED_MAX: the generator keeps only 32 bits of it, so larger
- *   or negative seeds would alias others
+ * @throws Error for a seed outside 0 … SEED_MAX, the range every seed of a run is held to
  */
 export function initialWeights(c: GPTConfig, seed: number): Map<string, Float32Array> {
   if (!Number.isInteger(seed) || seed < 0 || seed > SEED_MAX)
     throw new RangeError(`GPT.init: seed must be an integer from 0 to ${SEED_MAX}, got ${seed}`);
-  const rng = xoroshiro128plus(seed);
+  const rng = stream(seed, INIT_PURPOSE);
   const out = new Map<string, Float32Array>();
   for (const spec of paramSpecs(c)) {
     const size = spec.shape.reduce((a, b) => a * b, 1);
@@ -80,8 +80,8 @@ export function initialWeights(c: GPTConfig, seed: number): Map<string, Float32A
       const std = spec.init === 'residual' ? c.initStd / Math.sqrt(2 * c.nLayer) : c.initStd;
       for (let i = 0; i < size; i += 2) {
         // Box–Muller: two independent normals per pair of uniforms.
-        const u1 = 1 - uniformFloat64(rng);
-        const u2 = uniformFloat64(rng);
+        const u1 = 1 - rng.float();
+        const u2 = rng.float();
         const r = Math.sqrt(-2 * Math.log(u1)) * std;
         data[i] = r * Math.cos(2 * Math.PI * u2);
         if (i + 1 < size) data[i + 1] = r * Math.sin(2 * Math.PI * u2);

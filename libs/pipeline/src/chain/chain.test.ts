@@ -14,6 +14,7 @@ import type { StageRun } from '../registry/declaration.js';
 import { registeredStages } from '../registry/registry.js';
 import { quietContext } from '../stage.js';
 import {
+  FIXTURE_SEEDS,
   type FixtureTrainSpec,
   fixtureStudyConfig,
   fixtureTrainStage,
@@ -26,7 +27,7 @@ import { runStages } from './run-stages.js';
 let base: string;
 const scratch: string[] = [];
 const train: StageRun = (spec, ctx) => fixtureTrainStage(spec.train as FixtureTrainSpec, ctx);
-const spec = { train: { steps: 50, seed: 0 }, study: fixtureStudyConfig() };
+const spec = { train: { steps: 50, seed: FIXTURE_SEEDS[0] }, study: fixtureStudyConfig() };
 const statusOf = (o: StudyOutcome) => Object.fromEntries(o.stages.map((s) => [s.stage, s.status]));
 
 /** A copy of the finished study to damage. */
@@ -135,7 +136,7 @@ describe('the freshness chain', () => {
 
   it('a new model reruns every stage below it, though their own configs did not change', async () => {
     const dir = await copyOfStudy();
-    const retrained = { ...spec, train: { steps: 45, seed: 0 } };
+    const retrained = { ...spec, train: { steps: 45, seed: FIXTURE_SEEDS[0] } };
     const outcome = await runStudy(retrained, quietContext(dir), { train });
     // Nothing below the new model is skipped: each stage ran, or the gate stopped it.
     expect(outcome.stages.filter((s) => s.status === 'skipped')).toEqual([]);

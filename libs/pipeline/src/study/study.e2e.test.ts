@@ -24,6 +24,7 @@ import { registeredStages } from '../registry/registry.js';
 import { quietContext } from '../stage.js';
 import { decodeRequests } from './common/decoding.js';
 import {
+  FIXTURE_SEEDS,
   FIXTURE_TASK,
   type FixtureTrainSpec,
   fixtureStudyConfig,
@@ -46,7 +47,7 @@ const countingTrain: StageRun = async (spec, ctx) => {
   trainCalls++;
   return fixtureTrainStage(spec.train as FixtureTrainSpec, ctx);
 };
-const spec = { train: { steps: 50, seed: 0 }, study: fixtureStudyConfig() };
+const spec = { train: { steps: 50, seed: FIXTURE_SEEDS[0] }, study: fixtureStudyConfig() };
 const task = makeTask('color', FIXTURE_TASK.config);
 const file = (name: string) => join(dir, name);
 

@@ -27,6 +27,13 @@ export const FIXTURE_TASK: TaskSpec = {
   config: { ...structuredClone(TINY_COLOR_CONFIG), mix: { any: 1 } },
 };
 
+/**
+ * Train seeds whose fixture model flips the fixture config's 16 pairs within its 600 items, found by
+ * trying as the recipe was: with most seeds the model answers from the sentence's surface alone and
+ * flips none. They follow from the initial weights, so a change to initialisation means trying again.
+ */
+export const FIXTURE_SEEDS = [2, 4] as const;
+
 export interface FixtureTrainSpec {
   steps: number;
   seed: number;

@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   type Activations,
-  createRng,
   makeActivations,
   neuronMeanDifference,
   pointBiserial,
   pooledStandardDeviation,
-  randomUnit,
   spearman,
 } from '@memgen/analysis';
+import { stream } from '@memgen/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spearmanPermutationNull } from '../consistency/rank-null.js';
 import { writeActivations } from '../record/activations-file.js';
@@ -22,8 +21,8 @@ const SITES = ['embed', 'blocks.0.resid_post', 'blocks.1.resid_post'];
 
 /** [n, 3, width] activations: gen is noise; mem = gen + effect + noise·(1 − coupling). */
 function pairedActivations(n: number, width: number, effect: number[], seed: number) {
-  const rng = createRng(seed);
-  const noise = () => 2 * randomUnit(rng) - 1;
+  const rng = stream(seed, 'test/activations');
+  const noise = () => 2 * rng.float() - 1;
   const size = n * SITES.length * width;
   const gen = new Float32Array(size);
   const mem = new Float32Array(size);
@@ -104,15 +103,16 @@ describe('compareRuns', () => {
 
 describe('spearmanPermutationNull', () => {
   it('gives the random-ranking spread ≈ 1.645/√(M−1) at 95 %, and identical vectors beat it', () => {
-    const rng = createRng(4);
-    const a = Float64Array.from({ length: 2000 }, () => randomUnit(rng));
-    const b = Float64Array.from({ length: 2000 }, () => randomUnit(rng));
-    const nul = spearmanPermutationNull(a, b, 400, 1);
+    const rng = stream(4, 'test/values');
+    const a = Float64Array.from({ length: 2000 }, () => rng.float());
+    const b = Float64Array.from({ length: 2000 }, () => rng.float());
+    const nullStream = () => stream(1, 'test/spearman-null');
+    const nul = spearmanPermutationNull(a, b, 400, nullStream());
     expect(nul.q95).toBeGreaterThan(0.6 * (1.645 / Math.sqrt(1999)));
     expect(nul.q95).toBeLessThan(1.4 * (1.645 / Math.sqrt(1999)));
-    expect(spearmanPermutationNull(a, b, 400, 1)).toEqual(nul);
+    expect(spearmanPermutationNull(a, b, 400, nullStream())).toEqual(nul);
     expect(spearman(a, a)).toBe(1);
-    expect(() => spearmanPermutationNull(a, b.subarray(1), 10, 1)).toThrow(/lengths differ/);
-    expect(() => spearmanPermutationNull(a, b, 0, 1)).toThrow(/draws must be a positive integer/);
+    expect(() => spearmanPermutationNull(a, b.subarray(1), 10, nullStream())).toThrow(/lengths differ/);
+    expect(() => spearmanPermutationNull(a, b, 0, nullStream())).toThrow(/draws must be a positive integer/);
   });
 });

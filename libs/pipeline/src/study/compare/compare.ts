@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJson } from '@memgen/common';
+import { readJson, stream } from '@memgen/common';
 import { readStageRecord } from '../../chain/records.js';
 import { table } from '../common/markdown.js';
 import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
@@ -22,6 +22,7 @@ export interface CompareOptions {
   randomDraws?: number;
   /** Random neuron reorderings of the Spearman baseline [200]. */
   nullDraws?: number;
+  /** Seed of the random baselines [0]; runs a and b draw under the purpose 'compare/runs-<a>-<b>'. */
   seed?: number;
   excludeEmbedding?: boolean;
   /**
@@ -112,7 +113,7 @@ export async function compareRuns(
         topFractions: options.topFractions ?? [0.05, 0.1],
         draws: options.randomDraws ?? 1000,
         nullDraws: options.nullDraws ?? 200,
-        seed: options.seed ?? 0,
+        stream: stream(options.seed ?? 0, `compare/runs-${a}-${b}`),
       });
       comparisons.push({ a, b, ...c });
     }

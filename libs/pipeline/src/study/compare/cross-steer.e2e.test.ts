@@ -1,5 +1,5 @@
 /**
- * Steering one run with another run's coordinates, on two nano fixture runs (seeds 0 and 1): with
+ * Steering one run with another run's coordinates, on two nano fixture runs (the fixture's seeds): with
  * its own statistics the numbers are the steering stage's; with another run's, only the coordinates
  * (and NMD) change.
  */
@@ -10,7 +10,12 @@ import { readJson } from '@memgen/common';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../../stage.js';
-import { type FixtureTrainSpec, fixtureStudyConfig, fixtureTrainStage } from '../common/test-fixture.js';
+import {
+  FIXTURE_SEEDS,
+  type FixtureTrainSpec,
+  fixtureStudyConfig,
+  fixtureTrainStage,
+} from '../common/test-fixture.js';
 import { runStudy } from '../run.js';
 import { RUN_FILES } from '../run-dir.js';
 import type { SteeringFile } from '../steer/steering-file.js';
@@ -19,13 +24,14 @@ import { crossSteeringMarkdown } from './cross-steer-markdown.js';
 
 let root: string;
 const study = fixtureStudyConfig();
-const runDir = (seed: number) => join(root, `s${seed}`);
+/** The directory of the k-th fixture run. */
+const runDir = (k: number) => join(root, `s${k}`);
 
 beforeAll(async () => {
   await useTestBackend();
   root = await mkdtemp(join(tmpdir(), 'memgen-cross-steer-'));
-  for (const seed of [0, 1]) {
-    await runStudy({ train: { steps: 50, seed }, study }, quietContext(runDir(seed)), {
+  for (const [k, seed] of FIXTURE_SEEDS.entries()) {
+    await runStudy({ train: { steps: 50, seed }, study }, quietContext(runDir(k)), {
       train: (s, ctx) => fixtureTrainStage(s.train as FixtureTrainSpec, ctx),
     });
   }

@@ -11,6 +11,7 @@ import {
   spearman,
   topNMask,
 } from '@memgen/analysis';
+import type { Stream } from '@memgen/common';
 import { spearmanPermutationNull } from './rank-null.js';
 
 export interface MaskOverlap {
@@ -47,8 +48,41 @@ export function eligibleValues(m: SiteMatrix, exclude: readonly number[]): Float
   return Float64Array.from(out);
 }
 
+/** Dice of the top `topFraction` |r| masks of A and B against their two random-mask baselines. */
+function maskOverlap(
+  a: SiteMatrix,
+  b: SiteMatrix,
+  topFraction: number,
+  exclude: readonly number[],
+  draws: number,
+  stream: Stream,
+): MaskOverlap {
+  const maskA = topNMask(a, topFraction, { excludeSites: exclude });
+  const maskB = topNMask(b, topFraction, { excludeSites: exclude });
+  const sizeA = maskA.coordinates.length;
+  const sizeB = maskB.coordinates.length;
+  if (sizeA + sizeB === 0) {
+    const none = { dice: null, expectedRandom: null, random95: null, pValue: null, layerMatched: null };
+    return { topFraction, sizeA, sizeB, ...none };
+  }
+  const universe = (a.sites - exclude.length) * a.width;
+  const c = compareDiceWithRandom(maskA.mask, maskB.mask, stream.derive('uniform'), { universe, draws });
+  const layerMatched = compareDiceLayerMatched(
+    maskA.mask,
+    maskB.mask,
+    a.width,
+    stream.derive('layer-matched'),
+    {
+      draws,
+    },
+  );
+  return { topFraction, sizeA, sizeB, ...c, layerMatched };
+}
+
 /**
- * Compares statistics A and B (`[sites, width]` each, same shape).
+ * Compares statistics A and B (`[sites, width]` each, same shape). The random baselines draw from
+ * streams derived from `options.stream`, one per purpose: `fraction-<k>/uniform` and
+ * `fraction-<k>/layer-matched` for the Dice of the k-th top fraction, `spearman-null` for ρ.
  * @throws Error when the shapes differ.
  */
 export function compareSelections(
@@ -61,7 +95,8 @@ export function compareSelections(
     draws: number;
     /** Random reorderings of the Spearman baseline. */
     nullDraws: number;
-    seed: number;
+    /** Parent of the baselines' streams; it is not drawn from. */
+    stream: Stream;
   },
 ): SelectionComparison {
   if (a.r.sites !== b.r.sites || a.r.width !== b.r.width) {
@@ -69,34 +104,12 @@ export function compareSelections(
       `cannot compare statistics of shapes [${a.r.sites}, ${a.r.width}] and [${b.r.sites}, ${b.r.width}]`,
     );
   }
-  const universe = (a.r.sites - options.exclude.length) * a.r.width;
-  const overlaps = options.topFractions.map((topFraction, k): MaskOverlap => {
-    const maskA = topNMask(a.r, topFraction, { excludeSites: options.exclude });
-    const maskB = topNMask(b.r, topFraction, { excludeSites: options.exclude });
-    const sizeA = maskA.coordinates.length;
-    const sizeB = maskB.coordinates.length;
-    if (sizeA + sizeB === 0) {
-      return {
-        topFraction,
-        sizeA,
-        sizeB,
-        dice: null,
-        expectedRandom: null,
-        random95: null,
-        pValue: null,
-        layerMatched: null,
-      };
-    }
-    const draws = { draws: options.draws, seed: options.seed + k };
-    const c = compareDiceWithRandom(maskA.mask, maskB.mask, { universe, ...draws });
-    const layerMatched = compareDiceLayerMatched(maskA.mask, maskB.mask, a.r.width, draws);
-    return { topFraction, sizeA, sizeB, ...c, layerMatched };
-  });
-  const nmdA = eligibleValues(a.nmd, options.exclude);
-  const nmdB = eligibleValues(b.nmd, options.exclude);
-  return {
-    spearmanNmd: spearman(nmdA, nmdB),
-    spearmanNull95: spearmanPermutationNull(nmdA, nmdB, options.nullDraws, options.seed).q95,
-    overlaps,
-  };
+  const { exclude, draws, stream } = options;
+  const overlaps = options.topFractions.map((topFraction, k) =>
+    maskOverlap(a.r, b.r, topFraction, exclude, draws, stream.derive(`fraction-${k}`)),
+  );
+  const nmdA = eligibleValues(a.nmd, exclude);
+  const nmdB = eligibleValues(b.nmd, exclude);
+  const spearmanNull = spearmanPermutationNull(nmdA, nmdB, options.nullDraws, stream.derive('spearman-null'));
+  return { spearmanNmd: spearman(nmdA, nmdB), spearmanNull95: spearmanNull.q95, overlaps };
 }

@@ -3,7 +3,8 @@
  * Dice: ρ between the first vector and the second with its neurons in random order. It says how much
  * agreement unrelated neuron rankings give (about ±1.645/√(M−1) at 95 % for M coordinates).
  */
-import { averageRanks, createRng, pearson, quantile, shuffleInPlace } from '@memgen/analysis';
+import { averageRanks, pearson, quantile } from '@memgen/analysis';
+import type { Stream } from '@memgen/common';
 
 export interface RankNull {
   /** ρ under each random reordering. */
@@ -13,14 +14,15 @@ export interface RankNull {
 }
 
 /**
- * Spearman's ρ of `a` with `b` reordered at random, `draws` times (seeded).
+ * Spearman's ρ of `a` with `b` reordered at random, `draws` times, the orders drawn from `stream`
+ * (which advances).
  * @throws Error when the lengths differ, fewer than 3 values, or draws < 1.
  */
 export function spearmanPermutationNull(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   draws: number,
-  seed: number,
+  stream: Stream,
 ): RankNull {
   if (a.length !== b.length)
     throw new Error(`spearmanPermutationNull: lengths differ (${a.length} vs ${b.length})`);
@@ -29,7 +31,8 @@ export function spearmanPermutationNull(
     throw new Error(`draws must be a positive integer, got ${draws}`);
   const ra = averageRanks(a);
   const rb = averageRanks(b);
-  const rng = createRng(seed);
-  const values = Array.from({ length: draws }, () => pearson(ra, shuffleInPlace(rng, Float64Array.from(rb))));
+  const values = Array.from({ length: draws }, () =>
+    pearson(ra, stream.shuffleInPlace(Float64Array.from(rb))),
+  );
   return { values, q95: quantile(values, 0.95) };
 }

@@ -4,7 +4,7 @@
  * sizes and Spearman's ρ of their NMD vectors. Writes consistency.json.
  */
 import { mean, sampleSd, splitHalfStatistics } from '@memgen/analysis';
-import { writeJson } from '@memgen/common';
+import { stream, writeJson } from '@memgen/common';
 import { defineStudyStage } from '../../registry/declaration.js';
 import { checkAborted, type StageContext } from '../../stage.js';
 import { runPath } from '../common/run-dir.js';
@@ -61,7 +61,11 @@ function meanOrNull(values: number[]): number | null {
   return values.length > 0 ? mean(values) : null;
 }
 
-/** Dice and Spearman over the configured split-halves of the recorded pairs. */
+/**
+ * Dice and Spearman over the configured split-halves of the recorded pairs. Split s draws from
+ * streams under 'consistency/split-<s>': its halves from 'halves', its baselines as
+ * {@link compareSelections} derives them, so no two splits or baselines share a stream.
+ */
 function compareSplits(
   spec: StudySpec,
   ctx: StageContext,
@@ -70,16 +74,18 @@ function compareSplits(
 ): SelectionComparison[] {
   const cfg = spec.study.consistency;
   const perSplit: SelectionComparison[] = [];
+  const consistency = stream(spec.study.seed, 'consistency');
   for (let s = 0; s < cfg.splits; s++) {
     checkAborted(ctx);
-    const [a, b] = splitHalfStatistics(resid.mem, resid.gen, spec.study.seed * 1000 + s);
+    const split = consistency.derive(`split-${s}`);
+    const [a, b] = splitHalfStatistics(resid.mem, resid.gen, split.derive('halves'));
     perSplit.push(
       compareSelections(a, b, {
         exclude,
         topFractions: cfg.topFractions,
         draws: cfg.randomDraws,
         nullDraws: cfg.nullDraws,
-        seed: spec.study.seed + s,
+        stream: split,
       }),
     );
     ctx.progress({ stage: 'consistency', done: s + 1, total: cfg.splits });

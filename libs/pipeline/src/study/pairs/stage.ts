@@ -3,7 +3,8 @@
  * label them, and keep the pairs where one member answered mem and the other gen, up to the target.
  * Writes pairs.jsonl; its record holds the flip rate and the counts of every label combination.
  */
-import { type ConflictItem, type Label, makeRng, type Rng, type Task } from '@memgen/tasks';
+import { type Stream, stream } from '@memgen/common';
+import type { ConflictItem, Label, Task } from '@memgen/tasks';
 import { defineStudyStage } from '../../registry/declaration.js';
 import { checkAborted, type StageContext } from '../../stage.js';
 import { type DecodeRequest, decodeRequests } from '../common/decoding.js';
@@ -61,7 +62,7 @@ interface Candidate {
 function drawCandidates(
   task: Task,
   cfg: StudySpec['study']['pairs'],
-  rngs: { items: Rng; variants: Rng },
+  rngs: { items: Stream; variants: Stream },
   search: PairSearch,
 ) {
   const batch: Candidate[] = [];
@@ -124,8 +125,8 @@ async function runPairs(spec: StudySpec, ctx: StageContext): Promise<PairsResult
   const cfg = spec.study.pairs;
   const opened = await openStudyModel(spec, ctx.runDir);
   const rngs = {
-    items: makeRng(spec.study.seed, 'study.pairs.items'),
-    variants: makeRng(spec.study.seed, 'study.pairs.variants'),
+    items: stream(spec.study.seed, 'study.pairs.items'),
+    variants: stream(spec.study.seed, 'study.pairs.variants'),
   };
   const zero = { 'gen/gen': 0, 'gen/mem': 0, 'gen/other': 0, 'mem/mem': 0, 'mem/other': 0, 'other/other': 0 };
   const search: PairSearch = {

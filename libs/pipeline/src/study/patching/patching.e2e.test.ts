@@ -14,7 +14,12 @@ import { tokenizerFromJSON } from '@memgen/tasks';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../../stage.js';
-import { type FixtureTrainSpec, fixtureStudyConfig, fixtureTrainStage } from '../common/test-fixture.js';
+import {
+  FIXTURE_SEEDS,
+  type FixtureTrainSpec,
+  fixtureStudyConfig,
+  fixtureTrainStage,
+} from '../common/test-fixture.js';
 import { readPairs } from '../pairs/pairs-file.js';
 import { readActivations } from '../record/activations-file.js';
 import { runStudy } from '../run.js';
@@ -25,7 +30,7 @@ import type { PatchingFile } from './stage.js';
 
 let dir: string;
 let patching: PatchingFile;
-const spec = { train: { steps: 50, seed: 0 }, study: fixtureStudyConfig() };
+const spec = { train: { steps: 50, seed: FIXTURE_SEEDS[0] }, study: fixtureStudyConfig() };
 const file = (name: string) => join(dir, name);
 
 beforeAll(async () => {

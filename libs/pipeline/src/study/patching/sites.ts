@@ -6,8 +6,8 @@
  * same site.
  */
 
-import { createHash } from 'node:crypto';
-import { createRng, type SiteMatrix, sampleWithoutReplacement, topN } from '@memgen/analysis';
+import { type SiteMatrix, topN } from '@memgen/analysis';
+import type { Stream } from '@memgen/common';
 import { type GPTConfig, type HookShape, headCoordinates, hookPoints } from '@memgen/model';
 import type { StudyStatistics } from '../stats/stats-file.js';
 import type { SpanKind } from './spans.js';
@@ -72,17 +72,16 @@ function siteRow(r: SiteMatrix, s: number): SiteMatrix {
   return { values: r.values.subarray(s * r.width, (s + 1) * r.width), sites: 1, width: r.width };
 }
 
-/** The seed of a site's random draw: a function of the study seed, the site and N only. */
-function drawSeed(seed: number, hook: string, n: number): number {
-  return createHash('sha256').update(`memgen-patch\0${seed}\0${hook}\0${n}`).digest().readUInt32LE(0);
-}
-
 export interface CoordinateSiteOptions {
   topN: readonly number[];
   randomControl: boolean;
   /** Site names left out (the embedding, when statistics exclude it). */
   exclude: readonly string[];
-  seed: number;
+  /**
+   * Parent of the random draws: a site's N random coordinates come from `<hook>/random-<N>` under it,
+   * a function of the site and N only, so other sites and sizes never shift them.
+   */
+  stream: Stream;
 }
 
 /** Top-N (and random-N) patches at every site of the statistics, N capped at the site's width. */
@@ -99,10 +98,8 @@ export function coordinateSites(stats: StudyStatistics, options: CoordinateSiteO
         if (top.length === 0) continue;
         out.push({ id: `${hook}@top${n}`, ...base, selection: 'top', coords: top, size: top.length });
         if (!options.randomControl) continue;
-        const rng = createRng(drawSeed(options.seed, hook, n));
-        const random = Array.from(sampleWithoutReplacement(rng, set.r.width, top.length)).sort(
-          (a, b) => a - b,
-        );
+        const rng = options.stream.derive(`${hook}/random-${n}`);
+        const random = Array.from(rng.sampleIndices(set.r.width, top.length));
         out.push({
           id: `${hook}@random${n}`,
           ...base,

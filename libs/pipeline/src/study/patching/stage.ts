@@ -11,7 +11,7 @@
  * positions of the same statements, which differ between the two reorderings (./spans.ts).
  */
 import { wilsonInterval } from '@memgen/analysis';
-import { writeJson } from '@memgen/common';
+import { stream, writeJson } from '@memgen/common';
 import { defineStudyStage } from '../../registry/declaration.js';
 import { checkAborted, type StageContext } from '../../stage.js';
 import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
@@ -147,7 +147,11 @@ function planSites(
     (s) => stats.resid.sites[s]!,
   );
   const { config } = opened.model;
-  const lastSites = patchSites(config, stats, { ...cfg, exclude, seed: spec.study.seed });
+  const lastSites = patchSites(config, stats, {
+    ...cfg,
+    exclude,
+    stream: stream(spec.study.seed, 'patching'),
+  });
   const spansLeftOut = spansLeftOutFor(opened.taskSpec.name, cfg.spans);
   const spans = spansLeftOut === null ? cfg.spans : [];
   return { pairs, lastSites, spanned: spanSites(config, spans), spans, spansLeftOut };

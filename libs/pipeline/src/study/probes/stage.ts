@@ -15,7 +15,7 @@ import {
   probeSites,
   type SiteProbeResult,
 } from '@memgen/analysis';
-import { writeJson } from '@memgen/common';
+import { type Stream, stream, writeJson } from '@memgen/common';
 import { defineStudyStage } from '../../registry/declaration.js';
 import type { StageContext } from '../../stage.js';
 import { runPath } from '../common/run-dir.js';
@@ -99,9 +99,9 @@ function rows(results: SiteProbeResult[], sites: readonly string[]): SiteAccurac
   return results.map((r) => ({ site: sites[r.site]!, ...summary(r) }));
 }
 
-function family(set: ActivationSet, options: ProbeOptions): ProbeFamily {
+function family(set: ActivationSet, probes: Stream, options: ProbeOptions): ProbeFamily {
   const run = (centring: 'none' | 'within-pair', shuffleLabels: boolean) =>
-    rows(probeSites(set.mem, set.gen, { ...options, centring, shuffleLabels }), set.sites);
+    rows(probeSites(set.mem, set.gen, probes, { ...options, centring, shuffleLabels }), set.sites);
   return {
     raw: run('none', false),
     centred: run('within-pair', false),
@@ -148,19 +148,18 @@ async function runProbes(spec: StudySpec, ctx: StageContext, hash: string): Prom
     throw new Error(`${PAIRS_FILES.pairs} has ${pairs.length} pairs but activations hold ${n}`);
   }
   if (n < cfg.folds) throw new Error(`probes need at least ${cfg.folds} pairs (one per fold), got ${n}`);
-  const options: ProbeOptions = { folds: cfg.folds, C: cfg.C, seed: spec.study.seed };
-  const resid = family(acts.resid, options);
+  const options: ProbeOptions = { folds: cfg.folds, C: cfg.C };
+  // Every probe derives its folds from this stream by name: probes of n pairs share their folds.
+  const probes = stream(spec.study.seed, 'probes');
+  const resid = family(acts.resid, probes, options);
   ctx.progress({ stage: 'probes', done: 1, total: 3 });
-  const mlpPost = acts.mlpPost ? family(acts.mlpPost, options) : null;
+  const mlpPost = acts.mlpPost ? family(acts.mlpPost, probes, options) : null;
   const bag = bagOfTokens(pairs);
-  const inputOnly = summary(probeFeatureMatrix(bag.mem, bag.gen, options));
+  const inputOnly = summary(probeFeatureMatrix(bag.mem, bag.gen, probes, options));
   ctx.progress({ stage: 'probes', done: 2, total: 3 });
   const counts = [...new Set(cfg.pairCounts)].filter((c) => c >= cfg.folds && c < n).sort((a, b) => a - b);
   const curve = (centring: 'none' | 'within-pair') =>
-    probeLearningCurve(acts.resid.mem, acts.resid.gen, counts, {
-      ...options,
-      centring,
-    });
+    probeLearningCurve(acts.resid.mem, acts.resid.gen, counts, probes, { ...options, centring });
   const rawCurve = curve('none');
   const centredCurve = curve('within-pair');
   const learningCurve = [

@@ -13,6 +13,7 @@ import {
   type SiteMatrix,
   topN,
 } from '@memgen/analysis';
+import { type Stream, stream } from '@memgen/common';
 import { defineStudyStage } from '../../registry/declaration.js';
 import type { StageContext } from '../../stage.js';
 import { runPath } from '../common/run-dir.js';
@@ -81,18 +82,18 @@ function meanBySite(m: SiteMatrix): number[] {
   });
 }
 
-/** Statistics and their summary for one activation set. */
+/** Statistics and their summary for one activation set; the label permutations come from `permutationStream`. */
 export function analyseSet(
   set: ActivationSet,
   exclude: number[],
   permutations: number,
-  seed: number,
+  permutationStream: Stream,
 ): { stats: SiteStatistics; summary: SiteKindSummary } {
   const { mem, gen } = set;
   const nmd = neuronMeanDifference(mem, gen);
   const r = pointBiserial(mem, gen);
   const sd = pooledStandardDeviation(mem, gen);
-  const noise = permutationNoiseLevel(mem, gen, { permutations, seed, excludeSites: exclude });
+  const noise = permutationNoiseLevel(mem, gen, permutationStream, { permutations, excludeSites: exclude });
   const meanAbs = meanAbsBySite(nmd);
   const meanSd = meanBySite(sd);
   const maxR = maxAbsBySite(r);
@@ -129,14 +130,17 @@ export function analyseSet(
 async function runStats(spec: StudySpec, ctx: StageContext, hash: string): Promise<StatsResult> {
   const cfg = spec.study.stats;
   const acts = await readActivations(runPath(ctx.runDir, RECORD_FILES.activations));
+  const permutationStream = stream(spec.study.seed, 'stats/permutations');
   const resid = analyseSet(
     acts.resid,
     excludedSites(acts.resid.sites, cfg.excludeEmbedding),
     cfg.permutations,
-    spec.study.seed,
+    permutationStream.derive('resid'),
   );
   ctx.progress({ stage: 'stats', done: 1, total: acts.mlpPost ? 2 : 1 });
-  const mlp = acts.mlpPost ? analyseSet(acts.mlpPost, [], cfg.permutations, spec.study.seed + 1) : undefined;
+  const mlp = acts.mlpPost
+    ? analyseSet(acts.mlpPost, [], cfg.permutations, permutationStream.derive('mlp-post'))
+    : undefined;
   const stats: StudyStatistics = { resid: resid.stats, configHash: hash };
   if (mlp) stats.mlpPost = mlp.stats;
   await writeStatistics(runPath(ctx.runDir, STATS_FILES.stats), stats);

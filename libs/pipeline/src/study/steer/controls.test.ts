@@ -1,3 +1,4 @@
+import { stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { steerFamilySchema } from './config.js';
 import { matchedShifts, withinShifts } from './controls.js';
@@ -9,6 +10,7 @@ const sites = 3;
 const width = 8;
 const nmd = { values: Float64Array.from({ length: sites * width }, (_, c) => (c % 5) - 2), sites, width };
 const sd = { ...nmd, values: new Float64Array(sites * width).fill(1) };
+const control = (seed: number) => stream(seed, 'test/control');
 const selected = [1, 2, 9, 17, 22].map((index) => ({
   site: Math.floor(index / width),
   dim: index % width,
@@ -22,7 +24,7 @@ describe('matched and within-selection controls', () => {
   it("has the targeted shift's L2 norm and coordinate count, on eligible sites only", () => {
     expect(norm).toBeGreaterThan(0);
     for (const seed of [1, 2, 3, 4]) {
-      const m = matchedShifts(sites, width, [0], selected.length, norm, seed);
+      const m = matchedShifts(sites, width, [0], selected.length, norm, control(seed));
       expect(m).toHaveLength(selected.length);
       expect(l2Norm(m)).toBeCloseTo(norm, 10);
       expect(m.every((s) => s.site !== 0)).toBe(true);
@@ -30,19 +32,19 @@ describe('matched and within-selection controls', () => {
     }
   });
 
-  it('is deterministic for a seed and differs between seeds', () => {
-    const a = matchedShifts(sites, width, [], 5, norm, 7);
-    expect(matchedShifts(sites, width, [], 5, norm, 7)).toEqual(a);
-    expect(matchedShifts(sites, width, [], 5, norm, 8)).not.toEqual(a);
+  it('is deterministic for a stream and differs between streams', () => {
+    const a = matchedShifts(sites, width, [], 5, norm, control(7));
+    expect(matchedShifts(sites, width, [], 5, norm, control(7))).toEqual(a);
+    expect(matchedShifts(sites, width, [], 5, norm, control(8))).not.toEqual(a);
   });
 
   it('within-selection: the targeted coordinates, the same norm, another direction', () => {
-    const w = withinShifts(selected, norm, 3);
+    const w = withinShifts(selected, norm, control(3));
     expect(w.map((s) => [s.site, s.dim])).toEqual(selected.map((c) => [c.site, c.dim]));
     expect(l2Norm(w)).toBeCloseTo(norm, 10);
     const cosine = w.reduce((a, s, k) => a + s.shift * targeted[k]!.shift, 0) / (norm * norm);
     expect(Math.abs(cosine)).toBeLessThan(0.999);
-    expect(l2Norm(withinShifts(selected, 0, 3))).toBe(0);
+    expect(l2Norm(withinShifts(selected, 0, control(3)))).toBe(0);
   });
 });
 

@@ -7,12 +7,13 @@
  * The paper's control (U(−m, m) per coordinate, ./vectors.ts) is kept beside them: its norm
  * is not the targeted one, so on its own it cannot tell direction from size.
  */
-import { type Coordinate, createRng, type Rng, randomNormal } from '@memgen/analysis';
+import type { Coordinate } from '@memgen/analysis';
+import type { Stream } from '@memgen/common';
 import { type CoordinateShift, randomCoordinates } from './vectors.js';
 
 /** A uniformly random direction over `coords`, scaled to L2 norm `norm` (all zero when norm is 0). */
-function randomDirection(rng: Rng, coords: readonly Coordinate[], norm: number): CoordinateShift[] {
-  const v = coords.map(() => randomNormal(rng));
+function randomDirection(rng: Stream, coords: readonly Coordinate[], norm: number): CoordinateShift[] {
+  const v = coords.map(() => rng.normal());
   const length = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
   const scale = length > 0 ? norm / length : 0;
   return coords.map((c, k) => ({ site: c.site, dim: c.dim, shift: v[k]! * scale }));
@@ -20,7 +21,7 @@ function randomDirection(rng: Rng, coords: readonly Coordinate[], norm: number):
 
 /**
  * The matched control: `count` random eligible coordinates shifted along a random direction of L2
- * norm `norm`. Deterministic for a seed.
+ * norm `norm`, drawn from `rng` (which advances).
  */
 export function matchedShifts(
   sites: number,
@@ -28,13 +29,15 @@ export function matchedShifts(
   excludeSites: readonly number[],
   count: number,
   norm: number,
-  seed: number,
+  rng: Stream,
 ): CoordinateShift[] {
-  const rng = createRng(seed);
   return randomDirection(rng, randomCoordinates(rng, sites, width, excludeSites, count), norm);
 }
 
-/** The within-selection control: the selected coordinates along a random direction of L2 norm `norm`. */
-export function withinShifts(selected: readonly Coordinate[], norm: number, seed: number): CoordinateShift[] {
-  return randomDirection(createRng(seed), selected, norm);
+/**
+ * The within-selection control: the selected coordinates along a random direction of L2 norm `norm`,
+ * drawn from `rng` (which advances).
+ */
+export function withinShifts(selected: readonly Coordinate[], norm: number, rng: Stream): CoordinateShift[] {
+  return randomDirection(rng, selected, norm);
 }

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../../stage.js';
 import { decodeRequests } from '../common/decoding.js';
 import {
+  FIXTURE_SEEDS,
   FIXTURE_TASK,
   type FixtureTrainSpec,
   fixtureStudyConfig,
@@ -26,7 +27,7 @@ import { RUN_FILES } from '../run-dir.js';
 import type { SteeringFile, SteeringSetting } from './steering-file.js';
 
 let dir: string;
-const spec = { train: { steps: 50, seed: 0 }, study: fixtureStudyConfig() };
+const spec = { train: { steps: 50, seed: FIXTURE_SEEDS[0] }, study: fixtureStudyConfig() };
 const task = makeTask('color', FIXTURE_TASK.config);
 const file = (name: string) => join(dir, name);
 

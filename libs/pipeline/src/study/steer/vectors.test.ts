@@ -1,6 +1,9 @@
 import { coordinateAt, type SiteMatrix } from '@memgen/analysis';
+import { stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { interventionsFor, maxAbsShift, randomShifts, targetedShifts } from './vectors.js';
+
+const control = (seed: number) => stream(seed, 'test/control');
 
 // 3 sites × 4 dims.
 const nmd: SiteMatrix = {
@@ -35,18 +38,20 @@ describe('steering shifts', () => {
     expect(() => targetedShifts(selected, nmd, sd, 'nmd', -1, 1)).toThrow(/alpha/);
   });
 
-  it('random control: distinct eligible coordinates, |shift| ≤ m, reproducible from the seed', () => {
-    const a = randomShifts(3, 4, [0], 5, 0.7, 11);
+  it('random control: distinct eligible coordinates, |shift| ≤ m, reproducible from the stream', () => {
+    const a = randomShifts(3, 4, [0], 5, 0.7, control(11));
     expect(a).toHaveLength(5);
     expect(new Set(a.map((s) => s.site * 4 + s.dim)).size).toBe(5);
     for (const s of a) {
       expect(s.site).not.toBe(0);
       expect(Math.abs(s.shift)).toBeLessThanOrEqual(0.7);
     }
-    expect(randomShifts(3, 4, [0], 5, 0.7, 11)).toEqual(a);
-    expect(randomShifts(3, 4, [0], 5, 0.7, 12)).not.toEqual(a);
-    expect(randomShifts(3, 4, [0], 8, 1, 1)).toHaveLength(8); // every eligible coordinate
-    expect(() => randomShifts(3, 4, [0], 9, 1, 1)).toThrow(/cannot draw 9 random coordinates from 8/);
+    expect(randomShifts(3, 4, [0], 5, 0.7, control(11))).toEqual(a);
+    expect(randomShifts(3, 4, [0], 5, 0.7, control(12))).not.toEqual(a);
+    expect(randomShifts(3, 4, [0], 8, 1, control(1))).toHaveLength(8); // every eligible coordinate
+    expect(() => randomShifts(3, 4, [0], 9, 1, control(1))).toThrow(
+      /cannot draw 9 random coordinates from 8/,
+    );
   });
 
   it('one additive intervention per touched site, on that site hook', () => {

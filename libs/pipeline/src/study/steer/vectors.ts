@@ -6,14 +6,8 @@
  * random control shifts as many uniformly drawn eligible coordinates by U(−m, m), m = the largest
  * |targeted shift| (= α·max |NMD| over the selected ones in NMD units, as docs/method.md §7 defines it).
  */
-import {
-  type Coordinate,
-  createRng,
-  type Rng,
-  randomUnit,
-  type SiteMatrix,
-  sampleWithoutReplacement,
-} from '@memgen/analysis';
+import type { Coordinate, SiteMatrix } from '@memgen/analysis';
+import type { Stream } from '@memgen/common';
 import type { HookPosition, Intervention } from '@memgen/model';
 
 export type AlphaUnit = 'nmd' | 'sd';
@@ -82,7 +76,7 @@ export function maxAbsShift(shifts: readonly CoordinateShift[]): number {
 
 /**
  * `count` distinct coordinates drawn uniformly from the sites not in `excludeSites`, each shifted by
- * U(−m, m). Deterministic for a seed.
+ * U(−m, m), drawn from `rng` (which advances).
  */
 export function randomShifts(
   sites: number,
@@ -90,19 +84,18 @@ export function randomShifts(
   excludeSites: readonly number[],
   count: number,
   m: number,
-  seed: number,
+  rng: Stream,
 ): CoordinateShift[] {
-  const rng = createRng(seed);
   return randomCoordinates(rng, sites, width, excludeSites, count).map(({ site, dim }) => ({
     site,
     dim,
-    shift: (2 * randomUnit(rng) - 1) * m,
+    shift: (2 * rng.float() - 1) * m,
   }));
 }
 
 /** `count` distinct coordinates drawn uniformly from the sites not in `excludeSites`, in index order. */
 export function randomCoordinates(
-  rng: Rng,
+  rng: Stream,
   sites: number,
   width: number,
   excludeSites: readonly number[],
@@ -111,7 +104,7 @@ export function randomCoordinates(
   const eligibleSites = Array.from({ length: sites }, (_, s) => s).filter((s) => !excludeSites.includes(s));
   const universe = eligibleSites.length * width;
   if (count > universe) throw new Error(`cannot draw ${count} random coordinates from ${universe}`);
-  return Array.from(sampleWithoutReplacement(rng, universe, count), (p) => {
+  return Array.from(rng.sampleIndices(universe, count), (p) => {
     const site = eligibleSites[Math.floor(p / width)]!;
     const dim = p % width;
     return { site, dim, index: site * width + dim };

@@ -4,7 +4,7 @@
  * uniformly from the rest (drawn from the rest because, with a few heads per model, a draw from all
  * of them would often be the targeted head itself).
  */
-import { createRng, sampleWithoutReplacement } from '@memgen/analysis';
+import type { Stream } from '@memgen/common';
 import { type GPT, type HookPosition, headCoordinates, type Intervention } from '@memgen/model';
 import type { HeadRef, SettingSpec } from './ids.js';
 import type { SettingPlan } from './setting-plan.js';
@@ -22,10 +22,11 @@ function ablateHeads(model: GPT, heads: readonly HeadRef[], position: HookPositi
 }
 
 /**
- * The plan of a head-ablate setting; with `zero`, the same hooks ablating no coordinates.
+ * The plan of a head-ablate setting; with `zero`, the same hooks ablating no coordinates. The
+ * control's heads are drawn from `rng` (which advances).
  * @throws Error naming the family's field when a head is not in the model or no other heads remain
  */
-export function planHeads(s: SettingSpec, model: GPT, seed: number, zero: boolean): SettingPlan {
+export function planHeads(s: SettingSpec, model: GPT, rng: Stream, zero: boolean): SettingPlan {
   const f = s.family;
   if (f.kind !== 'head-ablate' || !s.heads) throw new Error(`planHeads got a ${f.kind} setting`);
   const { nLayer, nHead } = model.config;
@@ -45,10 +46,7 @@ export function planHeads(s: SettingSpec, model: GPT, seed: number, zero: boolea
     throw new Error(
       `${field}: ${s.heads.length} heads leave only ${others.length} others for the matched control`,
     );
-  const control = Array.from(
-    sampleWithoutReplacement(createRng(seed), others.length, s.heads.length),
-    (k) => others[k]!,
-  );
+  const control = Array.from(rng.sampleIndices(others.length, s.heads.length), (k) => others[k]!);
   const headDim = model.config.nEmbd / nHead;
   const targeted = ablateHeads(model, s.heads, f.position);
   const base = {

@@ -9,8 +9,8 @@
  * Class mean-ablation has one matched control per direction (mem means and gen means at the same
  * random coordinates), since the two directions are different operations.
  */
-import { createHash } from 'node:crypto';
-import { type Coordinate, createRng, type SiteMatrix } from '@memgen/analysis';
+import type { Coordinate, SiteMatrix } from '@memgen/analysis';
+import { type Stream, stream } from '@memgen/common';
 import type { GPT, HookPosition, Intervention } from '@memgen/model';
 import { matchedShifts, withinShifts } from '../controls.js';
 import {
@@ -29,9 +29,12 @@ import { type SiteInputs, type SteeringInputs, selectCoordinates } from './input
 import type { SettingPlan } from './setting-plan.js';
 import { planSublayers } from './sublayers.js';
 
-/** A seed for one control of one setting, from the study seed and the setting's id only. */
-export function controlSeed(seed: number, id: string, role: string): number {
-  return createHash('sha256').update(`memgen-steer\0${seed}\0${id}\0${role}`).digest().readUInt32LE(0);
+/**
+ * The stream of one control of one setting, 'steer/<id>/<role>': a function of the study seed and
+ * the setting's id only, so adding or reordering settings leaves every other setting's draws alone.
+ */
+export function controlStream(seed: number, id: string, role: string): Stream {
+  return stream(seed, `steer/${id}/${role}`);
 }
 
 function siteOf(inputs: SteeringInputs, site: 'resid' | 'mlp.post'): SiteInputs {
@@ -109,7 +112,7 @@ function planAdd(s: SettingSpec, inputs: SteeringInputs, seed: number, zero: boo
   };
   if (zero) return { ...base, controlL2Norm: null, runs: { toMem: ivs(toMem) } };
   const [sites, width, n] = [nmd.sites, nmd.width, selected.length];
-  const matched = matchedShifts(sites, width, si.exclude, n, norm, controlSeed(seed, s.id, 'matched'));
+  const matched = matchedShifts(sites, width, si.exclude, n, norm, controlStream(seed, s.id, 'matched'));
   return {
     ...base,
     controlL2Norm: l2Norm(matched),
@@ -117,8 +120,8 @@ function planAdd(s: SettingSpec, inputs: SteeringInputs, seed: number, zero: boo
       toMem: ivs(toMem),
       toGen: ivs(along(-1)),
       matched: ivs(matched),
-      within: ivs(withinShifts(selected, norm, controlSeed(seed, s.id, 'within'))),
-      paper: ivs(randomShifts(sites, width, si.exclude, n, m, controlSeed(seed, s.id, 'paper'))),
+      within: ivs(withinShifts(selected, norm, controlStream(seed, s.id, 'within'))),
+      paper: ivs(randomShifts(sites, width, si.exclude, n, m, controlStream(seed, s.id, 'paper'))),
     },
   };
 }
@@ -136,7 +139,7 @@ function planCoordinateOp(s: SettingSpec, inputs: SteeringInputs, seed: number, 
   const si = siteOf(inputs, f.site);
   const selected = selectCoordinates(si, f.select);
   const { sites, width } = si.stats.nmd;
-  const rng = createRng(controlSeed(seed, s.id, 'matched'));
+  const rng = controlStream(seed, s.id, 'matched');
   const control = zero ? [] : randomCoordinates(rng, sites, width, si.exclude, selected.length);
   const base = {
     coordinates: selected.length,
@@ -190,10 +193,10 @@ export function planSetting(
     case 'scale':
       return planCoordinateOp(s, inputs, seed, zero);
     case 'head-ablate':
-      return planHeads(s, model, controlSeed(seed, s.id, 'matched'), zero);
+      return planHeads(s, model, controlStream(seed, s.id, 'matched'), zero);
     case 'sublayer-ablate':
     case 'sublayer-scale':
-      return planSublayers(s, inputs, model, controlSeed(seed, s.id, 'matched'), zero);
+      return planSublayers(s, inputs, model, controlStream(seed, s.id, 'matched'), zero);
     default:
       throw new Error(`unknown steering family ${JSON.stringify(s.family satisfies never)}`);
   }

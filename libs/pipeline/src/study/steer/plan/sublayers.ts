@@ -4,7 +4,7 @@
  * memory, toward mem the one that reads the rule's lookup — beside a matched control that does the
  * same to another sublayer drawn at random from those neither run targets.
  */
-import { createRng, randomInt } from '@memgen/analysis';
+import type { Stream } from '@memgen/common';
 import type { GPT, HookPosition, Intervention } from '@memgen/model';
 import { runPath } from '../../common/run-dir.js';
 import { PAIRS_FILES } from '../../pairs/files.js';
@@ -104,14 +104,14 @@ function targetHooks(s: SettingSpec, inputs: SteeringInputs, nLayer: number): [s
 
 /**
  * The plan of a sublayer setting (mean-ablation or scaling); with `zero`, the same hooks at their
- * identity (no coordinates set, or α = 0).
+ * identity (no coordinates set, or α = 0). The control sublayers are drawn from `rng` (which advances).
  * @throws Error naming the family's field when a sublayer is not in the model or no control remains
  */
 export function planSublayers(
   s: SettingSpec,
   inputs: SteeringInputs,
   model: GPT,
-  seed: number,
+  rng: Stream,
   zero: boolean,
 ): SettingPlan {
   const { nLayer, nEmbd } = model.config;
@@ -119,8 +119,7 @@ export function planSublayers(
   const others = allSublayers(nLayer).filter((h) => !targets.includes(h));
   if (others.length === 0)
     throw new Error(`steer.families.${s.familyIndex}: no other sublayer is left for the matched control`);
-  const rng = createRng(seed);
-  const [controlGen, controlMem] = [0, 1].map(() => others[randomInt(rng, 0, others.length - 1)]!);
+  const [controlGen, controlMem] = [0, 1].map(() => rng.pick(others));
   const calibration = inputs.calibrations?.get(s.id);
   const base = {
     directed: true,

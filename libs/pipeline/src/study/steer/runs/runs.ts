@@ -14,7 +14,7 @@ import {
   transitionTable,
 } from '@memgen/analysis';
 import { type Intervention, withInterventions } from '@memgen/model';
-import { makeRng } from '@memgen/tasks';
+import { type Stream, stream } from '@memgen/common';
 import { type DecodeRequest, decodeRequests } from '../../common/decoding.js';
 import type { StudyModel, StudySpec } from '../../common/study-model.js';
 
@@ -54,9 +54,9 @@ const CODE: Record<BehaviourLabel, string> = { mem: 'm', gen: 'g', other: 'o' };
 export function steeringRuns(spec: StudySpec, opened: StudyModel): SteeringRuns {
   const { model, tokenizer, task } = opened;
   const cfg = spec.study.steer;
-  const itemRng = makeRng(spec.study.seed, 'study.steer.items');
+  const itemRng = stream(spec.study.seed, 'study.steer.items');
   const items = Array.from({ length: cfg.items }, () => task.conflict(itemRng));
-  const ruleRng = makeRng(spec.study.seed, 'study.steer.capability');
+  const ruleRng = stream(spec.study.seed, 'study.steer.capability');
   const rules = Array.from({ length: cfg.capabilityItems }, () => task.ruleItem(ruleRng));
   const requests: DecodeRequest[] = [
     ...items.map((c) => ({ tokens: tokenizer.encode(c.prompt), targets: [c.gen_target, c.mem_target] })),
@@ -93,12 +93,12 @@ export function steeredRun(
   before: BehaviourLabel[],
   run: DecodedRun,
   resamples: number,
-  seed: number,
+  bootstrap: Stream,
 ): SteeredRun {
   return {
     ...run.outcome,
     table: transitionTable(before, run.labels),
-    intervals: bootstrapTransitions(before, run.labels, { resamples, seed }),
+    intervals: bootstrapTransitions(before, run.labels, bootstrap, { resamples }),
   };
 }
 

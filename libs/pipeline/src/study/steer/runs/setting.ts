@@ -6,7 +6,7 @@
 import type { StudySpec } from '../../common/study-model.js';
 import { familySite } from '../config.js';
 import type { SettingSpec } from '../plan/ids.js';
-import { controlSeed } from '../plan/plan.js';
+import { controlStream } from '../plan/plan.js';
 import type { RunRole, SettingPlan } from '../plan/setting-plan.js';
 import type { SteeringSetting } from '../steering-file.js';
 import { type DecodedRun, type SteeredRun, type SteeringRuns, steeredRun } from './runs.js';
@@ -33,7 +33,7 @@ export function runSetting(
       base.labels,
       run,
       spec.study.steer.bootstrap,
-      controlSeed(seed, s.id, `bootstrap-${role}`),
+      controlStream(seed, s.id, `bootstrap-${role}`),
     );
   }
   const memToGen = directionResult(base.labels, decoded, 'mem');
