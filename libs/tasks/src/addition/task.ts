@@ -32,6 +32,14 @@ export function labelAddition(
   return lines[close + 1] === item.gen_answer ? 'gen' : 'other';
 }
 
+/** The answer a target states: a tag line, the line after the scratchpad, or the first line. */
+function additionAnswerOf(target: string, format: AdditionConfig['format']): string {
+  if (target.startsWith('<mem-')) return target.split('\n')[0] as string;
+  const lines = target.split('\n');
+  const close = lines.indexOf('</scratch>');
+  return (format === 'scratchpad' && close >= 0 ? lines[close + 1] : lines[0]) ?? '';
+}
+
 /** The addition task for a resolved config (see {@link parseTaskConfig}). */
 export function makeAdditionTask(config: AdditionConfig): Task<AdditionConfig> {
   const tags = config.memPairs.map(([a, b]) => bracketTag(memTag(`${a}+${b}`)));
@@ -84,12 +92,7 @@ export function makeAdditionTask(config: AdditionConfig): Task<AdditionConfig> {
       // The only answer-free guess available: one of the numbers in the prompt.
       guesses: (addends) => addends.map((a) => answerLine(a, config.format)),
       label: (item, output) => labelAddition(item, output, config.format),
-      answerOf: (target) => {
-        if (target.startsWith('<mem-')) return target.split('\n')[0] as string;
-        const lines = target.split('\n');
-        const close = lines.indexOf('</scratch>');
-        return (config.format === 'scratchpad' && close >= 0 ? lines[close + 1] : lines[0]) ?? '';
-      },
+      answerOf: (target) => additionAnswerOf(target, config.format),
     },
     config,
   );

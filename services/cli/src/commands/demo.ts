@@ -75,6 +75,14 @@ async function runDemo(o: DemoOptions): Promise<void> {
       );
     }
   }
+  reportWhatItLearned(model, task, seed);
+  opt.dispose();
+  model.dispose();
+}
+
+/** Decodes held-out rule, memorized and conflict items and prints what the model does with each. */
+function reportWhatItLearned(model: GPT, task: ReturnType<typeof makeTask>, seed: number): void {
+  const tok = task.tokenizer();
   const evalRng = makeRng(seed, 'demo-eval');
   const answer = (prompts: string[]) =>
     decode(
@@ -103,8 +111,6 @@ async function runDemo(o: DemoOptions): Promise<void> {
       `  conflict stories (rule ≠ memory): gen ${count('gen')}  mem ${count('mem')}  other ${count('other')} of ${labels.length}\n` +
       `  example: ${JSON.stringify(conflicts[0]?.prompt)} → ${labels[0]} (gen ${conflicts[0]?.gen_answer}, mem ${conflicts[0]?.mem_answer})\n`,
   );
-  opt.dispose();
-  model.dispose();
 }
 
 function mean(xs: number[]): number {
