@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BookPatchSite, BookRun, BookSetting } from './book-runs.js';
+import type { BookPatchSite, BookRun } from './book-runs.js';
 import { sizeFigures, sizeSeries, sizesSection, strongestPatchSite } from './book-sizes.js';
+import { testSetting } from './test-setting.js';
 
 const site = (id: string, component: string, layer: number | null, rate: number): BookPatchSite => ({
   id,
@@ -12,25 +13,16 @@ const site = (id: string, component: string, layer: number | null, rate: number)
   gen_to_mem: rate,
 });
 
-const primary = (m2g: number, control: number): BookSetting => ({
-  id: 'p',
-  mem_to_gen: m2g,
-  mem_to_gen_control: control,
-  gen_to_mem: m2g,
-  gen_to_mem_control: control,
-  holm_p_mem_to_gen: 0.01,
-  holm_p_gen_to_mem: 0.01,
-  capability: 0.9,
-  capability_unsteered: 1,
-  alpha: 1,
-  family: 0,
-  mem_to_gen_paper_control: null,
-  gen_to_mem_paper_control: null,
-  mem_to_gen_other: null,
-  gen_to_mem_other: null,
-  targets: null,
-  control_targets: null,
-});
+const primary = (m2g: number, control: number) =>
+  testSetting({
+    id: 'p',
+    mem_to_gen: m2g,
+    mem_to_gen_control: control,
+    gen_to_mem: m2g,
+    gen_to_mem_control: control,
+    holm_p_gen_to_mem: 0.01,
+    alpha: 1,
+  });
 
 /** A color run at `size` with the given flip rate; blocks.1.attn.out switches `patch` of pairs. */
 function run(size: string, params: number, seed: number, flip: number, qualified = true): BookRun {
