@@ -4,7 +4,14 @@
  * and optionally the MLP neurons (`blocks.{i}.mlp.post`). Writes activations.safetensors.
  */
 import { makeActivations } from '@memgen/analysis';
-import { disposeInput, type GPT, type Recording, recordActivations, residualSites } from '@memgen/model';
+import {
+  blockHook,
+  disposeInput,
+  type GPT,
+  type Recording,
+  recordActivations,
+  residualSites,
+} from '@memgen/model';
 import { defineStudyStage } from '../../registry/declaration.js';
 import { checkAborted, type StageContext } from '../../stage.js';
 import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
@@ -35,7 +42,7 @@ function emptySets(model: GPT, n: number, mlpPost: boolean): { resid: Activation
   const { nLayer, nEmbd, nInner } = model.config;
   const resid = emptySet(n, residualSites(nLayer), nEmbd);
   if (!mlpPost) return { resid };
-  const mlpSites = Array.from({ length: nLayer }, (_, i) => `blocks.${i}.mlp.post`);
+  const mlpSites = Array.from({ length: nLayer }, (_, i) => blockHook(i, 'mlp.post'));
   return { resid, mlp: emptySet(n, mlpSites, nInner) };
 }
 

@@ -5,7 +5,7 @@
  * of them would often be the targeted head itself).
  */
 import type { Stream } from '@memgen/common';
-import { type GPT, type HookPosition, headCoordinates, type Intervention } from '@memgen/model';
+import { blockHook, type GPT, type HookPosition, headCoordinates, type Intervention } from '@memgen/model';
 import type { HeadRef, SettingSpec } from './ids.js';
 import type { SettingPlan } from './setting-plan.js';
 
@@ -15,7 +15,7 @@ export const headName = (h: HeadRef) => `b${h.block}h${h.head}`;
 function ablateHeads(model: GPT, heads: readonly HeadRef[], position: HookPosition): Intervention[] {
   const blocks = [...new Set(heads.map((h) => h.block))].sort((a, b) => a - b);
   return blocks.map((b): Intervention => {
-    const hook = `blocks.${b}.attn.z`;
+    const hook = blockHook(b, 'attn.z');
     const inBlock = heads.filter((h) => h.block === b).map((h) => h.head);
     return { kind: 'ablate', hook, coords: headCoordinates(model.hooks.point(hook), inBlock), position };
   });

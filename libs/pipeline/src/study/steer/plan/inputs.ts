@@ -5,6 +5,7 @@
  */
 import { type Coordinate, coordinateMeans, type SiteMatrix, topNMask } from '@memgen/analysis';
 import { readJson } from '@memgen/common';
+import { blockHook } from '@memgen/model';
 import { runPath } from '../../common/run-dir.js';
 import type { StudySpec } from '../../common/study-model.js';
 import { PROBES_FILES } from '../../probes/files.js';
@@ -119,7 +120,7 @@ export function selectCoordinates(inputs: SiteInputs, select: SteerSelection): C
     select.blocks === 'all'
       ? stats.sites.map((_, s) => s).filter((s) => !exclude.includes(s))
       : select.blocks.map((b) => {
-          const s = stats.sites.indexOf(`blocks.${b}.${suffix}`);
+          const s = stats.sites.indexOf(blockHook(b, suffix));
           if (s < 0) throw new Error(`steering selects block ${b}, which has no ${inputs.site} site`);
           return s;
         });

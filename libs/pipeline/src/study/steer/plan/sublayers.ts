@@ -5,7 +5,7 @@
  * same to another sublayer drawn at random from those neither run targets.
  */
 import type { Stream } from '@memgen/common';
-import type { GPT, HookPosition, Intervention } from '@memgen/model';
+import { blockHook, type GPT, type HookPosition, type Intervention } from '@memgen/model';
 import { runPath } from '../../common/run-dir.js';
 import { PAIRS_FILES } from '../../pairs/files.js';
 import { readPairs } from '../../pairs/pairs-file.js';
@@ -15,11 +15,11 @@ import type { SettingSpec } from './ids.js';
 import type { SteeringInputs } from './inputs.js';
 import type { SettingPlan } from './setting-plan.js';
 
-const hookOf = (r: FixedSublayer) => `blocks.${r.block}.${r.site}`;
+const hookOf = (r: FixedSublayer) => blockHook(r.block, r.site);
 
 /** Every sublayer output of the model, in forward order. */
 export function allSublayers(nLayer: number): string[] {
-  return Array.from({ length: nLayer }, (_, i) => [`blocks.${i}.attn.out`, `blocks.${i}.mlp.out`]).flat();
+  return Array.from({ length: nLayer }, (_, i) => [blockHook(i, 'attn.out'), blockHook(i, 'mlp.out')]).flat();
 }
 
 /**
