@@ -119,7 +119,7 @@ export async function readLeverRow(studyDir: string, cell: LeverCell): Promise<L
   return { lever: cell.lever, size: cell.size, seed: cell.seed, phases };
 }
 
-/** "500", or "> 6000" when the phase hit its cap unlearned (the cap it ran to). */
+/** "500", or "not within 3000 (0.61)" when the phase hit its cap unlearned (its steps and last accuracy). */
 function phaseCell(p: PhaseOutcome): string {
   return p.mastered === false ? `not within ${p.steps} (${p.train_acc.toFixed(2)})` : String(p.steps);
 }
