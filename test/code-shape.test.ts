@@ -2,26 +2,17 @@
  * The tree stays readable: no source file over 300 lines and no function outside tests over 60
  * lines (TypeScript sources of libs, services, bench, test, deploy and scripts, measured with the compiler's parser).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT as root, sourceFiles } from './support/source-files.js';
 
-const root = fileURLToPath(new URL('../', import.meta.url));
 const MAX_FILE_LINES = 300;
 const MAX_FUNCTION_LINES = 60;
 
-function sources(): string[] {
-  const out: string[] = [];
-  for (const top of ['libs', 'services', 'bench', 'test', 'deploy', 'scripts']) {
-    for (const entry of readdirSync(join(root, top), { recursive: true, withFileTypes: true })) {
-      const path = join(entry.parentPath, entry.name);
-      if (entry.isFile() && /\.(ts|mts)$/.test(entry.name) && !path.includes('node_modules')) out.push(path);
-    }
-  }
-  return out.sort();
-}
+const sources = () =>
+  sourceFiles(['libs', 'services', 'bench', 'test', 'deploy', 'scripts'], (name) => /\.(ts|mts)$/.test(name));
 
 const isTest = (path: string) => /\.(test|e2e\.test)\.ts$/.test(path) || path.includes('/test/');
 

@@ -2,13 +2,11 @@
  * Every environment variable the code reads is in the one catalogue (libs/common/src/env-vars.ts,
  * rendered to docs/environment.md), and every catalogued variable is read somewhere.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENV_VARS } from '../libs/common/src/env-vars.js';
-
-const root = fileURLToPath(new URL('../', import.meta.url));
+import { REPO_ROOT as root, sourceFiles } from './support/source-files.js';
 
 /** Names that look like variables but are not read from the environment. */
 const NOT_VARIABLES = new Set([
@@ -17,18 +15,11 @@ const NOT_VARIABLES = new Set([
 ]);
 
 /** Non-test sources: TypeScript, the CLI's entry, shell scripts and the native C++. */
-function sources(): string[] {
-  const out: string[] = [];
-  for (const top of ['libs', 'services', 'bench', 'scripts', 'deploy']) {
-    for (const entry of readdirSync(join(root, top), { recursive: true, withFileTypes: true })) {
-      const path = join(entry.parentPath, entry.name);
-      if (path.includes('node_modules') || path.includes('/build/') || !entry.isFile()) continue;
-      if (/\.(test|e2e\.test)\.ts$/.test(entry.name)) continue;
-      if (/\.(ts|mts|mjs|sh|cc|h|inc|gyp)$/.test(entry.name)) out.push(path);
-    }
-  }
-  return out.sort();
-}
+const sources = () =>
+  sourceFiles(
+    ['libs', 'services', 'bench', 'scripts', 'deploy'],
+    (name) => !/\.(test|e2e\.test)\.ts$/.test(name) && /\.(ts|mts|mjs|sh|cc|h|inc|gyp)$/.test(name),
+  );
 
 /** Every variable a source reads: MEMGEN_* names anywhere, others where the environment is indexed. */
 function variablesIn(text: string): string[] {

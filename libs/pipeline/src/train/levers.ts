@@ -105,7 +105,9 @@ export async function readLeverRow(studyDir: string, cell: LeverCell): Promise<L
   let text: string;
   try {
     text = await readFile(path, 'utf8');
-  } catch {
+  } catch (err) {
+    // No summary yet: the cell has not finished. Any other failure is the caller's to see.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     return { lever: cell.lever, size: cell.size, seed: cell.seed, phases: null };
   }
   const summary = JSON.parse(text) as { phases?: PhaseRecord[] };

@@ -11,7 +11,8 @@ import type { BookRun } from './book-runs.js';
 
 const pv = (p: number | null) => (p === null ? '—' : pValue(p));
 
-function meanSd(s: Summary, format: (x: number) => string): string {
+/** `mean ± sd (n = k)` over seeds, `— ` without values. */
+export function meanSd(s: Summary, format: (x: number) => string): string {
   if (s.mean === null) return '—';
   return s.sd === null ? `${format(s.mean)} (n = 1)` : `${format(s.mean)} ± ${format(s.sd)} (n = ${s.n})`;
 }

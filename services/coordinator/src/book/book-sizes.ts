@@ -4,11 +4,12 @@
  * qualified seed a point, mean ± sd per size — as a figure and a table. Unqualified seeds are
  * counted per size and never pooled.
  */
-import { configHash } from '@memgen/common';
 import { num, pct, table } from '@memgen/pipeline';
 import { scalingChart } from '@memgen/report';
 import { type Summary, summarise } from '../results.js';
 import type { BookFigure } from './book-figures.js';
+import { groupKey } from './book-groups.js';
+import { meanSd } from './book-markdown.js';
 import type { BookRun } from './book-runs.js';
 
 /** A quantity read from one run: one value per series (e.g. targeted and its matched control). */
@@ -112,10 +113,8 @@ export interface SizeSeries {
   quantities: { id: string; label: string; by_size: { size: string; series: Record<string, Summary> }[] }[];
 }
 
-function seriesKey(r: BookRun): string {
-  const variant = r.overrides === null ? null : `o${configHash(r.overrides).slice(0, 8)}`;
-  return [r.task, r.hops === null ? null : `${r.hops}hop`, r.preset, variant].filter(Boolean).join('-');
-}
+/** A group's key without its size: the configuration a size series follows. */
+const seriesKey = (r: BookRun): string => groupKey({ ...r, size: '' });
 
 function summariseSeries(key: string, runs: readonly BookRun[]): SizeSeries {
   const sizes = [...new Set(runs.map((r) => r.size))]
@@ -190,9 +189,7 @@ export function sizeFigures(s: SizeSeries, runs: readonly BookRun[]): BookFigure
 }
 
 function cell(m: Summary | undefined, rate: boolean): string {
-  if (!m || m.mean === null) return '—';
-  const f = (x: number) => (rate ? pct(x) : num(x));
-  return m.sd === null ? `${f(m.mean)} (n = 1)` : `${f(m.mean)} ± ${f(m.sd)} (n = ${m.n})`;
+  return m ? meanSd(m, (x) => (rate ? pct(x) : num(x))) : '—';
 }
 
 /** The section: per series, its sizes and a table of every quantity by size, then its figures. */
