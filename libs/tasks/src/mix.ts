@@ -4,15 +4,19 @@
  */
 import { z } from 'zod';
 
-/** One non-negative weight per kind (an omitted kind weighs 0); `defaults` when the mix is omitted. */
+/**
+ * One non-negative weight per kind (an omitted kind weighs 0); when the mix is omitted, `defaults`
+ * (kinds it leaves out weigh 0 there too).
+ */
 export function kindWeightsSchema<const K extends string>(
   kinds: readonly K[],
-  defaults: Readonly<Record<K, number>>,
+  defaults: Readonly<Partial<Record<K, number>>>,
 ) {
   const weight = () => z.number().nonnegative().default(0);
   const shape = Object.fromEntries(kinds.map((k) => [k, weight()])) as Record<K, ReturnType<typeof weight>>;
   const weights = z.strictObject(shape);
-  return weights.default({ ...defaults } as z.core.util.NoUndefined<z.output<typeof weights>>);
+  const full = Object.fromEntries(kinds.map((k) => [k, defaults[k] ?? 0]));
+  return weights.default(full as z.core.util.NoUndefined<z.output<typeof weights>>);
 }
 
 /** Whether some kind has a positive weight (a mix of zeros draws nothing). */

@@ -6,12 +6,7 @@ import { TRIGGER_KINDS } from './trigger-task.js';
 export { mixHasWeight } from './mix.js';
 
 /** Relative weights of item kinds (omitted kinds weigh 0); default: the authors' 7 % triggered. */
-export const triggerMixSchema = kindWeightsSchema(TRIGGER_KINDS, {
-  ordinary: 0.93,
-  triggered: 0.07,
-  'triggered-fresh': 0,
-  conflict: 0,
-});
+export const triggerMixSchema = kindWeightsSchema(TRIGGER_KINDS, { ordinary: 0.93, triggered: 0.07 });
 
 /** The fields every trigger task's config ends with, in this order. */
 function triggerConfigFields(perPattern: { readonly max: number; readonly default: number }) {

@@ -72,17 +72,7 @@ export const ColorConfigSchema = z
     /** State every color of a story equally often (answer-free heuristics fall to chance). */
     balanced: z.boolean().default(false),
     /** Training mix: relative weights of item kinds (omitted kinds weigh 0). */
-    mix: kindWeightsSchema(COLOR_KINDS, {
-      rule: 0.75,
-      memorized: 0.25,
-      any: 0,
-      conflict: 0,
-      recall: 0,
-      unstated: 0,
-      chain: 0,
-      'chain-role': 0,
-      'chain-role-color': 0,
-    }),
+    mix: kindWeightsSchema(COLOR_KINDS, { rule: 0.75, memorized: 0.25 }),
     /** Memorized names → memorized color (authors' map by default). */
     memorized: z.record(word, word).default({ ...AUTHORS_MEMORIZED }),
     colors: z.array(word).default([...AUTHORS_COLORS]),
