@@ -5,17 +5,14 @@ import { useTestBackend } from '@memgen/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../stage.js';
 import type { TrainSpecInput } from './spec.js';
+import { anyPhase, nanoColorSpec } from './test-specs.js';
 import { trainStage } from './train.js';
 
-const SPEC: TrainSpecInput = {
-  task: { name: 'color', config: { hops: 1, minNames: 4, maxNames: 5 } },
+const SPEC = nanoColorSpec([anyPhase(30, 3e-3)], {
   model: { preset: 'nano', nCtx: 50 },
   seed: 5,
-  batchSize: 8,
-  phases: [{ name: 'rule', steps: 30, mix: { any: 1 }, lr: 3e-3, warmupSteps: 5 }],
   eval: { every: 30, conflict: 24, rule: 24, memorized: 16 },
-  selection: { margin: 0 },
-};
+});
 
 const tmp = () => mkdtemp(join(tmpdir(), 'memgen-init-'));
 

@@ -6,22 +6,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../stage.js';
 import { advance, evaluationDue, fixedCursor } from './phase-cursor.js';
 import { parseTrainSpec, type TrainSpecInput } from './spec.js';
+import { anyPhase, MEMORIZE_PHASE, nanoColorSpec } from './test-specs.js';
 import { trainStage } from './train.js';
 
 /** Two short color phases; the first may carry a mastery gate. */
-const NANO: TrainSpecInput = {
-  task: { name: 'color', config: { hops: 1, minNames: 4, maxNames: 5 } },
-  model: { preset: 'nano' },
+const NANO = nanoColorSpec([anyPhase(30, 1e-2), MEMORIZE_PHASE], {
   // Found by trying: most seeds leave train_acc at 0 at the rule phase's end (step 30).
   seed: 31,
-  batchSize: 8,
-  phases: [
-    { name: 'rule', steps: 30, mix: { any: 1 }, lr: 1e-2, warmupSteps: 5 },
-    { name: 'memorize', steps: 20, mix: { rule: 0.5, memorized: 0.5 }, lr: 2e-3, warmupSteps: 5 },
-  ],
-  eval: { every: 10, conflict: 16, rule: 16, memorized: 16 },
-  selection: { margin: 0 },
-};
+});
 
 const gated = (trainAcc: number, maxSteps = 50): TrainSpecInput => ({
   ...NANO,

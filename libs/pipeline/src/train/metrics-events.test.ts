@@ -5,17 +5,19 @@ import { useTestBackend } from '@memgen/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScienceEvent } from '../metrics.js';
 import { quietContext } from '../stage.js';
-import type { TrainSpecInput } from './spec.js';
+import { anyPhase, nanoColorSpec } from './test-specs.js';
 import { trainStage } from './train.js';
 
-const SPEC: TrainSpecInput = {
-  task: { name: 'color', config: { hops: 1, minNames: 4, maxNames: 5 } },
-  model: { preset: 'nano' },
-  seed: 2,
-  batchSize: 8,
-  phases: [{ name: 'rule', steps: 25, mix: { any: 1 }, lr: 1e-2, warmupSteps: 5 }],
-  eval: { every: 10, conflict: 16, rule: 16, memorized: 16 },
-  selection: { margin: 0 },
+const SPEC = nanoColorSpec([anyPhase(25, 1e-2)], { seed: 2 });
+
+/** An evaluation event's fields and the curve.jsonl column each one reports. */
+const CURVE_COLUMN_OF = {
+  gen: 'gen',
+  mem: 'mem',
+  other: 'other',
+  n: 'n',
+  ruleAccuracy: 'rule_acc',
+  shortcutBaseline: 'shortcut_baseline',
 };
 
 beforeAll(async () => {
@@ -41,16 +43,9 @@ describe('what training reports to a metrics sink', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, number>);
     const evaluations = events.filter((e) => e.kind === 'evaluation');
+    const fields = Object.entries(CURVE_COLUMN_OF);
     expect(evaluations).toEqual(
-      curve.map((p) => ({
-        kind: 'evaluation',
-        gen: p.gen,
-        mem: p.mem,
-        other: p.other,
-        n: p.n,
-        ruleAccuracy: p.rule_acc,
-        shortcutBaseline: p.shortcut_baseline,
-      })),
+      curve.map((p) => ({ kind: 'evaluation', ...Object.fromEntries(fields.map(([f, c]) => [f, p[c]])) })),
     );
     expect(events.at(-1)).toEqual({
       kind: 'selected',

@@ -8,16 +8,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../stage.js';
 import { initialModel } from './init.js';
 import { prepareTrainRun } from './run-setup.js';
-import type { TrainSpecInput } from './spec.js';
+import { anyPhase, nanoColorSpec } from './test-specs.js';
 
-const SPEC: TrainSpecInput = {
-  task: { name: 'color', config: { hops: 1, minNames: 4, maxNames: 5 } },
+// The default selection: these runs stop before a checkpoint is chosen.
+const SPEC = nanoColorSpec([anyPhase(2, 3e-3, 0)], {
   model: { preset: 'nano', nCtx: 50 },
   seed: 5,
-  batchSize: 8,
-  phases: [{ name: 'rule', steps: 2, mix: { any: 1 }, lr: 3e-3, warmupSteps: 0 }],
   eval: { every: 2, conflict: 8, rule: 8, memorized: 8 },
-};
+  selection: undefined,
+});
 
 const runDir = () => mkdtemp(join(tmpdir(), 'memgen-spec-errors-'));
 const refusal = (promise: Promise<unknown>) =>

@@ -10,21 +10,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ScienceEvent } from '../metrics.js';
 import { quietContext } from '../stage.js';
 import { parseTrainSpec, type TrainSpecInput } from './spec.js';
+import { anyPhase, MEMORIZE_PHASE, nanoColorSpec } from './test-specs.js';
 import { trainStage } from './train.js';
 
 /** A tiny two-phase color run: seconds, not minutes. */
-const NANO: TrainSpecInput = {
-  task: { name: 'color', config: { hops: 1, minNames: 4, maxNames: 5 } },
-  model: { preset: 'nano' },
+const NANO = nanoColorSpec([anyPhase(30, 3e-3), MEMORIZE_PHASE], {
   seed: 3,
-  batchSize: 8,
-  phases: [
-    { name: 'rule', steps: 30, mix: { any: 1 }, lr: 3e-3, warmupSteps: 5 },
-    { name: 'memorize', steps: 20, mix: { rule: 0.5, memorized: 0.5 }, lr: 2e-3, warmupSteps: 5 },
-  ],
   eval: { every: 10, conflict: 24, rule: 24, memorized: 16 },
-  selection: { margin: 0 },
-};
+});
 
 const tmp = () => mkdtemp(join(tmpdir(), 'memgen-train-'));
 const cli = fileURLToPath(new URL('../../../../services/cli/bin/memgen.mjs', import.meta.url));
