@@ -13,7 +13,8 @@ import { Readable } from 'node:stream';
 import { fileDigest, parseWith, retryWithBackoff, sha256 } from '@memgen/common';
 import { jetstream } from '@nats-io/jetstream';
 import { type NatsConnection, TimeoutError } from '@nats-io/nats-core';
-import { type ObjectInfo, type ObjectResult, type ObjectStore, Objm, StorageType } from '@nats-io/obj';
+import { type ObjectInfo, type ObjectResult, type ObjectStore, Objm } from '@nats-io/obj';
+import { type BucketOptions, bucketSettings } from './bucket.js';
 import { ArtefactDigestError, ArtefactMissingError } from './errors.js';
 import { type ArtefactRef, ArtefactRefSchema } from './schemas.js';
 import { ARTEFACTS_BUCKET } from './subjects.js';
@@ -21,37 +22,29 @@ import { ARTEFACTS_BUCKET } from './subjects.js';
 /** Metadata key holding an object's hex SHA-256. */
 export const DIGEST_METADATA_KEY = 'memgen-sha256';
 
-export interface ArtefactStoreOptions {
-  /** Bucket name (default ARTEFACTS_BUCKET). */
-  bucket?: string;
+/** Options of the bucket (default ARTEFACTS_BUCKET). */
+export interface ArtefactStoreOptions extends BucketOptions {
   /** Bucket size limit in bytes (default: server limit). Applies only when the bucket is created. */
   maxBytes?: number;
-  /** Copies the server cluster keeps (3 in a 3-node JetStream cluster; default 1). Only set on creation. */
-  replicas?: number;
 }
 
 /** A name alone, or a full reference whose digest the bytes must also match. */
 export type ArtefactTarget = string | ArtefactRef;
 
 export class ArtefactStore {
-  readonly bucket: string;
-  /** The underlying Object Store, for tooling and tests that need raw access. */
-  readonly objects: ObjectStore;
-  /** The same bucket through a JetStream context whose API requests give up sooner (pastOfflinePeers). */
-  private readonly reads: ObjectStore;
-
-  private constructor(bucket: string, objects: ObjectStore, reads: ObjectStore) {
-    this.bucket = bucket;
-    this.objects = objects;
-    this.reads = reads;
-  }
+  private constructor(
+    readonly bucket: string,
+    /** The underlying Object Store, for tooling and tests that need raw access. */
+    readonly objects: ObjectStore,
+    /** The same bucket through a JetStream context whose API requests give up sooner (pastOfflinePeers). */
+    private readonly reads: ObjectStore,
+  ) {}
 
   /** Opens the artefact bucket, creating it (file storage) when it does not exist. */
   static async open(nc: NatsConnection, options: ArtefactStoreOptions = {}): Promise<ArtefactStore> {
-    const bucket = options.bucket ?? ARTEFACTS_BUCKET;
+    const { bucket, creation } = bucketSettings(options, ARTEFACTS_BUCKET);
     const objects = await new Objm(nc).create(bucket, {
-      storage: StorageType.File,
-      replicas: options.replicas ?? 1,
+      ...creation,
       ...(options.maxBytes === undefined ? {} : { max_bytes: options.maxBytes }),
     });
     const reads = await new Objm(jetstream(nc, { timeout: READ_REQUEST_TIMEOUT_MS })).open(bucket);

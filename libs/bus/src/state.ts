@@ -5,10 +5,10 @@
  */
 
 import { parseWith } from '@memgen/common';
-import { StorageType } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/nats-core';
 import type { z } from 'zod';
+import { type BucketOptions, bucketSettings } from './bucket.js';
 import { type BusCodec, createBusCodec } from './codec.js';
 import { BusMessageError, errorText } from './errors.js';
 import { STATE_BUCKET } from './subjects.js';
@@ -44,37 +44,26 @@ export interface StateWatch<T> extends AsyncIterable<StateChange<T>> {
   stop(): void;
 }
 
-export interface StateStoreOptions {
-  /** Bucket name (default STATE_BUCKET). */
-  bucket?: string;
+/** Options of the bucket (default STATE_BUCKET) and of its values. */
+export interface StateStoreOptions extends BucketOptions {
   /** Revisions kept per key (default 1). Applies only when the bucket is created. */
   history?: number;
   /** Value codec (default createBusCodec()). */
   codec?: BusCodec;
-  /** Copies the server cluster keeps (3 in a 3-node JetStream cluster; default 1). Only set on creation. */
-  replicas?: number;
 }
 
 export class StateStore {
-  readonly bucket: string;
-  /** The underlying KV bucket, for tooling and tests that need raw access. */
-  readonly kv: KV;
-  private readonly codec: BusCodec;
-
-  private constructor(bucket: string, kv: KV, codec: BusCodec) {
-    this.bucket = bucket;
-    this.kv = kv;
-    this.codec = codec;
-  }
+  private constructor(
+    readonly bucket: string,
+    /** The underlying KV bucket, for tooling and tests that need raw access. */
+    readonly kv: KV,
+    private readonly codec: BusCodec,
+  ) {}
 
   /** Opens the state bucket, creating it (file storage) when it does not exist. */
   static async open(nc: NatsConnection, options: StateStoreOptions = {}): Promise<StateStore> {
-    const bucket = options.bucket ?? STATE_BUCKET;
-    const kv = await new Kvm(nc).create(bucket, {
-      history: options.history ?? 1,
-      storage: StorageType.File,
-      replicas: options.replicas ?? 1,
-    });
+    const { bucket, creation } = bucketSettings(options, STATE_BUCKET);
+    const kv = await new Kvm(nc).create(bucket, { ...creation, history: options.history ?? 1 });
     return new StateStore(bucket, kv, options.codec ?? createBusCodec());
   }
 
