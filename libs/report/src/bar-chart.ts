@@ -1,26 +1,13 @@
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  type ChartSize,
-  chartSize,
-  checkRows,
-  encodeField,
-  escapeField,
-  type FieldRef,
-  type Row,
-  SCHEMA,
-} from './fields.js';
+import { chartHead, checkRows, encodeField, escapeField, type XYChartOptions } from './fields.js';
 
-export interface BarChartOptions extends ChartSize {
-  title: string;
-  /** Category field along the horizontal axis (nominal by default; bars keep the data's order). */
-  x: FieldRef;
-  /** Bar height (quantitative). */
-  y: FieldRef;
-  /** Field splitting each category into side-by-side coloured bars. */
-  series?: FieldRef;
+/**
+ * `x` is a category (nominal by default; bars keep the data's order), `y` the bar height, and
+ * `series` splits each category into side-by-side bars.
+ */
+export interface BarChartOptions extends XYChartOptions {
   /** Field holding a ± half-width drawn as an error bar around y (e.g. std over seeds). */
   error?: string;
-  data: readonly Row[];
 }
 
 /** Bars of `y` per category `x`, grouped by `series`, with optional ± `error` bars. */
@@ -47,11 +34,5 @@ export function barChart(options: BarChartOptions): TopLevelSpec {
     });
   }
   // Layers are assembled as plain records; the render test proves vega-lite accepts the result.
-  return {
-    $schema: SCHEMA,
-    title,
-    ...chartSize('barChart', options),
-    data: { values: [...data] },
-    layer,
-  } as unknown as TopLevelSpec;
+  return { ...chartHead('barChart', title, options, data), layer } as unknown as TopLevelSpec;
 }

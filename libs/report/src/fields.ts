@@ -30,7 +30,19 @@ export interface ChartSize {
   height?: number;
 }
 
-export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** What the bar and line charts both take: `y` against `x`, split by `series`, over `data`. */
+export interface XYChartOptions extends ChartSize {
+  title: string;
+  /** Horizontal field (its default type is the chart's). */
+  x: FieldRef;
+  /** Vertical field (quantitative). */
+  y: FieldRef;
+  /** Field splitting the rows into coloured series (nominal by default). */
+  series?: FieldRef;
+  data: readonly Row[];
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 export function fieldSpec(ref: FieldRef): FieldSpec {
   return typeof ref === 'string' ? { field: ref } : ref;
@@ -86,8 +98,21 @@ export function checkRows(
   });
 }
 
+/**
+ * What every chart's spec starts with: the schema, the title, the checked size, and the rows when the
+ * whole chart draws one data set (layers that bring their own pass none).
+ */
+export function chartHead(chart: string, title: string, size: ChartSize, rows?: readonly unknown[]) {
+  return {
+    $schema: SCHEMA,
+    title,
+    ...chartSize(chart, size),
+    ...(rows ? { data: { values: [...rows] } } : {}),
+  };
+}
+
 /** Rejects sizes Vega would accept but render as an empty or absurd image. */
-export function chartSize(chart: string, size: ChartSize): { width: number; height: number } {
+function chartSize(chart: string, size: ChartSize): { width: number; height: number } {
   const width = size.width ?? 400;
   const height = size.height ?? 250;
   for (const [name, v] of [

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { type ChartSize, chartSize, SCHEMA } from './fields.js';
+import { type ChartSize, chartHead } from './fields.js';
 
 export interface HeatmapOptions extends ChartSize {
   title: string;
@@ -47,10 +47,7 @@ export function heatmap(options: HeatmapOptions): TopLevelSpec {
   const scale: Record<string, unknown> = { scheme: options.scheme ?? (diverging ? 'redblue' : 'viridis') };
   if (domain) scale.domain = domain;
   return {
-    $schema: SCHEMA,
-    title,
-    ...chartSize('heatmap', options),
-    data: { values: cells },
+    ...chartHead('heatmap', title, options, cells),
     mark: 'rect',
     encoding: {
       x: { field: 'col', type: 'ordinal', sort: [...cols], title: options.colTitle ?? '' },

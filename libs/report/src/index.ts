@@ -1,5 +1,5 @@
 export { type BarChartOptions, barChart } from './bar-chart.js';
-export type { ChartSize, FieldRef, FieldSpec, FieldType, Row } from './fields.js';
+export type { ChartSize, FieldRef, FieldSpec, FieldType, Row, XYChartOptions } from './fields.js';
 export { fontSearchDirs, resvgFontOptions } from './fonts.js';
 export { type HeatmapOptions, heatmap } from './heatmap.js';
 export { type LineChartOptions, lineChart } from './line-chart.js';

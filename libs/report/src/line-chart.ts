@@ -1,31 +1,22 @@
 import type { TopLevelSpec } from 'vega-lite';
 import {
-  type ChartSize,
-  chartSize,
+  chartHead,
   checkRows,
   encodeField,
   escapeField,
   type FieldRef,
   fieldSpec,
-  type Row,
-  SCHEMA,
+  type XYChartOptions,
 } from './fields.js';
 
-export interface LineChartOptions extends ChartSize {
-  title: string;
-  /** Horizontal field (quantitative by default, e.g. training step). */
-  x: FieldRef;
-  /** Vertical field (quantitative). */
-  y: FieldRef;
-  /** Field whose values split the rows into coloured lines (nominal by default). */
-  series?: FieldRef;
+/** `x` is quantitative by default (e.g. training step); each `series` is a line. */
+export interface LineChartOptions extends XYChartOptions {
   /** Draw a dot at each datum (default: true when there are at most 50 rows). */
   points?: boolean;
   /** Fields of each row's interval, drawn as an error bar in the row's colour (rows with null: none). */
   interval?: { lower: FieldRef; upper: FieldRef };
   /** Field whose values choose the dash pattern (e.g. targeted solid, controls dashed); no legend. */
   dash?: FieldRef;
-  data: readonly Row[];
 }
 
 /**
@@ -43,7 +34,7 @@ export function lineChart(options: LineChartOptions): TopLevelSpec {
   if (series !== undefined) encoding.color = encodeField(series, 'nominal');
   if (dash !== undefined) encoding.strokeDash = { ...encodeField(dash, 'nominal'), legend: null };
   const line = { mark: { type: 'line', point: options.points ?? data.length <= 50 } };
-  const head = { $schema: SCHEMA, title, ...chartSize('lineChart', options), data: { values: [...data] } };
+  const head = chartHead('lineChart', title, options, data);
   if (!interval) return { ...head, ...line, encoding } as TopLevelSpec;
   const { strokeDash: _dash, ...barEncoding } = encoding;
   const bars = {

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { type ChartSize, chartSize, checkRows, escapeField, type Row, SCHEMA } from './fields.js';
+import { type ChartSize, chartHead, checkRows, escapeField, type Row } from './fields.js';
 
 export interface ScalingChartOptions extends ChartSize {
   title: string;
@@ -52,10 +52,5 @@ export function scalingChart(options: ScalingChartOptions): TopLevelSpec {
       encoding: { x: X, y: y('lower'), y2: { field: 'upper' }, color },
     },
   ];
-  return {
-    $schema: SCHEMA,
-    title,
-    ...chartSize('scalingChart', options),
-    layer,
-  } as TopLevelSpec;
+  return { ...chartHead('scalingChart', title, options), layer } as TopLevelSpec;
 }
