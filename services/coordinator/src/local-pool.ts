@@ -5,8 +5,9 @@
  * given up on at once, and a job past maxAttempts is dead.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { JobMessage } from '@memgen/bus';
 import { type JobState, jobStateBase } from './job-state.js';
 import type { ChildMessage, ParentMessage } from './local-worker-main.js';
@@ -36,6 +37,16 @@ interface Worker {
 }
 
 const workerMain = fileURLToPath(new URL('./local-worker-main.ts', import.meta.url));
+
+/**
+ * How a worker process loads the TypeScript sources: tsx by absolute URL and the repository's
+ * tsconfig.json (decorators), so the pool works whatever directory the sweep was started from.
+ */
+const WORKER_EXEC_ARGV: readonly string[] = [
+  '--import',
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+];
+const TSCONFIG = fileURLToPath(new URL('../../../tsconfig.json', import.meta.url));
 
 export class LocalWorkerPool {
   readonly size: number;
@@ -100,9 +111,9 @@ export class LocalWorkerPool {
     const threads =
       process.env.MEMGEN_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / this.size)));
     const child = fork(workerMain, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...WORKER_EXEC_ARGV],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, MEMGEN_THREADS: threads },
+      env: { TSX_TSCONFIG_PATH: TSCONFIG, ...process.env, MEMGEN_THREADS: threads },
     });
     const worker: Worker = { child, ready: false, current: null };
     this.workers.add(worker);
