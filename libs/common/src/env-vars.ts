@@ -205,13 +205,13 @@ const SET: EnvVar[] = [
     readBy: 'stage services',
     meaning: "names the service's NATS connection",
   },
-];
   {
     name: 'TSX_TSCONFIG_PATH',
     unset: "the repository's tsconfig.json",
     readBy: 'the memgen bin and the workers it forks',
     meaning: 'the tsconfig tsx compiles the sources with, wherever memgen is started',
   },
+];
 
 /** The catalogue: the variables above, then each request cap of LIMITS. */
 export const ENV_VARS: readonly EnvVar[] = [
