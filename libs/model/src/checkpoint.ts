@@ -93,7 +93,8 @@ const storedConfigSchema = z.object({ memgen: z.object({ config: gptConfigSchema
 /**
  * Loads a checkpoint written by saveCheckpoint.
  * @throws Error naming the file and the problem: missing file, malformed JSON, corrupt safetensors,
- *   a tensor missing, unexpected or misshapen for the config.
+ *   a tensor missing, unexpected or misshapen for the config, or holding a NaN or infinity (a
+ *   diverged or damaged model would otherwise give every stage after it meaningless numbers).
  */
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const cfgPath = join(dir, 'config.json');
@@ -116,7 +117,14 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
         `checkpoint ${path}: tensor '${name}' has shape [${t.shape}], the config needs [${want}]`,
       );
     }
-    weights.set(name, t.data as Float32Array);
+    const data = t.data as Float32Array;
+    const at = data.findIndex((v) => !Number.isFinite(v));
+    if (at >= 0) {
+      throw new Error(
+        `checkpoint ${path}: tensor '${name}' holds ${data[at]} at index ${at}; a model's weights must be finite`,
+      );
+    }
+    weights.set(name, data);
   }
   let model: GPT;
   try {
