@@ -11,14 +11,37 @@ export interface BenchArgs {
   steps: number;
 }
 
-export function parseBenchArgs(argv: string[], defaults: { configs: string[] }): BenchArgs {
-  const program = new Command()
-    .option('--json', 'one JSON object per line')
+export interface BenchDefaults {
+  configs: string[];
+  /** Default --backend list (none: the best that loads). */
+  backend?: string;
+  steps?: { default: string; help: string };
+}
+
+/**
+ * A command with --configs, --backend and --steps that refuses stray arguments: a benchmark adds its
+ * own options, parses, and reads the shared ones with readBenchArgs.
+ */
+export function benchCommand(defaults: BenchDefaults): Command {
+  const steps = defaults.steps ?? { default: '5', help: 'measured iterations per config' };
+  const backends = 'comma-separated backends';
+  return new Command()
     .option('--configs <list>', 'comma-separated configs', defaults.configs.join(','))
-    .option('--backend <list>', 'comma-separated backends (default: the best that loads)')
-    .option('--steps <n>', 'measured iterations per config', '5')
-    .allowExcessArguments(false)
-    .parse(argv);
+    .option(
+      '--backend <list>',
+      defaults.backend ? backends : `${backends} (default: the best that loads)`,
+      defaults.backend,
+    )
+    .option('--steps <n>', steps.help, steps.default)
+    .allowExcessArguments(false);
+}
+
+export function parseBenchArgs(argv: string[], defaults: { configs: string[] }): BenchArgs {
+  return readBenchArgs(benchCommand(defaults).option('--json', 'one JSON object per line').parse(argv));
+}
+
+/** The shared options of a parsed benchCommand (json: whether it has and got --json). */
+export function readBenchArgs(program: Command): BenchArgs {
   const o = program.opts<{ json?: boolean; configs: string; backend?: string; steps: string }>();
   const backends = (o.backend ? o.backend.split(',') : []).map((b) => {
     if (!(BACKEND_NAMES as readonly string[]).includes(b))

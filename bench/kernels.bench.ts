@@ -8,37 +8,22 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { trainStep } from '@memgen/model';
-import { BACKEND_NAMES, type BackendName, initBackend } from '@memgen/tensor';
+import { type BackendName, initBackend } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
-import { Command } from 'commander';
-import { benchSetup } from './bench-args.js';
+import { benchCommand, benchSetup, readBenchArgs } from './bench-args.js';
 
-const o = new Command()
-  .option('--backend <list>', 'comma-separated backends', 'native')
-  .option('--configs <list>', 'comma-separated configs', 'tiny')
-  .option('--steps <n>', 'profiled steps (after one warm-up step)', '3')
+const program = benchCommand({
+  configs: ['tiny'],
+  backend: 'native',
+  steps: { default: '3', help: 'profiled steps (after one warm-up step)' },
+})
   .option('--top <n>', 'kernels listed', '25')
   .option('--matmul', 'also measure 2048² matmul GFLOP/s')
   .option('--by-shape', 'one row per kernel and input shapes (and transposes) rather than per kernel')
-  .allowExcessArguments(false)
-  .parse(process.argv)
-  .opts<{
-    backend: string;
-    configs: string;
-    steps: string;
-    top: string;
-    matmul?: boolean;
-    byShape?: boolean;
-  }>();
-
-const backends = o.backend.split(',').map((b) => {
-  if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw new Error(`--backend: unknown backend '${b}'`);
-  return b as BackendName;
-});
-const steps = Number(o.steps);
+  .parse(process.argv);
+const { configs, backends, steps } = readBenchArgs(program);
+const o = program.opts<{ top: string; matmul?: boolean; byShape?: boolean }>();
 const top = Number(o.top);
-if (!Number.isInteger(steps) || steps < 1)
-  throw new Error(`--steps must be a positive integer, got '${o.steps}'`);
 
 interface KernelStat {
   ms: number;
@@ -97,7 +82,7 @@ async function profile(backend: BackendName): Promise<void> {
     process.stdout.write(
       `${backend} (threads ${threads}): 2048² matmul ${matmulRate().toFixed(0)} GFLOP/s\n`,
     );
-  for (const name of o.configs.split(',')) {
+  for (const name of configs) {
     const { model, opt, batch } = benchSetup(name);
     trainStep(model, opt, batch, 1e-3);
     const stats = instrument(backend);
