@@ -11,6 +11,16 @@ describe('memgen worker --gpus', () => {
     expect(() => parseGpus('1,0,1')).toThrow('--gpus: GPU 1 is listed twice');
   });
 
+  it('refuses an index beyond any node, however many digits it has', () => {
+    expect(parseGpus('255')).toEqual([255]);
+    expect(() => parseGpus('0,256')).toThrow('--gpus: 256 is not a GPU index (0 … 255)');
+    expect(() => parseGpus('99999999999999999999')).toThrow(
+      '--gpus: 99999999999999999999 is not a GPU index (0 … 255)',
+    );
+    // Leading zeros still name the same index, so they count as a repeat.
+    expect(() => parseGpus('1,01')).toThrow('--gpus: GPU 1 is listed twice');
+  });
+
   it('gives each GPU one single-slot process that sees only that device, on its own port', () => {
     const args = [
       '--nats',

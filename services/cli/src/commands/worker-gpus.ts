@@ -15,11 +15,18 @@ export interface GpuSlot {
   env: Record<string, string>;
 }
 
+/**
+ * The largest GPU index --gpus takes: CUDA numbers a node's devices from 0, and no node holds
+ * hundreds, so anything larger is a typo (and one process per entry must stay a handful).
+ */
+export const MAX_GPU_INDEX = 255;
+
 /** "0,1,3" → [0, 1, 3]. @throws naming the entry that is not a GPU index, or a repeated one */
 export function parseGpus(value: string): number[] {
   const gpus = value.split(',').map((s) => s.trim());
   for (const g of gpus) {
     if (!/^\d+$/.test(g)) throw new Error(`--gpus: ${JSON.stringify(g)} is not a GPU index (0, 1, …)`);
+    if (Number(g) > MAX_GPU_INDEX) throw new Error(`--gpus: ${g} is not a GPU index (0 … ${MAX_GPU_INDEX})`);
   }
   const indices = gpus.map(Number);
   const repeated = indices.find((g, i) => indices.indexOf(g) !== i);
