@@ -1,33 +1,25 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { describeWithNats } from '../../../test/support/nats-server.js';
-import { connectBus } from './connection.js';
 import { makeJob } from './schemas.js';
-import { collectEvents, memoryLogger, sleep, waitFor } from './testing/bus-test-kit.js';
-import { consumeJobs, type JobWorker } from './transport/job-loop.js';
-import { WorkQueue } from './work-queue.js';
+import { useBus } from './testing/bus-fixture.js';
+import { collectEvents, memoryLogger, noteJobs, sleep, waitFor } from './testing/bus-test-kit.js';
+import { consumeJobs } from './transport/job-loop.js';
 
 const ACK_WAIT_MS = 1500;
 const POLICY = { ackWaitMs: ACK_WAIT_MS, maxDeliver: 5, backoffMs: [100] };
+/** Short pulls and ack wait, log lines kept in memory. */
+const quiet = () => ({ pullExpiresMs: 1000, policy: POLICY, logger: memoryLogger().logger });
+const deliveryCount = (_job: unknown, context: { deliveryCount: number }) => context.deliveryCount;
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const crashWorker = fileURLToPath(new URL('./testing/crash-worker.ts', import.meta.url));
 
 describeWithNats('worker lifecycle: crash, drain', (server) => {
-  let nc: NatsConnection;
-  let queue: WorkQueue;
-  const workers: JobWorker[] = [];
+  const bus = useBus(() => server().url, 'lifecycle-test');
   const children: ChildProcess[] = [];
-
-  beforeAll(async () => {
-    nc = await connectBus({ url: server().url, name: 'lifecycle-test' });
-    queue = await WorkQueue.open(nc);
-  });
-  afterAll(async () => {
+  afterAll(() => {
     for (const child of children) child.kill('SIGKILL');
-    await Promise.all(workers.map((w) => w.drain({ graceMs: 100 })));
-    await nc?.close();
   });
 
   it('redelivers the job of a SIGKILLed worker to another one after ack_wait, and completes it once', async () => {
@@ -56,22 +48,14 @@ describeWithNats('worker lifecycle: crash, drain', (server) => {
     );
 
     const submitted = makeJob({ stage: 'crash', runId: 'run-crash', spec: { steps: 1000 } });
-    await queue.submit(submitted);
+    await bus.queue.submit(submitted);
     await waitFor('the child to take the job', () => output.includes(`STARTED ${submitted.id} 1`));
 
     // Our worker runs alongside; the child's heartbeats keep the job its own past ack_wait.
-    const handled: number[] = [];
-    const events = collectEvents(nc, queue.codec, 'crash');
-    await nc.flush();
-    const survivor = await consumeJobs(
-      queue,
-      'crash',
-      async (_job, context) => {
-        handled.push(context.deliveryCount);
-      },
-      { pullExpiresMs: 1000, policy: POLICY, logger: memoryLogger().logger },
-    );
-    workers.push(survivor);
+    const events = collectEvents(bus.nc, bus.queue.codec, 'crash');
+    await bus.nc.flush();
+    const { worker: survivor, noted: handled } = await noteJobs(bus.queue, 'crash', deliveryCount, quiet());
+    bus.workers.push(survivor);
     await sleep(ACK_WAIT_MS * 1.5);
     expect(handled).toEqual([]);
 
@@ -82,7 +66,7 @@ describeWithNats('worker lifecycle: crash, drain', (server) => {
     expect(handled).toEqual([2]);
     await waitFor('the done event', () => events.events.length === 1);
     expect(events.events.map((e) => [e.outcome, e.jobId])).toEqual([['done', submitted.id]]);
-    await waitFor('the queue to empty', async () => (await queue.outstanding('crash')) === 0);
+    await waitFor('the queue to empty', async () => (await bus.queue.outstanding('crash')) === 0);
     await sleep(ACK_WAIT_MS + 500);
     expect(handled).toEqual([2]);
     events.stop();
@@ -92,25 +76,25 @@ describeWithNats('worker lifecycle: crash, drain', (server) => {
     let started = 0;
     let finished = 0;
     const worker = await consumeJobs(
-      queue,
+      bus.queue,
       'drain-finish',
       async () => {
         started++;
         await sleep(400);
         finished++;
       },
-      { pullExpiresMs: 1000, policy: POLICY, logger: memoryLogger().logger },
+      quiet(),
     );
-    await queue.submit(makeJob({ stage: 'drain-finish', runId: 'r', spec: { n: 1 } }));
+    await bus.queue.submit(makeJob({ stage: 'drain-finish', runId: 'r', spec: { n: 1 } }));
     await waitFor('the job to start', () => started === 1);
     expect(finished).toBe(0);
     await worker.drain({ graceMs: 10_000 });
     expect(finished).toBe(1);
     expect(worker.stats.done).toBe(1);
     // A job submitted after the drain stays queued: nobody pulls it.
-    await queue.submit(makeJob({ stage: 'drain-finish', runId: 'r', spec: { n: 2 } }));
+    await bus.queue.submit(makeJob({ stage: 'drain-finish', runId: 'r', spec: { n: 2 } }));
     await sleep(1200);
-    expect(await queue.outstanding('drain-finish')).toBe(1);
+    expect(await bus.queue.outstanding('drain-finish')).toBe(1);
     expect(finished).toBe(1);
   });
 
@@ -119,7 +103,7 @@ describeWithNats('worker lifecycle: crash, drain', (server) => {
     let aborted: unknown;
     let started = false;
     const slow = await consumeJobs(
-      queue,
+      bus.queue,
       'drain-handback',
       (_job, context) =>
         new Promise<void>((_resolve, reject) => {
@@ -132,22 +116,19 @@ describeWithNats('worker lifecycle: crash, drain', (server) => {
       { pullExpiresMs: 1000, policy: POLICY, logger },
     );
     const submitted = makeJob({ stage: 'drain-handback', runId: 'r', spec: { n: 1 } });
-    await queue.submit(submitted);
+    await bus.queue.submit(submitted);
     await waitFor('the slow worker to take the job', () => started);
     await slow.drain({ graceMs: 200 });
     expect(String(aborted)).toContain('worker draining');
     expect(lines.some((l) => l.msg === 'handed job back on drain')).toBe(true);
 
-    const deliveries: number[] = [];
-    const helper = await consumeJobs(
-      queue,
+    const { worker: helper, noted: deliveries } = await noteJobs(
+      bus.queue,
       'drain-handback',
-      async (_job, context) => {
-        deliveries.push(context.deliveryCount);
-      },
-      { pullExpiresMs: 1000, policy: POLICY, logger: memoryLogger().logger },
+      deliveryCount,
+      quiet(),
     );
-    workers.push(helper);
+    bus.workers.push(helper);
     await waitFor('the handed-back job', () => deliveries.length === 1, 5000);
     expect(deliveries).toEqual([2]);
     expect(slow.stats).toEqual({ done: 0, failed: 0, dead: 0 });

@@ -1,12 +1,14 @@
 /**
  * Helpers shared by the bus's integration tests and its crash-test child process: a pino logger
- * that records lines in memory, an event collector and a polling wait.
+ * that records lines in memory, an event collector, a worker that notes its jobs and a polling wait.
  */
 import type { NatsConnection } from '@nats-io/nats-core';
 import { pino } from 'pino';
 import type { BusCodec } from '../codec.js';
 import type { BusLogger } from '../logger.js';
-import { type EventMessage, parseEvent } from '../schemas.js';
+import { type EventMessage, type JobMessage, parseEvent } from '../schemas.js';
+import { type ConsumeOptions, consumeJobs, type JobContext, type JobWorker } from '../transport/job-loop.js';
+import type { WorkQueue } from '../work-queue.js';
 
 export interface LogLine {
   level: number;
@@ -33,6 +35,25 @@ export function collectEvents(nc: NatsConnection, codec: BusCodec, stage: string
     },
   });
   return { events, stop: () => sub.unsubscribe() };
+}
+
+/** A worker on `group` that completes every job, noting `note(job, context)` of each delivery in `noted`. */
+export async function noteJobs<T>(
+  queue: WorkQueue,
+  group: string,
+  note: (job: JobMessage, context: JobContext) => T,
+  options: ConsumeOptions,
+): Promise<{ worker: JobWorker; noted: T[] }> {
+  const noted: T[] = [];
+  const worker = await consumeJobs(
+    queue,
+    group,
+    async (job, context) => {
+      noted.push(note(job, context));
+    },
+    options,
+  );
+  return { worker, noted };
 }
 
 /** Polls `condition` every 25 ms until it is true; throws naming `what` after timeoutMs. */
