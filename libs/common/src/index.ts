@@ -9,7 +9,7 @@ export {
   writeJson,
 } from './files.js';
 export { canonicalJson, configHash, sha256 } from './hash.js';
-export { checkLimit, LIMITS, type Limit, type LimitName, limitOf } from './limits.js';
+export { checkLimit, LIMITS, type Limit, type LimitName, limitOf, limitRefusal } from './limits.js';
 export { deepMerge, isPlainObject, type PlainObject } from './merge.js';
 export { resolveInside } from './paths.js';
 export { Stream, type StreamState, stream, streamFromState } from './random.js';

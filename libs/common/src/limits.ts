@@ -26,6 +26,22 @@ export const LIMITS = {
     byDefault: 1_000_000,
     counts: 'items generated at once (memgen data --n, an evaluation set, a batch)',
   },
+  batch: {
+    env: 'MEMGEN_MAX_BATCH',
+    byDefault: 4_096,
+    counts: "items in one forward batch (the study's batchSize fields)",
+  },
+  draws: {
+    env: 'MEMGEN_MAX_DRAWS',
+    byDefault: 100_000,
+    counts:
+      'random draws of one baseline (stats.permutations, consistency.randomDraws / nullDraws / splits, steer.bootstrap, compare --draws)',
+  },
+  steerSettings: {
+    env: 'MEMGEN_MAX_STEER_SETTINGS',
+    byDefault: 1_000,
+    counts: "steering settings in one grid (each family's alphas or head sets, summed)",
+  },
   deadLetters: {
     env: 'MEMGEN_MAX_DEAD_LETTERS',
     byDefault: 1_000,
@@ -56,10 +72,17 @@ export function limitOf(name: LimitName): number {
  * @throws SpecError `${where}: asks for N <counts>, above the limit of M (set ENV to raise it)`
  */
 export function checkLimit(name: LimitName, asked: number, where: string): void {
+  const refusal = limitRefusal(name, asked);
+  if (refusal !== null) throw new SpecError(`${where}: ${refusal}`);
+}
+
+/**
+ * Why `asked` is above the cap (`asks for N <counts>, above the limit of M (set ENV to raise it)`),
+ * or null when it is within it: for checks that report through a schema's issues.
+ */
+export function limitRefusal(name: LimitName, asked: number): string | null {
   const max = limitOf(name);
-  if (asked <= max) return;
+  if (asked <= max) return null;
   const limit: Limit = LIMITS[name];
-  throw new SpecError(
-    `${where}: asks for ${asked} ${limit.counts}, above the limit of ${max} (set ${limit.env} to raise it)`,
-  );
+  return `asks for ${asked} ${limit.counts}, above the limit of ${max} (set ${limit.env} to raise it)`;
 }

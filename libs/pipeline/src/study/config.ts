@@ -1,11 +1,13 @@
 /**
  * The study's configuration (docs/method.md §4–§8): every knob of the stages after training,
  * validated with zod so a wrong field fails with a message naming it. Each stage declares its slice
- * in its own folder (`<stage>/config.ts`); this file composes them and checks what spans two
- * slices. Defaults are the `quick` preset's values; `presets.ts` holds smoke / quick / paper as data.
+ * in its own folder (`<stage>/config.ts`); this file composes them, holds their sizes to the
+ * request caps (./config-caps.ts) and checks what spans two slices. Defaults are the `quick`
+ * preset's values; `presets.ts` holds smoke / quick / paper as data.
  */
 import { parseWith, seedSchema } from '@memgen/common';
 import { z } from 'zod';
+import { studyCapIssues } from './config-caps.js';
 import { consistencyConfigSchema } from './consistency/config.js';
 import { pairsConfigSchema } from './pairs/config.js';
 import { patchingConfigSchema } from './patching/config.js';
@@ -35,6 +37,9 @@ export const studyConfigSchema = z
     consistency: consistencyConfigSchema.default(consistencyConfigSchema.parse({})),
   })
   .superRefine((c, ctx) => {
+    const capped = studyCapIssues(c);
+    for (const issue of capped) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    if (capped.length > 0) return;
     for (const issue of steerConfigIssues(c.steer, c.record.mlpPost)) {
       ctx.addIssue({ code: 'custom', path: ['steer', ...issue.path], message: issue.message });
     }

@@ -6,7 +6,7 @@
  * matched control. Prints Markdown; `--out` also writes the numbers as JSON.
  */
 import { writeFileSync } from 'node:fs';
-import { parseSeed } from '@memgen/common';
+import { checkLimit, parseSeed } from '@memgen/common';
 import { compareRuns, comparisonMarkdown } from '@memgen/pipeline';
 import { initBackend } from '@memgen/tensor';
 import type { Command } from 'commander';
@@ -37,12 +37,14 @@ function integer(value: string, flag: string, min: number): number {
 }
 
 export async function compareCommand(runs: string[], o: CompareOptions): Promise<void> {
+  const draws = integer(o.draws, '--draws', 1);
+  checkLimit('draws', draws, '--draws');
   // Steering decodes the runs' models; the statistics alone need no tensor backend.
   if (o.steer) await initBackend();
   const comparison = await compareRuns(runs, {
     topFractions: fractions(o.top),
-    randomDraws: integer(o.draws, '--draws', 1),
-    nullDraws: integer(o.draws, '--draws', 1),
+    randomDraws: draws,
+    nullDraws: draws,
     seed: parseSeed(o.seed, '--seed'),
     excludeEmbedding: !o.includeEmbedding,
     ...(o.steer ? { steer: { study: { seed: parseSeed(o.seed, '--seed') } } } : {}),
