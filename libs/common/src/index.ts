@@ -16,4 +16,5 @@ export { Stream, type StreamState, stream, streamFromState } from './random.js';
 export { exponentialDelays, type RetryOptions, retryWithBackoff, sleep } from './retry.js';
 export { parseSeed, SEED_MAX, seedSchema } from './seed.js';
 export { SpecError } from './spec-error.js';
+export { parseSpecText } from './spec-text.js';
 export { describeZodError, parseWith } from './zod-errors.js';

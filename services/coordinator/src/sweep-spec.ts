@@ -6,9 +6,8 @@
  */
 
 import { readFile } from 'node:fs/promises';
-import { checkLimit, parseWith, SpecError, seedSchema } from '@memgen/common';
+import { checkLimit, parseSpecText, parseWith, SpecError, seedSchema } from '@memgen/common';
 import { JOB_GROUPS } from '@memgen/pipeline';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 const token = z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lowercase name like "color"');
@@ -57,18 +56,9 @@ export function parseSweepSpec(input: unknown): SweepSpec {
   return spec;
 }
 
-/** JSON through JSON.parse (a 100 000-seed list in milliseconds, where YAML takes a second), else YAML. */
-function parseSpecText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return parseYaml(text);
-  }
-}
-
 /**
- * Reads a sweep spec from a YAML or JSON file (JSON is YAML, so the YAML parser reads what
- * JSON.parse does not).
+ * Reads a sweep spec from a YAML or JSON file (parseSpecText: JSON, else YAML, seeds in decimal
+ * digits either way).
  * @throws Error naming the file when it cannot be read or parsed, or the field that is wrong.
  */
 export async function loadSweepSpec(path: string): Promise<SweepSpec> {
@@ -80,8 +70,9 @@ export async function loadSweepSpec(path: string): Promise<SweepSpec> {
   }
   let value: unknown;
   try {
-    value = parseSpecText(text);
+    value = parseSpecText(text, 'sweep spec');
   } catch (err) {
+    if (err instanceof SpecError) throw err;
     throw new Error(`sweep spec ${path} is not valid YAML/JSON: ${(err as Error).message}`);
   }
   return parseSweepSpec(value);

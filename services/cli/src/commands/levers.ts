@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic, writeJson } from '@memgen/common';
+import { parseSpecText, writeFileAtomic, writeJson } from '@memgen/common';
 import {
   expandLevers,
   type LeverCell,
@@ -13,7 +13,6 @@ import {
 } from '@memgen/pipeline';
 import { initBackend } from '@memgen/tensor';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { progressView } from '../progress.js';
 
 interface LeverOptions {
@@ -40,7 +39,7 @@ export function registerLeversCommand(program: Command): void {
     .requiredOption('--out <dir>', 'study directory: cells/<lever>/<size>-s<seed>/, levers.json, levers.md')
     .option('--only <lever>', 'train the cells of this lever only (the table still lists every cell)')
     .action(async (o: LeverOptions) => {
-      const cells = expandLevers(parseYaml(readFileSync(o.spec, 'utf8')));
+      const cells = expandLevers(parseSpecText(readFileSync(o.spec, 'utf8'), 'lever spec'));
       if (o.only !== undefined && !cells.some((c) => c.lever === o.only))
         throw new Error(`--only ${o.only}: no such lever in ${o.spec}`);
       await mkdir(o.out, { recursive: true });

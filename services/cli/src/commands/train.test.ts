@@ -26,6 +26,16 @@ describe('memgen train: which seed trains', () => {
     expect(resolveTrainSpec({ ...base, spec: specFile(undefined) }).seed).toBe(0);
   });
 
+  it("refuses a YAML --spec file's seed written in hex, octal or exponent form", () => {
+    for (const seed of ['0x10', '0o17', '1e3']) {
+      const path = join(dir, `spec-${seed}.yaml`);
+      writeFileSync(path, `seed: ${seed}\ntask: {name: color}\n`);
+      expect(() => resolveTrainSpec({ ...base, spec: path })).toThrow(
+        `train spec: field "seed": expected an integer from 0 to 4294967295 in decimal digits, got "${seed}"`,
+      );
+    }
+  });
+
   it('takes the preset at --seed, default 0, and refuses what memgen run refuses', () => {
     expect(resolveTrainSpec(base).seed).toBe(0);
     expect(resolveTrainSpec({ ...base, seed: '2' }).seed).toBe(2);

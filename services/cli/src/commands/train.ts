@@ -2,11 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { configHash, parseSeed } from '@memgen/common';
+import { configHash, parseSeed, parseSpecText } from '@memgen/common';
 import { parseTrainSpec, type TrainSpec, trainPreset, trainStage } from '@memgen/pipeline';
 import { initBackend } from '@memgen/tensor';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { progressView } from '../progress.js';
 
 interface TrainOptions {
@@ -26,7 +25,7 @@ export function resolveTrainSpec(o: TrainOptions): TrainSpec {
   if (o.spec && o.size) throw new Error('--size applies to a preset; set model.preset in the --spec file');
   let input: unknown;
   if (o.spec) {
-    const file = parseYaml(readFileSync(o.spec, 'utf8')) as Record<string, unknown>;
+    const file = parseSpecText(readFileSync(o.spec, 'utf8'), 'train spec') as Record<string, unknown>;
     input = o.seed === undefined ? file : { ...file, seed: parseSeed(o.seed, '--seed') };
   } else {
     if (o.task === undefined) throw new Error('give --task (color | addition | cipher), or --spec FILE');
