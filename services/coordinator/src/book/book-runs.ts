@@ -139,7 +139,8 @@ export const sweepFileSchema = z.looseObject({
   spec: z.unknown(),
 });
 
-const SETTING_FIELDS = [
+/** A book setting's numeric fields, each a finite number or null (besides its id and targets). */
+export const SETTING_FIELDS = [
   'mem_to_gen',
   'mem_to_gen_control',
   'gen_to_mem',
