@@ -23,6 +23,7 @@ import { JobStateSchema } from '../services/coordinator/src/job-state.js';
 import { controlPattern } from '../services/coordinator/src/nest/tokens.js';
 import { expandSweep, unitJob } from '../services/coordinator/src/plan.js';
 import { parseSweepSpec } from '../services/coordinator/src/sweep-spec.js';
+import { idleStatus } from '../services/coordinator/src/testing/stage-test-kit.js';
 import { tinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
 import { describeWithNats } from './support/nats-server.js';
 
@@ -84,15 +85,7 @@ describeWithNats('stage services (memgen worker)', (server) => {
     const body = (await health.json()) as { status: string; info: Record<string, { status: string }> };
     expect(body.status).toBe('ok');
     expect(Object.keys(body.info).sort()).toEqual(['nats-recording', 'nats-training']);
-    expect(await request(controlPattern('training', 'status'))).toEqual({
-      stage: 'training',
-      slots: 1,
-      busy: 0,
-      draining: false,
-      done: 0,
-      failed: 0,
-      dead: 0,
-    });
+    expect(await request(controlPattern('training', 'status'))).toEqual(idleStatus('training'));
     expect(await request(controlPattern('recording', 'health'))).toMatchObject({
       stage: 'recording',
       nats: 'up',

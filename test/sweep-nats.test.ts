@@ -36,9 +36,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'memgen-sweep-nats-'));
   specPath = await writeTinySweepSpec(join(dir, 'spec.json'));
   const out = join(dir, 'local');
-  await tinySweepLocally(out);
   local = {
-    results: await readFile(join(out, 'results.json'), 'utf8'),
+    results: await tinySweepLocally(out),
     sweep: await readFile(join(out, 'sweep.json'), 'utf8'),
   };
 });

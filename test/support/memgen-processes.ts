@@ -3,6 +3,8 @@
  * output collected, every one of them killed when the test file ends.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalSweepBackend } from '../../services/coordinator/src/local-backend.js';
 import { runSweep } from '../../services/coordinator/src/sweep.js';
@@ -89,12 +91,16 @@ export async function sweepOverNats(run: SweepRun): Promise<string> {
   return p.log();
 }
 
-/** The tiny sweep in local mode (2 workers) into `out`: what a sweep over NATS must reproduce byte for byte. */
-export async function tinySweepLocally(out: string): Promise<void> {
+/**
+ * The tiny sweep in local mode (2 workers) into `out`: what a sweep over NATS must reproduce byte for
+ * byte. Returns its results.json.
+ */
+export async function tinySweepLocally(out: string): Promise<string> {
   const backend = new LocalSweepBackend(out, { workers: 2 });
   try {
     await runSweep(parseSweepSpec(tinySweepSpec()), backend, { outDir: out });
   } finally {
     await backend.close();
   }
+  return readFile(join(out, 'results.json'), 'utf8');
 }

@@ -10,7 +10,12 @@ import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithNats, startNatsServer } from '../../../../test/support/nats-server.js';
 import { busConnectionOptions } from '../bus-config.js';
-import { FakeJobRunner, type StageUnderTest, startStageUnderTest } from '../testing/stage-test-kit.js';
+import {
+  FakeJobRunner,
+  idleStatus,
+  type StageUnderTest,
+  startStageUnderTest,
+} from '../testing/stage-test-kit.js';
 import { controlPattern } from './tokens.js';
 
 interface Connz {
@@ -49,15 +54,7 @@ describeWithNats('stage service control plane over the JetStream transport', (se
 
   it('answers status and health for each group it serves', async () => {
     for (const group of ['training', 'recording']) {
-      expect(await request(controlPattern(group, 'status'))).toEqual({
-        stage: group,
-        slots: 1,
-        busy: 0,
-        draining: false,
-        done: 0,
-        failed: 0,
-        dead: 0,
-      });
+      expect(await request(controlPattern(group, 'status'))).toEqual(idleStatus(group));
       const health = (await request(controlPattern(group, 'health'))) as {
         stage: string;
         nats: string;

@@ -22,6 +22,11 @@ import { JOB_RUNNER } from '../nest/tokens.js';
 /** Short timings so retries and redeliveries happen within a test. */
 export const FAST_POLICY = { ackWaitMs: 2000, maxDeliver: 3, backoffMs: [100] };
 
+/** What a group's status request answers before the group has taken a job (one slot). */
+export function idleStatus(stage: string) {
+  return { stage, slots: 1, busy: 0, draining: false, done: 0, failed: 0, dead: 0 };
+}
+
 /** Succeeds with one output per job, recording every call. */
 export class FakeJobRunner implements JobRunner {
   readonly calls: { job: JobMessage; deliveryCount: number }[] = [];
