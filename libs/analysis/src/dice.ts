@@ -55,6 +55,14 @@ export function expectedRandomDice(k1: number, k2: number, universe: number): nu
   return (2 * k1 * k2) / (universe * (k1 + k2));
 }
 
+/** `options.draws`, 1000 by default. @throws Error unless it is a positive integer */
+function drawCount(options: { draws?: number }): number {
+  const draws = options.draws ?? 1000;
+  if (!Number.isInteger(draws) || draws < 1)
+    throw new Error(`draws must be a positive integer, got ${draws}`);
+  return draws;
+}
+
 /**
  * Dice of `draws` pairs of independent uniform random masks of sizes k1, k2 out of `universe`, drawn
  * from `stream` (which advances).
@@ -67,9 +75,7 @@ export function randomDiceDistribution(
   options: { draws?: number } = {},
 ): Float64Array {
   assertSizes(k1, k2, universe);
-  const draws = options.draws ?? 1000;
-  if (!Number.isInteger(draws) || draws < 1)
-    throw new Error(`draws must be a positive integer, got ${draws}`);
+  const draws = drawCount(options);
   const pool = Int32Array.from({ length: universe }, (_, i) => i);
   const inA = new Uint8Array(universe);
   const out = new Float64Array(draws);
@@ -164,9 +170,7 @@ export function compareDiceLayerMatched(
   const a = perSiteCounts(maskA, width);
   const b = perSiteCounts(maskB, width);
   const total = a.reduce((x, y) => x + y, 0) + b.reduce((x, y) => x + y, 0);
-  const draws = options.draws ?? 1000;
-  if (!Number.isInteger(draws) || draws < 1)
-    throw new Error(`draws must be a positive integer, got ${draws}`);
+  const draws = drawCount(options);
   const pool = Int32Array.from({ length: width }, (_, i) => i);
   const inA = new Uint8Array(width);
   const random = new Float64Array(draws);
