@@ -2,12 +2,11 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { sha256 } from '@memgen/common';
-import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithNats } from '../../../test/support/nats-server.js';
 import { ArtefactStore, DIGEST_METADATA_KEY } from './artefacts.js';
-import { connectBus } from './connection.js';
 import { ArtefactDigestError, ArtefactMissingError, PermanentJobError } from './errors.js';
+import { useConnection } from './testing/bus-fixture.js';
 
 /** Every regular file under `dir`, as sorted '/'-separated relative paths. */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -32,17 +31,15 @@ function patternBytes(length: number, seed: number): Uint8Array {
 }
 
 describeWithNats('artefact store (Object Store)', (server) => {
-  let nc: NatsConnection;
+  const bus = useConnection(() => server().url, 'artefacts-test');
   let store: ArtefactStore;
   let work: string;
 
   beforeAll(async () => {
-    nc = await connectBus({ url: server().url, name: 'artefacts-test' });
-    store = await ArtefactStore.open(nc);
+    store = await ArtefactStore.open(bus.nc);
     work = await mkdtemp(join(tmpdir(), 'memgen-bus-artefacts-'));
   });
   afterAll(async () => {
-    await nc?.close();
     await rm(work, { recursive: true, force: true });
   });
 

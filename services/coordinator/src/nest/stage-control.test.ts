@@ -4,10 +4,10 @@
  * nobody answers fails within its timeout, and the server's monitor lists exactly one connection
  * for the whole process (control plane and job loops together).
  */
-import { BusRequestError, connectBus, JetStreamClientProxy } from '@memgen/bus';
-import type { NatsConnection } from '@nats-io/nats-core';
+import { BusRequestError, JetStreamClientProxy } from '@memgen/bus';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { useConnection } from '../../../../libs/bus/src/testing/bus-fixture.js';
 import { describeWithNats, startNatsServer } from '../../../../test/support/nats-server.js';
 import { busConnectionOptions } from '../bus-config.js';
 import {
@@ -24,12 +24,11 @@ interface Connz {
 }
 
 describeWithNats('stage service control plane over the JetStream transport', (server) => {
-  let nc: NatsConnection;
+  const bus = useConnection(() => server().url, 'control-test');
   let client: JetStreamClientProxy;
   let stage: StageUnderTest;
 
   beforeAll(async () => {
-    nc = await connectBus({ url: server().url, name: 'control-test' });
     client = new JetStreamClientProxy({
       connection: { url: server().url, name: 'control-client' },
       timeoutMs: 5_000,
@@ -39,7 +38,6 @@ describeWithNats('stage service control plane over the JetStream transport', (se
   afterAll(async () => {
     await stage?.app.close();
     await client?.close();
-    await nc?.close();
   });
 
   const request = (subject: string, via = client) => firstValueFrom(via.send(subject, {}));
@@ -66,15 +64,15 @@ describeWithNats('stage service control plane over the JetStream transport', (se
   });
 
   it('fails at once when nobody serves the subject, and after its timeout when nobody answers', async () => {
-    const quick = new JetStreamClientProxy({ connection: nc, timeoutMs: 300 });
+    const quick = new JetStreamClientProxy({ connection: bus.nc, timeoutMs: 300 });
     const started = Date.now();
     const unserved = await request('memgen.control.fitting.status', quick).catch((e: unknown) => e);
     expect(unserved).toBeInstanceOf(BusRequestError);
     expect((unserved as BusRequestError).problem).toBe('no-responders');
     expect(Date.now() - started).toBeLessThan(300);
 
-    const silent = nc.subscribe('memgen.control.steering.status');
-    await nc.flush();
+    const silent = bus.nc.subscribe('memgen.control.steering.status');
+    await bus.nc.flush();
     const again = Date.now();
     const unanswered = await request('memgen.control.steering.status', quick).catch((e: unknown) => e);
     expect((unanswered as BusRequestError).problem).toBe('timeout');
@@ -85,7 +83,7 @@ describeWithNats('stage service control plane over the JetStream transport', (se
     expect(Date.now() - again).toBeLessThan(1500);
     silent.unsubscribe();
     await quick.close();
-    expect(nc.isClosed()).toBe(false); // a shared connection stays open
+    expect(bus.nc.isClosed()).toBe(false); // a shared connection stays open
   });
 
   // A drain replies once the group's pulls have expired (pullExpiresMs), hence the default timeout.
