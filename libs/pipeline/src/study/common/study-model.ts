@@ -70,6 +70,18 @@ export async function resolveTaskSpec(spec: StudySpec, runDir: string): Promise<
   return { name: given.name, config: parseTaskConfig(given.name, given.config) };
 }
 
+/**
+ * The part of the config hash of a stage that runs the trained model on ranked sites (patching,
+ * steering): the seed, which sites are ranked, and the task the model is run on.
+ */
+export function modelRunConfig(spec: StudySpec) {
+  return {
+    seed: spec.study.seed,
+    excludeEmbedding: spec.study.stats.excludeEmbedding,
+    task: spec.task ?? null,
+  };
+}
+
 export interface StudyModel {
   model: GPT;
   tokenizer: Tokenizer;

@@ -15,7 +15,7 @@ import { stream, writeJson } from '@memgen/common';
 import { defineStudyStage } from '../../registry/declaration.js';
 import { checkAborted, type StageContext } from '../../stage.js';
 import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
-import { openStudyModel, type StudyModel, type StudySpec } from '../common/study-model.js';
+import { modelRunConfig, openStudyModel, type StudyModel, type StudySpec } from '../common/study-model.js';
 import { PAIRS_FILES } from '../pairs/files.js';
 import { type PairLine, readPairs } from '../pairs/pairs-file.js';
 import { STATS_FILES } from '../stats/files.js';
@@ -197,12 +197,7 @@ export const patchingStage = defineStudyStage<PatchingResult>({
   upstream: ['train', 'pairs', 'stats'],
   reads: [`${RUN_DIR_FILES.checkpoint}/`, PAIRS_FILES.pairs, STATS_FILES.stats],
   outputs: [PATCHING_FILES.patching],
-  config: (spec) => ({
-    patching: spec.study.patching,
-    seed: spec.study.seed,
-    excludeEmbedding: spec.study.stats.excludeEmbedding,
-    task: spec.task ?? null,
-  }),
+  config: (spec) => ({ patching: spec.study.patching, ...modelRunConfig(spec) }),
   run: runPatching,
   onChangedOutput: 'rerun',
 });

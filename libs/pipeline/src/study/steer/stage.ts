@@ -11,7 +11,7 @@ import { defineStudyStage } from '../../registry/declaration.js';
 import { checkAborted, type StageContext } from '../../stage.js';
 import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
 import type { StudyModel, StudySpec } from '../common/study-model.js';
-import { openStudyModel } from '../common/study-model.js';
+import { modelRunConfig, openStudyModel } from '../common/study-model.js';
 import { PAIRS_FILES } from '../pairs/files.js';
 import { readPairs } from '../pairs/pairs-file.js';
 import { PROBES_FILES } from '../probes/files.js';
@@ -161,12 +161,7 @@ export const steerStage = defineStudyStage<SteerResult>({
     PROBES_FILES.probes,
   ],
   outputs: [STEER_FILES.steering],
-  config: (spec) => ({
-    steer: spec.study.steer,
-    seed: spec.study.seed,
-    excludeEmbedding: spec.study.stats.excludeEmbedding,
-    task: spec.task ?? null,
-  }),
+  config: (spec) => ({ steer: spec.study.steer, ...modelRunConfig(spec) }),
   run: runSteer,
   onChangedOutput: 'rerun',
 });
