@@ -32,13 +32,18 @@ export async function writeSiteSets<S extends { sites: string[] }>(
   await writeSafetensors(path, tensors, metadata);
 }
 
-/** Reads one set: `suffix` is '' or MLP_SUFFIX, `sitesKey` the metadata key of its site names. */
-export type SetReader<S> = (
-  tensors: Record<string, HostTensor>,
-  metadata: Record<string, string>,
-  suffix: string,
-  sitesKey: string,
-) => S;
+/** One set of a file as its reader sees it; every error names the file (and tensor). */
+export interface SetView {
+  /** The set's tensor-name suffix: '' (residual sites) or MLP_SUFFIX. */
+  suffix: string;
+  /** The set's float32 tensor `${base}${suffix}` with one axis per name in `axes`. */
+  float32(base: string, axes: readonly string[]): HostTensor;
+  /** The set's site names. @throws Error unless the metadata lists `expected` of them */
+  sites(expected: number): string[];
+}
+
+/** Reads one set of a file. */
+export type SetReader<S> = (set: SetView) => S;
 
 /**
  * Reads a file of this layout; the MLP set is read when tensor `${probe}.mlp_post` exists.
@@ -50,38 +55,27 @@ export async function readSiteSets<S>(
   readSet: SetReader<S>,
 ): Promise<SiteSetsFile<S>> {
   const { tensors, metadata } = await readSafetensors(path);
-  const out: SiteSetsFile<S> = {
-    resid: readSet(tensors, metadata, '', 'sites'),
-    configHash: metadata.config_hash ?? '',
-  };
-  if (tensors[`${probe}${MLP_SUFFIX}`]) out.mlpPost = readSet(tensors, metadata, MLP_SUFFIX, 'mlp_sites');
+  const view = (suffix: string, sitesKey: string): SetView => ({
+    suffix,
+    float32: (base, axes) => float32Tensor(tensors[base + suffix], base + suffix, axes, path),
+    sites: (expected) => siteList(metadata[sitesKey], sitesKey, expected, path),
+  });
+  const out: SiteSetsFile<S> = { resid: readSet(view('', 'sites')), configHash: metadata.config_hash ?? '' };
+  if (tensors[`${probe}${MLP_SUFFIX}`]) out.mlpPost = readSet(view(MLP_SUFFIX, 'mlp_sites'));
   return out;
 }
 
-/** The file's float32 tensor `name` of rank `rank`. @throws Error naming the file and tensor otherwise */
-export function float32Tensor(
-  tensors: Record<string, HostTensor>,
-  name: string,
-  rank: number,
-  axes: string,
-  path: string,
-): HostTensor {
-  const t = tensors[name];
+/** Tensor `name` (`t`). @throws Error unless it is float32 with one dimension per name in `axes` */
+function float32Tensor(t: HostTensor | undefined, name: string, axes: readonly string[], path: string) {
   if (!t) throw new Error(`${path} has no tensor "${name}"`);
-  if (t.dtype !== 'float32' || t.shape.length !== rank) {
-    throw new Error(`${path}: "${name}" is ${t.dtype} [${t.shape}], expected float32 [${axes}]`);
+  if (t.dtype !== 'float32' || t.shape.length !== axes.length) {
+    throw new Error(`${path}: "${name}" is ${t.dtype} [${t.shape}], expected float32 [${axes.join(', ')}]`);
   }
   return t;
 }
 
-/** The site names in metadata `key`. @throws Error unless it lists `expected` strings */
-export function siteList(
-  metadata: Record<string, string>,
-  key: string,
-  expected: number,
-  path: string,
-): string[] {
-  const raw = metadata[key];
+/** The site names in metadata `key` (`raw`). @throws Error unless it lists `expected` strings */
+function siteList(raw: string | undefined, key: string, expected: number, path: string): string[] {
   let sites: unknown;
   try {
     sites = raw === undefined ? undefined : JSON.parse(raw);

@@ -6,13 +6,7 @@
 
 import { type Activations, makeActivations } from '@memgen/analysis';
 import { HostTensor } from '@memgen/tensor';
-import {
-  float32Tensor,
-  readSiteSets,
-  type SiteSetsFile,
-  siteList,
-  writeSiteSets,
-} from '../common/site-sets-file.js';
+import { readSiteSets, type SetView, type SiteSetsFile, writeSiteSets } from '../common/site-sets-file.js';
 
 /** Activations of one kind of site (residual stream, or MLP neurons). */
 export interface ActivationSet {
@@ -34,8 +28,8 @@ export function writeActivations(path: string, acts: StudyActivations): Promise<
   return writeSiteSets(path, acts, (set) => ({ mem: toHost(set.mem), gen: toHost(set.gen) }));
 }
 
-function asActivations(tensors: Record<string, HostTensor>, name: string, path: string): Activations {
-  const t = float32Tensor(tensors, name, 3, 'pairs, sites, width', path);
+function asActivations(set: SetView, base: string): Activations {
+  const t = set.float32(base, ['pairs', 'sites', 'width']);
   const [n, s, w] = t.shape as [number, number, number];
   // Copy: the decoded tensor is a view into the file's bytes.
   return makeActivations(Float32Array.from(t.data as Float32Array), n, s, w);
@@ -46,12 +40,12 @@ function asActivations(tensors: Record<string, HostTensor>, name: string, path: 
  * @throws Error naming the file and the tensor that is missing or misshapen.
  */
 export function readActivations(path: string): Promise<StudyActivations> {
-  return readSiteSets(path, 'mem', (tensors, metadata, suffix, sitesKey): ActivationSet => {
-    const mem = asActivations(tensors, `mem${suffix}`, path);
-    const gen = asActivations(tensors, `gen${suffix}`, path);
+  return readSiteSets(path, 'mem', (set): ActivationSet => {
+    const mem = asActivations(set, 'mem');
+    const gen = asActivations(set, 'gen');
     if (mem.members !== gen.members || mem.sites !== gen.sites || mem.width !== gen.width) {
-      throw new Error(`${path}: "mem${suffix}" and "gen${suffix}" differ in shape`);
+      throw new Error(`${path}: "mem${set.suffix}" and "gen${set.suffix}" differ in shape`);
     }
-    return { sites: siteList(metadata, sitesKey, mem.sites, path), mem, gen };
+    return { sites: set.sites(mem.sites), mem, gen };
   });
 }

@@ -6,13 +6,7 @@
 
 import type { SiteMatrix } from '@memgen/analysis';
 import { HostTensor } from '@memgen/tensor';
-import {
-  float32Tensor,
-  readSiteSets,
-  type SiteSetsFile,
-  siteList,
-  writeSiteSets,
-} from '../common/site-sets-file.js';
+import { readSiteSets, type SetView, type SiteSetsFile, writeSiteSets } from '../common/site-sets-file.js';
 
 /** NMD, r and sd of one kind of site. */
 export interface SiteStatistics {
@@ -35,8 +29,8 @@ export function writeStatistics(path: string, stats: StudyStatistics): Promise<v
   return writeSiteSets(path, stats, (set) => Object.fromEntries(KINDS.map((k) => [k, toHost(set[k])])));
 }
 
-function matrix(tensors: Record<string, HostTensor>, name: string, path: string): SiteMatrix {
-  const t = float32Tensor(tensors, name, 2, 'sites, width', path);
+function matrix(set: SetView, base: string): SiteMatrix {
+  const t = set.float32(base, ['sites', 'width']);
   const [sites, width] = t.shape as [number, number];
   return { values: Float64Array.from(t.data as Float32Array), sites, width };
 }
@@ -46,13 +40,9 @@ function matrix(tensors: Record<string, HostTensor>, name: string, path: string)
  * @throws Error naming the file and the tensor that is missing or misshapen.
  */
 export function readStatistics(path: string): Promise<StudyStatistics> {
-  return readSiteSets(path, 'nmd', (tensors, metadata, suffix, sitesKey): SiteStatistics => {
-    const [nmd, r, sd] = KINDS.map((k) => matrix(tensors, `${k}${suffix}`, path)) as [
-      SiteMatrix,
-      SiteMatrix,
-      SiteMatrix,
-    ];
-    const sites = siteList(metadata, sitesKey, nmd.sites, path);
+  return readSiteSets(path, 'nmd', (set): SiteStatistics => {
+    const [nmd, r, sd] = KINDS.map((k) => matrix(set, k)) as [SiteMatrix, SiteMatrix, SiteMatrix];
+    const sites = set.sites(nmd.sites);
     for (const m of [r, sd]) {
       if (m.sites !== nmd.sites || m.width !== nmd.width)
         throw new Error(`${path}: nmd, r and sd differ in shape`);
