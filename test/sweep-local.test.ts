@@ -212,15 +212,7 @@ describe('memgen sweep, local mode, stopped by kill -9 and started again at once
 
   it("the killed sweep's worker lets go of the job's directory; the rerun resumes it and finishes", async () => {
     dir = await mkdtemp(join(tmpdir(), 'memgen-sweep-kill-'));
-    const tiny = tinySweepSpec([0]);
-    const spec = {
-      ...tiny,
-      train: {
-        ...tiny.train,
-        phases: [{ name: 'rule', steps: 800, mix: { any: 1 }, lr: 0.003, warmupSteps: 0 }],
-        eval: { every: 50, conflict: 50, rule: 50, memorized: 20 },
-      },
-    };
+    const spec = tinySweepSpec([0], { steps: 800, every: 50 });
     const specPath = join(dir, 'spec.json');
     await writeFile(specPath, JSON.stringify(spec));
     const out = join(dir, 'out');

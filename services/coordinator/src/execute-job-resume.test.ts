@@ -21,16 +21,8 @@ afterAll(async () => {
 
 describe('executeJob with a resume directory', () => {
   it('keeps a stopped training attempt there; the next resumes and stores what an unbroken run stores', async () => {
-    const tiny = tinySweepSpec([0]);
     // 60 steps with its state saved every 20: stopped after step 30, it resumes at 20.
-    const spec = {
-      ...tiny,
-      train: {
-        ...tiny.train,
-        phases: [{ name: 'rule', steps: 60, mix: { any: 1 }, lr: 0.003, warmupSteps: 0 }],
-        eval: { every: 20, conflict: 50, rule: 50, memorized: 20 },
-      },
-    };
+    const spec = tinySweepSpec([0], { steps: 60, every: 20 });
     const job = unitJob(expandSweep(parseSweepSpec(spec))[0]!, 'training', []);
     const whole = new FileArtefactStore(join(root, 'whole'));
     const wholeRefs = await executeJob(job, whole, { workRoot: root, log: () => {} });

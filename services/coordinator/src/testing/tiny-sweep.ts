@@ -7,7 +7,11 @@ import { writeFile } from 'node:fs/promises';
 import { TINY_COLOR_CONFIG } from '@memgen/tasks';
 import type { SweepSpec } from '../sweep-spec.js';
 
-export function tinySweepSpec(seeds: number[] = [0, 1]): SweepSpec {
+/**
+ * The tiny sweep over `seeds`. `length` stretches its one training phase, evaluated (and its state
+ * saved) every `length.every` steps: for tests that stop a training job midway.
+ */
+export function tinySweepSpec(seeds: number[] = [0, 1], length = { steps: 40, every: 40 }): SweepSpec {
   return {
     tasks: ['color'],
     presets: ['smoke'],
@@ -19,8 +23,8 @@ export function tinySweepSpec(seeds: number[] = [0, 1]): SweepSpec {
       model: { preset: 'nano', overrides: { initStd: 0.3 } },
       // Rates as written: the preset's width rule would scale them for the nano model's width.
       lrScaling: null,
-      phases: [{ name: 'rule', steps: 40, mix: { any: 1 }, lr: 0.003, warmupSteps: 0 }],
-      eval: { every: 40, conflict: 50, rule: 50, memorized: 20 },
+      phases: [{ name: 'rule', steps: length.steps, mix: { any: 1 }, lr: 0.003, warmupSteps: 0 }],
+      eval: { every: length.every, conflict: 50, rule: 50, memorized: 20 },
       selection: { margin: 0 },
     },
   };
