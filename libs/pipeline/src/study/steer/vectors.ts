@@ -22,6 +22,11 @@ export interface CoordinateShift {
   shift: number;
 }
 
+function assertAlpha(alpha: number): void {
+  if (!(alpha >= 0) || !Number.isFinite(alpha))
+    throw new Error(`alpha must be a finite number ≥ 0, got ${alpha}`);
+}
+
 /**
  * Targeted shifts of the selected coordinates.
  * @param sign +1 toward mem, −1 toward gen
@@ -35,8 +40,7 @@ export function targetedShifts(
   alpha: number,
   sign: 1 | -1,
 ): CoordinateShift[] {
-  if (!(alpha >= 0) || !Number.isFinite(alpha))
-    throw new Error(`alpha must be a finite number ≥ 0, got ${alpha}`);
+  assertAlpha(alpha);
   return selected.map((c) => {
     const d = nmd.values[c.index]!;
     const size = unit === 'nmd' ? d : sd.values[c.index]! * Math.sign(d);
@@ -61,8 +65,7 @@ export function probeShifts(
   alpha: number,
   sign: 1 | -1,
 ): CoordinateShift[] {
-  if (!(alpha >= 0) || !Number.isFinite(alpha))
-    throw new Error(`alpha must be a finite number ≥ 0, got ${alpha}`);
+  assertAlpha(alpha);
   const size = Math.sqrt(selected.reduce((a, c) => a + nmd.values[c.index]! ** 2, 0));
   const wNorm = Math.sqrt(selected.reduce((a, c) => a + probe.values[c.index]! ** 2, 0));
   const scale = wNorm > 0 ? (sign * alpha * size) / wNorm : 0;
