@@ -25,27 +25,20 @@ function point(
   return [{ alpha: s.alpha, series, role, rate, lower: ci?.[0] ?? null, upper: ci?.[1] ?? null }];
 }
 
+/** A direction's rows (its fields prefixed `d`): the targeted rate, the matched and the paper's control. */
+function directionRows(s: SteeringSetting, label: string, d: 'mem_to_gen' | 'gen_to_mem'): Row[] {
+  return [
+    ...point(s, `${label} targeted`, 'targeted', s[d], s[`${d}_ci`]),
+    ...point(s, `${label} matched control`, 'control', s[`${d}_control`], s[`${d}_control_ci`]),
+    ...point(s, `${label} paper control`, 'control', s[`${d}_paper_control`], s[`${d}_paper_control_ci`]),
+  ];
+}
+
 /** The rows of one setting: both directions with both controls, "other" and capability. */
 function settingRows(s: SteeringSetting): Row[] {
   return [
-    ...point(s, 'Mem→Gen targeted', 'targeted', s.mem_to_gen, s.mem_to_gen_ci),
-    ...point(s, 'Mem→Gen matched control', 'control', s.mem_to_gen_control, s.mem_to_gen_control_ci),
-    ...point(
-      s,
-      'Mem→Gen paper control',
-      'control',
-      s.mem_to_gen_paper_control,
-      s.mem_to_gen_paper_control_ci,
-    ),
-    ...point(s, 'Gen→Mem targeted', 'targeted', s.gen_to_mem, s.gen_to_mem_ci),
-    ...point(s, 'Gen→Mem matched control', 'control', s.gen_to_mem_control, s.gen_to_mem_control_ci),
-    ...point(
-      s,
-      'Gen→Mem paper control',
-      'control',
-      s.gen_to_mem_paper_control,
-      s.gen_to_mem_paper_control_ci,
-    ),
+    ...directionRows(s, 'Mem→Gen', 'mem_to_gen'),
+    ...directionRows(s, 'Gen→Mem', 'gen_to_mem'),
     ...point(s, '"other" from mem (targeted)', 'side effect', s.mem_to_gen_other),
     ...point(s, '"other" from gen (targeted)', 'side effect', s.gen_to_mem_other),
     ...point(s, 'capability (targeted)', 'side effect', s.capability),
