@@ -19,8 +19,10 @@ import {
   fixtureStudyConfig,
   fixtureTrainStage,
 } from '../study/common/test-fixture.js';
+import { compareRuns } from '../study/compare/compare.js';
 import { runStudy, type StudyOutcome, withRunDirLock } from '../study/run.js';
 import { RUN_FILES } from '../study/run-dir.js';
+import { QUARANTINE_DIR } from './quarantine.js';
 import { readStageRecord } from './records.js';
 import { runStages } from './run-stages.js';
 
@@ -83,6 +85,17 @@ describe('the freshness chain', () => {
     const results = await readJson<Record<string, unknown>>(join(dir, RUN_FILES.results));
     expect(results).toMatchObject({ stats: null, probes: null, steering: null });
     expect(Object.keys(results.stages as object).sort()).toEqual(['pairs', 'train']);
+    // The earlier configuration's files are set aside with their records, out of every reader's way.
+    for (const [stage, file] of [
+      ['stats', RUN_FILES.stats],
+      ['stats', 'stages/stats.json'],
+      ['probes', RUN_FILES.probes],
+      ['steer', RUN_FILES.steering],
+    ] as const) {
+      expect(existsSync(join(dir, file)), file).toBe(false);
+      expect(existsSync(join(dir, QUARANTINE_DIR, stage, file)), file).toBe(true);
+    }
+    await expect(compareRuns([dir, base])).rejects.toThrow(`${dir} has no ${RUN_FILES.stats}`);
   });
 
   it('(b) a flipped bit in the checkpoint is refused, naming the file, and nothing reruns', async () => {

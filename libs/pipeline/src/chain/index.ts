@@ -10,6 +10,7 @@ export {
   stageConfigHash,
 } from './freshness.js';
 export { LOCK_FILE, type LockHolder, type LockOptions, lockRunDir, RunDirLockedError } from './lock.js';
+export { QUARANTINE_DIR, quarantineStage } from './quarantine.js';
 export {
   RECORD_FORMAT,
   readStageRecord,
@@ -23,3 +24,4 @@ export {
   writeStageRecord,
 } from './records.js';
 export { type RunStagesOptions, type RunStagesOutcome, runStages, type StageOutcome } from './run-stages.js';
+export { RunVerifier } from './verify.js';

@@ -2,8 +2,8 @@
  * Running stages in a run directory: `memgen run` runs them all, a sweep job one group's. Each
  * stage of the chain, in run order, is assessed against it (./freshness.ts); a current one is
  * skipped, a stale one runs and leaves a record of the digests it read and wrote, one behind a
- * failed gate does not run, and one whose expensive output was damaged stops the run with the file
- * named. The chain is an argument: the caller passes the registry's stages (or a test's).
+ * failed gate does not run (files it left from an earlier configuration go to quarantine/), and one
+ * whose expensive output was damaged stops the run with the file named. The chain is an argument: the caller passes the registry's stages (or a test's).
  */
 
 import { rm } from 'node:fs/promises';
@@ -20,6 +20,7 @@ import {
   type StageState,
   stageConfigHash,
 } from './freshness.js';
+import { QUARANTINE_DIR, quarantineStage } from './quarantine.js';
 import {
   RECORD_FORMAT,
   type StageRecord,
@@ -142,6 +143,7 @@ export async function runStages(
     const mine = options.only === undefined || options.only.includes(stage.name);
     if (stopped !== null && !stage.runsAfterStop) {
       states.set(stage.name, { state: 'blocked', reason: stopped });
+      await setAside(ctx, stage);
       if (mine) outcomes.push({ stage: stage.name, status: 'not-run', wall_s: 0, reason: stopped });
       continue;
     }
@@ -159,6 +161,16 @@ export async function runStages(
     }
   }
   return { stages: outcomes, stopped, states };
+}
+
+/** Moves the files a blocked stage left from an earlier configuration out of the chain's way. */
+async function setAside(ctx: StageContext, stage: StageDeclaration): Promise<void> {
+  const moved = await quarantineStage(ctx.runDir, stage);
+  if (moved.length > 0) {
+    ctx.log(
+      `${stage.name}: ${moved.length} file(s) of an earlier run moved to ${QUARANTINE_DIR}/${stage.name}/`,
+    );
+  }
 }
 
 /** Skips, runs or refuses one stage of this call. */

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +11,8 @@ import {
 } from '@memgen/analysis';
 import { stream } from '@memgen/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestFiles } from '../../chain/digests.js';
+import { RECORD_FORMAT, stageRecordFile, writeStageRecord } from '../../chain/records.js';
 import { spearmanPermutationNull } from '../consistency/rank-null.js';
 import { writeActivations } from '../record/activations-file.js';
 import { RUN_FILES } from '../run-dir.js';
@@ -48,6 +50,20 @@ async function writeRun(dir: string, mem: Activations, gen: Activations): Promis
     sd: pooledStandardDeviation(mem, gen),
   };
   await writeStatistics(join(dir, RUN_FILES.stats), { resid: stats, configHash: 'test' });
+  await recordStage(dir, 'record', [], [RUN_FILES.activations]);
+  await recordStage(dir, 'stats', [RUN_FILES.activations, stageRecordFile('record')], [RUN_FILES.stats]);
+}
+
+/** The stage record a stage writing `outputs` after reading `inputs` leaves (compare reads only through them). */
+async function recordStage(dir: string, stage: string, inputs: string[], outputs: string[]): Promise<void> {
+  await writeStageRecord(dir, {
+    format: RECORD_FORMAT,
+    stage,
+    config_hash: '0'.repeat(64),
+    inputs: await digestFiles(dir, inputs),
+    outputs: await digestFiles(dir, outputs),
+    result: null,
+  });
 }
 
 let root: string;
@@ -98,6 +114,42 @@ describe('compareRuns', () => {
     await expect(compareRuns([join(root, 'a'), small])).rejects.toThrow(/only runs of the same model size/);
     await expect(compareRuns([small])).rejects.toThrow(/at least two run directories/);
     await expect(compareRuns([small, join(root, 'nothing')])).rejects.toThrow(/has no stats\.safetensors/);
+  });
+
+  it('refuses a run compared with itself: the same directory, or a copy of it', async () => {
+    const a = join(root, 'a');
+    await expect(compareRuns([a, `${a}/`])).rejects.toThrow(
+      `${a} and ${a}/ are the same run: compare needs different runs`,
+    );
+    const copy = join(root, 'a-copy');
+    await cp(a, copy, { recursive: true });
+    await expect(compareRuns([a, copy])).rejects.toThrow(
+      `${a} and ${copy} hold the same stats.safetensors (one SHA-256): a run compared with itself`,
+    );
+  });
+
+  it('refuses statistics their record does not vouch for: changed, truncated, or left from an earlier record stage', async () => {
+    const b = join(root, 'b');
+    for (const damage of ['changed', 'truncated', 'stale'] as const) {
+      const dir = join(root, `damaged-${damage}`);
+      await cp(join(root, 'a'), dir, { recursive: true });
+      const stats = join(dir, RUN_FILES.stats);
+      if (damage === 'changed') await cp(join(root, 'c', RUN_FILES.stats), stats);
+      if (damage === 'truncated') await truncate(stats, 200);
+      if (damage === 'stale') {
+        const run = pairedActivations(60, 8, [], 7);
+        await writeActivations(join(dir, RUN_FILES.activations), {
+          resid: { sites: SITES, ...run },
+          configHash: 'x',
+        });
+        await recordStage(dir, 'record', [], [RUN_FILES.activations]);
+      }
+      await expect(compareRuns([dir, b]), damage).rejects.toThrow(
+        damage === 'stale'
+          ? `${join(dir, 'stages/stats.json')} is stale`
+          : `${stats} is not the file the stats stage wrote`,
+      );
+    }
   });
 });
 

@@ -3,19 +3,14 @@
  * for every pair of run directories, Dice of their top-N |r| masks beside random masks of the same
  * sizes, and Spearman's ρ of their NMD vectors. Used by `memgen compare RUN...`.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { readJson, stream } from '@memgen/common';
-import { readStageRecord } from '../../chain/records.js';
+import { stream } from '@memgen/common';
 import { table } from '../common/markdown.js';
-import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
 import { num, pValue } from '../common/verdicts.js';
 import { compareSelections, type MaskOverlap } from '../consistency/overlap.js';
-import type { PairsResult } from '../pairs/stage.js';
-import { STATS_FILES } from '../stats/files.js';
-import { excludedSites, readStatistics, type SiteStatistics } from '../stats/stats-file.js';
+import { excludedSites } from '../stats/stats-file.js';
 import { crossSteer, type RunCrossSteering } from './cross-steer.js';
 import { crossSteeringMarkdown } from './cross-steer-markdown.js';
+import { type VerifiedRun, verifiedIdentity, verifiedRuns, verifySteeringSources } from './verified-runs.js';
 
 export interface CompareOptions {
   topFractions?: number[];
@@ -59,42 +54,31 @@ export interface RunComparison {
   steering: RunCrossSteering[];
 }
 
-async function identify(dir: string, stats: SiteStatistics): Promise<RunIdentity> {
-  const pairs = (await readStageRecord<PairsResult>(dir, 'pairs'))?.result;
-  const configPath = runPath(dir, RUN_DIR_FILES.config);
-  const config = existsSync(configPath)
-    ? (await readJson<{ config?: { study?: { seed?: number } } }>(configPath)).config
-    : undefined;
-  const trainPath = join(dir, RUN_DIR_FILES.checkpoint, 'train_config.json');
-  const training = existsSync(trainPath)
-    ? (await readJson<{ config?: { seed?: number } }>(trainPath)).config
-    : undefined;
+async function identify(run: VerifiedRun): Promise<RunIdentity> {
+  const { pairs, seed } = await verifiedIdentity(run);
   return {
-    dir,
+    dir: run.dir,
     task: pairs?.task.name ?? null,
-    seed: config?.study?.seed ?? training?.seed ?? null,
+    seed,
     pairs: pairs?.kept ?? null,
-    shape: [stats.r.sites, stats.r.width],
+    shape: [run.stats.r.sites, run.stats.r.width],
   };
 }
 
 /**
  * Compares the statistics of every pair of runs.
- * @throws Error when fewer than two runs are given, a run has no stats.safetensors, or two runs'
- *   statistics differ in shape (different model sizes cannot be compared coordinate by coordinate).
+ * @throws Error when fewer than two runs are given, two are one run, a run has no stats.safetensors
+ *   or one its chain does not vouch for (verified-runs.ts), or two runs' statistics differ in shape
+ *   (different model sizes cannot be compared coordinate by coordinate).
  */
 export async function compareRuns(
   dirs: readonly string[],
   options: CompareOptions = {},
 ): Promise<RunComparison> {
   if (dirs.length < 2) throw new Error(`compare needs at least two run directories, got ${dirs.length}`);
-  const stats: SiteStatistics[] = [];
-  for (const dir of dirs) {
-    const path = runPath(dir, STATS_FILES.stats);
-    if (!existsSync(path)) throw new Error(`${dir} has no ${STATS_FILES.stats}: run the study there first`);
-    stats.push((await readStatistics(path)).resid);
-  }
-  const runs = await Promise.all(dirs.map((d, i) => identify(d, stats[i]!)));
+  const verified = await verifiedRuns(dirs);
+  const stats = verified.map((v) => v.stats);
+  const runs = await Promise.all(verified.map(identify));
   const first = runs[0]!;
   for (const r of runs) {
     if (r.shape[0] !== first.shape[0] || r.shape[1] !== first.shape[1]) {
@@ -118,6 +102,7 @@ export async function compareRuns(
       comparisons.push({ a, b, ...c });
     }
   }
+  if (options.steer) for (const v of verified) await verifySteeringSources(v);
   const steering = options.steer ? await steerAcross(runs, options.steer.study) : [];
   return { runs, comparisons, excludedSites: exclude.map((s) => stats[0]!.sites[s]!), steering };
 }
