@@ -26,6 +26,9 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
+# The Vulkan loader and Mesa's lavapipe for the webgpu backend (its own script: never fails setup).
+bash scripts/setup-vulkan.sh || true
+
 # npm dependencies exactly as locked; skipped when node_modules is newer than the lockfile.
 if [ ! -f node_modules/.memgen-setup ] || [ package-lock.json -nt node_modules/.memgen-setup ]; then
   npm ci --no-audit --no-fund

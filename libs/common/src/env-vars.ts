@@ -19,7 +19,20 @@ const SET: EnvVar[] = [
     name: 'MEMGEN_BACKEND',
     unset: 'the best that loads',
     readBy: 'every process',
-    meaning: 'tensor backend: native, tensorflow, wasm or cpu; set, a backend that fails to load is an error',
+    meaning:
+      'tensor backend: native, tensorflow, webgpu, wasm or cpu; set, a backend that fails to load is an error (webgpu loads only when set)',
+  },
+  {
+    name: 'MEMGEN_WEBGPU_ADAPTER',
+    unset: 'MEMGEN_GPU, else Dawn’s choice (a discrete GPU first)',
+    readBy: 'every process on the webgpu backend',
+    meaning: 'a substring of the Vulkan adapter’s name (dawn.node’s `adapter=`), e.g. `llvmpipe` or `NVIDIA`',
+  },
+  {
+    name: 'XDG_RUNTIME_DIR',
+    unset: 'memgen makes a private temporary directory',
+    readBy: 'every process on the webgpu backend',
+    meaning: 'the runtime directory Dawn wants',
   },
   {
     name: 'MEMGEN_THREADS',
@@ -108,8 +121,9 @@ const SET: EnvVar[] = [
   {
     name: 'MEMGEN_GPU',
     unset: 'no gpu label',
-    readBy: 'slot workers of `memgen worker --gpus`',
-    meaning: 'the GPU index of this slot (metric label `gpu`)',
+    readBy: 'slot workers of `memgen worker --gpus`; the webgpu backend',
+    meaning:
+      'the GPU index of this slot (metric label `gpu`); on webgpu the adapter among the hardware ones (identical GPUs: by PCI order, through Mesa’s device-select layer and DRI_PRIME)',
   },
   {
     name: 'MEMGEN_NATS_URL',

@@ -2,6 +2,8 @@
  * Choosing the tfjs engine at run time.
  *
  * Order of preference (MEMGEN_BACKEND unset): native → tensorflow (tfjs-node, GPU build first) → wasm → cpu.
+ * webgpu (tfjs's webgpu backend on Dawn over Vulkan) loads only when asked for: on a machine without a
+ * GPU it runs on a software Vulkan driver, slower than every CPU backend.
  * Every candidate is tried for real, and the one that ends up active is asserted and logged,
  * because tfjs silently falls back to another backend when one fails to initialise.
  */
@@ -11,7 +13,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmFixes } from './wasm-fixes.js';
 
-export const BACKEND_NAMES = ['native', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_NAMES = ['native', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
 export interface BackendInfo {
@@ -64,6 +66,15 @@ registerBackendLoader('tensorflow', {
     throw new Error(errors.join('; '));
   },
   howToGet: 'npm install @tensorflow/tfjs-node-gpu (needs internet to download libtensorflow; CUDA 11.2)',
+});
+
+registerBackendLoader('webgpu', {
+  async register() {
+    const { registerWebgpuBackend } = await import('./webgpu/index.js');
+    await registerWebgpuBackend();
+  },
+  howToGet:
+    'a Vulkan driver: an NVIDIA driver with the graphics capability, or Mesa ≥ 23 (bash scripts/setup-vulkan.sh)',
 });
 
 registerBackendLoader('wasm', {

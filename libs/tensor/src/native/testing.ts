@@ -4,60 +4,23 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
+import { type Closeness, type Computed, closeness, runOn } from '../conformance/inputs.js';
+import { webgpuProgramCount } from '../webgpu/index.js';
 import { nativeKernelCounts, registerNativeBackend } from './index.js';
+
+export {
+  type Closeness,
+  type Computed,
+  closeness,
+  randomTensor,
+  runOn,
+  seeded,
+} from '../conformance/inputs.js';
 
 /** Registers 'native' (with `threads` threads) and makes it active. */
 export async function useNative(threads?: number): Promise<void> {
   await registerNativeBackend(threads);
   await tf.setBackend('native');
-}
-
-/** Deterministic values in [lo, hi) from a 32-bit seed (mulberry32). */
-export function seeded(seed: number, length: number, lo = -1, hi = 1): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(length);
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const unit = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    out[i] = lo + (hi - lo) * unit;
-  }
-  return out;
-}
-
-/** A float32 tensor of the given shape filled from `seed`. */
-export function randomTensor(shape: number[], seed: number, lo = -1, hi = 1): tf.Tensor {
-  return tf.tensor(
-    seeded(
-      seed,
-      shape.reduce((p, s) => p * s, 1),
-      lo,
-      hi,
-    ),
-    shape,
-    'float32',
-  );
-}
-
-export interface Computed {
-  shape: number[];
-  dtype: string;
-  values: Float32Array | Int32Array | Uint8Array;
-}
-
-/** Runs `build` (which must create its own inputs) on one backend and reads every output. */
-export async function runOn(
-  backend: 'cpu' | 'native',
-  build: () => tf.Tensor | tf.Tensor[],
-): Promise<Computed[]> {
-  await tf.setBackend(backend);
-  return tf.tidy(() => {
-    const result = build();
-    const list = Array.isArray(result) ? result : [result];
-    return list.map((t) => ({ shape: t.shape, dtype: t.dtype, values: t.dataSync() as Computed['values'] }));
-  });
 }
 
 export interface NativeRun {
@@ -91,30 +54,56 @@ export interface SameAsCpuOptions {
    * the comparison would silently be cpu against cpu.
    */
   fallback?: boolean;
+  /** The engine compared with cpu (default 'native'). */
+  backend?: 'native' | 'webgpu';
+  /** Called with how close each output came (figures for the docs). */
+  onCompare?: (closeness: Closeness) => void;
+}
+
+/** Runs `build` on 'native' and fails unless its kernels ran (or, with `fallback`, one declined). */
+async function runCheckedNative(
+  build: () => tf.Tensor | tf.Tensor[],
+  fallback?: boolean,
+): Promise<Computed[]> {
+  const { outputs, ran, declined } = await runNative(build);
+  const kernels = `native kernels ran [${ran.join(', ')}], declined [${declined.join(', ')}]`;
+  if (fallback) {
+    if (declined.length === 0) expect.fail(`expected a native kernel to decline, but none did: ${kernels}`);
+  } else if (ran.length === 0 || declined.length > 0) {
+    expect.fail(`the native path did not run: ${kernels} (the comparison would be cpu against cpu)`);
+  }
+  return outputs;
+}
+
+/** Runs `build` on 'webgpu' and fails unless a GPU program ran (tfjs may compute small ops on the CPU). */
+async function runCheckedWebgpu(build: () => tf.Tensor | tf.Tensor[]): Promise<Computed[]> {
+  const before = webgpuProgramCount();
+  const outputs = await runOn('webgpu', build);
+  if (webgpuProgramCount() === before)
+    expect.fail('no webgpu program ran (the comparison would be cpu against cpu)');
+  return outputs;
 }
 
 /**
  * Asserts that `build` gives the same shapes, dtypes and values (|a - b| ≤ atol + rtol·|b|) on
- * 'native' as on the JavaScript 'cpu' backend, and that the native kernels really ran (or, with
- * `fallback`, that one declined); leaves 'native' active.
+ * 'native' (or `backend`) as on the JavaScript 'cpu' backend, and that the engine's kernels really
+ * ran (or, with `fallback`, that a native one declined); leaves that engine active.
  */
 export async function expectSameAsCpu(
   build: () => tf.Tensor | tf.Tensor[],
   options: SameAsCpuOptions = {},
 ): Promise<Computed[]> {
   const reference = await runOn('cpu', build);
-  const { outputs: actual, ran, declined } = await runNative(build);
-  const kernels = `native kernels ran [${ran.join(', ')}], declined [${declined.join(', ')}]`;
-  if (options.fallback) {
-    if (declined.length === 0) expect.fail(`expected a native kernel to decline, but none did: ${kernels}`);
-  } else if (ran.length === 0 || declined.length > 0) {
-    expect.fail(`the native path did not run: ${kernels} (the comparison would be cpu against cpu)`);
-  }
+  const actual =
+    options.backend === 'webgpu'
+      ? await runCheckedWebgpu(build)
+      : await runCheckedNative(build, options.fallback);
   expect(actual.length).toBe(reference.length);
   actual.forEach((out, i) => {
     const ref = reference[i]!;
     expect(out.shape).toEqual(ref.shape);
     expect(out.dtype).toBe(ref.dtype);
+    options.onCompare?.(closeness(out.values, ref.values));
     expectClose(out.values, ref.values, options);
   });
   return actual;
