@@ -23,13 +23,7 @@ import type { StageRun } from '../registry/declaration.js';
 import { registeredStages } from '../registry/registry.js';
 import { quietContext } from '../stage.js';
 import { decodeRequests } from './common/decoding.js';
-import {
-  FIXTURE_SEEDS,
-  FIXTURE_TASK,
-  type FixtureTrainSpec,
-  fixtureStudyConfig,
-  fixtureTrainStage,
-} from './common/test-fixture.js';
+import { FIXTURE_TASK, fixtureRunSpec, fixtureStudyConfig, fixtureTrain } from './common/test-fixture.js';
 import type { ConsistencyFile } from './consistency/stage.js';
 import { readPairs } from './pairs/pairs-file.js';
 import type { PairsResult } from './pairs/stage.js';
@@ -45,9 +39,9 @@ let outcome: StudyOutcome;
 let trainCalls = 0;
 const countingTrain: StageRun = async (spec, ctx) => {
   trainCalls++;
-  return fixtureTrainStage(spec.train as FixtureTrainSpec, ctx);
+  return fixtureTrain(spec, ctx);
 };
-const spec = { train: { steps: 50, seed: FIXTURE_SEEDS[0] }, study: fixtureStudyConfig() };
+const spec = fixtureRunSpec();
 const task = makeTask('color', FIXTURE_TASK.config);
 const file = (name: string) => join(dir, name);
 

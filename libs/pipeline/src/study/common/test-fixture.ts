@@ -17,6 +17,7 @@ import {
   trainStep,
 } from '@memgen/model';
 import { makeRng, makeTask, TINY_COLOR_CONFIG } from '@memgen/tasks';
+import type { RunSpec } from '../../registry/declaration.js';
 import type { StageContext } from '../../stage.js';
 import { parseStudyConfig, type StudyConfig } from '../config.js';
 import { RUN_DIR_FILES } from './run-dir.js';
@@ -79,6 +80,15 @@ export const fixtureTrainStage = async (
   await writeFile(join(ctx.runDir, RUN_DIR_FILES.curve), `${curve.join('\n')}\n`);
   return { steps: spec.steps, finalLoss: loss };
 };
+
+/** A train stage that runs fixtureTrainStage on the run spec's `train` section. */
+export const fixtureTrain = (spec: RunSpec, ctx: StageContext) =>
+  fixtureTrainStage(spec.train as FixtureTrainSpec, ctx);
+
+/** The run spec of the study tests: the fixture model of `seed` after 50 steps, and the fixture study. */
+export function fixtureRunSpec(seed: number = FIXTURE_SEEDS[0]) {
+  return { train: { steps: 50, seed }, study: fixtureStudyConfig() };
+}
 
 /** A study config small enough for a test: few pairs, items, permutations and draws. */
 export function fixtureStudyConfig(overrides: Record<string, unknown> = {}): StudyConfig {

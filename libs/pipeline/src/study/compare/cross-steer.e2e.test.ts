@@ -10,12 +10,7 @@ import { readJson } from '@memgen/common';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../../stage.js';
-import {
-  FIXTURE_SEEDS,
-  type FixtureTrainSpec,
-  fixtureStudyConfig,
-  fixtureTrainStage,
-} from '../common/test-fixture.js';
+import { FIXTURE_SEEDS, fixtureRunSpec, fixtureStudyConfig, fixtureTrain } from '../common/test-fixture.js';
 import { runStudy } from '../run.js';
 import { RUN_FILES } from '../run-dir.js';
 import type { SteeringFile } from '../steer/steering-file.js';
@@ -31,9 +26,7 @@ beforeAll(async () => {
   await useTestBackend();
   root = await mkdtemp(join(tmpdir(), 'memgen-cross-steer-'));
   for (const [k, seed] of FIXTURE_SEEDS.entries()) {
-    await runStudy({ train: { steps: 50, seed }, study }, quietContext(runDir(k)), {
-      train: (s, ctx) => fixtureTrainStage(s.train as FixtureTrainSpec, ctx),
-    });
+    await runStudy(fixtureRunSpec(seed), quietContext(runDir(k)), { train: fixtureTrain });
   }
 }, 300_000);
 

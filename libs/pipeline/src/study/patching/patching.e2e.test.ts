@@ -14,12 +14,7 @@ import { tokenizerFromJSON } from '@memgen/tasks';
 import { useTestBackend } from '@memgen/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quietContext } from '../../stage.js';
-import {
-  FIXTURE_SEEDS,
-  type FixtureTrainSpec,
-  fixtureStudyConfig,
-  fixtureTrainStage,
-} from '../common/test-fixture.js';
+import { fixtureRunSpec, fixtureTrain } from '../common/test-fixture.js';
 import { readPairs } from '../pairs/pairs-file.js';
 import { readActivations } from '../record/activations-file.js';
 import { runStudy } from '../run.js';
@@ -30,15 +25,12 @@ import type { PatchingFile } from './stage.js';
 
 let dir: string;
 let patching: PatchingFile;
-const spec = { train: { steps: 50, seed: FIXTURE_SEEDS[0] }, study: fixtureStudyConfig() };
 const file = (name: string) => join(dir, name);
 
 beforeAll(async () => {
   await useTestBackend();
   dir = await mkdtemp(join(tmpdir(), 'memgen-patching-'));
-  await runStudy(spec, quietContext(dir), {
-    train: (s, ctx) => fixtureTrainStage(s.train as FixtureTrainSpec, ctx),
-  });
+  await runStudy(fixtureRunSpec(), quietContext(dir), { train: fixtureTrain });
   patching = await readJson<PatchingFile>(file(RUN_FILES.patching));
 });
 
