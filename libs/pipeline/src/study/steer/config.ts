@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { fraction, positiveInt } from '../common/schema.js';
+import { directionFamily, learnConfigSchema } from './learn/config.js';
 
 const blockIndex = z.number().int().min(0);
 
@@ -137,6 +138,7 @@ const sublayerScaleFamily = z.strictObject({
 });
 
 export type FixedSublayer = z.output<typeof fixedSublayer>;
+export type { DirectionFamily, KeepCoordinates } from './learn/config.js';
 export type SublayerRef = z.output<typeof sublayerRef>;
 
 export const steerFamilySchema = z.discriminatedUnion('kind', [
@@ -146,13 +148,18 @@ export const steerFamilySchema = z.discriminatedUnion('kind', [
   scaleFamily,
   sublayerAblateFamily,
   sublayerScaleFamily,
+  directionFamily,
 ]);
 
 export type SteerFamily = z.output<typeof steerFamilySchema>;
 
-/** What a family changes: a site of statistics, attention heads' values, or whole sublayer outputs. */
-export function familySite(f: SteerFamily): 'resid' | 'mlp.post' | 'attn.z' | 'sublayer' {
+/**
+ * What a family changes: a site of statistics, attention heads' values, whole sublayer outputs, or
+ * a learned vector's site.
+ */
+export function familySite(f: SteerFamily): 'resid' | 'mlp.post' | 'attn.z' | 'sublayer' | 'learned' {
   if (f.kind === 'head-ablate') return 'attn.z';
+  if (f.kind === 'direction') return 'learned';
   if (f.kind === 'sublayer-ablate' || f.kind === 'sublayer-scale') return 'sublayer';
   return f.site;
 }
@@ -230,8 +237,13 @@ export const steerConfigSchema = z.strictObject({
   families: familiesSchema.default(() => structuredClone(DEFAULT_FAMILIES_PARSED)),
   /** Id of the pre-declared setting that summaries across seeds compare; must be one of the grid's. */
   primary: z.string().min(1).default(DEFAULT_STEER_PRIMARY),
-  /** Flipped pairs of pairs.jsonl (the first N) on which calibrated sublayers are chosen. */
+  /**
+   * Flipped pairs of pairs.jsonl (the first N): the training split on which calibrated sublayers
+   * are chosen and directions learned.
+   */
   calibrationPairs: positiveInt.default(200),
+  /** How learned directions are learned (./learn/config.ts). */
+  learn: learnConfigSchema.default(() => learnConfigSchema.parse({})),
   /** Bootstrap resamples of the transition intervals. */
   bootstrap: positiveInt.default(2000),
   /** Prompts decoded together. */

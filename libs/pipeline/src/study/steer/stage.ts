@@ -18,6 +18,9 @@ import { PROBES_FILES } from '../probes/files.js';
 import { RECORD_FILES } from '../record/files.js';
 import { STATS_FILES } from '../stats/files.js';
 import { STEER_FILES } from './files.js';
+import { writeDirections } from './learn/directions-file.js';
+import { learnDirections } from './learn/learned.js';
+import { memberPrompts } from './learn/split.js';
 import { calibrateGrid, needsCalibration } from './plan/calibration.js';
 import { expandFamilies, type SettingSpec } from './plan/ids.js';
 import { loadSteeringInputs, type SteeringInputs } from './plan/inputs.js';
@@ -55,12 +58,31 @@ async function calibrations(
   opened: StudyModel,
 ): Promise<Map<string, SublayerCalibration> | undefined> {
   if (!grid.some(needsCalibration)) return undefined;
-  const pairs = (await readPairs(runPath(runDir, PAIRS_FILES.pairs))).slice(
-    0,
-    spec.study.steer.calibrationPairs,
-  );
+  const pairs = await trainingPairs(spec, runDir);
   const { model, tokenizer } = opened;
   return calibrateGrid(grid, inputs, model, tokenizer.padId, pairs, spec.study.record.batchSize);
+}
+
+/** The training split: the first steer.calibrationPairs pairs of pairs.jsonl. */
+async function trainingPairs(spec: StudySpec, runDir: string) {
+  const pairs = await readPairs(runPath(runDir, PAIRS_FILES.pairs));
+  return pairs.slice(0, spec.study.steer.calibrationPairs);
+}
+
+/** The learned directions of the grid's direction settings, written to directions.safetensors. */
+async function learned(spec: StudySpec, runDir: string, grid: readonly SettingSpec[], opened: StudyModel) {
+  const pairs = grid.some((s) => s.family.kind === 'direction') ? await trainingPairs(spec, runDir) : [];
+  const out = learnDirections(grid, {
+    model: opened.model,
+    padId: opened.tokenizer.padId,
+    task: opened.task,
+    tokenizer: opened.tokenizer,
+    pairs,
+    cfg: spec.study.steer.learn,
+    seed: spec.study.seed,
+  });
+  await writeDirections(runPath(runDir, STEER_FILES.directions), out);
+  return out;
 }
 
 /** The model's grid, checked to hold steer.primary, with the sublayer means and calibrations it needs. */
@@ -77,6 +99,7 @@ async function prepareGrid(spec: StudySpec, runDir: string, inputs: SteeringInpu
     spec.study.record.batchSize,
   );
   inputs.calibrations = await calibrations(spec, runDir, grid, inputs, opened);
+  inputs.learned = await learned(spec, runDir, grid, opened);
   return grid;
 }
 
@@ -125,7 +148,9 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
   const opened = await openStudyModel(spec, ctx.runDir);
   try {
     const grid = await prepareGrid(spec, ctx.runDir, inputs, opened);
-    const runs = steeringRuns(spec, opened);
+    // Learned directions never see the steering set: items equal to a training member are left out.
+    const training = inputs.learned?.size ? memberPrompts(await trainingPairs(spec, ctx.runDir)) : undefined;
+    const runs = steeringRuns(spec, opened, training);
     const base = runs.decode([]);
     const { checks, results } = measureGrid(spec, ctx, grid, inputs, opened, runs, base);
     const holm = applyHolm(results);
@@ -133,6 +158,7 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
       config_hash: hash,
       primary: cfg.primary,
       items: runs.items,
+      itemsLeftOut: runs.itemsLeftOut,
       capabilityItems: runs.capabilityItems,
       capabilityShortcutBaseline: runs.capabilityShortcutBaseline,
       excludedSites: excludedResidSites(inputs),
@@ -160,7 +186,7 @@ export const steerStage = defineStudyStage<SteerResult>({
     STATS_FILES.stats,
     PROBES_FILES.probes,
   ],
-  outputs: [STEER_FILES.steering],
+  outputs: [STEER_FILES.steering, STEER_FILES.directions],
   config: (spec) => ({ steer: spec.study.steer, ...modelRunConfig(spec) }),
   run: runSteer,
   onChangedOutput: 'rerun',

@@ -30,6 +30,8 @@ export interface SteeringFile {
   /** The pre-declared setting that cross-seed summaries compare. */
   primary: string;
   items: number;
+  /** Drawn items left out because a learned direction's training member has the same prompt. */
+  itemsLeftOut: number;
   capabilityItems: number;
   /** Mean over the capability items of the best answer-free heuristic's expected accuracy. */
   capabilityShortcutBaseline: number;

@@ -3,10 +3,13 @@
  * place in the grid), so the same setting has the same id in every seed and run, and results of
  * different runs can be joined on it: e.g. `add-nmd-resid-top10-all-a5`, `mean-class-resid-top10-last`,
  * `heads-b1h0-all`, `scale-resid-top10-last-a-0.5`, `sublayer-genb0mlp-memb1attn-last`,
- * `sublayer-scale-gencalib-memcalib-prompt-a-0.5` (sublayers chosen per model by calibration).
+ * `sublayer-scale-gencalib-memcalib-prompt-a-0.5` (sublayers chosen per model by calibration),
+ * `dir-grad-calib-prompt-a0.25-k4` (a learned vector kept to its top 4 coordinates by |r|).
  */
 import {
+  type DirectionFamily,
   familySite,
+  type KeepCoordinates,
   type SteerConfig,
   type SteerFamily,
   type SteerSelection,
@@ -29,6 +32,8 @@ export interface SettingSpec {
   alpha: number | null;
   /** The heads of a head-ablate setting (sorted); null otherwise. */
   heads: HeadRef[] | null;
+  /** The coordinates a direction setting keeps; absent for other families. */
+  keep?: KeepCoordinates;
 }
 
 /** The model's shape as far as head expansion needs it. */
@@ -52,13 +57,32 @@ const sitePart = (site: 'resid' | 'mlp.post') => (site === 'resid' ? 'resid' : '
 const sublayerPart = (r: SublayerRef) =>
   r === 'calibrated' ? 'calib' : `b${r.block}${r.site === 'attn.out' ? 'attn' : 'mlp'}`;
 
+const DIRECTION_SITE_PART = { resid_post: 'resid', 'attn.out': 'attn', 'mlp.out': 'mlp' } as const;
+
+function directionPart(f: DirectionFamily, alpha: number, keep: KeepCoordinates): string {
+  const site = f.site === 'calibrated' ? 'calib' : `b${f.site.block}${DIRECTION_SITE_PART[f.site.site]}`;
+  const kept = keep === 'all' ? '' : keep < 1 ? `-top${numberPart(100 * keep)}` : `-k${keep}`;
+  const learn = f.learn === 'mean-diff' ? 'meandiff' : 'grad';
+  return `dir-${learn}-${site}-${f.position}-a${numberPart(alpha)}${kept}`;
+}
+
 function headsPart(heads: readonly HeadRef[]): string {
   return heads.map((h) => `b${h.block}h${h.head}`).join('+');
 }
 
-/** The setting's id (see the module comment); `alpha` for add/scale, `heads` for head-ablate. */
-export function settingId(f: SteerFamily, alpha: number | null, heads: readonly HeadRef[] | null): string {
+/**
+ * The setting's id (see the module comment); `alpha` for add/scale/direction, `heads` for
+ * head-ablate, `keep` for direction.
+ */
+export function settingId(
+  f: SteerFamily,
+  alpha: number | null,
+  heads: readonly HeadRef[] | null,
+  keep: KeepCoordinates = 'all',
+): string {
   switch (f.kind) {
+    case 'direction':
+      return directionPart(f, alpha!, keep);
     case 'add':
       return `add-${f.direction}-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}-a${numberPart(alpha!)}`;
     case 'scale':
@@ -103,6 +127,10 @@ export function expandFamilies(families: readonly SteerFamily[], shape: HeadShap
       heads,
     });
     switch (family.kind) {
+      case 'direction':
+        return family.alphas.flatMap((a) =>
+          family.keep.map((keep) => ({ ...make(a, null), id: settingId(family, a, null, keep), keep })),
+        );
       case 'add':
       case 'scale':
       case 'sublayer-scale':

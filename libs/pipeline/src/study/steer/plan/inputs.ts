@@ -15,6 +15,7 @@ import { RECORD_FILES } from '../../record/files.js';
 import { STATS_FILES } from '../../stats/files.js';
 import { excludedSites, readStatistics, type SiteStatistics } from '../../stats/stats-file.js';
 import { familySite, type SteerFamily, type SteerSelection } from '../config.js';
+import type { LearnedDirection } from '../learn/learned.js';
 import type { SublayerCalibration } from './setting-plan.js';
 
 export type SteeredSite = 'resid' | 'mlp.post';
@@ -46,6 +47,8 @@ export interface SteeringInputs {
   sublayerMeans?: Map<string, Float32Array>;
   /** The sublayers chosen for each setting with calibrated sublayers (by setting id). */
   calibrations?: Map<string, SublayerCalibration>;
+  /** The learned directions of the grid's direction settings (by ../learn/learned.ts learnKey). */
+  learned?: Map<string, LearnedDirection>;
 }
 
 function probeMatrix(rows: SiteDirection[], hooks: string[], width: number, path: string): SiteMatrix {

@@ -23,6 +23,7 @@ import {
   randomShifts,
   targetedShifts,
 } from '../vectors.js';
+import { planDirection } from './directions.js';
 import { planHeads } from './heads.js';
 import type { SettingSpec } from './ids.js';
 import { type SiteInputs, type SteeringInputs, selectCoordinates } from './inputs.js';
@@ -197,6 +198,8 @@ export function planSetting(
     case 'sublayer-ablate':
     case 'sublayer-scale':
       return planSublayers(s, inputs, model, controlStream(seed, s.id, 'matched'), zero);
+    case 'direction':
+      return planDirection(s, inputs, controlStream(seed, s.id, 'matched'), zero);
     default:
       throw new Error(`unknown steering family ${JSON.stringify(s.family satisfies never)}`);
   }

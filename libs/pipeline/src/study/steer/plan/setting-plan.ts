@@ -5,6 +5,7 @@
  */
 import type { Intervention } from '@memgen/model';
 import type { DirectionCounts } from '../../patching/runs.js';
+import type { SiteChoice } from '../learn/site-choice.js';
 
 /** The decode runs of a setting, by role. */
 export type RunRole =
@@ -15,7 +16,9 @@ export type RunRole =
   | 'matchedToMem'
   | 'matchedToGen'
   | 'within'
-  | 'paper';
+  | 'paper'
+  | 'shuffledToMem'
+  | 'shuffledToGen';
 
 /** What the setting's operation on one sublayer did to the calibration pairs' first answer tokens. */
 export interface CandidateCounts {
@@ -31,6 +34,19 @@ export interface SublayerCalibration {
   candidates: CandidateCounts[];
   toGen: string;
   toMem: string;
+}
+
+/** What steering.json keeps of a learned direction (the vectors are in directions.safetensors). */
+export interface LearnedMeta {
+  hook: string;
+  /** α's unit: the site's mean activation norm over the training members. */
+  unit: number;
+  /** L2 norm of the full learned vectors (α · unit). */
+  norm: number;
+  /** Training pairs learned on. */
+  pairs: number;
+  /** The candidate sites' scores when the site was calibrated; null for a fixed site. */
+  choice: SiteChoice | null;
 }
 
 export interface SettingPlan {
@@ -49,6 +65,8 @@ export interface SettingPlan {
    */
   heads: string[] | null;
   controlHeads: string[] | null;
+  /** Learned-direction settings: where, at what norm, and how the site was chosen. */
+  learned?: LearnedMeta;
   /** Calibrated sublayer settings: how each candidate sublayer did on the pairs, and the choice. */
   calibration?: SublayerCalibration;
   runs: Partial<Record<RunRole, Intervention[]>>;

@@ -20,6 +20,8 @@ function interval(rate: number | null, ci: [number, number] | null, n: number): 
 }
 
 function directionTable(settings: SteeringSetting[], dir: SwitchDirection): string {
+  // Only learned directions have a shuffled-label control; the column appears when one is in the grid.
+  const shuffled = settings.some((s) => s[`${dir}_shuffled_control`] !== null);
   const rows = settings.map((s) => {
     const d = dir === 'mem_to_gen' ? s.memToGen : s.genToMem;
     const n = d?.vsMatched.items ?? 0;
@@ -33,6 +35,7 @@ function directionTable(settings: SteeringSetting[], dir: SwitchDirection): stri
       interval(s[`${dir}_control`], s[`${dir}_control_ci`], n),
       pct(s[`${dir}_within_control`]),
       interval(s[`${dir}_paper_control`], s[`${dir}_paper_control_ci`], n),
+      ...(shuffled ? [pct(s[`${dir}_shuffled_control`])] : []),
       pct(s[`${dir}_other`]),
       p === null ? '—' : pValue(p),
       holmP === null ? '—' : pValue(holmP),
@@ -48,6 +51,7 @@ function directionTable(settings: SteeringSetting[], dir: SwitchDirection): stri
       'matched control [95 % CI]',
       'within-selection control',
       'paper control [95 % CI]',
+      ...(shuffled ? ['shuffled-label control'] : []),
       '"other"',
       'paired p',
       'Holm p',
@@ -76,6 +80,33 @@ function primaryLine(st: SteeringFile): string {
     `Mem→Gen ${directionCell(p, 'mem_to_gen')}; Gen→Mem ${directionCell(p, 'gen_to_mem')}; capability ` +
     `${pct(p.capability)} (unsteered ${pct(p.capability_unsteered)}).`
   );
+}
+
+/** Where each learned direction sits and how its site was chosen; empty without direction settings. */
+function learnedLines(st: SteeringFile): string[] {
+  const seen = new Set<string>();
+  const lines = st.settings.flatMap((s) => {
+    const l = s.learned;
+    const key = `${s.family}-${s.alpha}`;
+    if (!l || seen.has(key)) return [];
+    seen.add(key);
+    const chosen = l.choice
+      ? `, chosen on the training split (${l.choice.learnedOn} pairs learned, ${l.choice.scoredOn} scored: ` +
+        l.choice.candidates.map((c) => `${c.hook} ${c.score}`).join(', ') +
+        ')'
+      : '';
+    return [
+      `family ${s.family} at α ${s.alpha}: \`${l.hook}\` (norm ${l.norm.toFixed(3)} = α × ${l.unit.toFixed(3)})${chosen}`,
+    ];
+  });
+  if (lines.length === 0) return [];
+  return [
+    `**Learned directions** (from the first ${st.settings.find((s) => s.learned)!.learned!.pairs} training pairs ` +
+      `whose members answer differently; ${st.itemsLeftOut ?? 0} steering items equal to a training member left out). ` +
+      'Controls: matched — a random direction of the same norm on as many coordinates of the same site; ' +
+      'shuffled-label — the same learner on pairs whose members were swapped at random. Sites: ' +
+      `${lines.join('; ')}.`,
+  ];
 }
 
 function holmLine(st: SteeringFile): string {
@@ -117,6 +148,7 @@ export function steeringSection(st: SteeringFile | null, figs: FigureIndex): str
     `Identity checks: every intervention path at α = 0 or with no coordinates reproduced all ` +
       `${st.items + st.capabilityItems} unsteered outputs exactly — ${checks}.`,
     primaryLine(st),
+    ...learnedLines(st),
     holmLine(st),
     `**Mem→Gen** (originally-mem items that answer gen):\n\n${directionTable(st.settings, 'mem_to_gen')}`,
     `**Gen→Mem** (originally-gen items that answer mem):\n\n${directionTable(st.settings, 'gen_to_mem')}`,

@@ -41,6 +41,8 @@ export interface DecodedRun {
 
 export interface SteeringRuns {
   items: number;
+  /** Drawn items left out because a training member has the same prompt. */
+  itemsLeftOut: number;
   capabilityItems: number;
   /** Mean over the capability items of the best answer-free heuristic's expected accuracy. */
   capabilityShortcutBaseline: number;
@@ -50,12 +52,16 @@ export interface SteeringRuns {
 
 const CODE: Record<BehaviourLabel, string> = { mem: 'm', gen: 'g', other: 'o' };
 
-/** Draws the steering set (seeded) and returns its decoder. */
-export function steeringRuns(spec: StudySpec, opened: StudyModel): SteeringRuns {
+/**
+ * Draws the steering set (seeded) and returns its decoder. Drawn items whose prompt is in
+ * `leaveOut` (the training split's members) are left out, so the set stays disjoint from it.
+ */
+export function steeringRuns(spec: StudySpec, opened: StudyModel, leaveOut?: ReadonlySet<string>): SteeringRuns {
   const { model, tokenizer, task } = opened;
   const cfg = spec.study.steer;
   const itemRng = stream(spec.study.seed, 'study.steer.items');
-  const items = Array.from({ length: cfg.items }, () => task.conflict(itemRng));
+  const drawn = Array.from({ length: cfg.items }, () => task.conflict(itemRng));
+  const items = leaveOut ? drawn.filter((c) => !leaveOut.has(c.prompt)) : drawn;
   const ruleRng = stream(spec.study.seed, 'study.steer.capability');
   const rules = Array.from({ length: cfg.capabilityItems }, () => task.ruleItem(ruleRng));
   const requests: DecodeRequest[] = [
@@ -82,6 +88,7 @@ export function steeringRuns(spec: StudySpec, opened: StudyModel): SteeringRuns 
   };
   return {
     items: items.length,
+    itemsLeftOut: drawn.length - items.length,
     capabilityItems: rules.length,
     capabilityShortcutBaseline: rules.reduce((a, r) => a + r.shortcutBaseline, 0) / rules.length,
     decode,

@@ -20,9 +20,12 @@ export interface DirectionResult {
   matched: RunRole;
   within: RunRole | null;
   paper: RunRole | null;
+  /** The shuffled-label control of a learned direction. */
+  shuffled: RunRole | null;
   vsMatched: SwitchComparison;
   vsWithin: SwitchComparison | null;
   vsPaper: SwitchComparison | null;
+  vsShuffled: SwitchComparison | null;
 }
 
 type Interval = [number, number] | null;
@@ -37,6 +40,8 @@ export interface SettingSummary {
   mem_to_gen_control: number | null;
   mem_to_gen_within_control: number | null;
   mem_to_gen_paper_control: number | null;
+  /** The shuffled-label control of a learned direction (null for other families). */
+  mem_to_gen_shuffled_control: number | null;
   /** Originally-mem items that answer neither under the targeted run. */
   mem_to_gen_other: number | null;
   mem_to_gen_ci: Interval;
@@ -51,6 +56,7 @@ export interface SettingSummary {
   gen_to_mem_control: number | null;
   gen_to_mem_within_control: number | null;
   gen_to_mem_paper_control: number | null;
+  gen_to_mem_shuffled_control: number | null;
   gen_to_mem_other: number | null;
   gen_to_mem_ci: Interval;
   gen_to_mem_control_ci: Interval;
@@ -76,6 +82,9 @@ function rolesOf(roles: readonly RunRole[], from: 'mem' | 'gen') {
     matched,
     within: roles.includes('within') ? ('within' as const) : null,
     paper: roles.includes('paper') ? ('paper' as const) : null,
+    shuffled: roles.includes('shuffledToGen')
+      ? ((from === 'mem' ? 'shuffledToGen' : 'shuffledToMem') as RunRole)
+      : null,
   };
 }
 
@@ -91,7 +100,7 @@ export function directionResult(
     role ? switchVersusControl(before, labels(r.targeted), labels(role), from) : null;
   const vsMatched = vs(r.matched);
   if (!vsMatched) return null;
-  return { ...r, vsMatched, vsWithin: vs(r.within), vsPaper: vs(r.paper) };
+  return { ...r, vsMatched, vsWithin: vs(r.within), vsPaper: vs(r.paper), vsShuffled: vs(r.shuffled) };
 }
 
 function ci(group: TransitionIntervals, to: BehaviourLabel): Interval {
@@ -114,6 +123,7 @@ function directionFields(
     control: d?.vsMatched.randomRate ?? null,
     within: d?.vsWithin?.randomRate ?? null,
     paper: d?.vsPaper?.randomRate ?? null,
+    shuffled: d?.vsShuffled?.randomRate ?? null,
     other: (from === 'mem' ? table?.fromMem : table?.fromGen)?.rates?.other ?? null,
     ci: d ? ci(group(d.targeted), to) : null,
     controlCi: d ? ci(group(d.matched), to) : null,
@@ -141,11 +151,11 @@ export function settingSummary(
     ...{ mem_to_gen: m.rate, mem_to_gen_control: m.control, mem_to_gen_within_control: m.within },
     ...{ mem_to_gen_paper_control: m.paper, mem_to_gen_other: m.other, mem_to_gen_ci: m.ci },
     ...{ mem_to_gen_control_ci: m.controlCi, mem_to_gen_paper_control_ci: m.paperCi, p_mem_to_gen: m.p },
-    ...{ holm_p_mem_to_gen: null, survives_holm_mem_to_gen: false },
+    ...{ mem_to_gen_shuffled_control: m.shuffled, holm_p_mem_to_gen: null, survives_holm_mem_to_gen: false },
     ...{ gen_to_mem: g.rate, gen_to_mem_control: g.control, gen_to_mem_within_control: g.within },
     ...{ gen_to_mem_paper_control: g.paper, gen_to_mem_other: g.other, gen_to_mem_ci: g.ci },
     ...{ gen_to_mem_control_ci: g.controlCi, gen_to_mem_paper_control_ci: g.paperCi, p_gen_to_mem: g.p },
-    ...{ holm_p_gen_to_mem: null, survives_holm_gen_to_mem: false },
+    ...{ gen_to_mem_shuffled_control: g.shuffled, holm_p_gen_to_mem: null, survives_holm_gen_to_mem: false },
     capability: capabilityOf(targeted),
     capability_control: capabilityOf(controls),
     capability_unsteered: capabilityUnsteered,

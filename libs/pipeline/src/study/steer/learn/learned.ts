@@ -1,0 +1,123 @@
+/**
+ * Every learned direction a grid needs, learned once per (family, α) — the settings that keep fewer
+ * coordinates restrict the same vectors — with its shuffled-label twin: the same learner on the
+ * same pairs with each pair's two members swapped by a fair coin, so that no class signal is left.
+ */
+import { type Stream, stream } from '@memgen/common';
+import { blockHook, type GPT } from '@memgen/model';
+import type { Task, Tokenizer } from '@memgen/tasks';
+import type { PairLine } from '../../pairs/pairs-file.js';
+import type { SettingSpec } from '../plan/ids.js';
+import type { DirectionFamily, LearnConfig } from './config.js';
+import { learnPair, type VectorPair } from './learn-pair.js';
+import { chooseSite, type SiteChoice } from './site-choice.js';
+import { summariseSite } from './site-rows.js';
+import { type TrainingSplit, trainingSplit } from './split.js';
+
+export interface LearnedDirection {
+  hook: string;
+  /** The site's mean activation norm over the training members: α's unit. */
+  unit: number;
+  /** The vectors' L2 norm, α · unit. */
+  norm: number;
+  vectors: VectorPair;
+  shuffled: VectorPair;
+  /** [width] |r| of each coordinate with the class over the training members. */
+  absR: Float32Array;
+  /** How a calibrated site was chosen; null for a fixed site. */
+  choice: SiteChoice | null;
+  /** Training pairs whose members answer differently (the rows learned on). */
+  pairs: number;
+}
+
+/** The key shared by a family's settings at one α. */
+export const learnKey = (s: Pick<SettingSpec, 'familyIndex' | 'alpha'>) => `f${s.familyIndex}-a${s.alpha}`;
+
+export interface LearnInputs {
+  model: GPT;
+  padId: number;
+  task: Task;
+  tokenizer: Tokenizer;
+  /** The training split: the first steer.calibrationPairs pairs of pairs.jsonl. */
+  pairs: readonly PairLine[];
+  cfg: LearnConfig;
+  seed: number;
+}
+
+function split(li: LearnInputs, pairs: readonly PairLine[]): TrainingSplit {
+  const keep = { task: li.task, tokenizer: li.tokenizer, items: li.cfg.keepItems };
+  return trainingSplit(li.model, li.padId, pairs, {
+    ...keep,
+    rng: stream(li.seed, 'steer/learn/keep-items'),
+  });
+}
+
+function swapped(pairs: readonly PairLine[], rng: Stream): PairLine[] {
+  return pairs.map((p) => (rng.bit() ? { ...p, mem: p.gen, gen: p.mem } : p));
+}
+
+function siteHook(
+  li: LearnInputs,
+  s: SettingSpec,
+  unitOf: (h: string) => number,
+): { hook: string; choice: SiteChoice | null } {
+  const f = s.family as DirectionFamily;
+  const [alpha, key] = [s.alpha!, learnKey(s)];
+  if (f.site !== 'calibrated') {
+    if (f.site.block >= li.model.config.nLayer)
+      throw new Error(
+        `a direction family's site: block ${f.site.block} is outside the model's ${li.model.config.nLayer}`,
+      );
+    return { hook: blockHook(f.site.block, f.site.site), choice: null };
+  }
+  const h = Math.ceil(li.pairs.length / 2);
+  const halves: [TrainingSplit, TrainingSplit] = [
+    split(li, li.pairs.slice(0, h)),
+    split(li, li.pairs.slice(h)),
+  ];
+  try {
+    const rng = stream(li.seed, `steer/learn/${key}/site-choice`);
+    const choice = chooseSite(li.model, halves, f, alpha, li.cfg, unitOf, rng);
+    return { hook: choice.hook, choice };
+  } finally {
+    for (const part of halves) part.dispose();
+  }
+}
+
+/** The learned direction of one (family, α). */
+function learnOne(li: LearnInputs, s: SettingSpec, full: TrainingSplit): LearnedDirection {
+  const f = s.family as DirectionFamily;
+  const units = new Map<string, number>();
+  const unitOf = (hook: string) => {
+    if (!units.has(hook)) units.set(hook, summariseSite(li.model, full, hook).meanNorm);
+    return units.get(hook)!;
+  };
+  const { hook, choice } = siteHook(li, s, unitOf);
+  const site = summariseSite(li.model, full, hook);
+  const norm = s.alpha! * site.meanNorm;
+  const vectors = learnPair(li.model, full, hook, f, norm, li.cfg, li.cfg.steps);
+  const shuffledSplit = split(li, swapped(li.pairs, stream(li.seed, `steer/learn/${learnKey(s)}/shuffle`)));
+  try {
+    const shuffled = learnPair(li.model, shuffledSplit, hook, f, norm, li.cfg, li.cfg.steps);
+    return { hook, unit: site.meanNorm, norm, vectors, shuffled, absR: site.absR, choice, pairs: full.pairs };
+  } finally {
+    shuffledSplit.dispose();
+  }
+}
+
+/** The learned direction of every (family, α) of the grid's direction settings, by learnKey. */
+export function learnDirections(
+  grid: readonly SettingSpec[],
+  li: LearnInputs,
+): Map<string, LearnedDirection> {
+  const out = new Map<string, LearnedDirection>();
+  const wanted = grid.filter((s) => s.family.kind === 'direction');
+  if (wanted.length === 0) return out;
+  const full = split(li, li.pairs);
+  try {
+    for (const s of wanted) if (!out.has(learnKey(s))) out.set(learnKey(s), learnOne(li, s, full));
+  } finally {
+    full.dispose();
+  }
+  return out;
+}
