@@ -70,6 +70,7 @@ export {
   JOBS_STREAM,
   JOBS_SUBJECTS,
   jobSubject,
+  LEDGER_BUCKET,
   STATE_BUCKET,
   stageOfSubject,
 } from './subjects.js';
@@ -78,6 +79,7 @@ export { findUnroutable, termUnroutable, type UnroutableMessage } from './unrout
 export {
   type ConsumerPolicy,
   DEFAULT_CONSUMER_POLICY,
+  type JobWhereabouts,
   resolvePolicy,
   type SubmitResult,
   WorkQueue,

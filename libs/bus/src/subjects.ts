@@ -8,6 +8,13 @@ export const JOBS_SUBJECTS = 'memgen.jobs.>';
 export const ARTEFACTS_BUCKET = 'memgen-artefacts';
 /** KV bucket for run, sweep and job state and dead letters. */
 export const STATE_BUCKET = 'memgen-state';
+/**
+ * KV bucket of the coordinator's ledger: for each job, the job-record revision it last submitted
+ * after and the outputs (with digests) it accepted. Only the coordinator and operator roles may
+ * write it, so a worker login can neither forge an acceptance nor, by a rollup on the state
+ * bucket, erase one.
+ */
+export const LEDGER_BUCKET = 'memgen-ledger';
 
 /** Stage names and run ids become subject tokens and KV key parts: keep them to safe characters. */
 const TOKEN = /^[a-z][a-z0-9-]*$/;

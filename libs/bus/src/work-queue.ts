@@ -7,6 +7,8 @@
 import {
   AckPolicy,
   DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   jetstream,
@@ -65,6 +67,16 @@ export interface SubmitResult {
   /** True when the stream already had this job id inside the duplicate window. */
   duplicate: boolean;
 }
+
+/**
+ * Where a submitted job's message stands: gone from the stream (taken and settled, or removed),
+ * queued (no worker has taken it yet: `served` says whether any worker consumes the stage, `busy`
+ * how many of the stage's jobs are in flight), or started (delivered to a worker at least once).
+ */
+export type JobWhereabouts =
+  | { where: 'gone' }
+  | { where: 'queued'; served: boolean; busy: number }
+  | { where: 'started' };
 
 export class WorkQueue {
   readonly nc: NatsConnection;
@@ -145,6 +157,33 @@ export class WorkQueue {
     }
     await this.jsm.consumers.update(this.stream, name, settings);
     return full;
+  }
+
+  /**
+   * Where the job message at stream sequence `seq` of `stage` stands. A consumer delivers a stage's
+   * messages in stream order, so one it has delivered up to `seq` has started this one.
+   */
+  async locate(stage: string, seq: number): Promise<JobWhereabouts> {
+    if ((await this.jsm.streams.getMessage(this.stream, { seq })) === null) return { where: 'gone' };
+    const info = await this.jsm.consumers.info(this.stream, consumerName(stage)).catch((error: unknown) => {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)
+        return null;
+      throw error;
+    });
+    if (info === null) return { where: 'queued', served: false, busy: 0 };
+    if (info.delivered.stream_seq >= seq) return { where: 'started' };
+    return { where: 'queued', served: true, busy: info.num_ack_pending };
+  }
+
+  /** Removes the message at `seq` (false when it was already gone). */
+  async remove(seq: number): Promise<boolean> {
+    try {
+      return await this.jsm.streams.deleteMessage(this.stream, seq, false);
+    } catch (error) {
+      // The server's code for a missing message depends on where in the stream it was.
+      if ((await this.jsm.streams.getMessage(this.stream, { seq })) === null) return false;
+      throw error;
+    }
   }
 
   /** Jobs of `stage` stored and not yet acknowledged (waiting plus in flight). */

@@ -177,6 +177,13 @@ const SET: EnvVar[] = [
     meaning: 'JetStream ack wait before a silent job is redelivered',
   },
   {
+    name: 'MEMGEN_JOB_START_TIMEOUT_S',
+    unset: '600',
+    readBy: '`memgen sweep` over NATS',
+    meaning:
+      'seconds a job may stay queued while no worker of its stage is busy before it is reported and submitted again',
+  },
+  {
     name: 'MEMGEN_GRACE_S',
     unset: '30',
     readBy: 'stage services',

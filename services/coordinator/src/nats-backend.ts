@@ -1,9 +1,10 @@
 /**
- * NATS mode for the coordinator: a job is submitted to the JetStream work queue (its id is the
- * dedupe key) and is finished when a worker records `job.<id>` done in KV, or dead when the bus
- * records `dead.<stage>.<id>`. KV is polled rather than watched, because a poll simply retries
- * across a server restart while a watch would have to be re-established. Progress goes to KV
- * `sweep.<id>` for `memgen status`.
+ * NATS mode for the coordinator: a job is submitted to the JetStream work queue and is finished when
+ * a worker records `job.<id>` done in KV (a record written after the submission, checked, then
+ * accepted into the coordinator's ledger, job-ledger.ts), or dead when the bus records
+ * `dead.<stage>.<id>`. A job whose message vanishes or stalls is submitted again (job-watch.ts). KV
+ * is polled rather than watched, because a poll simply retries across a server restart while a
+ * watch would have to be re-established. Progress goes to KV `sweep.<id>` for `memgen status`.
  */
 import {
   type ArtefactRef,
@@ -17,7 +18,16 @@ import {
 import { retryWithBackoff, sleep } from '@memgen/common';
 import { z } from 'zod';
 import { materialiseRun } from './execute-job.js';
+import {
+  holdsBytes,
+  LedgerEntrySchema,
+  ledgerEntry,
+  ledgerKey,
+  ledgerVerdict,
+  readRecordAndLedger,
+} from './job-ledger.js';
 import { type JobState, JobStateSchema, jobStateBase, jobStateKey } from './job-state.js';
+import { DEFAULT_WATCH_POLICY, JobWatch, type WatchPolicy, waitingFor } from './job-watch.js';
 import { reuseVerdict } from './reuse.js';
 import type { SweepBackend, SweepProgress } from './sweep.js';
 
@@ -27,7 +37,14 @@ export const SweepProgressSchema = z.object({
   jobsTotal: z.number().int(),
   done: z.number().int(),
   dead: z.number().int(),
-  running: z.array(z.object({ runId: z.string(), stage: z.string() })),
+  running: z.array(
+    z.object({
+      runId: z.string(),
+      stage: z.string(),
+      /** What the job waits for, in words (NATS mode). */
+      waitingFor: z.string().optional(),
+    }),
+  ),
   /** ISO time of the update (status only; never in sweep.json). */
   at: z.string(),
 });
@@ -42,20 +59,37 @@ const RESTART_RETRY = {
 export interface NatsBackendOptions {
   /** KV poll interval while waiting for a job (default 200 ms). */
   pollMs?: number;
+  /** When a submitted job counts as vanished or stalled (job-watch.ts). */
+  watch?: Partial<WatchPolicy>;
   log?: (line: string) => void;
+}
+
+/** One submission of a job being waited for. */
+interface Submission {
+  job: JobMessage;
+  /** The job record's revision before the submission: only a later record is its result. */
+  before: number;
+  seq: number;
+  watch: JobWatch;
+  /** A refused record's revision, not judged again. */
+  refused: number;
+  observe: (waitingFor: string) => void;
 }
 
 export class NatsSweepBackend implements SweepBackend {
   private readonly pollMs: number;
+  private readonly watchPolicy: WatchPolicy;
   private readonly log: (line: string) => void;
 
   constructor(
     private readonly queue: WorkQueue,
     private readonly store: ArtefactStore,
     private readonly state: StateStore,
+    private readonly ledger: StateStore,
     options: NatsBackendOptions = {},
   ) {
     this.pollMs = options.pollMs ?? 200;
+    this.watchPolicy = { ...DEFAULT_WATCH_POLICY, ...options.watch };
     this.log = options.log ?? (() => {});
   }
 
@@ -74,28 +108,29 @@ export class NatsSweepBackend implements SweepBackend {
     }
   }
 
+  /** The job's recorded state when the ledger vouches for it (accepting it first when due), else null. */
   async lookup(job: JobMessage): Promise<JobState | null> {
-    return this.verified(job, (reason) =>
-      this.log(`${job.stage} ${job.runId}: not reusing its recorded state (${reason}); running it`),
+    const { record, entry } = await this.retrying('read job state', () =>
+      readRecordAndLedger(this.state, this.ledger, job.id),
     );
+    if (record?.value.state !== 'done') return null;
+    const verdict = await this.retrying('check artefacts', () =>
+      ledgerVerdict(job, record, entry, (ref) => holdsBytes(this.store, ref)),
+    );
+    if (!verdict.reuse) {
+      this.log(
+        `${job.stage} ${job.runId}: not reusing its recorded state (${verdict.reason}); running job ${job.id.slice(0, 12)} again`,
+      );
+      return null;
+    }
+    if (verdict.accept) await this.accept(job, entry?.submittedAfter ?? 0, record.value.outputs);
+    return record.value;
   }
 
-  /**
-   * The job's recorded state if it is done and passes reuseVerdict, else null. While the job runs
-   * this is polled too: a record that is done but refused (forged, or stale) is waited past until
-   * the worker replaces it.
-   */
-  private async verified(job: JobMessage, refused?: (reason: string) => void): Promise<JobState | null> {
-    const entry = await this.retrying('read job state', () =>
-      this.state.get(jobStateKey(job.id), JobStateSchema),
+  private accept(job: JobMessage, before: number, outputs: ArtefactRef[]): Promise<number> {
+    return this.retrying('record the accepted outputs', () =>
+      this.ledger.put(ledgerKey(job.id), LedgerEntrySchema, ledgerEntry(job, before, outputs)),
     );
-    if (entry?.value.state !== 'done') return null;
-    const verdict = await reuseVerdict(job, entry.value, (ref) =>
-      this.retrying('check artefact', () => this.store.holds(ref)),
-    );
-    if (verdict.reuse) return entry.value;
-    refused?.(verdict.reason);
-    return null;
   }
 
   /**
@@ -103,38 +138,101 @@ export class NatsSweepBackend implements SweepBackend {
    * dead letter is cleared), or its record was refused for reuse — then a fresh key, so the
    * stream accepts the message inside its duplicate window.
    */
-  private async dedupeKey(job: JobMessage, deadKey: string): Promise<string> {
+  private async dedupeKey(job: JobMessage, deadKey: string, before: number): Promise<string> {
     const dead = await this.retrying('read dead letter', () => this.state.get(deadKey, DeadLetterSchema));
     if (dead) await this.retrying('clear dead letter', () => this.state.delete(deadKey));
-    const refused = await this.retrying('read job state', () =>
-      this.state.get(jobStateKey(job.id), JobStateSchema),
-    );
     const suffix = [
       ...(dead ? [`after-${dead.value.streamSeq}`] : []),
-      ...(refused ? [`rerun-${refused.revision}`] : []),
+      ...(before > 0 ? [`rerun-${before}`] : []),
     ];
     return [job.id, ...suffix].join('.');
   }
 
-  async execute(job: JobMessage): Promise<JobState> {
+  async execute(job: JobMessage, observe: (waitingFor: string) => void = () => {}): Promise<JobState> {
     const deadKey = stateKey('dead', job.stage, job.id);
-    const dedupeKey = await this.dedupeKey(job, deadKey);
-    await this.retrying('submit job', () => this.queue.submit(job, { dedupeKey }));
+    const record = await this.retrying('read job state', () =>
+      this.state.get(jobStateKey(job.id), JobStateSchema),
+    );
+    const before = record?.revision ?? 0;
+    const msgId = await this.dedupeKey(job, deadKey, before);
+    // Recorded before the message exists: a record the job's worker writes is always later.
+    await this.retrying('record the submission', () =>
+      this.ledger.put(ledgerKey(job.id), LedgerEntrySchema, ledgerEntry(job, before)),
+    );
+    const { seq } = await this.retrying('submit job', () => this.queue.submit(job, { dedupeKey: msgId }));
+    const watch = new JobWatch(this.watchPolicy);
+    const sub: Submission = { job, before, seq, watch, refused: 0, observe };
     for (;;) {
-      const done = await this.verified(job);
-      if (done) return done;
-      const dead = await this.retrying('read dead letter', () => this.state.get(deadKey, DeadLetterSchema));
-      if (dead) {
-        return {
-          ...jobStateBase(job),
-          state: 'dead',
-          attempts: Math.max(1, dead.value.deliveries),
-          outputs: [],
-          reason: `${dead.value.cause}: ${dead.value.reason}`,
-        };
+      const ended = (await this.result(sub)) ?? (await this.deadState(job, deadKey));
+      if (ended) return ended;
+      if (watch.due()) {
+        const given = await this.look(sub, deadKey);
+        if (given) return given;
       }
       await sleep(this.pollMs);
     }
+  }
+
+  /** The job's result: a done record written after the submission, checked and accepted; else null. */
+  private async result(sub: Submission): Promise<JobState | null> {
+    const { job } = sub;
+    const entry = await this.retrying('read job state', () =>
+      this.state.get(jobStateKey(job.id), JobStateSchema),
+    );
+    if (entry?.value.state !== 'done' || entry.revision <= sub.before || entry.revision === sub.refused)
+      return null;
+    const verdict = await reuseVerdict(job, entry.value, (ref) =>
+      this.retrying('check artefact', () => this.store.holds(ref)),
+    );
+    if (!verdict.reuse) {
+      // Waited past until the worker replaces it.
+      sub.refused = entry.revision;
+      this.log(
+        `${job.stage} ${job.runId}: job ${job.id.slice(0, 12)} recorded a result not accepted (${verdict.reason})`,
+      );
+      return null;
+    }
+    await this.accept(job, sub.before, entry.value.outputs);
+    return entry.value;
+  }
+
+  private async deadState(job: JobMessage, deadKey: string): Promise<JobState | null> {
+    const dead = await this.retrying('read dead letter', () => this.state.get(deadKey, DeadLetterSchema));
+    if (!dead) return null;
+    return {
+      ...jobStateBase(job),
+      state: 'dead',
+      attempts: Math.max(1, dead.value.deliveries),
+      outputs: [],
+      reason: `${dead.value.cause}: ${dead.value.reason}`,
+    };
+  }
+
+  /** Looks for the job's message; resubmits it when it vanished or stalled; a dead state when given up. */
+  private async look(sub: Submission, deadKey: string): Promise<JobState | null> {
+    const { job, watch } = sub;
+    const where = await this.retrying('locate job', () => this.queue.locate(job.stage, sub.seq));
+    sub.observe(waitingFor(job.stage, where));
+    let action = watch.judge(where);
+    if (action.act === 'vanished') {
+      // The worker records before it acks: a result or dead letter written meanwhile is there now.
+      const ended = (await this.result(sub)) ?? (await this.deadState(job, deadKey));
+      if (ended) return ended;
+      action = watch.confirmVanished();
+    }
+    const name = `${job.stage} ${job.runId}: job ${job.id.slice(0, 12)}`;
+    if (action.act === 'give-up') {
+      this.log(`${name}: ${action.reason}; giving up`);
+      return { ...jobStateBase(job), state: 'dead', attempts: 1, outputs: [], reason: action.reason };
+    }
+    if (action.act !== 'stalled') return null;
+    const old = sub.seq;
+    await this.retrying('remove the stalled message', () => this.queue.remove(old));
+    const msgId = `${job.id}.requeue-${old}`;
+    sub.seq = (await this.retrying('resubmit job', () => this.queue.submit(job, { dedupeKey: msgId }))).seq;
+    watch.resubmitted();
+    this.log(`${name} ${action.reason}; submitted again (message ${old} → ${sub.seq})`);
+    return null;
   }
 
   async fetch(refs: readonly ArtefactRef[], dir: string): Promise<void> {

@@ -1,17 +1,21 @@
 /**
  * Running a sweep job on a NATS worker: executeJob against the Object Store, and the job's state
  * recorded in KV before the transport acks, so the coordinator (and a restarted one) sees it. A job
- * already recorded done, by a record that passes reuseVerdict, is acknowledged without running again.
+ * already recorded done is acknowledged without running again only when the coordinator's ledger
+ * vouches for the record (ledgerVerdict): a record another worker login wrote is not trusted here
+ * either.
  */
 import type { ArtefactStore, JobHandler, StateStore } from '@memgen/bus';
 import type { MetricsSink } from '@memgen/pipeline';
 import { executeJob } from './execute-job.js';
+import { holdsBytes, ledgerVerdict, readRecordAndLedger } from './job-ledger.js';
 import { type JobState, JobStateSchema, jobStateBase, jobStateKey } from './job-state.js';
-import { reuseVerdict } from './reuse.js';
 
 export interface StageWorkerDeps {
   store: ArtefactStore;
   state: StateStore;
+  /** The coordinator's ledger (read only); without it no recorded job is reused. */
+  ledger?: StateStore;
 }
 
 export interface StageWorkerOptions {
@@ -27,12 +31,14 @@ export interface StageWorkerOptions {
 export function sweepJobHandler(deps: StageWorkerDeps, options: StageWorkerOptions = {}): JobHandler {
   return async (job, context) => {
     const key = jobStateKey(job.id);
-    const recorded = (await deps.state.get(key, JobStateSchema))?.value;
-    if (recorded) {
-      const verdict = await reuseVerdict(job, recorded, (ref) => deps.store.holds(ref));
+    const { record, entry } = deps.ledger
+      ? await readRecordAndLedger(deps.state, deps.ledger, job.id)
+      : { record: null, entry: null };
+    if (record) {
+      const verdict = await ledgerVerdict(job, record, entry, (ref) => holdsBytes(deps.store, ref));
       if (verdict.reuse) {
         context.log.info('job already done: outputs reused');
-        return { outputs: recorded.outputs };
+        return { outputs: record.value.outputs };
       }
       context.log.warn({ reason: verdict.reason }, 'recorded job state not reused; running the job');
     }

@@ -40,7 +40,10 @@ export async function reuseVerdict(
   if (foreign)
     return refuse(`output ${foreign.name} was produced by another job (this job's live under ${prefix})`);
   for (const ref of recorded.outputs) {
-    if (!(await holds(ref))) return refuse(`output ${ref.name} is no longer in the artefact store`);
+    if (!(await holds(ref)))
+      return refuse(
+        `output ${ref.name} is no longer in the artefact store as recorded (gone, or other bytes)`,
+      );
   }
   return { reuse: true };
 }

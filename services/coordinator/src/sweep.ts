@@ -19,8 +19,11 @@ import type { SweepSpec } from './sweep-spec.js';
 export interface SweepBackend {
   /** The recorded state of a job when it is done and its outputs are all still stored, else null. */
   lookup(job: JobMessage): Promise<JobState | null>;
-  /** Runs (or waits for) a job until it is done or dead, and records that. Never rejects for job failures. */
-  execute(job: JobMessage): Promise<JobState>;
+  /**
+   * Runs (or waits for) a job until it is done or dead, and records that. Never rejects for job
+   * failures. `observe` is told, in words, what the job waits for whenever the backend looks.
+   */
+  execute(job: JobMessage, observe?: (waitingFor: string) => void): Promise<JobState>;
   /** Copies artefacts into a run directory (`jobs/<id>/<path>` → `<dir>/<path>`), verified. */
   fetch(refs: readonly ArtefactRef[], dir: string): Promise<void>;
   /** Publishes live progress (for `memgen status`). */
@@ -35,6 +38,8 @@ export interface JobEntry {
   attempts: number;
   /** True when a recorded result was reused instead of running the job. */
   reused: boolean;
+  /** While running: what it waits for, in words (`memgen status`; never in sweep.json). */
+  waitingFor?: string;
 }
 
 export interface SweepProgress {
@@ -43,7 +48,7 @@ export interface SweepProgress {
   jobsTotal: number;
   done: number;
   dead: number;
-  running: { runId: string; stage: string }[];
+  running: { runId: string; stage: string; waitingFor?: string }[];
 }
 
 export interface SweepOutcome {
@@ -91,7 +96,9 @@ function progressReporter(
         jobsTotal: units * JOB_GROUPS.length,
         done: jobs.filter((j) => j.state === 'done').length,
         dead: jobs.filter((j) => j.state === 'dead').length,
-        running: jobs.filter((j) => j.state === 'running').map(({ runId, stage }) => ({ runId, stage })),
+        running: jobs
+          .filter((j) => j.state === 'running')
+          .map(({ runId, stage, waitingFor }) => ({ runId, stage, ...(waitingFor ? { waitingFor } : {}) })),
       })
       .catch((err: unknown) => log(`could not publish progress: ${(err as Error).message}`));
   };
@@ -120,7 +127,12 @@ async function runUnit(run: SweepRun, unit: SweepUnit): Promise<void> {
       entry.state = 'running';
       await run.report();
       log(`${unit.runId} ${group}: running job ${job.id.slice(0, 12)}`);
-      state = await backend.execute(job);
+      state = await backend.execute(job, (waitingFor) => {
+        if (waitingFor === entry.waitingFor) return;
+        entry.waitingFor = waitingFor;
+        void run.report();
+      });
+      delete entry.waitingFor;
     }
     entry.state = state.state;
     entry.attempts = state.attempts;

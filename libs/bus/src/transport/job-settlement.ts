@@ -2,8 +2,11 @@
  * How one delivered job message ends. The four endings, and nothing else:
  *   success                         → ack (confirmed), event 'done'
  *   transient error                 → nak with backoff, event 'failed'
- *   permanent error / bad message   → term, dead letter, event 'dead'
- *   transient error, last delivery  → term, dead letter, event 'dead'
+ *   permanent error / bad message   → dead letter, ack, event 'dead'
+ *   transient error, last delivery  → dead letter, ack, event 'dead'
+ * A dead-lettered message is acked rather than termed: a work-queue stream removes an acked
+ * message, while a 2.9 server keeps a termed one (to be redelivered to a recreated consumer), and
+ * removing it otherwise would take the right to delete stream messages, which workers lack.
  */
 import { parseWith } from '@memgen/common';
 import type { JsMsg } from '@nats-io/jetstream';
@@ -82,8 +85,10 @@ export function publishEvent(
 }
 
 /**
- * Terms the message, records why in KV (`dead.<group>.<jobId or seq-N>`, keeping the group's newest
- * maxDeadLetters records) and removes it from the stream.
+ * Records why in KV (`dead.<group>.<jobId or seq-N>`), acks the message (removing it from the work
+ * queue) and keeps the group's newest maxDeadLetters records. The ack follows the record, so a
+ * coordinator that finds the message gone also finds the dead letter; should the record fail, the
+ * coordinator sees the job vanish and submits it again.
  */
 export async function deadLetter(
   s: Settlement,
@@ -92,7 +97,6 @@ export async function deadLetter(
   cause: DeadLetterCause,
   reason: string,
 ): Promise<void> {
-  msg.term(reason);
   s.stats.dead++;
   s.log.error(
     { jobId: job?.id ?? null, runId: job?.runId ?? null, seq: msg.seq, cause, reason },
@@ -113,13 +117,19 @@ export async function deadLetter(
   if (job) publishEvent(s, job, 'dead', [], reason);
   try {
     await s.state?.put(stateKey('dead', s.group, job?.id ?? `seq-${msg.seq}`), DeadLetterSchema, record);
-    // The 2.9 server keeps termed messages in a work-queue stream; the dead letter now holds the
-    // facts, so remove the message rather than let it be redelivered to a recreated consumer.
-    await s.queue.jsm.streams.deleteMessage(s.queue.stream, msg.seq, false);
+  } catch (error) {
+    s.log.warn({ seq: msg.seq, err: error }, 'could not record the dead letter');
+  }
+  try {
+    await msg.ackAck({ timeout: 5_000 });
+  } catch (error) {
+    s.log.warn({ seq: msg.seq, err: error }, 'dead letter ack not confirmed; it may be redelivered');
+  }
+  try {
     // A flood of bad messages must not grow the bucket without end: the oldest records go first.
     await s.state?.keepNewest(`${stateKey('dead', s.group)}.>`, s.maxDeadLetters);
   } catch (error) {
-    s.log.warn({ seq: msg.seq, err: error }, 'could not record or clear dead letter');
+    s.log.warn({ err: error }, 'could not trim old dead letters');
   }
 }
 

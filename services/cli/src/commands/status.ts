@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectBus, DeadLetterSchema, StateStore } from '@memgen/bus';
+import { BusMessageError, connectBus, DeadLetterSchema, StateStore } from '@memgen/bus';
 import { parseWith, readJson } from '@memgen/common';
 import {
   busConnectionOptions,
@@ -14,6 +14,7 @@ import {
   SweepProgressSchema,
 } from '@memgen/coordinator';
 import type { Command } from 'commander';
+import type { z } from 'zod';
 
 interface StatusOptions {
   nats?: string;
@@ -21,13 +22,16 @@ interface StatusOptions {
   out?: string;
 }
 
-/** One line per sweep: done/total, dead, and what is running. */
+/** One line per sweep: done/total, dead, and what is running; then what each running job waits for. */
 export function formatProgress(progress: SweepProgress & { at?: string }): string {
   const running = progress.running.map((r) => `${r.runId}:${r.stage}`).join(' ') || '-';
   const when = progress.at ? ` (updated ${progress.at})` : '';
+  const waits = progress.running.flatMap((r) =>
+    r.waitingFor ? [`\n  ${r.runId} ${r.stage} waits for ${r.waitingFor}`] : [],
+  );
   return (
     `sweep ${progress.sweepId}: ${progress.done}/${progress.jobsTotal} jobs done, ${progress.dead} dead, ` +
-    `${progress.units} units; running: ${running}${when}`
+    `${progress.units} units; running: ${running}${when}${waits.join('')}`
   );
 }
 
@@ -54,12 +58,19 @@ export async function statusCommand(o: StatusOptions): Promise<string> {
       const state = await StateStore.open(nc);
       const sweeps = await state.keys('sweep.*');
       if (sweeps.length === 0) lines.push('no sweeps recorded');
+      // A record that does not validate is named, never fatal: anyone with write rights may have put it.
+      const read = <T>(key: string, schema: z.ZodType<T>) =>
+        state.get(key, schema).catch((error: unknown) => {
+          if (!(error instanceof BusMessageError)) throw error;
+          lines.push(`invalid record ${key}: ${error.message}`);
+          return null;
+        });
       for (const key of sweeps) {
-        const entry = await state.get(key, SweepProgressSchema);
+        const entry = await read(key, SweepProgressSchema);
         if (entry) lines.push(formatProgress(entry.value));
       }
       for (const key of await state.keys('dead.>')) {
-        const dead = await state.get(key, DeadLetterSchema);
+        const dead = await read(key, DeadLetterSchema);
         if (dead) lines.push(`dead letter ${key}: ${dead.value.cause}: ${dead.value.reason}`);
       }
     } finally {

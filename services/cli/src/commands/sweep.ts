@@ -5,7 +5,7 @@
  * one they go through JetStream to `memgen worker` processes anywhere, with state in KV.
  * DIR receives sweep.json, results.json and runs/<task>-<preset>-s<seed>/.
  */
-import { ArtefactStore, connectBus, StateStore, termUnroutable, WorkQueue } from '@memgen/bus';
+import { ArtefactStore, connectBus, LEDGER_BUCKET, StateStore, termUnroutable, WorkQueue } from '@memgen/bus';
 import {
   busConnectionOptions,
   LocalSweepBackend,
@@ -63,7 +63,17 @@ export async function sweepCommand(o: SweepOptions): Promise<SweepOutcome> {
         log(
           `dead-lettered ${unroutable.length} job message(s) no stage serves: ${[...new Set(unroutable.map((m) => m.subject))].join(', ')}`,
         );
-      const backend = new NatsSweepBackend(queue, await ArtefactStore.open(nc, { replicas }), state, { log });
+      const store = await ArtefactStore.open(nc, { replicas });
+      const ledger = await StateStore.open(nc, { bucket: LEDGER_BUCKET, replicas });
+      const startTimeoutS = positiveIntFrom(
+        'MEMGEN_JOB_START_TIMEOUT_S',
+        process.env.MEMGEN_JOB_START_TIMEOUT_S,
+        600,
+      );
+      const backend = new NatsSweepBackend(queue, store, state, ledger, {
+        log,
+        watch: { startTimeoutMs: startTimeoutS * 1000 },
+      });
       outcome = await runSweep(spec, backend, { outDir: o.out, log });
     } finally {
       await nc.close();

@@ -37,12 +37,14 @@ export class SweepJobRunner implements JobRunner, OnModuleInit {
   async run(job: JobMessage, context: JobContext): Promise<JobResult> {
     // A transport started before the app's init hooks may deliver a job first: wait for the backend.
     await this.backendReady();
-    const { store, state } = this.transport.bus();
+    const { store, state, ledger } = this.transport.bus();
     const metrics = this.science.forJob(job);
     try {
       const onArtefactBytes = (bytes: { in: number; out: number }) =>
         this.stageMetrics.recordArtefactBytes(job.stage, bytes);
-      return (await sweepJobHandler({ store, state }, { metrics, onArtefactBytes })(job, context)) ?? {};
+      return (
+        (await sweepJobHandler({ store, state, ledger }, { metrics, onArtefactBytes })(job, context)) ?? {}
+      );
     } finally {
       metrics.settle();
     }
