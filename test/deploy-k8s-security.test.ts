@@ -17,6 +17,8 @@ import {
 // biome-ignore lint/suspicious/noExplicitAny: rendered Kubernetes objects are free-form YAML.
 type Any = any;
 const ROLE_OF: Record<string, string> = { Deployment: 'worker', Job: 'coordinator' };
+/** A Kubernetes quantity such as 64Mi or 4Gi, in bytes. */
+const bytes = (q: string) => Number.parseInt(q, 10) * (q.endsWith('Gi') ? 2 ** 30 : 2 ** 20);
 const DIGEST_PINNED = /^[a-z0-9][a-z0-9./-]*:[\w][\w.-]*@sha256:[0-9a-f]{64}$/;
 
 /** A label selector as text: `k=v` pairs and `k Exists` expressions; `*` for the empty one. */
@@ -110,8 +112,9 @@ describe.skipIf(!kustomize)(
           );
         };
         for (const c of spec.containers) {
-          // memgen: tsx's cache and each job's work directory (mkdtemp under os.tmpdir()).
-          if (c.image.startsWith('memgen')) expect(volume('/tmp', c)?.emptyDir, `${name} /tmp`).toEqual({});
+          // memgen: tsx's cache and each job's work directory (mkdtemp under os.tmpdir()), bounded.
+          if (c.image.startsWith('memgen'))
+            expect(Object.keys(volume('/tmp', c)?.emptyDir ?? {}), `${name} /tmp`).toEqual(['sizeLimit']);
           else expect(volume('/data', c), `${name} /data (JetStream store)`).toEqual({ claim: 'jetstream' });
         }
       }
@@ -119,6 +122,36 @@ describe.skipIf(!kustomize)(
       expect(job.containers[0].args.at(-1)).toMatch(/^\/data\//);
       expect(job.volumes.find((v: Any) => v.name === 'results').persistentVolumeClaim).toBeDefined();
     });
+
+    it.each(RENDERS)(
+      '%s: local disk is bounded: every emptyDir has a size limit, every container ephemeral-storage',
+      (r) => {
+        for (const [name, { spec }] of podTemplates(rendered[r])) {
+          let limits = 0;
+          for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+            const where = `${name} ${c.name}`;
+            const limit = c.resources?.limits?.['ephemeral-storage'];
+            expect(limit, `${where} ephemeral-storage limit`).toMatch(/^\d+[MG]i$/);
+            if (spec.containers.includes(c)) {
+              expect(c.resources.requests?.['ephemeral-storage'], `${where} request`).toMatch(/^\d+[MG]i$/);
+              limits += bytes(limit);
+            }
+          }
+          const dirs = (spec.volumes ?? []).filter((v: Any) => v.emptyDir);
+          for (const v of dirs) expect(v.emptyDir.sizeLimit, `${name} ${v.name}`).toMatch(/^\d+[MG]i$/);
+          // The pod is evicted past the sum of its containers' limits: the volumes fit inside it.
+          const volumes = dirs.reduce((n: number, v: Any) => n + bytes(v.emptyDir.sizeLimit), 0);
+          expect(limits, `${name}: container limits hold the emptyDirs`).toBeGreaterThan(volumes);
+        }
+      },
+    );
+
+    it.each(RENDERS)(
+      '%s: /health and /metrics listen on every interface of the pod, said explicitly',
+      (r) => {
+        expect(find(rendered[r], 'ConfigMap', 'memgen-config').data.MEMGEN_HTTP_HOST).toBe('0.0.0.0');
+      },
+    );
 
     it.each(RENDERS)(
       '%s: only the Service nats-monitor exposes the monitor port; nats has the client port only',

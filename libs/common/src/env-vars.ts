@@ -126,6 +126,12 @@ const SET: EnvVar[] = [
       'the GPU index of this slot (metric label `gpu`); on webgpu the adapter among the hardware ones (identical GPUs: by PCI order, through Mesa’s device-select layer and DRI_PRIME)',
   },
   {
+    name: 'MEMGEN_PARENT_PID',
+    unset: 'no parent watched',
+    readBy: 'slot workers of `memgen worker --gpus`',
+    meaning: 'set by the parent: a slot drains and exits once that process is gone',
+  },
+  {
     name: 'MEMGEN_NATS_URL',
     unset: 'local mode (stage services refuse to start)',
     readBy: 'sweep, worker, status, stage services',
@@ -194,6 +200,12 @@ const SET: EnvVar[] = [
     unset: '8080',
     readBy: 'stage services',
     meaning: 'port of /health and /metrics',
+  },
+  {
+    name: 'MEMGEN_HTTP_HOST',
+    unset: '127.0.0.1 (this host only)',
+    readBy: 'workers, stage services',
+    meaning: 'address /health and /metrics listen on; pods set 0.0.0.0',
   },
   {
     name: 'MEMGEN_MAX_MESSAGE_BYTES',

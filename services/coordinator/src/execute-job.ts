@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { type ArtefactRef, isPermanentJobError, type JobMessage, PermanentJobError } from '@memgen/bus';
 import { resolveInside } from '@memgen/common';
 import type { MetricsSink, Progress } from '@memgen/pipeline';
+import { attemptDirPrefix } from './attempt-dirs.js';
 import type { ArtefactIO } from './fs-artefacts.js';
 import { jobPrefix } from './plan.js';
 import { runSweepJob } from './sweep-job.js';
@@ -29,7 +30,8 @@ export interface ExecuteOptions {
   /**
    * The job's own directory, kept when an attempt fails or is killed so the next attempt resumes
    * there (training from its train/state); removed once the outputs are stored. Default: a fresh
-   * temporary directory under workRoot, removed after every attempt.
+   * temporary directory under workRoot named with this process's pid (attempt-dirs.ts), removed
+   * after every attempt.
    */
   resumeDir?: string;
   /** Where the stages report what they measure. */
@@ -77,7 +79,7 @@ export async function executeJob(
 ): Promise<ArtefactRef[]> {
   const dir =
     options.resumeDir === undefined
-      ? await mkdtemp(join(options.workRoot ?? tmpdir(), `memgen-${job.stage}-`))
+      ? await mkdtemp(attemptDirPrefix(options.workRoot ?? tmpdir(), job.stage))
       : options.resumeDir;
   await mkdir(dir, { recursive: true });
   let done = false;

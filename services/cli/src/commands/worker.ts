@@ -10,6 +10,7 @@ import 'reflect-metadata';
 import type { JetStreamServerOptions } from '@memgen/bus';
 import {
   busConnectionOptions,
+  httpHostFromEnv,
   metricsRetainFromEnv,
   natsUrlFrom,
   parseJobGroups,
@@ -19,6 +20,7 @@ import {
 import { JOB_GROUPS } from '@memgen/pipeline';
 import type { Command } from 'commander';
 import { pino } from 'pino';
+import { watchParent } from './parent-watch.js';
 import { gpuSlots, parseGpus, runGpuSlots } from './worker-gpus.js';
 
 interface WorkerOptions {
@@ -63,11 +65,16 @@ export function registerWorkerCommand(program: Command): void {
       '--ack-wait <ms>',
       'redeliver a job whose worker went silent this long (default $MEMGEN_ACK_WAIT_MS or 30000)',
     )
-    .option('--http <port>', '/health and /metrics port (default $MEMGEN_HTTP_PORT, else any free port)')
+    .option(
+      '--http <port>',
+      '/health and /metrics port (default $MEMGEN_HTTP_PORT, else any free port), on $MEMGEN_HTTP_HOST (default 127.0.0.1)',
+    )
     .option('--gpus <list>', 'one slot process per GPU index (e.g. 0,1,2,3), each seeing only its device')
     .action(async (o: WorkerOptions) => {
       if (o.gpus !== undefined) {
         const args = process.argv.slice(process.argv.indexOf('worker') + 1);
+        // The slot processes inherit it and stop when this process is gone (parent-watch.ts).
+        process.env.MEMGEN_PARENT_PID = String(process.pid);
         process.exitCode = await runGpuSlots(gpuSlots(parseGpus(o.gpus), args));
         return;
       }
@@ -83,11 +90,13 @@ export function registerWorkerCommand(program: Command): void {
         groups,
         transport: transportOptions(url, o),
         httpPort: http === undefined || http === '0' ? 0 : positiveIntFrom('--http', http, 0),
+        ...httpHostFromEnv(process.env),
         logger,
         ...metricsRetainFromEnv(process.env),
         ...(process.env.MEMGEN_GPU === undefined ? {} : { metricLabels: { gpu: process.env.MEMGEN_GPU } }),
       });
       const address = app.getHttpServer().address() as { port: number };
       process.stdout.write(`READY worker ${process.pid} stages=${groups.join(',')} http=${address.port}\n`);
+      watchParent();
     });
 }

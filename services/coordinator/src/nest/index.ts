@@ -1,7 +1,8 @@
-export { type StartStageAppOptions, startStageApp } from './bootstrap.js';
+export { DEFAULT_HTTP_HOST, type StartStageAppOptions, startStageApp } from './bootstrap.js';
 export { type JobRunner, SweepJobRunner } from './job-runner.js';
 export { OpsController } from './ops.controller.js';
 export {
+  httpHostFromEnv,
   metricsRetainFromEnv,
   parseJobGroups,
   runStageService,

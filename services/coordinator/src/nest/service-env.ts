@@ -2,6 +2,7 @@
  * Configuration of a stage-service process: the job groups it serves (`--stages`) and, for a
  * service's own entry point (one Kubernetes deployment per group), everything from the environment.
  */
+import { isIP } from 'node:net';
 import { isJobGroup, JOB_GROUPS, type JobGroupName, loadStageModules } from '@memgen/pipeline';
 import { pino } from 'pino';
 import { busConnectionOptions, natsUrlFrom, positiveIntFrom } from '../bus-config.js';
@@ -27,8 +28,8 @@ export function parseJobGroups(value: string | undefined): JobGroupName[] {
 /**
  * A service's options from the environment: MEMGEN_NATS_URL (required), MEMGEN_NATS_CREDS / USER /
  * PASS / TOKEN, MEMGEN_SLOTS (default 1), MEMGEN_ACK_WAIT_MS, MEMGEN_GRACE_S (default 30),
- * MEMGEN_HTTP_PORT (default 8080), MEMGEN_MAX_MESSAGE_BYTES, MEMGEN_METRICS_RETAIN_S (how long a
- * finished job's run series stay on /metrics; default 120).
+ * MEMGEN_HTTP_PORT (default 8080), MEMGEN_HTTP_HOST (default loopback), MEMGEN_MAX_MESSAGE_BYTES,
+ * MEMGEN_METRICS_RETAIN_S (how long a finished job's run series stay on /metrics; default 120).
  * @throws Error naming the variable that is missing or wrong
  */
 export function serviceOptionsFromEnv(
@@ -42,6 +43,7 @@ export function serviceOptionsFromEnv(
   return {
     groups,
     httpPort: positiveIntFrom('MEMGEN_HTTP_PORT', env.MEMGEN_HTTP_PORT, 8080),
+    ...httpHostFromEnv(env),
     logger: pino({ name, level: env.MEMGEN_LOG_LEVEL ?? 'info' }),
     ...metricsRetainFromEnv(env),
     transport: {
@@ -52,6 +54,15 @@ export function serviceOptionsFromEnv(
       ...(maxBytes ? { maxMessageBytes: positiveIntFrom('MEMGEN_MAX_MESSAGE_BYTES', maxBytes, 1) } : {}),
     },
   };
+}
+
+/** MEMGEN_HTTP_HOST as the app option, when set: the address /health and /metrics listen on. */
+export function httpHostFromEnv(env: NodeJS.ProcessEnv): { httpHost?: string } {
+  const host = env.MEMGEN_HTTP_HOST?.trim();
+  if (host === undefined || host === '') return {};
+  if (!isIP(host))
+    throw new Error(`MEMGEN_HTTP_HOST: expected an IP address such as 0.0.0.0, got ${JSON.stringify(host)}`);
+  return { httpHost: host };
 }
 
 /** MEMGEN_METRICS_RETAIN_S as the app option, when set. */
