@@ -56,6 +56,11 @@ const addFamily = z.strictObject({
   position: positionSchema,
   /** α values, each > 0 (α = 0 is checked separately: it must reproduce the unsteered outputs). */
   alphas: z.array(z.number().positive()).min(1),
+  /**
+   * m of the paper's control U(−m, m): 'shift' (absent) = the largest |targeted shift|, α·max|NMD|;
+   * 'nmd' = max |NMD| over the selection whatever α — the authors' released script's control.
+   */
+  paperRange: z.enum(['shift', 'nmd']).optional(),
 });
 
 /**
@@ -242,8 +247,11 @@ export const steerConfigSchema = z.strictObject({
    * are chosen and directions learned.
    */
   calibrationPairs: positiveInt.default(200),
-  /** How learned directions are learned (./learn/config.ts). */
-  learn: learnConfigSchema.default(() => learnConfigSchema.parse({})),
+  /**
+   * How learned directions are learned (./learn/config.ts); absent = its defaults. Optional rather
+   * than defaulted so that grids without learned directions keep their config hashes.
+   */
+  learn: learnConfigSchema.optional(),
   /** Bootstrap resamples of the transition intervals. */
   bootstrap: positiveInt.default(2000),
   /** Prompts decoded together. */

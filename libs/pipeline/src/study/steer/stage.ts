@@ -18,6 +18,7 @@ import { PROBES_FILES } from '../probes/files.js';
 import { RECORD_FILES } from '../record/files.js';
 import { STATS_FILES } from '../stats/files.js';
 import { STEER_FILES } from './files.js';
+import { DEFAULT_LEARN_CONFIG } from './learn/config.js';
 import { writeDirections } from './learn/directions-file.js';
 import { learnDirections } from './learn/learned.js';
 import { memberPrompts } from './learn/split.js';
@@ -78,7 +79,7 @@ async function learned(spec: StudySpec, runDir: string, grid: readonly SettingSp
     task: opened.task,
     tokenizer: opened.tokenizer,
     pairs,
-    cfg: spec.study.steer.learn,
+    cfg: spec.study.steer.learn ?? DEFAULT_LEARN_CONFIG,
     seed: spec.study.seed,
   });
   await writeDirections(runPath(runDir, STEER_FILES.directions), out);

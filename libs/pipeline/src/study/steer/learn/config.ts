@@ -63,3 +63,6 @@ export const learnConfigSchema = z.strictObject({
   keepWeight: z.number().min(0).default(1),
 });
 export type LearnConfig = z.output<typeof learnConfigSchema>;
+
+/** The learner's settings when steer.learn is absent. */
+export const DEFAULT_LEARN_CONFIG: LearnConfig = learnConfigSchema.parse({});

@@ -4,7 +4,8 @@
  * different runs can be joined on it: e.g. `add-nmd-resid-top10-all-a5`, `mean-class-resid-top10-last`,
  * `heads-b1h0-all`, `scale-resid-top10-last-a-0.5`, `sublayer-genb0mlp-memb1attn-last`,
  * `sublayer-scale-gencalib-memcalib-prompt-a-0.5` (sublayers chosen per model by calibration),
- * `dir-grad-calib-prompt-a0.25-k4` (a learned vector kept to its top 4 coordinates by |r|).
+ * `dir-grad-calib-prompt-a0.25-k4` (a learned vector kept to its top 4 coordinates by |r|),
+ * `add-nmd-resid-top5-last-a3-ctlnmd` (the paper control drawn from U(−max|NMD|, max|NMD|)).
  */
 import {
   type DirectionFamily,
@@ -84,7 +85,7 @@ export function settingId(
     case 'direction':
       return directionPart(f, alpha!, keep);
     case 'add':
-      return `add-${f.direction}-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}-a${numberPart(alpha!)}`;
+      return `add-${f.direction}-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}-a${numberPart(alpha!)}${f.paperRange === 'nmd' ? '-ctlnmd' : ''}`;
     case 'scale':
       return `scale-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}-a${numberPart(alpha!)}`;
     case 'mean-ablate':

@@ -100,7 +100,9 @@ function planAdd(s: SettingSpec, inputs: SteeringInputs, seed: number, zero: boo
   };
   const toMem = along(1);
   const norm = l2Norm(toMem);
-  const m = maxAbsShift(toMem);
+  // The authors' script draws the paper control from U(−max|NMD|, max|NMD|) whatever α.
+  const m =
+    f.paperRange === 'nmd' ? maxAbsShift(targetedShifts(selected, nmd, sd, 'nmd', 1, 1)) : maxAbsShift(toMem);
   const ivs = (shifts: readonly CoordinateShift[]) =>
     interventionsFor(shifts, si.hooks, nmd.width, f.position);
   const base = {
