@@ -27,6 +27,7 @@ import {
 } from '@memgen/bus';
 import { configHash } from '@memgen/common';
 import { z } from 'zod';
+import { attemptDirPrefix } from './attempt-dirs.js';
 import { type JobState, JobStateSchema, jobStateKey } from './job-state.js';
 import { reuseVerdict } from './reuse.js';
 
@@ -135,7 +136,8 @@ export async function readRecordAndLedger(
  */
 export async function holdsBytes(store: ArtefactStore, ref: ArtefactRef): Promise<boolean> {
   if (!(await store.holds(ref))) return false;
-  const dir = await mkdtemp(join(tmpdir(), 'memgen-verify-'));
+  // Named like an attempt directory, so a worker starting up removes it if this process dies first.
+  const dir = await mkdtemp(attemptDirPrefix(tmpdir(), 'verify'));
   try {
     await store.getToFile(ref, join(dir, 'object'));
     return true;
