@@ -5,44 +5,25 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { fileDigest, readJson } from '@memgen/common';
-import {
-  quietContext,
-  RUN_FILES,
-  readStageRecord,
-  registerStage,
-  runStudy,
-  type StageRun,
-} from '@memgen/pipeline';
+import { quietContext, RUN_FILES, readStageRecord, registerStage, runStudy } from '@memgen/pipeline';
 import { useTestBackend } from '@memgen/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  FIXTURE_SEEDS,
-  type FixtureTrainSpec,
-  fixtureStudyConfig,
-  fixtureTrainStage,
-} from '../libs/pipeline/src/study/common/test-fixture.js';
+import { describe, expect, it } from 'vitest';
+import { fixtureRunSpec, fixtureTrain as train } from '../libs/pipeline/src/study/common/test-fixture.js';
 import { writeTinySweepSpec } from '../services/coordinator/src/testing/tiny-sweep.js';
 import echoStage, { ECHO_FILE } from './support/echo-stage.js';
+import { useTempDir } from './support/temp-dir.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const cli = fileURLToPath(new URL('../services/cli/src/main.ts', import.meta.url));
 const echoModule = fileURLToPath(new URL('./support/echo-stage.ts', import.meta.url));
-const train: StageRun = (spec, ctx) => fixtureTrainStage(spec.train as FixtureTrainSpec, ctx);
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'memgen-registry-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('memgen-registry-');
 
 /** The echo stage's contract: echo.json holds the digest of the stats file beside it. */
 async function expectEcho(runDir: string): Promise<void> {
@@ -59,8 +40,8 @@ describe('a stage registered from its own file', () => {
     await useTestBackend();
     const remove = registerStage(echoStage);
     try {
-      const runDir = join(dir, 'run');
-      const spec = { train: { steps: 50, seed: FIXTURE_SEEDS[0] }, study: fixtureStudyConfig() };
+      const runDir = join(tmp.path, 'run');
+      const spec = fixtureRunSpec();
       const outcome = await runStudy(spec, quietContext(runDir), { train });
       const names = outcome.stages.map((s) => s.stage);
       expect(names.indexOf('echo')).toBeGreaterThan(names.indexOf('stats'));
@@ -75,8 +56,8 @@ describe('a stage registered from its own file', () => {
   });
 
   it('runs in a local memgen sweep when MEMGEN_STAGE_MODULES names it', async () => {
-    const specPath = await writeTinySweepSpec(join(dir, 'spec.json'), [0]);
-    const out = join(dir, 'sweep');
+    const specPath = await writeTinySweepSpec(join(tmp.path, 'spec.json'), [0]);
+    const out = join(tmp.path, 'sweep');
     const env = { ...process.env, MEMGEN_STAGE_MODULES: echoModule };
     const result = await run(
       process.execPath,

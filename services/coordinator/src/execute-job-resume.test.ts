@@ -1,22 +1,18 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useTestBackend } from '@memgen/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../test/support/temp-dir.js';
 import { executeJob } from './execute-job.js';
 import { FileArtefactStore } from './fs-artefacts.js';
 import { expandSweep, unitJob } from './plan.js';
 import { parseSweepSpec } from './sweep-spec.js';
 import { tinySweepSpec } from './testing/tiny-sweep.js';
 
-let root: string;
+const tmp = useTempDir('memgen-resume-');
 beforeAll(async () => {
   await useTestBackend();
-  root = await mkdtemp(join(tmpdir(), 'memgen-resume-'));
-});
-afterAll(async () => {
-  await rm(root, { recursive: true, force: true });
 });
 
 describe('executeJob with a resume directory', () => {
@@ -24,11 +20,11 @@ describe('executeJob with a resume directory', () => {
     // 60 steps with its state saved every 20: stopped after step 30, it resumes at 20.
     const spec = tinySweepSpec([0], { steps: 60, every: 20 });
     const job = unitJob(expandSweep(parseSweepSpec(spec))[0]!, 'training', []);
-    const whole = new FileArtefactStore(join(root, 'whole'));
-    const wholeRefs = await executeJob(job, whole, { workRoot: root, log: () => {} });
+    const whole = new FileArtefactStore(join(tmp.path, 'whole'));
+    const wholeRefs = await executeJob(job, whole, { workRoot: tmp.path, log: () => {} });
 
-    const store = new FileArtefactStore(join(root, 'resumed'));
-    const resumeDir = join(root, 'job');
+    const store = new FileArtefactStore(join(tmp.path, 'resumed'));
+    const resumeDir = join(tmp.path, 'job');
     const stop = new AbortController();
     const stopped = executeJob(job, store, {
       resumeDir,

@@ -1,21 +1,15 @@
 /** A sweep spec file's seeds follow the command line's rule, in YAML as in JSON. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SpecError } from '@memgen/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../test/support/temp-dir.js';
 import { loadSweepSpec } from './sweep-spec.js';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'memgen-spec-seeds-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('memgen-spec-seeds-');
 
 async function load(name: string, text: string) {
-  const path = join(dir, name);
+  const path = join(tmp.path, name);
   await writeFile(path, text);
   return loadSweepSpec(path).catch((err: unknown) => err);
 }
