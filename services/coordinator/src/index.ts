@@ -4,6 +4,7 @@ export { archiveComparisons } from './book/book-comparisons.js';
 export { meetsCriterion } from './book/book-groups.js';
 export { archiveProbe } from './book/book-probes.js';
 export type { BookRun, BookSetting } from './book/book-runs.js';
+export { refuseOutInside } from './book/book-sources.js';
 export { type BusFlags, busConnectionOptions, natsUrlFrom, positiveIntFrom } from './bus-config.js';
 export { type ExecuteOptions, executeJob, materialiseRun, runPathOf } from './execute-job.js';
 export { type ArtefactIO, FileArtefactStore, hashFile } from './fs-artefacts.js';

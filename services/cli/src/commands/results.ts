@@ -7,7 +7,13 @@
  * `--archive` keeps what it read of them beside the book.
  */
 import { join } from 'node:path';
-import { archiveComparisons, archiveProbe, archiveSweep, writeResultsBook } from '@memgen/coordinator';
+import {
+  archiveComparisons,
+  archiveProbe,
+  archiveSweep,
+  refuseOutInside,
+  writeResultsBook,
+} from '@memgen/coordinator';
 import type { Command } from 'commander';
 
 interface ResultsOptions {
@@ -22,6 +28,7 @@ interface ResultsOptions {
  * made from those copies, under the command that remakes it from them.
  */
 export async function resultsCommand(dirs: string[], o: ResultsOptions): Promise<void> {
+  await refuseOutInside(o.out, [...dirs, ...(o.probes ?? [])]);
   const sources = [];
   for (const dir of dirs) sources.push(o.archive ? await archiveSweep(dir, join(o.out, 'sweeps')) : dir);
   const given = o.comparisons ?? [];
@@ -33,7 +40,8 @@ export async function resultsCommand(dirs: string[], o: ResultsOptions): Promise
     `memgen results ${sources.join(' ')} --out ${o.out}` +
     (comparisons.length > 0 ? ` --comparisons ${comparisons.join(' ')}` : '') +
     (probes.length > 0 ? ` --probes ${probes.join(' ')}` : '');
-  const { book, figures } = await writeResultsBook(sources, o.out, command, { comparisons, probes });
+  const { book, figures, notes } = await writeResultsBook(sources, o.out, command, { comparisons, probes });
+  for (const line of notes) process.stderr.write(`memgen results: ${line}\n`);
   const qualified = book.runs.filter((r) => r.qualified === true).length;
   process.stdout.write(
     `memgen results: ${book.runs.length} runs (${qualified} qualified) in ${book.groups.length} group(s), ` +

@@ -13,6 +13,7 @@ import { num, table } from '@memgen/pipeline';
 import { lineChart, type Row } from '@memgen/report';
 import type { TopLevelSpec } from 'vega-lite';
 import { z } from 'zod';
+import { insideRoot } from './book-sources.js';
 
 const PROBE_FILES = ['train/config.json', 'train/curve.jsonl'] as const;
 
@@ -91,13 +92,14 @@ export async function readProbe(dir: string): Promise<BookProbe> {
 
 /**
  * Copies a probe's book sources to `archiveRoot/<name>` and returns that directory.
- * @throws Error when the directory is not a probe
+ * @throws Error when the directory is not a probe, or a file resolves (a symlink) outside it
  */
 export async function archiveProbe(dir: string, archiveRoot: string): Promise<string> {
   const out = join(archiveRoot, basename(resolve(dir)));
   for (const f of PROBE_FILES) {
     if (!existsSync(join(dir, f))) throw new Error(`${dir}: no ${f} (not a memgen train directory)`);
     if (resolve(join(dir, f)) === resolve(join(out, f))) continue;
+    await insideRoot(dir, join(dir, f));
     await mkdir(join(out, 'train'), { recursive: true });
     await copyFile(join(dir, f), join(out, f));
   }

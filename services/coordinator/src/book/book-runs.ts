@@ -1,15 +1,23 @@
 /**
  * The results book's runs: one entry per (task, size, seed) of the sweeps given, read from each
  * sweep's own files (sweep.json's spec names its units; each run directory's results.json,
- * train/summary.json and train/curve.jsonl give the figures). Nothing is recomputed here.
+ * train/summary.json and train/curve.jsonl give the figures), each verified (book-sources.ts) and
+ * held to its domain (book-domains.ts) before it is used. Nothing is recomputed here.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseWith, readJson, readJsonLines } from '@memgen/common';
-import { trainedParameterCount } from '@memgen/pipeline';
-import { z } from 'zod';
+import { canonicalJson, parseWith, readJson, readJsonLines } from '@memgen/common';
+import { trainedModelConfig, trainedParameterCount } from '@memgen/pipeline';
+import type { z } from 'zod';
 import { expandSweep, type SweepUnit } from '../plan.js';
 import { parseSweepSpec } from '../sweep-spec.js';
+import {
+  checkIdentity,
+  curveRowSchema,
+  type RunResults,
+  runResultsSchema,
+  summarySchema,
+} from './book-domains.js';
+import { groupKey } from './book-groups.js';
+import { SweepSources } from './book-sources.js';
 
 /** A steering setting of one run: the contract fields, then what the book's tables also show. */
 export interface BookSetting {
@@ -95,50 +103,6 @@ export interface BookRun {
   steering: BookSetting[];
 }
 
-const num = z.number().nullable().optional();
-const runResultsSchema = z.looseObject({
-  stopped: z.string().nullable().optional(),
-  pairs: z.looseObject({ flipRate: z.number() }).nullable().optional(),
-  stats: z
-    .looseObject({
-      noise: z.looseObject({ observedMaxAbsR: z.number(), threshold95: z.number(), threshold99: num }),
-      meanAbsNmdBySite: z.record(z.string(), z.number()),
-      maxAbsRBySite: z.record(z.string(), z.number()),
-    })
-    .nullable()
-    .optional(),
-  probes: z
-    .looseObject({
-      bySite: z.array(
-        z.looseObject({
-          site: z.string(),
-          raw: z.number(),
-          centred: z.number(),
-          shuffledRaw: z.number(),
-          shuffledCentred: z.number(),
-        }),
-      ),
-    })
-    .nullable()
-    .optional(),
-  patching: z
-    .looseObject({ pairs: z.number(), sites: z.array(z.looseObject({ id: z.string() })) })
-    .nullable()
-    .optional(),
-  steering: z
-    .looseObject({ primary: z.string(), settings: z.array(z.looseObject({ id: z.string() })) })
-    .nullable()
-    .optional(),
-});
-type RunResults = z.output<typeof runResultsSchema>;
-
-const summarySchema = z.looseObject({ selectedStep: z.number().int(), qualified: z.boolean() });
-/** What the book reads of a sweep's sweep.json (its id names the sweep and its archived copy). */
-export const sweepFileSchema = z.looseObject({
-  sweepId: z.string().regex(/^[A-Za-z0-9_-]+$/),
-  spec: z.unknown(),
-});
-
 /** A book setting's numeric fields, each a finite number or null (besides its id and targets). */
 export const SETTING_FIELDS = [
   'mem_to_gen',
@@ -170,12 +134,20 @@ function bookSetting(s: Record<string, unknown>): BookSetting {
   return out as unknown as BookSetting;
 }
 
-/** The curve row of the selected step: its conflict counts and rule accuracy. */
-async function selectedEvaluation(runDir: string, step: number) {
-  const path = join(runDir, 'train', 'curve.jsonl');
-  if (!existsSync(path)) return null;
+/** The curve row of the selected step (its conflict counts and rule accuracy), domain-checked. */
+async function selectedEvaluation(sources: SweepSources, runId: string, step: number) {
+  const path = await sources.runFile(runId, 'train/curve.jsonl');
+  if (path === null) return null;
   const rows = (await readJsonLines(path)) as Record<string, unknown>[];
-  return rows.find((r) => r.step === step && r.gen !== undefined) ?? null;
+  const index = rows.findIndex((r) => r.step === step && r.gen !== undefined);
+  if (index < 0) return null;
+  return parseWith(curveRowSchema, rows[index], `${path}: line ${index + 1}`) as Record<string, unknown>;
+}
+
+/** A run file parsed with `schema`, or null when the run has no such file. */
+async function runJson<T>(sources: SweepSources, runId: string, file: string, schema: z.ZodType<T>) {
+  const path = await sources.runFile(runId, file);
+  return path === null ? null : { path, value: parseWith(schema, await readJson(path), path) };
 }
 
 function studyFigures(r: RunResults) {
@@ -214,21 +186,14 @@ function hopsOf(unit: SweepUnit): number | null {
 
 type SweepOverrides = BookRun['overrides'];
 
-async function bookRun(
-  sweep: string,
-  overrides: SweepOverrides,
-  runsDir: string,
-  unit: SweepUnit,
-): Promise<BookRun> {
-  const runDir = join(runsDir, unit.runId);
-  const where = (f: string) => join(runDir, f);
-  const summary = existsSync(where('train/summary.json'))
-    ? parseWith(summarySchema, await readJson(where('train/summary.json')), where('train/summary.json'))
-    : null;
-  const results = existsSync(where('results.json'))
-    ? parseWith(runResultsSchema, await readJson(where('results.json')), where('results.json'))
-    : null;
-  const selected = summary ? await selectedEvaluation(runDir, summary.selectedStep) : null;
+async function bookRun(sources: SweepSources, overrides: SweepOverrides, unit: SweepUnit): Promise<BookRun> {
+  const sweep = sources.sweep.sweepId;
+  const summary = (await runJson(sources, unit.runId, 'train/summary.json', summarySchema))?.value ?? null;
+  const read = await runJson(sources, unit.runId, 'results.json', runResultsSchema);
+  const model = trainedModelConfig(unit.train);
+  if (read) checkIdentity(read.path, read.value, { seed: unit.seed, task: unit.task, model });
+  const results = read?.value ?? null;
+  const selected = summary ? await selectedEvaluation(sources, unit.runId, summary.selectedStep) : null;
   const count = (k: string) => finite(selected?.[k]);
   const [gen, mem, other] = [count('gen'), count('mem'), count('other')];
   const base = {
@@ -257,22 +222,38 @@ async function bookRun(
 }
 
 /**
- * Every run of the sweeps in `dirs`, in sweep order then unit order.
- * @throws Error naming the directory without a readable sweep.json, or a malformed run file.
+ * Every run of the sweeps in `dirs`, in sweep order then unit order; a run that two of the sweeps
+ * hold with the same files (a sweep given twice, the local and NATS copies of one sweep) counts
+ * once, with a note.
+ * @throws Error naming the directory that is not a sweep, a file that fails its checks
+ *   (book-sources.ts, book-domains.ts), or a run two sweeps hold with different results
  */
-export async function readBookRuns(dirs: readonly string[]): Promise<BookRun[]> {
+export async function readBookRuns(dirs: readonly string[], note: (line: string) => void = () => {}) {
   const runs: BookRun[] = [];
+  const seen = new Map<string, { run: BookRun; dir: string }>();
   for (const dir of dirs) {
-    const path = join(dir, 'sweep.json');
-    if (!existsSync(path)) throw new Error(`${dir}: no sweep.json (not a sweep directory)`);
-    const sweep = parseWith(sweepFileSchema, await readJson(path), path);
-    const spec = parseSweepSpec(sweep.spec);
+    const sources = await SweepSources.open(dir);
+    const spec = parseSweepSpec(sources.sweep.spec);
     const overrides =
       spec.train || spec.study
         ? { ...(spec.train ? { train: spec.train } : {}), ...(spec.study ? { study: spec.study } : {}) }
         : null;
-    for (const unit of expandSweep(spec))
-      runs.push(await bookRun(sweep.sweepId, overrides, join(dir, 'runs'), unit));
+    for (const unit of expandSweep(spec)) {
+      const run = await bookRun(sources, overrides, unit);
+      const key = `${groupKey(run)} seed ${run.seed}`;
+      const earlier = seen.get(key);
+      if (!earlier) {
+        seen.set(key, { run, dir });
+        runs.push(run);
+        continue;
+      }
+      if (canonicalJson({ ...run, sweep: '' }) !== canonicalJson({ ...earlier.run, sweep: '' })) {
+        throw new Error(
+          `${unit.runId}: ${earlier.dir} and ${dir} both hold seed ${run.seed} of ${groupKey(run)} with different results: give one of them`,
+        );
+      }
+      note(`${unit.runId}: ${dir} holds the same run as ${earlier.dir}; counted once`);
+    }
   }
   return runs;
 }

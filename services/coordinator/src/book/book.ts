@@ -16,6 +16,7 @@ import { groupSection } from './book-markdown.js';
 import { type BookProbe, probeFigure, probesSection, readProbe } from './book-probes.js';
 import { type BookRun, readBookRuns } from './book-runs.js';
 import { type SizeSeries, sizeFigures, sizeSeries, sizesSection } from './book-sizes.js';
+import { distinctDirs, refuseOutInside } from './book-sources.js';
 
 export interface ResultsBook {
   generated_by: string;
@@ -41,6 +42,8 @@ export interface BookExtras {
 export interface BookOutcome {
   book: ResultsBook;
   figures: string[];
+  /** What the book did that the user should know of: sweeps given twice, runs counted once. */
+  notes: string[];
 }
 
 function header(command: string, runs: readonly BookRun[]): string {
@@ -104,7 +107,10 @@ export async function writeResultsBook(
   extras: BookExtras = {},
 ): Promise<BookOutcome> {
   if (sweepDirs.length === 0) throw new Error('memgen results: give at least one sweep directory');
-  const runs = await readBookRuns(sweepDirs);
+  await refuseOutInside(outDir, [...sweepDirs, ...(extras.probes ?? [])]);
+  const notes: string[] = [];
+  const note = (line: string) => notes.push(line);
+  const runs = await readBookRuns(await distinctDirs(sweepDirs, note), note);
   const groups = bookGroups(runs);
   const figDir = join(outDir, 'figures');
   await rm(figDir, { recursive: true, force: true });
@@ -131,5 +137,5 @@ export async function writeResultsBook(
   };
   await writeJson(join(outDir, 'results.json'), book);
   await writeFileAtomic(join(outDir, 'results.md'), `${sections.join('\n\n')}\n`);
-  return { book, figures: [...perGroup.figures, ...sizes.figures, ...probes.figures] };
+  return { book, figures: [...perGroup.figures, ...sizes.figures, ...probes.figures], notes };
 }
