@@ -1,0 +1,115 @@
+/**
+ * Learned directions through the steer stage on the nano fixture: the vectors stored for Python,
+ * their norms, the site chosen on the training split by the declared rule, the neuron restriction,
+ * both controls, the identity check, and a steering set that shares no item with the split.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readJson } from '@memgen/common';
+import { makeRng, makeTask } from '@memgen/tasks';
+import { useTestBackend } from '@memgen/tensor';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quietContext } from '../../../stage.js';
+import { FIXTURE_TASK, fixtureRunSpec, fixtureStudyConfig, fixtureTrain } from '../../common/test-fixture.js';
+import { readPairs } from '../../pairs/pairs-file.js';
+import { runStudy } from '../../run.js';
+import { RUN_FILES } from '../../run-dir.js';
+import { restrict, topByAbsR } from '../plan/directions.js';
+import type { SteeringFile } from '../steering-file.js';
+import { readDirectionVectors } from './directions-file.js';
+import { memberPrompts } from './split.js';
+
+let dir: string;
+const steer = {
+  items: 48,
+  capabilityItems: 16,
+  bootstrap: 100,
+  batchSize: 32,
+  learn: { steps: 20, choiceSteps: 5, keepItems: 8 },
+  families: [
+    { kind: 'direction', learn: 'gradient', alphas: [0.5], keep: ['all', 2] },
+    {
+      kind: 'direction',
+      learn: 'mean-diff',
+      site: { block: 0, site: 'attn.out' },
+      position: 'last',
+      alphas: [0.5],
+    },
+  ],
+  primary: 'dir-grad-calib-prompt-a0.5',
+};
+const spec = { ...fixtureRunSpec(), study: fixtureStudyConfig({ steer }) };
+const file = (name: string) => join(dir, name);
+
+beforeAll(async () => {
+  await useTestBackend();
+  dir = await mkdtemp(join(tmpdir(), 'memgen-learned-'));
+  await runStudy(spec, quietContext(dir), { train: fixtureTrain });
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('learned directions in the steer stage', () => {
+  it('runs every setting with its controls, checks the identity, and stores the vectors for Python', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    expect(st.settings.map((s) => s.id)).toEqual([
+      'dir-grad-calib-prompt-a0.5',
+      'dir-grad-calib-prompt-a0.5-k2',
+      'dir-meandiff-b0attn-last-a0.5',
+    ]);
+    expect(st.alphaZero.checks.map((c) => [c.path, c.mismatches])).toEqual([
+      ['direction learned prompt', 0],
+      ['direction learned last', 0],
+    ]);
+    const roles = ['matchedToGen', 'matchedToMem', 'shuffledToGen', 'shuffledToMem', 'toGen', 'toMem'];
+    for (const s of st.settings) expect(Object.keys(s.runs).sort()).toEqual(roles);
+    const [full, kept, meanDiff] = st.settings;
+    expect(meanDiff!.learned!.hook).toBe('blocks.0.attn.out');
+    expect(meanDiff!.learned!.choice).toBeNull();
+    const v = await readDirectionVectors(file(RUN_FILES.directions), 'f0-a0.5');
+    expect(v.meta.hook).toBe(full!.learned!.hook);
+    // α is in units of the site's mean activation norm.
+    expect(Math.hypot(...v.toGen)).toBeCloseTo(0.5 * full!.learned!.unit, 3);
+    expect(full!.l2Norm).toBeCloseTo(Math.hypot(...v.toGen), 4);
+    // k = 2: the full vector's two coordinates of largest |r|, the matched control as long.
+    expect(kept!.coordinates).toBe(2);
+    expect(kept!.l2Norm).toBeCloseTo(Math.hypot(...restrict(v.toGen, topByAbsR(v.absR, 2))), 4);
+    expect(kept!.controlL2Norm).toBeCloseTo(kept!.l2Norm!, 4);
+    for (const s of st.settings)
+      expect(s.mem_to_gen_shuffled_control ?? s.gen_to_mem_shuffled_control).not.toBeNull();
+  });
+
+  it('chooses the calibrated site by the declared rule: best net score on the split, over every candidate', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    const c = st.settings[0]!.learned!.choice!;
+    expect(c.candidates.map((k) => k.hook)).toEqual([
+      'blocks.0.attn.out',
+      'blocks.0.mlp.out',
+      'blocks.0.resid_post',
+      'blocks.1.attn.out',
+      'blocks.1.mlp.out',
+    ]);
+    for (const k of c.candidates) {
+      const net = (d: typeof k.memToGen, r: number) => d.switched - d.other - r;
+      expect(k.score).toBe(net(k.memToGen, k.randomMemToGen) + net(k.genToMem, k.randomGenToMem));
+      expect(k.memToGen.switched + k.memToGen.kept + k.memToGen.other).toBe(c.scoredOn);
+    }
+    const best = c.candidates.reduce((a, k) => (k.score > a.score ? k : a));
+    expect(c.hook).toBe(best.hook);
+  });
+
+  it('the steering set shares no item with the training split', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    const training = memberPrompts((await readPairs(file(RUN_FILES.pairs))).slice(0, 200));
+    const rng = makeRng(spec.study.seed, 'study.steer.items');
+    const task = makeTask('color', FIXTURE_TASK.config);
+    const drawn = Array.from({ length: 48 }, () => task.conflict(rng));
+    const overlapping = drawn.filter((c) => training.has(c.prompt)).length;
+    expect(st.itemsLeftOut).toBe(overlapping);
+    expect(st.items).toBe(48 - overlapping);
+    expect(st.unsteered.labels).toHaveLength(48 - overlapping);
+  });
+});
