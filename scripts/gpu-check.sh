@@ -13,12 +13,5 @@ system_cxx=$(ldconfig -p | awk '/libstdc\+\+.so.6 .*x86-64/{print $NF; exit}')
 if [ -z "$system_cxx" ] || ! grep -qa GLIBCXX_3.4.30 "$system_cxx"; then libs=$libs:$here/lib/fallback; fi
 export LD_LIBRARY_PATH=$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export MEMGEN_NATIVE_ADDON=$here/lib/memgen_native.node
-# Without a Vulkan ICD for the GPU (a container lacking the graphics capability) Dawn finds no adapter.
-if [ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}" ] && ! ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json >/dev/null 2>&1; then
-  if ldconfig -p | grep -q libGLX_nvidia.so.0; then
-    printf '{"file_format_version":"1.0.0","ICD":{"library_path":"libGLX_nvidia.so.0","api_version":"1.3"}}\n' >"$here/nvidia_icd.json"
-    export VK_ICD_FILENAMES=$here/nvidia_icd.json
-  fi
-fi
 command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=index,name,driver_version,memory.total --format=csv,noheader || true
 exec "$node" "$here/check.mjs" "$@"

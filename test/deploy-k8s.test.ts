@@ -133,7 +133,7 @@ describe.skipIf(!kustomize)(
       find(rendered.cpu, 'PersistentVolumeClaim', outVolume.persistentVolumeClaim.claimName);
     });
 
-    it('gpu gives each model stage one GPU, the tensorflow backend and a GPU node; cpu asks for none', () => {
+    it('gpu gives each model stage one GPU, one slot, the webgpu backend with Vulkan and a GPU node; cpu asks for none', () => {
       for (const stage of STAGES) {
         const spec = find(rendered.gpu, 'Deployment', `memgen-${stage}`).spec.template.spec;
         const container = spec.containers[0];
@@ -142,7 +142,12 @@ describe.skipIf(!kustomize)(
         );
         if (MODEL_STAGES.includes(stage)) {
           expect(container.resources.limits['nvidia.com/gpu'], stage).toBe('1');
-          expect(env.MEMGEN_BACKEND, stage).toBe('tensorflow');
+          expect(env.MEMGEN_BACKEND, stage).toBe('webgpu');
+          expect(env.MEMGEN_SLOTS, stage).toBe('1');
+          // The container toolkit mounts the driver's Vulkan library only with the graphics capability.
+          expect(env.NVIDIA_DRIVER_CAPABILITIES?.split(','), stage).toEqual(
+            expect.arrayContaining(['compute', 'utility', 'graphics']),
+          );
           expect(spec.nodeSelector, stage).toEqual({ 'nvidia.com/gpu.present': 'true' });
           expect(container.image).toMatch(/^memgen:gpu@/);
         } else {

@@ -35,6 +35,19 @@ const SET: EnvVar[] = [
     meaning: 'the runtime directory Dawn wants',
   },
   {
+    name: 'VK_ICD_FILENAMES',
+    unset:
+      'the Vulkan loader’s own search; memgen sets it to a manifest it writes when the NVIDIA driver’s Vulkan library has none',
+    readBy: 'every process on the webgpu backend (the Vulkan loader)',
+    meaning: 'the Vulkan drivers (ICD manifests) the loader uses',
+  },
+  {
+    name: 'VK_DRIVER_FILES',
+    unset: 'as VK_ICD_FILENAMES',
+    readBy: 'every process on the webgpu backend (the Vulkan loader)',
+    meaning: 'the newer name of VK_ICD_FILENAMES; set, memgen writes no manifest',
+  },
+  {
     name: 'MEMGEN_THREADS',
     unset: 'every core',
     readBy: 'every process',

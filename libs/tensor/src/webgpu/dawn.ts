@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DawnAdapter, NO_SUCH_ADAPTER, parseAdapterList } from './adapters.js';
+import { ensureNvidiaIcd } from './icd.js';
 
 type Dawn = typeof import('webgpu');
 
@@ -59,9 +60,13 @@ export function ensureRuntimeDir(env: NodeJS.ProcessEnv = process.env): void {
   if (!env.XDG_RUNTIME_DIR) env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'memgen-xdg-'));
 }
 
-/** Loads dawn.node and puts the WebGPU globals (GPUBufferUsage, …) on globalThis. */
+/**
+ * Loads dawn.node and puts the WebGPU globals (GPUBufferUsage, …) on globalThis; first the runtime
+ * directory and, where the NVIDIA driver's Vulkan library has no manifest, one for it.
+ */
 export async function loadDawn(): Promise<Dawn> {
   ensureRuntimeDir();
+  ensureNvidiaIcd();
   keepDawnCallback();
   let dawn: Dawn;
   try {
