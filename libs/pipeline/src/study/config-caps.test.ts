@@ -18,7 +18,7 @@ describe('study config caps', () => {
     for (const { env } of Object.values(LIMITS)) delete process.env[env];
     for (const { path, limit } of CAPPED_FIELDS) {
       const { env, byDefault } = LIMITS[limit];
-      const config = { [path[0]]: { [path[1]]: 5_000_000 } };
+      const config = path.reduceRight<unknown>((inner, key) => ({ [key]: inner }), 5_000_000);
       expect(() => parseStudyConfig(config), path.join('.')).toThrow(
         new RegExp(
           `^study config: field "${path.join('\\.')}": asks for 5000000 .*above the limit of ${byDefault} \\(set ${env} to raise it\\)`,

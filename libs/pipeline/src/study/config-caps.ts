@@ -8,7 +8,7 @@ import { type LimitName, limitRefusal } from '@memgen/common';
 import { expandFamilies } from './steer/plan/ids.js';
 
 /** Each capped field of the study config (a path under it) and the cap it answers to. */
-export const CAPPED_FIELDS: readonly { path: readonly [string, string]; limit: LimitName }[] = [
+export const CAPPED_FIELDS: readonly { path: readonly string[]; limit: LimitName }[] = [
   { path: ['pairs', 'target'], limit: 'items' },
   { path: ['pairs', 'maxItems'], limit: 'items' },
   { path: ['pairs', 'batchSize'], limit: 'batch' },
@@ -25,6 +25,9 @@ export const CAPPED_FIELDS: readonly { path: readonly [string, string]; limit: L
   { path: ['steer', 'calibrationPairs'], limit: 'items' },
   { path: ['steer', 'bootstrap'], limit: 'draws' },
   { path: ['steer', 'batchSize'], limit: 'batch' },
+  { path: ['steer', 'learn', 'steps'], limit: 'trainSteps' },
+  { path: ['steer', 'learn', 'choiceSteps'], limit: 'trainSteps' },
+  { path: ['steer', 'learn', 'keepItems'], limit: 'items' },
 ];
 
 /** A field above its cap: where (under the study config) and why. */
@@ -33,14 +36,19 @@ export interface CapIssue {
   message: string;
 }
 
-type Slices = Record<string, Record<string, unknown> | undefined>;
+/** The value at `path` under `config`; undefined where a part is absent (an optional slice). */
+function valueAt(config: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>(
+    (v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined),
+    config,
+  );
+}
 
 /** Every capped field of `config` above its cap (empty when all are within). */
 export function studyCapIssues(config: { steer: { families: unknown[] } }): CapIssue[] {
-  const slices = config as unknown as Slices;
   const issues: CapIssue[] = [];
   for (const { path, limit } of CAPPED_FIELDS) {
-    const value = slices[path[0]]?.[path[1]];
+    const value = valueAt(config, path);
     const refusal = typeof value === 'number' ? limitRefusal(limit, value) : null;
     if (refusal !== null) issues.push({ path: [...path], message: refusal });
   }
