@@ -1,8 +1,9 @@
 /**
  * `memgen worker --gpus 0,1,…`: a multi-GPU node is one worker with one slot per GPU. Each slot is
- * its own `memgen worker` process (one slot, the same flags otherwise) that sees only its device
- * (CUDA_VISIBLE_DEVICES, which the tfjs-node-gpu backend honours) and labels its metrics with the
- * GPU index (MEMGEN_GPU → every series gets `gpu="<index>"`). The parent forwards SIGTERM / SIGINT
+ * its own `memgen worker` process (one slot, the same flags otherwise) on its device — the webgpu
+ * backend takes MEMGEN_GPU as its Vulkan adapter's index (Vulkan ignores CUDA_VISIBLE_DEVICES, which
+ * tfjs-node-gpu honours) — and labels its metrics with the GPU index (MEMGEN_GPU → every series
+ * gets `gpu="<index>"`). The parent forwards SIGTERM / SIGINT
  * and exits when every slot has, with the worst exit code.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
