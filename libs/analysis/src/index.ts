@@ -16,6 +16,7 @@ export * from './probe-cv.js';
 export * from './probe-direction.js';
 export * from './probes.js';
 export * from './ranking.js';
+export * from './roc-auc.js';
 export * from './spearman.js';
 export * from './split-half.js';
 export * from './steering-transitions.js';

@@ -21,6 +21,7 @@ import { STEER_FILES } from './files.js';
 import { DEFAULT_LEARN_CONFIG } from './learn/config.js';
 import { writeDirections } from './learn/directions-file.js';
 import { learnDirections } from './learn/learned.js';
+import { learnedOf, reliabilityOf } from './learn/reliability.js';
 import { memberPrompts } from './learn/split.js';
 import { calibrateGrid, needsCalibration } from './plan/calibration.js';
 import { expandFamilies, type SettingSpec } from './plan/ids.js';
@@ -104,6 +105,23 @@ async function prepareGrid(spec: StudySpec, runDir: string, inputs: SteeringInpu
   return grid;
 }
 
+/** Per-item reliability of the pre-declared setting, when it is a learned direction. */
+async function primaryReliability(
+  spec: StudySpec,
+  runDir: string,
+  grid: readonly SettingSpec[],
+  results: readonly SteeringSetting[],
+  inputs: SteeringInputs,
+  opened: StudyModel,
+) {
+  const primary = grid.find((s) => s.id === spec.study.steer.primary)!;
+  const learned = learnedOf(primary, inputs.learned);
+  if (!learned) return undefined;
+  const pairs = await readPairs(runPath(runDir, PAIRS_FILES.pairs));
+  const heldOut = pairs.slice(spec.study.steer.calibrationPairs);
+  return reliabilityOf(primary, results.find((r) => r.id === primary.id)!, learned, opened, heldOut);
+}
+
 /** The record's summary: the grid's size, the unsteered counts and the pre-declared setting. */
 function steerResult(file: SteeringFile): SteerResult {
   const p = file.settings.find((s) => s.id === file.primary)!;
@@ -155,6 +173,7 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
     const base = runs.decode([]);
     const { checks, results } = measureGrid(spec, ctx, grid, inputs, opened, runs, base);
     const holm = applyHolm(results);
+    const reliability = await primaryReliability(spec, ctx.runDir, grid, results, inputs, opened);
     const file: SteeringFile = {
       config_hash: hash,
       primary: cfg.primary,
@@ -166,6 +185,7 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
       unsteered: base.outcome,
       alphaZero: { identicalOutputs: true, mismatches: 0, checks },
       holm,
+      ...(reliability ? { reliability } : {}),
       settings: results,
     };
     await writeJson(runPath(ctx.runDir, STEER_FILES.steering), file);

@@ -5,6 +5,7 @@
 import type { LabelCounts } from '@memgen/analysis';
 import type { HookPosition } from '@memgen/model';
 import type { familySite } from './config.js';
+import type { Reliability } from './learn/reliability.js';
 import type { SettingSpec } from './plan/ids.js';
 import type { RunRole, SettingPlan } from './plan/setting-plan.js';
 import type { AlphaZeroCheck } from './runs/alpha-zero.js';
@@ -41,6 +42,8 @@ export interface SteeringFile {
   /** Each intervention path at its identity must reproduce the unsteered outputs. */
   alphaZero: { identicalOutputs: boolean; mismatches: number; checks: AlphaZeroCheck[] };
   holm: HolmSummary;
+  /** Per-item reliability of the pre-declared setting, when it is a learned direction. */
+  reliability?: Reliability;
   settings: SteeringSetting[];
 }
 

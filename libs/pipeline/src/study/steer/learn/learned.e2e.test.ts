@@ -27,6 +27,8 @@ const steer = {
   bootstrap: 100,
   batchSize: 32,
   learn: { steps: 20, choiceSteps: 5, keepItems: 8 },
+  // 10 of the fixture's 16 pairs train; the rest are held out for the reliability check.
+  calibrationPairs: 10,
   families: [
     { kind: 'direction', learn: 'gradient', alphas: [0.5], keep: ['all', 2] },
     {
@@ -103,7 +105,7 @@ describe('learned directions in the steer stage', () => {
 
   it('the steering set shares no item with the training split', async () => {
     const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
-    const training = memberPrompts((await readPairs(file(RUN_FILES.pairs))).slice(0, 200));
+    const training = memberPrompts((await readPairs(file(RUN_FILES.pairs))).slice(0, 10));
     const rng = makeRng(spec.study.seed, 'study.steer.items');
     const task = makeTask('color', FIXTURE_TASK.config);
     const drawn = Array.from({ length: 48 }, () => task.conflict(rng));
@@ -111,5 +113,22 @@ describe('learned directions in the steer stage', () => {
     expect(st.itemsLeftOut).toBe(overlapping);
     expect(st.items).toBe(48 - overlapping);
     expect(st.unsteered.labels).toHaveLength(48 - overlapping);
+  });
+
+  it('reports the pre-declared direction’s per-item reliability on the steering set and the held-out pairs', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    const r = st.reliability!;
+    const primary = st.settings.find((s) => s.id === st.primary)!;
+    expect(r.setting).toBe(primary.id);
+    expect(r.memToGen.switched).toBe(primary.runs.toGen!.table.fromMem.rates?.gen ?? 0);
+    expect(r.genToMem.wrongWay).toBe(primary.runs.toMem!.table.fromMem.rates?.gen ?? 0);
+    const pairs = await readPairs(file(RUN_FILES.pairs));
+    expect(pairs.length).toBeGreaterThan(10);
+    for (const h of [r.heldOut!.memToGen, r.heldOut!.genToMem]) {
+      expect(h.members).toBeLessThanOrEqual(pairs.length - 10);
+      expect(h.switched + h.other).toBeLessThanOrEqual(h.members);
+      if (h.auc !== null) expect(h.auc).toBeGreaterThanOrEqual(0);
+      if (h.auc !== null) expect(h.auc).toBeLessThanOrEqual(1);
+    }
   });
 });

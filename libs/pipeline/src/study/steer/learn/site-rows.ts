@@ -9,7 +9,7 @@ import { recordActivations } from '@memgen/model';
 import type { TrainingSplit } from './split.js';
 
 /** [rows, width] row-major activations of `hook` at each row's last position. */
-function lastRows(model: GPT, input: ForwardInput, hook: string): Float32Array {
+export function lastRows(model: GPT, input: ForwardInput, hook: string): Float32Array {
   const rec = recordActivations(model, [hook], () => model.forward(input).dispose(), 'last');
   const passes = rec.activations.get(hook)!;
   try {

@@ -6,6 +6,8 @@
 import { type FigureIndex, fig } from '../../common/figures.js';
 import { section, table } from '../../common/markdown.js';
 import { EXACT_NOTE, holmVerdict, pct, pValue, rateInterval } from '../../common/verdicts.js';
+import type { HeldOutPrediction } from '../learn/held-out.js';
+import type { Reliability } from '../learn/reliability.js';
 import type { SwitchDirection } from '../runs/summary.js';
 import type { SteeringFile, SteeringSetting } from '../steering-file.js';
 
@@ -109,6 +111,26 @@ function learnedLines(st: SteeringFile): string[] {
   ];
 }
 
+/** The pre-declared learned direction's per-item reliability; empty when there is none. */
+function reliabilityLines(st: SteeringFile): string[] {
+  const r = st.reliability;
+  if (!r) return [];
+  const rates = (d: Reliability['memToGen']) =>
+    `${pct(d.switched)} switch, ${pct(d.other)} answer neither, ${pct(d.wrongWay)} of the other class move the wrong way`;
+  const held = (h: HeldOutPrediction) =>
+    `${h.switched}/${h.members} switched (${h.other} neither); AUC of cos(own difference, vector) ` +
+    `${h.auc === null ? '—' : h.auc.toFixed(3)}; switch rate by third of that cosine ` +
+    h.byThird.map((x) => pct(x)).join(' / ');
+  return [
+    `**Per-item reliability** of \`${r.setting}\` on the steering set: Mem→Gen ${rates(r.memToGen)}; ` +
+      `Gen→Mem ${rates(r.genToMem)}.` +
+      (r.heldOut
+        ? ` On the held-out pairs (after the training split) — Mem→Gen: ${held(r.heldOut.memToGen)}; ` +
+          `Gen→Mem: ${held(r.heldOut.genToMem)}.`
+        : ''),
+  ];
+}
+
 function holmLine(st: SteeringFile): string {
   const h = st.holm;
   const survivors = h.surviving.map(
@@ -149,6 +171,7 @@ export function steeringSection(st: SteeringFile | null, figs: FigureIndex): str
       `${st.items + st.capabilityItems} unsteered outputs exactly — ${checks}.`,
     primaryLine(st),
     ...learnedLines(st),
+    ...reliabilityLines(st),
     holmLine(st),
     `**Mem→Gen** (originally-mem items that answer gen):\n\n${directionTable(st.settings, 'mem_to_gen')}`,
     `**Gen→Mem** (originally-gen items that answer mem):\n\n${directionTable(st.settings, 'gen_to_mem')}`,
