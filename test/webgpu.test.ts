@@ -4,14 +4,14 @@
  * decoding with the KV cache, a training run's trajectory, and a study's pair labels. One file, so
  * one process compiles the shaders once (the first call on lavapipe takes seconds).
  */
-import { causalSelfAttention, initBackend } from '@memgen/tensor';
+import { adamwStep, causalSelfAttention, initBackend } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeRun, fixtureCheckpoint, pairLabels, trajectory, worstRelative } from '../bench/gpu/parity.js';
 import { fusedCases } from '../libs/tensor/src/conformance/cases.js';
 import { runConformance } from '../libs/tensor/src/conformance/run.js';
 import { closeness, expectSameAsCpu, randomTensor } from '../libs/tensor/src/native/testing.js';
-import { webgpuInfo } from '../libs/tensor/src/webgpu/index.js';
+import { webgpuInfo, webgpuProgramCount } from '../libs/tensor/src/webgpu/index.js';
 
 const unavailable = await initBackend({ backend: 'webgpu', log: false }).then(
   () => undefined,
@@ -66,6 +66,33 @@ describe.skipIf(unavailable !== undefined)(
         { backend: 'webgpu', rtol: 1e-4, atol: 1e-5 },
       );
       expect(tf.getBackend()).toBe('webgpu');
+    });
+
+    it('the whole-model AdamW writes every parameter in place in one pass; a shared buffer takes the composite path', async () => {
+      await tf.setBackend('webgpu');
+      // A variable owns its buffer alone once its initial tensor is disposed.
+      const own = (t: tf.Tensor) => {
+        const v = tf.variable(t);
+        t.dispose();
+        return v;
+      };
+      const entry = (seed: number) => ({
+        param: own(randomTensor([33, 65], seed)),
+        m: own(tf.zeros([33, 65])),
+        v: own(tf.zeros([33, 65])),
+        grad: randomTensor([33, 65], seed + 1),
+        weightDecay: 0.1,
+      });
+      const hyper = { lr: 1e-2, beta1: 0.9, beta2: 0.98, eps: 1e-8, step: 1, gradScale: 0.5 };
+      const [owned, shared] = [entry(1), entry(1)];
+      const kept = shared.param.clone();
+      const before = [owned.param.dataId, webgpuProgramCount()] as const;
+      adamwStep([owned], hyper);
+      expect([owned.param.dataId, webgpuProgramCount()]).toEqual(before);
+      adamwStep([shared], hyper);
+      expect(webgpuProgramCount()).toBeGreaterThan(before[1]);
+      expect(kept.dataSync()).toEqual(randomTensor([33, 65], 1).dataSync());
+      expect(owned.param.dataSync()).toEqual(shared.param.dataSync());
     });
 
     it(

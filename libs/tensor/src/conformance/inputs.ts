@@ -63,9 +63,18 @@ export async function runOn(
   build: () => tf.Tensor | tf.Tensor[],
 ): Promise<Computed[]> {
   await tf.setBackend(backend);
-  return tf.tidy(() => {
+  const outputs = tf.tidy(() => {
     const result = build();
-    const list = Array.isArray(result) ? result : [result];
-    return list.map((t) => ({ shape: t.shape, dtype: t.dtype, values: t.dataSync() as Computed['values'] }));
+    return Array.isArray(result) ? result : [result];
   });
+  // Read outside tidy: tidy walks every element of the arrays a function returns.
+  try {
+    return outputs.map((t) => ({
+      shape: t.shape,
+      dtype: t.dtype,
+      values: t.dataSync() as Computed['values'],
+    }));
+  } finally {
+    for (const t of outputs) t.dispose();
+  }
 }

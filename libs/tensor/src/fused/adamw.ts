@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FUSED_KERNELS, hasFusedKernel, nativeAdamwUpdate } from '../native/fused-ops.js';
 import { nativeAdamwStepInPlace, nativeSumSquares } from '../native/optim-ops.js';
+import { webgpuAdamwStepInPlace } from '../webgpu/adamw.js';
 
 export interface AdamWHyper {
   lr: number;
@@ -59,11 +60,12 @@ export interface AdamWEntry {
 export type AdamWStepHyper = Omit<AdamWHyper, 'weightDecay'> & { gradScale: number };
 
 /**
- * AdamW on every parameter of a model: on the native engine one in-place call over all of them,
- * elsewhere (or when a variable's buffer is shared) adamwUpdate per parameter on the scaled gradient.
+ * AdamW on every parameter of a model: on the native engine one in-place call over all of them, on
+ * webgpu one in-place dispatch per parameter, elsewhere (or when a variable's buffer is shared)
+ * adamwUpdate per parameter on the scaled gradient.
  */
 export function adamwStep(entries: AdamWEntry[], h: AdamWStepHyper): void {
-  if (nativeAdamwStepInPlace(entries, h)) return;
+  if (nativeAdamwStepInPlace(entries, h) || webgpuAdamwStepInPlace(entries, h)) return;
   for (const e of entries) {
     const grad = h.gradScale === 1 ? e.grad : tf.mul(e.grad, h.gradScale);
     try {
