@@ -34,6 +34,24 @@ const settingSchema = z.looseObject({
   gen_to_mem_other: unit.nullable().optional(),
 });
 
+const reliabilityRates = z.looseObject({ items: count, switched: unit, other: unit, wrongWay: unit });
+const heldOutSchema = z.looseObject({
+  members: count,
+  switched: count,
+  other: count,
+  auc: unit.nullable(),
+  byThird: z.tuple([unit, unit, unit]),
+});
+
+/** The pre-declared learned direction's per-item reliability (steer/learn/reliability.ts). */
+const reliabilitySchema = z.looseObject({
+  setting: z.string(),
+  memToGen: reliabilityRates,
+  genToMem: reliabilityRates,
+  heldOut: z.looseObject({ memToGen: heldOutSchema, genToMem: heldOutSchema }).nullable(),
+});
+export type BookReliability = z.output<typeof reliabilitySchema>;
+
 /** A patched site: its rates checked in place (the book keeps the site's fields in the file's order). */
 const patchSiteSchema = z.looseObject({ id: z.string() }).superRefine((site, ctx) => {
   for (const field of ['mem_to_gen', 'gen_to_mem'] as const) {
@@ -74,7 +92,11 @@ export const runResultsSchema = z.looseObject({
     .nullable()
     .optional(),
   steering: z
-    .looseObject({ primary: z.string(), settings: z.array(settingSchema) })
+    .looseObject({
+      primary: z.string(),
+      settings: z.array(settingSchema),
+      reliability: reliabilitySchema.optional(),
+    })
     .nullable()
     .optional(),
 });

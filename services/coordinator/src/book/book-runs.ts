@@ -9,6 +9,7 @@ import { trainedModelConfig, trainedParameterCount } from '@memgen/pipeline';
 import type { z } from 'zod';
 import { expandSweep, type SweepUnit } from '../plan.js';
 import { parseSweepSpec } from '../sweep-spec.js';
+import type { BookReliability } from './book-domains.js';
 import {
   checkIdentity,
   curveRowSchema,
@@ -40,6 +41,12 @@ export interface BookSetting {
   targets: string[] | null;
   /** The matched control's sublayers or heads. */
   control_targets: string[] | null;
+  /** Learned-direction settings only (absent otherwise): coordinates kept, the shuffled-label control. */
+  learned?: {
+    coordinates: number | null;
+    mem_to_gen_shuffled_control: number | null;
+    gen_to_mem_shuffled_control: number | null;
+  };
 }
 
 export interface BookSite {
@@ -101,6 +108,8 @@ export interface BookRun {
   patching: { pairs: number; sites: BookPatchSite[] } | null;
   primary: string | null;
   steering: BookSetting[];
+  /** The pre-declared learned direction's per-item reliability (absent for other primaries). */
+  reliability?: BookReliability;
 }
 
 /** A book setting's numeric fields, each a finite number or null (besides its id and targets). */
@@ -131,6 +140,12 @@ function bookSetting(s: Record<string, unknown>): BookSetting {
   for (const f of SETTING_FIELDS) out[f] = finite(s[f]);
   out.targets = names(s.heads);
   out.control_targets = names(s.controlHeads);
+  if (s.kind === 'direction')
+    out.learned = {
+      coordinates: finite(s.coordinates),
+      mem_to_gen_shuffled_control: finite(s.mem_to_gen_shuffled_control),
+      gen_to_mem_shuffled_control: finite(s.gen_to_mem_shuffled_control),
+    };
   return out as unknown as BookSetting;
 }
 
@@ -176,6 +191,7 @@ function studyFigures(r: RunResults) {
       : null,
     primary: r.steering?.primary ?? null,
     steering: (r.steering?.settings ?? []).map((s) => bookSetting(s as Record<string, unknown>)),
+    ...(r.steering?.reliability ? { reliability: r.steering.reliability } : {}),
   };
 }
 

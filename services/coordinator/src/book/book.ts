@@ -12,6 +12,7 @@ import { renderFigure } from '@memgen/report';
 import { comparisonsSection, readComparisons } from './book-comparisons.js';
 import { type BookFigure, groupFigures } from './book-figures.js';
 import { type BookGroup, bookGroups, CRITERION, groupKey } from './book-groups.js';
+import { learnedSection } from './book-learned.js';
 import { groupSection } from './book-markdown.js';
 import { type BookProbe, probeFigure, probesSection, readProbe } from './book-probes.js';
 import { type BookRun, readBookRuns } from './book-runs.js';
@@ -123,6 +124,7 @@ export async function writeResultsBook(
     header(command, runs),
     ...perGroup.sections,
     ...sizes.sections,
+    ...[learnedSection(runs)].filter((x): x is string => x !== null),
     ...(comparisons.length > 0 ? [comparisonsSection(comparisons)] : []),
     ...probes.sections,
   ];

@@ -59,6 +59,7 @@ function steeringSummary(inp: ReportInputs) {
     capabilityUnsteered: steering.unsteered.capabilityAccuracy,
     capabilityShortcutBaseline: steering.capabilityShortcutBaseline,
     holm: steering.holm,
+    ...(steering.reliability ? { reliability: steering.reliability } : {}),
     settings: steering.settings.map(settingResult),
   };
 }
