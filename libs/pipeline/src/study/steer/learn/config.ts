@@ -35,7 +35,8 @@ export type KeepCoordinates = z.output<typeof keepSchema>;
  *   negative toward mem); 'gradient': a vector optimised by gradient descent at a fixed norm to move
  *   the training members to their partner's first answer token, with a term that keeps the
  *   unsteered answers of ordinary rule items (./gradient.ts).
- * - site: a fixed one, or 'calibrated' = chosen per model on the training split (./site-choice.ts).
+ * - site: a fixed one, or 'calibrated' = chosen per model on the training split, once per family at
+ *   its first α (./site-choice.ts).
  * - α: the vector's L2 norm in units of the site's mean activation norm over the training members.
  * - keep: the neuron restriction; each k is a setting of its own, beside k random coordinates.
  */

@@ -56,13 +56,14 @@ function swapped(pairs: readonly PairLine[], rng: Stream): PairLine[] {
   return pairs.map((p) => (rng.bit() ? { ...p, mem: p.gen, gen: p.mem } : p));
 }
 
-function siteHook(
-  li: LearnInputs,
-  s: SettingSpec,
-  unitOf: (h: string) => number,
-): { hook: string; choice: SiteChoice | null } {
+type Site = { hook: string; choice: SiteChoice | null };
+
+/**
+ * The family's site: its fixed one, or the calibrated choice — made once per family, at its first
+ * α, and shared by all its α (./site-choice.ts).
+ */
+function familySite(li: LearnInputs, s: SettingSpec, unitOf: (h: string) => number): Site {
   const f = s.family as DirectionFamily;
-  const [alpha, key] = [s.alpha!, learnKey(s)];
   if (f.site !== 'calibrated') {
     if (f.site.block >= li.model.config.nLayer)
       throw new Error(
@@ -76,8 +77,8 @@ function siteHook(
     split(li, li.pairs.slice(h)),
   ];
   try {
-    const rng = stream(li.seed, `steer/learn/${key}/site-choice`);
-    const choice = chooseSite(li.model, halves, f, alpha, li.cfg, unitOf, rng);
+    const rng = stream(li.seed, `steer/learn/f${s.familyIndex}/site-choice`);
+    const choice = chooseSite(li.model, halves, f, f.alphas[0]!, li.cfg, unitOf, rng);
     return { hook: choice.hook, choice };
   } finally {
     for (const part of halves) part.dispose();
@@ -85,21 +86,17 @@ function siteHook(
 }
 
 /** The learned direction of one (family, α). */
-function learnOne(li: LearnInputs, s: SettingSpec, full: TrainingSplit): LearnedDirection {
+function learnOne(li: LearnInputs, s: SettingSpec, full: TrainingSplit, site: Site): LearnedDirection {
   const f = s.family as DirectionFamily;
-  const units = new Map<string, number>();
-  const unitOf = (hook: string) => {
-    if (!units.has(hook)) units.set(hook, summariseSite(li.model, full, hook).meanNorm);
-    return units.get(hook)!;
-  };
-  const { hook, choice } = siteHook(li, s, unitOf);
-  const site = summariseSite(li.model, full, hook);
-  const norm = s.alpha! * site.meanNorm;
+  const { hook, choice } = site;
+  const summary = summariseSite(li.model, full, hook);
+  const norm = s.alpha! * summary.meanNorm;
   const vectors = learnPair(li.model, full, hook, f, norm, li.cfg, li.cfg.steps);
   const shuffledSplit = split(li, swapped(li.pairs, stream(li.seed, `steer/learn/${learnKey(s)}/shuffle`)));
   try {
     const shuffled = learnPair(li.model, shuffledSplit, hook, f, norm, li.cfg, li.cfg.steps);
-    return { hook, unit: site.meanNorm, norm, vectors, shuffled, absR: site.absR, choice, pairs: full.pairs };
+    const unit = summary.meanNorm;
+    return { hook, unit, norm, vectors, shuffled, absR: summary.absR, choice, pairs: full.pairs };
   } finally {
     shuffledSplit.dispose();
   }
@@ -115,7 +112,17 @@ export function learnDirections(
   if (wanted.length === 0) return out;
   const full = split(li, li.pairs);
   try {
-    for (const s of wanted) if (!out.has(learnKey(s))) out.set(learnKey(s), learnOne(li, s, full));
+    const units = new Map<string, number>();
+    const unitOf = (hook: string) => {
+      if (!units.has(hook)) units.set(hook, summariseSite(li.model, full, hook).meanNorm);
+      return units.get(hook)!;
+    };
+    const sites = new Map<number, Site>();
+    for (const s of wanted) {
+      if (out.has(learnKey(s))) continue;
+      if (!sites.has(s.familyIndex)) sites.set(s.familyIndex, familySite(li, s, unitOf));
+      out.set(learnKey(s), learnOne(li, s, full, sites.get(s.familyIndex)!));
+    }
   } finally {
     full.dispose();
   }
