@@ -4,6 +4,9 @@
  * decoding with the KV cache, a training run's trajectory, and a study's pair labels. One file, so
  * one process compiles the shaders once (the first call on lavapipe takes seconds).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { adamwStep, causalSelfAttention, initBackend } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +16,11 @@ import { runConformance } from '../libs/tensor/src/conformance/run.js';
 import { closeness, expectSameAsCpu, randomTensor } from '../libs/tensor/src/native/testing.js';
 import { webgpuInfo, webgpuProgramCount } from '../libs/tensor/src/webgpu/index.js';
 
+// Dawn's runtime directory, removed with the test's other files (a killed worker runs no exit handler).
+const runtimeDir = process.env.XDG_RUNTIME_DIR
+  ? undefined
+  : mkdtempSync(join(tmpdir(), 'memgen-webgpu-test-'));
+if (runtimeDir) process.env.XDG_RUNTIME_DIR = runtimeDir;
 const unavailable = await initBackend({ backend: 'webgpu', log: false }).then(
   () => undefined,
   (err: Error) => err.message,
@@ -22,6 +30,7 @@ const SLOW = 300_000;
 
 afterAll(async () => {
   if (!unavailable) await tf.setBackend('cpu');
+  if (runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
 });
 
 describe.skipIf(unavailable !== undefined)(
@@ -132,6 +141,7 @@ describe.skipIf(unavailable !== undefined)(
         const trained = await fixtureCheckpoint();
         const cpu = await pairLabels('cpu', trained);
         const gpu = await pairLabels('webgpu', trained);
+        rmSync(trained, { recursive: true, force: true });
         expect(gpu.pairs).toBe(cpu.pairs);
         expect(gpu.labels).toEqual(cpu.labels);
       },

@@ -115,9 +115,9 @@ function record(
     size: 256 * entries.length,
     usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
   });
-  entries.forEach((e, k) =>
-    device.queue.writeBuffer(uniforms, 256 * k, hyperBlock(h, e.weightDecay, e.param.size)),
-  );
+  for (const [k, e] of entries.entries()) {
+    device.queue.writeBuffer(uniforms, 256 * k, hyperBlock(h, e.weightDecay, e.param.size));
+  }
   backend.ensureCommandEncoderReady();
   backend.endComputePassEncoder();
   const internals = backend as unknown as Internals;

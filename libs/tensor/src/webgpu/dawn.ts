@@ -8,7 +8,7 @@
  * Dawn starts to keep the callback it passes. Calling it again after the event loop has run it is
  * harmless (it processes events and reschedules itself only while work is pending).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DawnAdapter, NO_SUCH_ADAPTER, parseAdapterList } from './adapters.js';
@@ -55,9 +55,16 @@ export function waitUntil(done: () => boolean, what: string, timeoutMs = 600_000
   }
 }
 
+/** A private temporary directory, removed when the process exits. */
+export function privateDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 /** Dawn wants a runtime directory (XDG_RUNTIME_DIR); a private temporary one when it is unset. */
 export function ensureRuntimeDir(env: NodeJS.ProcessEnv = process.env): void {
-  if (!env.XDG_RUNTIME_DIR) env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'memgen-xdg-'));
+  if (!env.XDG_RUNTIME_DIR) env.XDG_RUNTIME_DIR = privateDir('memgen-xdg-');
 }
 
 /**
@@ -66,7 +73,7 @@ export function ensureRuntimeDir(env: NodeJS.ProcessEnv = process.env): void {
  */
 export async function loadDawn(): Promise<Dawn> {
   ensureRuntimeDir();
-  ensureNvidiaIcd();
+  ensureNvidiaIcd(() => privateDir('memgen-vulkan-'));
   keepDawnCallback();
   let dawn: Dawn;
   try {

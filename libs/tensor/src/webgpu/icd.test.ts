@@ -1,11 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ensureNvidiaIcd } from './icd.js';
 
+const scratch = mkdtempSync(join(tmpdir(), 'memgen-icd-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 function layout(files: Record<string, string>) {
-  const root = mkdtempSync(join(tmpdir(), 'memgen-icd-'));
+  const root = mkdtempSync(join(scratch, 'layout-'));
   const icd = join(root, 'icd.d');
   const lib = join(root, 'lib');
   mkdirSync(icd);
@@ -14,22 +17,24 @@ function layout(files: Record<string, string>) {
   return { icd: [icd], lib: [lib] };
 }
 
+const dir = () => mkdtempSync(join(scratch, 'out-'));
+
 describe('the NVIDIA Vulkan ICD manifest', () => {
   it('is written, and the loader pointed at it, when the driver library has none', () => {
     const env: NodeJS.ProcessEnv = {};
-    const manifest = ensureNvidiaIcd(env, layout({ 'lib/libGLX_nvidia.so.0': '' }));
+    const manifest = ensureNvidiaIcd(dir, env, layout({ 'lib/libGLX_nvidia.so.0': '' }));
     expect(env.VK_ICD_FILENAMES).toBe(manifest);
     expect(JSON.parse(readFileSync(manifest!, 'utf8')).ICD.library_path).toBe('libGLX_nvidia.so.0');
   });
 
   it('is left alone when one is installed, the loader is pointed elsewhere, or there is no driver', () => {
     const both = layout({ 'lib/libGLX_nvidia.so.0': '', 'icd.d/nvidia_icd.json': '{}' });
-    expect(ensureNvidiaIcd({}, both)).toBeUndefined();
+    expect(ensureNvidiaIcd(dir, {}, both)).toBeUndefined();
     expect(
-      ensureNvidiaIcd({ VK_ICD_FILENAMES: '/x.json' }, layout({ 'lib/libGLX_nvidia.so.0': '' })),
+      ensureNvidiaIcd(dir, { VK_ICD_FILENAMES: '/x.json' }, layout({ 'lib/libGLX_nvidia.so.0': '' })),
     ).toBeUndefined();
     const env: NodeJS.ProcessEnv = {};
-    expect(ensureNvidiaIcd(env, layout({ 'icd.d/lvp_icd.json': '{}' }))).toBeUndefined();
+    expect(ensureNvidiaIcd(dir, env, layout({ 'icd.d/lvp_icd.json': '{}' }))).toBeUndefined();
     expect(env.VK_ICD_FILENAMES).toBeUndefined();
   });
 });

@@ -1,11 +1,10 @@
 /**
  * The NVIDIA driver implements Vulkan in libGLX_nvidia.so.0, and the Vulkan loader finds it only
  * through a manifest (nvidia_icd.json) in an ICD directory. A container given the driver's graphics
- * libraries does not always get the manifest with them: then memgen writes one into a temporary
+ * libraries does not always get the manifest with them: then memgen writes one into a private
  * directory and points the loader at it (VK_ICD_FILENAMES), before Dawn starts.
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ICD_DIRS = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
@@ -29,13 +28,14 @@ function nvidiaManifests(dirs: readonly string[]): string[] {
  * @returns the manifest written, or undefined when none was needed
  */
 export function ensureNvidiaIcd(
+  makeDir: () => string,
   env: NodeJS.ProcessEnv = process.env,
   where = { icd: ICD_DIRS, lib: LIB_DIRS },
 ): string | undefined {
   if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES) return undefined;
   if (nvidiaManifests(where.icd).length > 0) return undefined;
   if (!where.lib.some((d) => existsSync(join(d, NVIDIA_VULKAN)))) return undefined;
-  const manifest = join(mkdtempSync(join(tmpdir(), 'memgen-vulkan-')), 'nvidia_icd.json');
+  const manifest = join(makeDir(), 'nvidia_icd.json');
   const body = { file_format_version: '1.0.0', ICD: { library_path: NVIDIA_VULKAN, api_version: '1.3' } };
   writeFileSync(manifest, `${JSON.stringify(body)}\n`);
   env.VK_ICD_FILENAMES = manifest;
