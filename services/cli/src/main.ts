@@ -1,5 +1,6 @@
 /** The `memgen` command: one sub-command per file in ./commands. */
 import { loadStageModules } from '@memgen/pipeline';
+import { BACKEND_NAMES } from '@memgen/tensor';
 import { Command } from 'commander';
 import { registerCompareCommand } from './commands/compare.js';
 import { registerDataCommand } from './commands/data.js';
@@ -15,7 +16,15 @@ import { registerWorkerCommand } from './commands/worker.js';
 
 const program = new Command('memgen')
   .description('Find, predict and steer the neurons that make a language model remember instead of reason.')
-  .showHelpAfterError();
+  .option(
+    '--backend <name>',
+    `tensor backend (${BACKEND_NAMES.join(', ')}); sets MEMGEN_BACKEND for this process and those it starts`,
+  )
+  .showHelpAfterError()
+  .hook('preSubcommand', (root) => {
+    const backend = root.opts<{ backend?: string }>().backend;
+    if (backend !== undefined) process.env.MEMGEN_BACKEND = backend;
+  });
 
 registerDemoCommand(program);
 registerDataCommand(program);
