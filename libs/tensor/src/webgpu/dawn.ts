@@ -85,14 +85,16 @@ export async function loadDawn(): Promise<Dawn> {
   return dawn;
 }
 
-/** Every Vulkan adapter dawn.node sees, in its order. */
+/** Every Vulkan adapter dawn.node sees, in its order (it resolves null when there is none at all). */
 export async function listAdapters(dawn: Dawn): Promise<DawnAdapter[]> {
   const gpu = dawn.create(['backend=vulkan', `adapter=${NO_SUCH_ADAPTER}`]);
+  let adapter: GPUAdapter | null;
   try {
-    await gpu.requestAdapter();
+    adapter = await gpu.requestAdapter();
   } catch (err) {
     return parseAdapterList(String((err as Error)?.message ?? err));
   }
+  if (adapter === null) return [];
   throw new Error(`dawn.node returned an adapter named '${NO_SUCH_ADAPTER}'`);
 }
 
