@@ -1,7 +1,8 @@
 /**
  * The webgpu engine: tfjs's webgpu backend on Dawn (dawn.node) over Vulkan — an NVIDIA driver's
  * Vulkan ICD on GPU nodes, Mesa's lavapipe (software Vulkan) on CPU-only machines and in CI.
- * memgen's fused operations take their composite tfjs paths here. The adapter is chosen once per
+ * memgen's fused operations take their composite tfjs paths here, except the whole-model AdamW
+ * (adamw.ts: one WGSL pass, in place). The adapter is chosen once per
  * process: MEMGEN_WEBGPU_ADAPTER (a substring of its name), else MEMGEN_GPU (the slot's GPU index
  * among the hardware adapters), else Dawn's preference (a discrete GPU first).
  */
@@ -83,6 +84,20 @@ async function makeBackend(
   return backend as unknown as tf.KernelBackend;
 }
 
+/** Fails unless the device-select layer now shows one adapter of the chosen name (it may be absent). */
+async function expectOneLeft(
+  dawn: Awaited<ReturnType<typeof loadDawn>>,
+  choice: AdapterChoice,
+): Promise<void> {
+  const left = (await listAdapters(dawn)).filter((a) => a.name === choice.adapter?.name);
+  if (left.length !== 1) {
+    throw new Error(
+      `DRI_PRIME=${choice.env.DRI_PRIME} left ${left.length} adapters named '${choice.adapter?.name}': ` +
+        "Mesa's device-select layer (mesa-vulkan-drivers) is needed to tell identical GPUs apart",
+    );
+  }
+}
+
 /**
  * Registers the 'webgpu' tfjs backend (idempotent). Throws an Error saying why it cannot: dawn.node
  * missing, no Vulkan adapter (or only a Mesa older than 23), or no adapter matching the request.
@@ -94,6 +109,7 @@ export async function registerWebgpuBackend(env: NodeJS.ProcessEnv = process.env
   if (adapters.length === 0) throw new Error(NO_ADAPTER);
   const choice = chooseAdapter(adapters, requestFromEnv(env));
   Object.assign(process.env, choice.env);
+  if (choice.env.DRI_PRIME) await expectOneLeft(dawn, choice);
   installNavigator(dawn.create(choice.flags));
   // tfjs's webgpu package registers its backend (priority 3) and kernels on import when
   // navigator.gpu exists; re-registered at priority 0 it is never tfjs's own default.
