@@ -26,6 +26,8 @@ const unavailable = await initBackend({ backend: 'webgpu', log: false }).then(
   (err: Error) => err.message,
 );
 if (unavailable) console.warn(`SKIPPED "webgpu engine against cpu": ${unavailable}`);
+// With every test skipped vitest runs no afterAll: the directory goes now.
+if (unavailable && runtimeDir) rmSync(runtimeDir, { recursive: true, force: true });
 const SLOW = 300_000;
 
 afterAll(async () => {
