@@ -119,7 +119,7 @@ async function primaryReliability(
   if (!learned) return undefined;
   const pairs = await readPairs(runPath(runDir, PAIRS_FILES.pairs));
   const heldOut = pairs.slice(spec.study.steer.calibrationPairs);
-  return reliabilityOf(primary, results.find((r) => r.id === primary.id)!, learned, opened, heldOut);
+  return reliabilityOf(primary, results.find((r) => r.id === primary.id)!.runs, learned, opened, heldOut);
 }
 
 /** The record's summary: the grid's size, the unsteered counts and the pre-declared setting. */

@@ -8,7 +8,8 @@ import type { StudyModel } from '../../common/study-model.js';
 import type { PairLine } from '../../pairs/pairs-file.js';
 import { keptCount, restrict, topByAbsR } from '../plan/directions.js';
 import type { SettingSpec } from '../plan/ids.js';
-import type { SteeringSetting } from '../steering-file.js';
+import type { RunRole } from '../plan/setting-plan.js';
+import type { SteeredRun } from '../runs/runs.js';
 import { type HeldOutPrediction, heldOutPredictions } from './held-out.js';
 import { type LearnedDirection, learnKey } from './learned.js';
 import { trainingSplit } from './split.js';
@@ -22,8 +23,11 @@ export interface Reliability {
   heldOut: { memToGen: HeldOutPrediction; genToMem: HeldOutPrediction } | null;
 }
 
-function steeringRates(s: SteeringSetting) {
-  const [toGen, toMem] = [s.runs.toGen!.table, s.runs.toMem!.table];
+/** The setting's decoded runs, by role. */
+type MeasuredRuns = Partial<Record<RunRole, SteeredRun>>;
+
+function steeringRates(runs: MeasuredRuns) {
+  const [toGen, toMem] = [runs.toGen!.table, runs.toMem!.table];
   return {
     memToGen: {
       items: toGen.fromMem.total,
@@ -40,10 +44,10 @@ function steeringRates(s: SteeringSetting) {
   };
 }
 
-/** The reliability of `primary` (a measured direction setting), its held-out part on `heldOutPairs`. */
+/** The reliability of `spec` from its measured runs, its held-out part on `heldOutPairs`. */
 export function reliabilityOf(
   spec: SettingSpec,
-  measured: SteeringSetting,
+  measured: MeasuredRuns,
   learned: LearnedDirection,
   opened: StudyModel,
   heldOutPairs: readonly PairLine[],
