@@ -42,6 +42,13 @@ const SET: EnvVar[] = [
     meaning: 'the Vulkan drivers (ICD manifests) the loader uses',
   },
   {
+    name: 'DRI_PRIME',
+    unset: 'Mesa’s device-select layer leaves every adapter visible',
+    readBy: 'every process on the webgpu backend (Mesa’s device-select Vulkan layer)',
+    meaning:
+      'which GPU the Vulkan loader shows; memgen sets it (`pci-<bus>!`) to tell identical GPUs apart when MEMGEN_GPU picks one of them',
+  },
+  {
     name: 'VK_DRIVER_FILES',
     unset: 'as VK_ICD_FILENAMES',
     readBy: 'every process on the webgpu backend (the Vulkan loader)',
