@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { steerFamilySchema } from './config.js';
 import { matchedShifts, withinShifts } from './controls.js';
 import { expandFamilies, settingId } from './plan/ids.js';
+import { planSetting } from './plan/plan.js';
 import { applyHolm, type SettingSummary } from './runs/summary.js';
 import { l2Norm, targetedShifts } from './vectors.js';
 
@@ -50,6 +51,58 @@ describe('matched and within-selection controls', () => {
 
 describe('setting ids', () => {
   const family = (input: unknown) => steerFamilySchema.parse(input);
+
+  it("the authors' paper control spans max |NMD| of the selection whatever α (ids end -ctlnmd)", () => {
+    const inputs = {
+      resid: {
+        site: 'resid' as const,
+        hooks: ['embed', 'blocks.0.resid_post', 'blocks.1.resid_post'],
+        stats: { nmd, sd, r: nmd } as never,
+        exclude: [0],
+        means: null,
+        probe: null,
+      },
+    };
+    const plan = (paperRange?: 'nmd') => {
+      const f = family({
+        kind: 'add',
+        select: { top: 0.25 },
+        alphas: [3],
+        ...(paperRange ? { paperRange } : {}),
+      });
+      const [s] = expandFamilies([f], null);
+      return { id: s!.id, plan: planSetting(s!, inputs, undefined as never, 0) };
+    };
+    const authors = plan('nmd');
+    const ours = plan();
+    expect(authors.id).toBe('add-nmd-resid-top25-last-a3-ctlnmd');
+    expect(ours.id).toBe('add-nmd-resid-top25-last-a3');
+    // |NMD| on this grid is at most 2; the targeted shift is α = 3 times it.
+    expect(authors.plan.maxShift).toBe(2);
+    expect(ours.plan.maxShift).toBe(6);
+  });
+
+  it('learned directions expand over α × kept coordinates', () => {
+    const f = family({ kind: 'direction', learn: 'gradient', alphas: [0.1, 0.05], keep: ['all', 4, 0.1] });
+    expect(expandFamilies([f], null).map((s) => s.id)).toEqual([
+      'dir-grad-calib-prompt-a0.1',
+      'dir-grad-calib-prompt-a0.1-k4',
+      'dir-grad-calib-prompt-a0.1-top10',
+      'dir-grad-calib-prompt-a0.05',
+      'dir-grad-calib-prompt-a0.05-k4',
+      'dir-grad-calib-prompt-a0.05-top10',
+    ]);
+    const fixed = family({
+      kind: 'direction',
+      learn: 'mean-diff',
+      site: { block: 1, site: 'mlp.out' },
+      alphas: [1],
+    });
+    expect(expandFamilies([fixed], null)[0]!.id).toBe('dir-meandiff-b1mlp-prompt-a1');
+    expect(() => family({ kind: 'direction', learn: 'gradient', alphas: [1], keep: [2.5] })).toThrow(
+      /whole number/,
+    );
+  });
 
   it('derive from the fields, without float noise, and do not depend on grid order', () => {
     const add = family({ kind: 'add', select: { top: 0.1 }, position: 'all', alphas: [5, 0.5] });
