@@ -105,6 +105,25 @@ const scaleFamily = z.strictObject({
   alphas: scaleAlphas,
 });
 
+const headRef = z.strictObject({ block: blockIndex, head: z.number().int().min(0) });
+const headTargets = z.union([z.literal('calibrated'), z.array(headRef).min(1)]);
+
+/**
+ * head-scale: multiplies chosen attention heads' values (`blocks.{i}.attn.z`) by (1 + α) — α > 0
+ * boosts them, α in (−1, 0) weakens them — toward gen the `toGen` heads, toward mem the `toMem`
+ * ones. 'calibrated' = the `count` heads whose own scaling by (1 + α), applied to the training
+ * split's members, switches the most of them net of those turned to neither answer
+ * (./plan/head-calibration.ts). The matched control scales as many other heads, drawn at random.
+ */
+const headScaleFamily = z.strictObject({
+  kind: z.literal('head-scale'),
+  toGen: headTargets,
+  toMem: headTargets,
+  count: positiveInt.default(1),
+  position: z.enum(['last', 'prompt', 'all']).default('prompt'),
+  alphas: scaleAlphas,
+});
+
 /** A sublayer's output: `blocks.{block}.attn.out` or `blocks.{block}.mlp.out`. */
 const fixedSublayer = z.strictObject({ block: blockIndex, site: z.enum(['attn.out', 'mlp.out']) });
 
@@ -154,6 +173,7 @@ export const steerFamilySchema = z.discriminatedUnion('kind', [
   sublayerAblateFamily,
   sublayerScaleFamily,
   directionFamily,
+  headScaleFamily,
 ]);
 
 export type SteerFamily = z.output<typeof steerFamilySchema>;
@@ -163,7 +183,7 @@ export type SteerFamily = z.output<typeof steerFamilySchema>;
  * a learned vector's site.
  */
 export function familySite(f: SteerFamily): 'resid' | 'mlp.post' | 'attn.z' | 'sublayer' | 'learned' {
-  if (f.kind === 'head-ablate') return 'attn.z';
+  if (f.kind === 'head-ablate' || f.kind === 'head-scale') return 'attn.z';
   if (f.kind === 'direction') return 'learned';
   if (f.kind === 'sublayer-ablate' || f.kind === 'sublayer-scale') return 'sublayer';
   return f.site;

@@ -24,6 +24,7 @@ import { learnDirections } from './learn/learned.js';
 import { learnedOf, reliabilityOf } from './learn/reliability.js';
 import { memberPrompts } from './learn/split.js';
 import { calibrateGrid, needsCalibration } from './plan/calibration.js';
+import { calibrateHeads, needsHeadCalibration } from './plan/head-calibration.js';
 import { expandFamilies, type SettingSpec } from './plan/ids.js';
 import { loadSteeringInputs, type SteeringInputs } from './plan/inputs.js';
 import { planSetting } from './plan/plan.js';
@@ -87,6 +88,22 @@ async function learned(spec: StudySpec, runDir: string, grid: readonly SettingSp
   return out;
 }
 
+/** The calibrated head-scale settings' heads, chosen on the training split. */
+async function headCalibrations(
+  spec: StudySpec,
+  runDir: string,
+  grid: readonly SettingSpec[],
+  opened: StudyModel,
+) {
+  const wanted = grid.filter(needsHeadCalibration);
+  if (wanted.length === 0) return undefined;
+  const pairs = await trainingPairs(spec, runDir);
+  const batch = spec.study.record.batchSize;
+  return new Map(
+    wanted.map((s) => [s.id, calibrateHeads(s, opened.model, opened.tokenizer.padId, pairs, batch)] as const),
+  );
+}
+
 /** The model's grid, checked to hold steer.primary, with the sublayer means and calibrations it needs. */
 async function prepareGrid(spec: StudySpec, runDir: string, inputs: SteeringInputs, opened: StudyModel) {
   const cfg = spec.study.steer;
@@ -101,6 +118,7 @@ async function prepareGrid(spec: StudySpec, runDir: string, inputs: SteeringInpu
     spec.study.record.batchSize,
   );
   inputs.calibrations = await calibrations(spec, runDir, grid, inputs, opened);
+  inputs.headCalibrations = await headCalibrations(spec, runDir, grid, opened);
   inputs.learned = await learned(spec, runDir, grid, opened);
   return grid;
 }

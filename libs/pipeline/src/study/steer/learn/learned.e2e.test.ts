@@ -38,6 +38,7 @@ const steer = {
       position: 'last',
       alphas: [0.5],
     },
+    { kind: 'head-scale', toGen: 'calibrated', toMem: 'calibrated', alphas: [1] },
   ],
   primary: 'dir-grad-calib-prompt-a0.5',
 };
@@ -61,13 +62,15 @@ describe('learned directions in the steer stage', () => {
       'dir-grad-calib-prompt-a0.5',
       'dir-grad-calib-prompt-a0.5-k2',
       'dir-meandiff-b0attn-last-a0.5',
+      'headscale-gencalib-memcalib-prompt-a1',
     ]);
     expect(st.alphaZero.checks.map((c) => [c.path, c.mismatches])).toEqual([
       ['direction learned prompt', 0],
       ['direction learned last', 0],
+      ['head-scale attn.z prompt', 0],
     ]);
     const roles = ['matchedToGen', 'matchedToMem', 'shuffledToGen', 'shuffledToMem', 'toGen', 'toMem'];
-    for (const s of st.settings) expect(Object.keys(s.runs).sort()).toEqual(roles);
+    for (const s of st.settings.slice(0, 3)) expect(Object.keys(s.runs).sort()).toEqual(roles);
     const [full, kept, meanDiff] = st.settings;
     expect(meanDiff!.learned!.hook).toBe('blocks.0.attn.out');
     expect(meanDiff!.learned!.choice).toBeNull();
@@ -80,7 +83,7 @@ describe('learned directions in the steer stage', () => {
     expect(kept!.coordinates).toBe(2);
     expect(kept!.l2Norm).toBeCloseTo(Math.hypot(...restrict(v.toGen, topByAbsR(v.absR, 2))), 4);
     expect(kept!.controlL2Norm).toBeCloseTo(kept!.l2Norm!, 4);
-    for (const s of st.settings)
+    for (const s of st.settings.slice(0, 3))
       expect(s.mem_to_gen_shuffled_control ?? s.gen_to_mem_shuffled_control).not.toBeNull();
   });
 
@@ -130,5 +133,21 @@ describe('learned directions in the steer stage', () => {
       if (h.auc !== null) expect(h.auc).toBeGreaterThanOrEqual(0);
       if (h.auc !== null) expect(h.auc).toBeLessThanOrEqual(1);
     }
+  });
+
+  it('head-scale: every head scaled on the training split, the best net switch chosen, controls elsewhere', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    const s = st.settings.find((x) => x.id === 'headscale-gencalib-memcalib-prompt-a1')!;
+    expect(Object.keys(s.runs).sort()).toEqual(['matchedToGen', 'matchedToMem', 'toGen', 'toMem']);
+    const c = s.headCalibration!;
+    expect(c.candidates.map((k) => k.hook)).toEqual(['b0h0', 'b0h1', 'b1h0', 'b1h1']);
+    const net = (k: (typeof c.candidates)[number], d: 'memToGen' | 'genToMem') => k[d].switched - k[d].other;
+    const best = (d: 'memToGen' | 'genToMem') =>
+      c.candidates.reduce((a, k) => (net(k, d) > net(a, d) ? k : a)).hook;
+    const name = (h: { block: number; head: number }) => `b${h.block}h${h.head}`;
+    expect([name(c.toGen[0]!), name(c.toMem[0]!)]).toEqual([best('memToGen'), best('genToMem')]);
+    expect(s.heads).toEqual([`gen:${best('memToGen')}`, `mem:${best('genToMem')}`]);
+    for (const h of s.controlHeads!) expect(s.heads).not.toContain(h);
+    expect(s.coordinates).toBe(8); // one head of width 16 / 2
   });
 });

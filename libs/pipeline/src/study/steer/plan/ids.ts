@@ -84,6 +84,11 @@ export function settingId(
   switch (f.kind) {
     case 'direction':
       return directionPart(f, alpha!, keep);
+    case 'head-scale': {
+      const part = (t: typeof f.toGen) =>
+        t === 'calibrated' ? `calib${f.count === 1 ? '' : f.count}` : headsPart(sortedHeads(t));
+      return `headscale-gen${part(f.toGen)}-mem${part(f.toMem)}-${f.position}-a${numberPart(alpha!)}`;
+    }
     case 'add':
       return `add-${f.direction}-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}-a${numberPart(alpha!)}${f.paperRange === 'nmd' ? '-ctlnmd' : ''}`;
     case 'scale':
@@ -135,6 +140,7 @@ export function expandFamilies(families: readonly SteerFamily[], shape: HeadShap
       case 'add':
       case 'scale':
       case 'sublayer-scale':
+      case 'head-scale':
         return family.alphas.map((a) => make(a, null));
       case 'mean-ablate':
       case 'sublayer-ablate':

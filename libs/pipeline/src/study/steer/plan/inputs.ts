@@ -16,6 +16,7 @@ import { STATS_FILES } from '../../stats/files.js';
 import { excludedSites, readStatistics, type SiteStatistics } from '../../stats/stats-file.js';
 import { familySite, type SteerFamily, type SteerSelection } from '../config.js';
 import type { LearnedDirection } from '../learn/learned.js';
+import type { HeadCalibration } from './head-calibration.js';
 import type { SublayerCalibration } from './setting-plan.js';
 
 export type SteeredSite = 'resid' | 'mlp.post';
@@ -47,6 +48,8 @@ export interface SteeringInputs {
   sublayerMeans?: Map<string, Float32Array>;
   /** The sublayers chosen for each setting with calibrated sublayers (by setting id). */
   calibrations?: Map<string, SublayerCalibration>;
+  /** The heads chosen for each head-scale setting with calibrated heads (by setting id). */
+  headCalibrations?: Map<string, HeadCalibration>;
   /** The learned directions of the grid's direction settings (by ../learn/learned.ts learnKey). */
   learned?: Map<string, LearnedDirection>;
 }

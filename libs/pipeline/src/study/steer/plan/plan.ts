@@ -24,6 +24,7 @@ import {
   targetedShifts,
 } from '../vectors.js';
 import { planDirection } from './directions.js';
+import { planHeadScale } from './head-scale.js';
 import { planHeads } from './heads.js';
 import type { SettingSpec } from './ids.js';
 import { type SiteInputs, type SteeringInputs, selectCoordinates } from './inputs.js';
@@ -202,6 +203,14 @@ export function planSetting(
       return planSublayers(s, inputs, model, controlStream(seed, s.id, 'matched'), zero);
     case 'direction':
       return planDirection(s, inputs, controlStream(seed, s.id, 'matched'), zero);
+    case 'head-scale':
+      return planHeadScale(
+        s,
+        model,
+        controlStream(seed, s.id, 'matched'),
+        zero,
+        inputs.headCalibrations?.get(s.id),
+      );
     default:
       throw new Error(`unknown steering family ${JSON.stringify(s.family satisfies never)}`);
   }

@@ -6,6 +6,7 @@
 import type { Intervention } from '@memgen/model';
 import type { DirectionCounts } from '../../patching/runs.js';
 import type { SiteChoice } from '../learn/site-choice.js';
+import type { HeadRef } from './ids.js';
 
 /** The decode runs of a setting, by role. */
 export type RunRole =
@@ -49,6 +50,15 @@ export interface LearnedMeta {
   choice: SiteChoice | null;
 }
 
+/** A head-scale setting's calibration: every head's counts (`hook` holds its name, e.g. b1h0) and the heads chosen. */
+export interface HeadCalibration {
+  /** Pairs whose members' unsteered first tokens differ. */
+  pairsUsable: number;
+  candidates: CandidateCounts[];
+  toGen: HeadRef[];
+  toMem: HeadRef[];
+}
+
 export interface SettingPlan {
   /** Toward-mem and toward-gen runs (true), or one run read both ways (false). */
   directed: boolean;
@@ -67,6 +77,8 @@ export interface SettingPlan {
   controlHeads: string[] | null;
   /** Learned-direction settings: where, at what norm, and how the site was chosen. */
   learned?: LearnedMeta;
+  /** Calibrated head-scale settings: how each head did on the training split, and the heads chosen. */
+  headCalibration?: HeadCalibration;
   /** Calibrated sublayer settings: how each candidate sublayer did on the pairs, and the choice. */
   calibration?: SublayerCalibration;
   runs: Partial<Record<RunRole, Intervention[]>>;
