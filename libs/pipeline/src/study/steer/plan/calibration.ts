@@ -7,10 +7,9 @@
  * those turned to 'other', toMem the same over gen members; ties go to the earlier sublayer. The
  * pairs are the study's, the steering set is fresh items: the choice never sees what it is judged on.
  */
-import { disposeInput, type GPT, withInterventions } from '@memgen/model';
-import { memberInput } from '../../pairs/member-input.js';
+import type { GPT } from '@memgen/model';
 import type { PairLine } from '../../pairs/pairs-file.js';
-import { countInto, emptyCounts, firstTokens } from '../../patching/runs.js';
+import { countCandidates } from './candidate-counts.js';
 import type { SettingSpec } from './ids.js';
 import type { SteeringInputs } from './inputs.js';
 import type { CandidateCounts, SublayerCalibration } from './setting-plan.js';
@@ -48,31 +47,17 @@ export function calibrateSetting(
 ): SublayerCalibration {
   const op = sublayerOperation(s, inputs, model.config.nEmbd, false);
   const hooks = allSublayers(model.config.nLayer);
-  const candidates = hooks.map((hook) => ({ hook, memToGen: emptyCounts(), genToMem: emptyCounts() }));
-  let usable = 0;
-  for (let from = 0; from < pairs.length; from += batchSize) {
-    const batch = pairs.slice(from, from + batchSize);
-    const b = batch.length;
-    const input = memberInput(batch, padId);
-    try {
-      const base = firstTokens(model, input);
-      const rows = batch.map((_, k) => k).filter((k) => base[k] !== base[b + k]);
-      usable += rows.length;
-      for (const c of candidates) {
-        const tokens = withInterventions(model, op(c.hook), () => firstTokens(model, input));
-        for (const k of rows) {
-          countInto(c.memToGen, tokens[k]!, base[k]!, base[b + k]!);
-          countInto(c.genToMem, tokens[b + k]!, base[b + k]!, base[k]!);
-        }
-      }
-    } finally {
-      disposeInput(input);
-    }
-  }
-  if (usable === 0)
-    throw new Error(`setting '${s.id}': no calibration pair has members that answer differently`);
+  const counted = countCandidates(
+    model,
+    padId,
+    pairs,
+    batchSize,
+    hooks.map((hook) => ({ hook, interventions: op(hook) })),
+    `setting '${s.id}'`,
+  );
+  const candidates = counted.candidates;
   return {
-    pairsUsable: usable,
+    pairsUsable: counted.pairsUsable,
     candidates,
     toGen: best(candidates, 'memToGen'),
     toMem: best(candidates, 'genToMem'),

@@ -6,10 +6,9 @@
  * neither, toMem the same over gen members; ties go to the earlier head. The steering set is fresh
  * items: the choice never sees what it is judged on.
  */
-import { blockHook, disposeInput, type GPT, headCoordinates, withInterventions } from '@memgen/model';
-import { memberInput } from '../../pairs/member-input.js';
+import { blockHook, type GPT, headCoordinates } from '@memgen/model';
 import type { PairLine } from '../../pairs/pairs-file.js';
-import { countInto, emptyCounts, firstTokens } from '../../patching/runs.js';
+import { countCandidates } from './candidate-counts.js';
 import { headName } from './heads.js';
 import type { HeadRef, SettingSpec } from './ids.js';
 import type { CandidateCounts, HeadCalibration } from './setting-plan.js';
@@ -70,36 +69,16 @@ export function calibrateHeads(
     block: Math.floor(k / nHead),
     head: k % nHead,
   }));
-  const candidates = heads.map((h) => ({
-    hook: headName(h),
-    memToGen: emptyCounts(),
-    genToMem: emptyCounts(),
-  }));
-  let usable = 0;
-  for (let from = 0; from < pairs.length; from += batchSize) {
-    const batch = pairs.slice(from, from + batchSize);
-    const b = batch.length;
-    const input = memberInput(batch, padId);
-    try {
-      const base = firstTokens(model, input);
-      const rows = batch.map((_, k) => k).filter((k) => base[k] !== base[b + k]);
-      usable += rows.length;
-      heads.forEach((h, c) => {
-        const ivs = scaleHeads(model, [h], s.alpha!, f.position);
-        const tokens = withInterventions(model, ivs, () => firstTokens(model, input));
-        for (const k of rows) {
-          countInto(candidates[c]!.memToGen, tokens[k]!, base[k]!, base[b + k]!);
-          countInto(candidates[c]!.genToMem, tokens[b + k]!, base[b + k]!, base[k]!);
-        }
-      });
-    } finally {
-      disposeInput(input);
-    }
-  }
-  if (usable === 0)
-    throw new Error(`setting '${s.id}': no calibration pair has members that answer differently`);
+  const { pairsUsable, candidates } = countCandidates(
+    model,
+    padId,
+    pairs,
+    batchSize,
+    heads.map((h) => ({ hook: headName(h), interventions: scaleHeads(model, [h], s.alpha!, f.position) })),
+    `setting '${s.id}'`,
+  );
   return {
-    pairsUsable: usable,
+    pairsUsable,
     candidates,
     toGen: topHeads(candidates, heads, 'memToGen', f.count),
     toMem: topHeads(candidates, heads, 'genToMem', f.count),
