@@ -13,7 +13,7 @@ import { RUN_DIR_FILES, runPath } from '../common/run-dir.js';
 import type { StudyModel, StudySpec } from '../common/study-model.js';
 import { modelRunConfig, openStudyModel } from '../common/study-model.js';
 import { PAIRS_FILES } from '../pairs/files.js';
-import { readPairs } from '../pairs/pairs-file.js';
+import { type PairLine, readPairs } from '../pairs/pairs-file.js';
 import { PROBES_FILES } from '../probes/files.js';
 import { RECORD_FILES } from '../record/files.js';
 import { STATS_FILES } from '../stats/files.js';
@@ -52,35 +52,48 @@ function excludedResidSites(inputs: SteeringInputs): string[] {
   return r ? r.exclude.map((s) => r.hooks[s]!) : [];
 }
 
-/** The calibrated settings' sublayers, chosen on the first steer.calibrationPairs of pairs.jsonl. */
-async function calibrations(
+/**
+ * pairs.jsonl split once: the training split (the first steer.calibrationPairs pairs, on which
+ * calibrations choose and directions are learned) and the held-out rest.
+ */
+interface PairSplit {
+  training: PairLine[];
+  heldOut: PairLine[];
+}
+
+async function splitPairs(spec: StudySpec, runDir: string): Promise<PairSplit> {
+  const pairs = await readPairs(runPath(runDir, PAIRS_FILES.pairs));
+  const n = spec.study.steer.calibrationPairs;
+  return { training: pairs.slice(0, n), heldOut: pairs.slice(n) };
+}
+
+/** The calibrated settings' sublayers, chosen on the training split. */
+function calibrations(
   spec: StudySpec,
-  runDir: string,
+  training: readonly PairLine[],
   grid: readonly SettingSpec[],
   inputs: SteeringInputs,
   opened: StudyModel,
-): Promise<Map<string, SublayerCalibration> | undefined> {
+): Map<string, SublayerCalibration> | undefined {
   if (!grid.some(needsCalibration)) return undefined;
-  const pairs = await trainingPairs(spec, runDir);
   const { model, tokenizer } = opened;
-  return calibrateGrid(grid, inputs, model, tokenizer.padId, pairs, spec.study.record.batchSize);
-}
-
-/** The training split: the first steer.calibrationPairs pairs of pairs.jsonl. */
-async function trainingPairs(spec: StudySpec, runDir: string) {
-  const pairs = await readPairs(runPath(runDir, PAIRS_FILES.pairs));
-  return pairs.slice(0, spec.study.steer.calibrationPairs);
+  return calibrateGrid(grid, inputs, model, tokenizer.padId, training, spec.study.record.batchSize);
 }
 
 /** The learned directions of the grid's direction settings, written to directions.safetensors. */
-async function learned(spec: StudySpec, runDir: string, grid: readonly SettingSpec[], opened: StudyModel) {
-  const pairs = grid.some((s) => s.family.kind === 'direction') ? await trainingPairs(spec, runDir) : [];
+async function learned(
+  spec: StudySpec,
+  runDir: string,
+  training: readonly PairLine[],
+  grid: readonly SettingSpec[],
+  opened: StudyModel,
+) {
   const out = learnDirections(grid, {
     model: opened.model,
     padId: opened.tokenizer.padId,
     task: opened.task,
     tokenizer: opened.tokenizer,
-    pairs,
+    pairs: training,
     cfg: spec.study.steer.learn ?? DEFAULT_LEARN_CONFIG,
     seed: spec.study.seed,
   });
@@ -89,23 +102,30 @@ async function learned(spec: StudySpec, runDir: string, grid: readonly SettingSp
 }
 
 /** The calibrated head-scale settings' heads, chosen on the training split. */
-async function headCalibrations(
+function headCalibrations(
   spec: StudySpec,
-  runDir: string,
+  training: readonly PairLine[],
   grid: readonly SettingSpec[],
   opened: StudyModel,
 ) {
   const wanted = grid.filter(needsHeadCalibration);
   if (wanted.length === 0) return undefined;
-  const pairs = await trainingPairs(spec, runDir);
   const batch = spec.study.record.batchSize;
   return new Map(
-    wanted.map((s) => [s.id, calibrateHeads(s, opened.model, opened.tokenizer.padId, pairs, batch)] as const),
+    wanted.map(
+      (s) => [s.id, calibrateHeads(s, opened.model, opened.tokenizer.padId, training, batch)] as const,
+    ),
   );
 }
 
 /** The model's grid, checked to hold steer.primary, with the sublayer means and calibrations it needs. */
-async function prepareGrid(spec: StudySpec, runDir: string, inputs: SteeringInputs, opened: StudyModel) {
+async function prepareGrid(
+  spec: StudySpec,
+  runDir: string,
+  training: readonly PairLine[],
+  inputs: SteeringInputs,
+  opened: StudyModel,
+) {
   const cfg = spec.study.steer;
   const grid = expandFamilies(cfg.families, opened.model.config);
   if (!grid.some((s) => s.id === cfg.primary))
@@ -117,16 +137,16 @@ async function prepareGrid(spec: StudySpec, runDir: string, inputs: SteeringInpu
     runDir,
     spec.study.record.batchSize,
   );
-  inputs.calibrations = await calibrations(spec, runDir, grid, inputs, opened);
-  inputs.headCalibrations = await headCalibrations(spec, runDir, grid, opened);
-  inputs.learned = await learned(spec, runDir, grid, opened);
+  inputs.calibrations = calibrations(spec, training, grid, inputs, opened);
+  inputs.headCalibrations = headCalibrations(spec, training, grid, opened);
+  inputs.learned = await learned(spec, runDir, training, grid, opened);
   return grid;
 }
 
 /** Per-item reliability of the pre-declared setting, when it is a learned direction. */
-async function primaryReliability(
+function primaryReliability(
   spec: StudySpec,
-  runDir: string,
+  heldOut: readonly PairLine[],
   grid: readonly SettingSpec[],
   results: readonly SteeringSetting[],
   inputs: SteeringInputs,
@@ -135,8 +155,6 @@ async function primaryReliability(
   const primary = grid.find((s) => s.id === spec.study.steer.primary)!;
   const learned = learnedOf(primary, inputs.learned);
   if (!learned) return undefined;
-  const pairs = await readPairs(runPath(runDir, PAIRS_FILES.pairs));
-  const heldOut = pairs.slice(spec.study.steer.calibrationPairs);
   return reliabilityOf(primary, results.find((r) => r.id === primary.id)!.runs, learned, opened, heldOut);
 }
 
@@ -184,14 +202,15 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
   const inputs = await loadSteeringInputs(spec, ctx.runDir);
   const opened = await openStudyModel(spec, ctx.runDir);
   try {
-    const grid = await prepareGrid(spec, ctx.runDir, inputs, opened);
+    const pairs = await splitPairs(spec, ctx.runDir);
+    const grid = await prepareGrid(spec, ctx.runDir, pairs.training, inputs, opened);
     // Learned directions never see the steering set: items equal to a training member are left out.
-    const training = inputs.learned?.size ? memberPrompts(await trainingPairs(spec, ctx.runDir)) : undefined;
-    const runs = steeringRuns(spec, opened, training);
+    const leaveOut = inputs.learned?.size ? memberPrompts(pairs.training) : undefined;
+    const runs = steeringRuns(spec, opened, leaveOut);
     const base = runs.decode([]);
     const { checks, results } = measureGrid(spec, ctx, grid, inputs, opened, runs, base);
     const holm = applyHolm(results);
-    const reliability = await primaryReliability(spec, ctx.runDir, grid, results, inputs, opened);
+    const reliability = primaryReliability(spec, pairs.heldOut, grid, results, inputs, opened);
     const file: SteeringFile = {
       config_hash: hash,
       primary: cfg.primary,

@@ -21,7 +21,10 @@ const unitTimes = (v: Float32Array, norm: number, sign: 1 | -1) => {
   return Float32Array.from(v, (x) => (sign * norm * x) / len);
 };
 
-/** The family's learner on `split` at `hook`: vectors of L2 norm `norm`. */
+/**
+ * The family's learner on `split` at `hook`: vectors of L2 norm `norm`.
+ * @param diff [width] the split's gen − mem class-mean difference there, when the caller has it
+ */
 export function learnPair(
   model: GPT,
   split: TrainingSplit,
@@ -30,8 +33,8 @@ export function learnPair(
   norm: number,
   cfg: LearnConfig,
   steps: number,
+  diff: Float32Array = summariseSite(model, split, hook).genMinusMem,
 ): VectorPair {
-  const diff = summariseSite(model, split, hook).genMinusMem;
   const toGen = unitTimes(diff, norm, 1);
   const toMem = unitTimes(diff, norm, -1);
   if (f.learn === 'mean-diff') return { toGen, toMem };

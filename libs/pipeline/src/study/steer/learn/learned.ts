@@ -11,7 +11,7 @@ import type { SettingSpec } from '../plan/ids.js';
 import type { DirectionFamily, LearnConfig } from './config.js';
 import { learnPair, type VectorPair } from './learn-pair.js';
 import { chooseSite, type SiteChoice } from './site-choice.js';
-import { summariseSite } from './site-rows.js';
+import { type SiteSummary, summariseSite } from './site-rows.js';
 import { type TrainingSplit, trainingSplit } from './split.js';
 
 export interface LearnedDirection {
@@ -86,12 +86,17 @@ function familySite(li: LearnInputs, s: SettingSpec, unitOf: (h: string) => numb
 }
 
 /** The learned direction of one (family, α). */
-function learnOne(li: LearnInputs, s: SettingSpec, full: TrainingSplit, site: Site): LearnedDirection {
+function learnOne(
+  li: LearnInputs,
+  s: SettingSpec,
+  full: TrainingSplit,
+  site: Site,
+  summary: SiteSummary,
+): LearnedDirection {
   const f = s.family as DirectionFamily;
   const { hook, choice } = site;
-  const summary = summariseSite(li.model, full, hook);
   const norm = s.alpha! * summary.meanNorm;
-  const vectors = learnPair(li.model, full, hook, f, norm, li.cfg, li.cfg.steps);
+  const vectors = learnPair(li.model, full, hook, f, norm, li.cfg, li.cfg.steps, summary.genMinusMem);
   const shuffledSplit = split(li, swapped(li.pairs, stream(li.seed, `steer/learn/${learnKey(s)}/shuffle`)));
   try {
     const shuffled = learnPair(li.model, shuffledSplit, hook, f, norm, li.cfg, li.cfg.steps);
@@ -112,16 +117,22 @@ export function learnDirections(
   if (wanted.length === 0) return out;
   const full = split(li, li.pairs);
   try {
-    const units = new Map<string, number>();
-    const unitOf = (hook: string) => {
-      if (!units.has(hook)) units.set(hook, summariseSite(li.model, full, hook).meanNorm);
-      return units.get(hook)!;
+    // One summary per site over the full split: α's unit for the site choice and the learners.
+    const summaries = new Map<string, SiteSummary>();
+    const summaryOf = (hook: string) => {
+      if (!summaries.has(hook)) summaries.set(hook, summariseSite(li.model, full, hook));
+      return summaries.get(hook)!;
     };
     const sites = new Map<number, Site>();
     for (const s of wanted) {
       if (out.has(learnKey(s))) continue;
-      if (!sites.has(s.familyIndex)) sites.set(s.familyIndex, familySite(li, s, unitOf));
-      out.set(learnKey(s), learnOne(li, s, full, sites.get(s.familyIndex)!));
+      if (!sites.has(s.familyIndex))
+        sites.set(
+          s.familyIndex,
+          familySite(li, s, (hook) => summaryOf(hook).meanNorm),
+        );
+      const site = sites.get(s.familyIndex)!;
+      out.set(learnKey(s), learnOne(li, s, full, site, summaryOf(site.hook)));
     }
   } finally {
     full.dispose();

@@ -14,6 +14,7 @@ import { blockHook, type GPT } from '@memgen/model';
 import type { DirectionCounts } from '../../patching/runs.js';
 import type { DirectionFamily, LearnConfig } from './config.js';
 import { countMoves, learnPair } from './learn-pair.js';
+import { randomVector } from './random-vector.js';
 import type { TrainingSplit } from './split.js';
 
 export interface SiteCandidate {
@@ -32,13 +33,6 @@ export interface SiteChoice {
   scoredOn: number;
   candidates: SiteCandidate[];
   hook: string;
-}
-
-/** A random unit vector of `width` coordinates (normal draws, normalised). */
-export function randomUnit(width: number, rng: Stream): Float32Array {
-  const v = Float32Array.from({ length: width }, () => rng.normal());
-  const len = Math.hypot(...v);
-  return v.map((x) => x / len);
 }
 
 /** Candidate sites in forward order. */
@@ -69,7 +63,8 @@ export function chooseSite(
     const v = learnPair(model, learnOn, hook, f, norm, cfg, cfg.choiceSteps);
     const memToGen = countMoves(model, scoreOn.mem, hook, v.toGen, f.position);
     const genToMem = countMoves(model, scoreOn.gen, hook, v.toMem, f.position);
-    const random = randomUnit(v.toGen.length, rng).map((x) => x * norm);
+    const width = v.toGen.length;
+    const random = randomVector(width, [...Array(width).keys()], norm, rng);
     const randomMemToGen = countMoves(model, scoreOn.mem, hook, random, f.position).switched;
     const randomGenToMem = countMoves(model, scoreOn.gen, hook, random, f.position).switched;
     const net = (c: DirectionCounts, r: number) => c.switched - c.other - r;

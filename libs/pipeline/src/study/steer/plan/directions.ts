@@ -9,6 +9,7 @@ import type { Stream } from '@memgen/common';
 import type { HookPosition, Intervention } from '@memgen/model';
 import type { KeepCoordinates } from '../learn/config.js';
 import { type LearnedDirection, learnKey } from '../learn/learned.js';
+import { randomVector } from '../learn/random-vector.js';
 import type { SettingSpec } from './ids.js';
 import type { SteeringInputs } from './inputs.js';
 import type { SettingPlan } from './setting-plan.js';
@@ -37,14 +38,6 @@ export function restrict(v: Float32Array, coords: readonly number[]): Float32Arr
 }
 
 const norm = (v: Float32Array) => Math.hypot(...v);
-
-/** A random direction of L2 norm `size` over `coords` (normal draws, normalised). */
-function randomVector(width: number, coords: readonly number[], size: number, rng: Stream): Float32Array {
-  const out = new Float32Array(width);
-  for (const j of coords) out[j] = rng.normal();
-  const len = norm(out);
-  return len > 0 ? out.map((x) => (x * size) / len) : out;
-}
 
 const add = (hook: string, vector: Float32Array, position: HookPosition): Intervention[] => [
   { kind: 'add', hook, vector, position },
