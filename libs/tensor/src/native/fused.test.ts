@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { adamwUpdate, gelu, layerNorm, linear, softmaxCrossEntropy } from '../fused/index.js';
+import { fusedCases } from '../conformance/cases.js';
+import { adamwUpdate, gelu, softmaxCrossEntropy } from '../fused/index.js';
 import { FUSED_KERNELS, hasFusedKernel } from './fused-ops.js';
 import { expectSameAsCpu, randomTensor, useNative } from './testing.js';
 
@@ -35,46 +36,10 @@ describe('native fused kernels match the composite paths', () => {
     }
   });
 
-  it('layer norm and its three gradients', async () => {
-    for (const shape of [
-      [5, 33],
-      [2, 3, 16],
-      [1, 1],
-    ]) {
-      const d = shape[shape.length - 1]!;
-      await expectSameAsCpu(
-        () => {
-          const x = randomTensor(shape, 3, -3, 3);
-          const g = randomTensor([d], 4, 0.5, 1.5) as tf.Tensor1D;
-          const b = randomTensor([d], 5) as tf.Tensor1D;
-          const w = randomTensor(shape, 6);
-          const f = (xs: tf.Tensor, gs: tf.Tensor, bs: tf.Tensor) =>
-            tf.sum(tf.mul(layerNorm(xs, gs as tf.Tensor1D, bs as tf.Tensor1D), w));
-          return [layerNorm(x, g, b), ...tf.grads(f)([x, g, b])];
-        },
-        { rtol: 1e-4, atol: 2e-5 },
-      );
-    }
-  });
-
-  it('linear layer and its three gradients, the bias sum spanning several row blocks', async () => {
-    for (const [rows, inDim, outDim] of [
-      [3, 5, 7],
-      [700, 16, 33],
-    ] as const) {
-      await expectSameAsCpu(
-        () => {
-          const x = randomTensor([rows, inDim], 11) as tf.Tensor2D;
-          const w = randomTensor([inDim, outDim], 12) as tf.Tensor2D;
-          const b = randomTensor([outDim], 13) as tf.Tensor1D;
-          const up = randomTensor([rows, outDim], 14);
-          const f = (xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
-            tf.sum(tf.mul(linear(xs as tf.Tensor2D, ws as tf.Tensor2D, bs as tf.Tensor1D), up));
-          return [linear(x, w, b), ...tf.grads(f)([x, w, b])];
-        },
-        { rtol: 1e-4, atol: 1e-5 },
-      );
-    }
+  // Layer norm and linear (its bias sum spanning several row blocks at 700 rows): the shared
+  // conformance cases, each value and its three gradients at the case's tolerance.
+  it.each(fusedCases().filter((c) => /^(layer norm|linear) /.test(c.name)))('$name', async (c) => {
+    await expectSameAsCpu(c.build, { rtol: c.rtol, atol: c.atol });
   });
 
   it('weighted softmax cross-entropy and its gradient, padding rows weighted 0', async () => {
