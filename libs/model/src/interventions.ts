@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { cellPatchHook } from './cell-patch.js';
 import type { GPT } from './gpt.js';
 import type { HookHandle, HookPoint } from './hooks.js';
+import { subspaceEdit } from './subspace.js';
 
 /**
  * Which positions of every forward pass a hook acts on, by name. 'last' = the last position (the
@@ -43,6 +44,9 @@ interface Placement {
  *   `values` [cells, width] row-major — wherever those cells are (its `position` is ignored):
  *   patching at token spans that sit at different positions in different rows. Like 'patch', for
  *   plain forward passes over a known batch only.
+ * - subspace: with `basis` [k, width] orthonormal rows (row-major), moves the activation's k
+ *   coordinates in that basis a fraction `alpha` of the way to `values` (alpha = 1 sets them), the
+ *   orthogonal complement untouched: a distributed-alignment-search subspace set (./subspace.ts).
  */
 export type Intervention =
   | (Placement & { kind: 'add'; vector: Float32Array })
@@ -57,7 +61,8 @@ export type Intervention =
       length: number;
       cells: readonly number[];
       values: Float32Array;
-    });
+    })
+  | (Placement & { kind: 'subspace'; basis: Float32Array; values: readonly number[]; alpha: number });
 
 /**
  * An intervention as arithmetic on an activation row: x·multiplier + shift. A missing part is left
@@ -104,7 +109,8 @@ function compileIntervention(iv: Intervention, p: HookPoint): RowEdit {
     case 'patch':
       return compilePatch(where, iv.coords, iv.rows, p.width);
     case 'patch-cells':
-      throw new Error(`${where}: cell patches are not row edits`);
+    case 'subspace':
+      throw new Error(`${where}: not a row edit`);
     default:
       return unreachable(iv, 'intervention kind');
   }
@@ -139,6 +145,11 @@ export function withInterventions<T>(model: GPT, interventions: Intervention[], 
     for (const iv of interventions) {
       if (iv.kind === 'patch-cells') {
         handles.push(model.hooks.add(iv.hook, cellPatchHook(iv, model.hooks.point(iv.hook), keepOwned)));
+        continue;
+      }
+      if (iv.kind === 'subspace') {
+        const edit = subspaceEdit(iv, model.hooks.point(iv.hook), keepOwned);
+        handles.push(model.hooks.add(iv.hook, (act) => atPosition(act, iv.position ?? 'last', edit)));
         continue;
       }
       const edit = compileIntervention(iv, model.hooks.point(iv.hook));

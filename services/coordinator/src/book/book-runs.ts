@@ -140,7 +140,7 @@ function bookSetting(s: Record<string, unknown>): BookSetting {
   for (const f of SETTING_FIELDS) out[f] = finite(s[f]);
   out.targets = names(s.heads);
   out.control_targets = names(s.controlHeads);
-  if (s.kind === 'direction')
+  if (s.kind === 'direction' || s.kind === 'das')
     out.learned = {
       coordinates: finite(s.coordinates),
       mem_to_gen_shuffled_control: finite(s.mem_to_gen_shuffled_control),

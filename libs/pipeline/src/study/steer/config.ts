@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { fraction, positiveInt } from '../common/schema.js';
-import { directionFamily, learnConfigSchema } from './learn/config.js';
+import { dasFamily, directionFamily, learnConfigSchema } from './learn/config.js';
 
 const blockIndex = z.number().int().min(0);
 
@@ -162,7 +162,7 @@ const sublayerScaleFamily = z.strictObject({
 });
 
 export type FixedSublayer = z.output<typeof fixedSublayer>;
-export type { DirectionFamily, KeepCoordinates } from './learn/config.js';
+export type { DasFamily, DirectionFamily, KeepCoordinates } from './learn/config.js';
 export type SublayerRef = z.output<typeof sublayerRef>;
 
 export const steerFamilySchema = z.discriminatedUnion('kind', [
@@ -173,6 +173,7 @@ export const steerFamilySchema = z.discriminatedUnion('kind', [
   sublayerAblateFamily,
   sublayerScaleFamily,
   directionFamily,
+  dasFamily,
   headScaleFamily,
 ]);
 
@@ -184,7 +185,7 @@ export type SteerFamily = z.output<typeof steerFamilySchema>;
  */
 export function familySite(f: SteerFamily): 'resid' | 'mlp.post' | 'attn.z' | 'sublayer' | 'learned' {
   if (f.kind === 'head-ablate' || f.kind === 'head-scale') return 'attn.z';
-  if (f.kind === 'direction') return 'learned';
+  if (f.kind === 'direction' || f.kind === 'das') return 'learned';
   if (f.kind === 'sublayer-ablate' || f.kind === 'sublayer-scale') return 'sublayer';
   return f.site;
 }

@@ -20,6 +20,7 @@ import { STATS_FILES } from '../stats/files.js';
 import { STEER_FILES } from './files.js';
 import { DEFAULT_LEARN_CONFIG } from './learn/config.js';
 import { writeDirections } from './learn/directions-file.js';
+import { learnSubspaces } from './learn/das-learned.js';
 import { learnDirections } from './learn/learned.js';
 import { learnedOf, reliabilityOf } from './learn/reliability.js';
 import { memberPrompts } from './learn/split.js';
@@ -80,7 +81,10 @@ function calibrations(
   return calibrateGrid(grid, inputs, model, tokenizer.padId, training, spec.study.record.batchSize);
 }
 
-/** The learned directions of the grid's direction settings, written to directions.safetensors. */
+/**
+ * The learned directions and subspaces of the grid's direction and das settings, written to
+ * directions.safetensors.
+ */
 async function learned(
   spec: StudySpec,
   runDir: string,
@@ -88,7 +92,7 @@ async function learned(
   grid: readonly SettingSpec[],
   opened: StudyModel,
 ) {
-  const out = learnDirections(grid, {
+  const li = {
     model: opened.model,
     padId: opened.tokenizer.padId,
     task: opened.task,
@@ -96,8 +100,9 @@ async function learned(
     pairs: training,
     cfg: spec.study.steer.learn ?? DEFAULT_LEARN_CONFIG,
     seed: spec.study.seed,
-  });
-  await writeDirections(runPath(runDir, STEER_FILES.directions), out);
+  };
+  const out = { directions: learnDirections(grid, li), subspaces: learnSubspaces(grid, li) };
+  await writeDirections(runPath(runDir, STEER_FILES.directions), out.directions, out.subspaces);
   return out;
 }
 
@@ -139,7 +144,9 @@ async function prepareGrid(
   );
   inputs.calibrations = calibrations(spec, training, grid, inputs, opened);
   inputs.headCalibrations = headCalibrations(spec, training, grid, opened);
-  inputs.learned = await learned(spec, runDir, training, grid, opened);
+  const out = await learned(spec, runDir, training, grid, opened);
+  inputs.learned = out.directions;
+  inputs.subspaces = out.subspaces;
   return grid;
 }
 
@@ -205,7 +212,8 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
     const pairs = await splitPairs(spec, ctx.runDir);
     const grid = await prepareGrid(spec, ctx.runDir, pairs.training, inputs, opened);
     // Learned directions never see the steering set: items equal to a training member are left out.
-    const leaveOut = inputs.learned?.size ? memberPrompts(pairs.training) : undefined;
+    const leaveOut =
+      inputs.learned?.size || inputs.subspaces?.size ? memberPrompts(pairs.training) : undefined;
     const runs = steeringRuns(spec, opened, leaveOut);
     const base = runs.decode([]);
     const { checks, results } = measureGrid(spec, ctx, grid, inputs, opened, runs, base);

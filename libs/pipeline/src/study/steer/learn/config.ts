@@ -50,6 +50,25 @@ export const directionFamily = z.strictObject({
 });
 export type DirectionFamily = z.output<typeof directionFamily>;
 
+/**
+ * das: distributed alignment search — a `rank`-dimensional subspace at one site, learned on the
+ * training split so that interchanging it with the partner member's value switches the answer
+ * (./das.ts); steering moves the activation's coordinates in that subspace toward the target
+ * class's mean there (the class means of the training members at the site's last position).
+ * - α: the fraction of the way (1 sets the coordinates to the class mean; 0 is the identity).
+ * - site: fixed, or 'calibrated' by the same rule as a learned direction's, with the subspace set
+ *   at the family's first α as the lever scored (./site-choice.ts). The subspace is learned once
+ *   per family and shared by its α.
+ */
+export const dasFamily = z.strictObject({
+  kind: z.literal('das'),
+  rank: z.number().int().min(1).max(16),
+  site: z.union([directionSiteSchema, z.literal('calibrated')]).default('calibrated'),
+  position: z.enum(['last', 'prompt', 'all']).default('prompt'),
+  alphas: z.array(z.number().positive()).min(1),
+});
+export type DasFamily = z.output<typeof dasFamily>;
+
 /** The learner's settings, shared by every direction family of the grid. */
 export const learnConfigSchema = z.strictObject({
   /** Adam steps of the gradient learner at the chosen site. */

@@ -37,7 +37,7 @@ export function addVectorHook(v: tf.Tensor1D, position: HookPosition) {
 }
 
 /** Mean cross-entropy of the rows' last-position logits toward `targets`. */
-function lastTokenLoss(model: GPT, input: ForwardInput, targets: number[]): tf.Scalar {
+export function lastTokenLoss(model: GPT, input: ForwardInput, targets: number[]): tf.Scalar {
   const logits = model.forward(input); // [B, T, V]
   const [B, T, V] = logits.shape;
   const last = logits.slice([0, T - 1, 0], [B, 1, V]).reshape([B, V]);

@@ -3,7 +3,7 @@
  * partner's answer) and the toward-mem one, each of L2 norm `norm`; and how such a pair of vectors
  * does on rows it was not learned on.
  */
-import { type GPT, type HookPosition, withInterventions } from '@memgen/model';
+import { type GPT, type HookPosition, type Intervention, withInterventions } from '@memgen/model';
 import { countInto, type DirectionCounts, emptyCounts, firstTokens } from '../../patching/runs.js';
 import type { DirectionFamily, LearnConfig } from './config.js';
 import { learnVector } from './gradient.js';
@@ -63,9 +63,12 @@ export function countMoves(
   vector: Float32Array,
   position: HookPosition,
 ): DirectionCounts {
-  const tokens = withInterventions(model, [{ kind: 'add', hook, vector, position }], () =>
-    firstTokens(model, rows.input),
-  );
+  return countWith(model, rows, [{ kind: 'add', hook, vector, position }]);
+}
+
+/** Switched / kept / other of `rows` under `ivs`. */
+export function countWith(model: GPT, rows: MemberRows, ivs: Intervention[]): DirectionCounts {
+  const tokens = withInterventions(model, ivs, () => firstTokens(model, rows.input));
   const counts = emptyCounts();
   for (const [k, t] of tokens.entries()) countInto(counts, t, rows.own[k]!, rows.partner[k]!);
   return counts;

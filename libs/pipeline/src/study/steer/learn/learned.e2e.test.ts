@@ -17,7 +17,7 @@ import { runStudy } from '../../run.js';
 import { RUN_FILES } from '../../run-dir.js';
 import { restrict, topByAbsR } from '../plan/directions.js';
 import type { SteeringFile } from '../steering-file.js';
-import { readDirectionVectors } from './directions-file.js';
+import { readDirectionVectors, readSubspace } from './directions-file.js';
 import { memberPrompts } from './split.js';
 
 let dir: string;
@@ -39,6 +39,7 @@ const steer = {
       alphas: [0.5],
     },
     { kind: 'head-scale', toGen: 'calibrated', toMem: 'calibrated', alphas: [1] },
+    { kind: 'das', rank: 2, alphas: [0.5, 1] },
   ],
   primary: 'dir-grad-calib-prompt-a0.5',
 };
@@ -63,11 +64,14 @@ describe('learned directions in the steer stage', () => {
       'dir-grad-calib-prompt-a0.5-k2',
       'dir-meandiff-b0attn-last-a0.5',
       'headscale-gencalib-memcalib-prompt-a1',
+      'das-k2-calib-prompt-a0.5',
+      'das-k2-calib-prompt-a1',
     ]);
     expect(st.alphaZero.checks.map((c) => [c.path, c.mismatches])).toEqual([
       ['direction learned prompt', 0],
       ['direction learned last', 0],
       ['head-scale attn.z prompt', 0],
+      ['das learned prompt', 0],
     ]);
     const roles = ['matchedToGen', 'matchedToMem', 'shuffledToGen', 'shuffledToMem', 'toGen', 'toMem'];
     for (const s of st.settings.slice(0, 3)) expect(Object.keys(s.runs).sort()).toEqual(roles);
@@ -149,5 +153,29 @@ describe('learned directions in the steer stage', () => {
     expect(s.heads).toEqual([`gen:${best('memToGen')}`, `mem:${best('genToMem')}`]);
     for (const h of s.controlHeads!) expect(s.heads).not.toContain(h);
     expect(s.coordinates).toBe(8); // one head of width 16 / 2
+  });
+
+  it('das: one subspace per family, orthonormal and stored for Python, set toward the class means, with both controls', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    const [half, whole] = ['das-k2-calib-prompt-a0.5', 'das-k2-calib-prompt-a1'].map(
+      (id) => st.settings.find((x) => x.id === id)!,
+    );
+    const roles = ['matchedToGen', 'matchedToMem', 'shuffledToGen', 'shuffledToMem', 'toGen', 'toMem'];
+    expect(Object.keys(whole!.runs).sort()).toEqual(roles);
+    const sub = await readSubspace(file(RUN_FILES.directions), 'f3-das');
+    expect(sub.meta.hook).toBe(whole!.learned!.hook);
+    expect(half!.learned!.hook).toBe(whole!.learned!.hook); // the site is chosen once per family
+    expect(sub.basis.shape).toEqual([2, sub.meanGen.length]);
+    const W = sub.meanGen.length;
+    const row = (a: number) => sub.basis.data.subarray(a * W, (a + 1) * W);
+    const dot = (a: number, b: number) => row(a).reduce((t, x, j) => t + x * row(b)[j]!, 0);
+    expect([dot(0, 0), dot(0, 1), dot(1, 1)].map((x) => Number(x.toFixed(4)))).toEqual([1, 0, 1]);
+    // The shift is α × the mean α = 1 shift on the training members; the matched control is as long.
+    expect(half!.l2Norm! * 2).toBeCloseTo(whole!.l2Norm!, 5);
+    expect(whole!.l2Norm).toBeCloseTo(sub.meta.shift.toGen, 5);
+    expect(whole!.coordinates).toBe(2);
+    const fit = whole!.learned!.interchange!;
+    expect(fit.memToGen.switched + fit.memToGen.kept + fit.memToGen.other).toBe(whole!.learned!.pairs);
+    expect(whole!.learned!.choice!.candidates).toHaveLength(5);
   });
 });

@@ -8,9 +8,9 @@ import { blockHook, type GPT } from '@memgen/model';
 import type { Task, Tokenizer } from '@memgen/tasks';
 import type { PairLine } from '../../pairs/pairs-file.js';
 import type { SettingSpec } from '../plan/ids.js';
-import type { DirectionFamily, LearnConfig } from './config.js';
+import type { DirectionFamily, DirectionSite, LearnConfig } from './config.js';
 import { learnPair, type VectorPair } from './learn-pair.js';
-import { chooseSite, type SiteChoice } from './site-choice.js';
+import { chooseSite, directionLever, type SiteChoice, type SiteLever } from './site-choice.js';
 import { type SiteSummary, summariseSite } from './site-rows.js';
 import { type TrainingSplit, trainingSplit } from './split.js';
 
@@ -44,7 +44,8 @@ export interface LearnInputs {
   seed: number;
 }
 
-function split(li: LearnInputs, pairs: readonly PairLine[]): TrainingSplit {
+/** The training split of `pairs` with li's rule items to keep. */
+export function split(li: LearnInputs, pairs: readonly PairLine[]): TrainingSplit {
   const keep = { task: li.task, tokenizer: li.tokenizer, items: li.cfg.keepItems };
   return trainingSplit(li.model, li.padId, pairs, {
     ...keep,
@@ -52,37 +53,54 @@ function split(li: LearnInputs, pairs: readonly PairLine[]): TrainingSplit {
   });
 }
 
-function swapped(pairs: readonly PairLine[], rng: Stream): PairLine[] {
+/** `pairs` with each pair's two members swapped by a fair coin: the shuffled-label twin's input. */
+export function swapped(pairs: readonly PairLine[], rng: Stream): PairLine[] {
   return pairs.map((p) => (rng.bit() ? { ...p, mem: p.gen, gen: p.mem } : p));
 }
 
 type Site = { hook: string; choice: SiteChoice | null };
 
 /**
- * The family's site: its fixed one, or the calibrated choice — made once per family, at its first
- * α, and shared by all its α (./site-choice.ts).
+ * A calibrated family's site: `leverAt` scores every candidate, learned on the split's first half and
+ * scored on its second half (./site-choice.ts).
  */
-function familySite(li: LearnInputs, s: SettingSpec, unitOf: (h: string) => number): Site {
-  const f = s.family as DirectionFamily;
-  if (f.site !== 'calibrated') {
-    if (f.site.block >= li.model.config.nLayer)
-      throw new Error(
-        `a direction family's site: block ${f.site.block} is outside the model's ${li.model.config.nLayer}`,
-      );
-    return { hook: blockHook(f.site.block, f.site.site), choice: null };
-  }
+export function calibratedSite(
+  li: LearnInputs,
+  familyIndex: number,
+  leverAt: (rng: Stream) => (hook: string, learnOn: TrainingSplit) => SiteLever,
+): SiteChoice {
   const h = Math.ceil(li.pairs.length / 2);
   const halves: [TrainingSplit, TrainingSplit] = [
     split(li, li.pairs.slice(0, h)),
     split(li, li.pairs.slice(h)),
   ];
   try {
-    const rng = stream(li.seed, `steer/learn/f${s.familyIndex}/site-choice`);
-    const choice = chooseSite(li.model, halves, f, f.alphas[0]!, li.cfg, unitOf, rng);
-    return { hook: choice.hook, choice };
+    return chooseSite(li.model, halves, leverAt(stream(li.seed, `steer/learn/f${familyIndex}/site-choice`)));
   } finally {
     for (const part of halves) part.dispose();
   }
+}
+
+/** A fixed site's hook. @throws Error when its block is outside the model */
+export function fixedSite(model: GPT, site: DirectionSite): string {
+  if (site.block >= model.config.nLayer)
+    throw new Error(
+      `a learned family's site: block ${site.block} is outside the model's ${model.config.nLayer}`,
+    );
+  return blockHook(site.block, site.site);
+}
+
+/**
+ * The family's site: its fixed one, or the calibrated choice — made once per family, at its first
+ * α, and shared by all its α.
+ */
+function familySite(li: LearnInputs, s: SettingSpec, unitOf: (h: string) => number): Site {
+  const f = s.family as DirectionFamily;
+  if (f.site !== 'calibrated') return { hook: fixedSite(li.model, f.site), choice: null };
+  const choice = calibratedSite(li, s.familyIndex, (rng) =>
+    directionLever(li.model, f, f.alphas[0]!, li.cfg, unitOf, rng),
+  );
+  return { hook: choice.hook, choice };
 }
 
 /** The learned direction of one (family, α). */

@@ -5,9 +5,11 @@
  * `heads-b1h0-all`, `scale-resid-top10-last-a-0.5`, `sublayer-genb0mlp-memb1attn-last`,
  * `sublayer-scale-gencalib-memcalib-prompt-a-0.5` (sublayers chosen per model by calibration),
  * `dir-grad-calib-prompt-a0.25-k4` (a learned vector kept to its top 4 coordinates by |r|),
- * `add-nmd-resid-top5-last-a3-ctlnmd` (the paper control drawn from U(−max|NMD|, max|NMD|)).
+ * `add-nmd-resid-top5-last-a3-ctlnmd` (the paper control drawn from U(−max|NMD|, max|NMD|)),
+ * `das-k2-calib-prompt-a1` (a 2-dimensional alignment-search subspace set to the class mean).
  */
 import {
+  type DasFamily,
   type DirectionFamily,
   familySite,
   type KeepCoordinates,
@@ -60,8 +62,11 @@ const sublayerPart = (r: SublayerRef) =>
 
 const DIRECTION_SITE_PART = { resid_post: 'resid', 'attn.out': 'attn', 'mlp.out': 'mlp' } as const;
 
+const learnedSitePart = (f: DirectionFamily | DasFamily) =>
+  f.site === 'calibrated' ? 'calib' : `b${f.site.block}${DIRECTION_SITE_PART[f.site.site]}`;
+
 function directionPart(f: DirectionFamily, alpha: number, keep: KeepCoordinates): string {
-  const site = f.site === 'calibrated' ? 'calib' : `b${f.site.block}${DIRECTION_SITE_PART[f.site.site]}`;
+  const site = learnedSitePart(f);
   const kept = keep === 'all' ? '' : keep < 1 ? `-top${numberPart(100 * keep)}` : `-k${keep}`;
   const learn = f.learn === 'mean-diff' ? 'meandiff' : 'grad';
   return `dir-${learn}-${site}-${f.position}-a${numberPart(alpha)}${kept}`;
@@ -84,6 +89,8 @@ export function settingId(
   switch (f.kind) {
     case 'direction':
       return directionPart(f, alpha!, keep);
+    case 'das':
+      return `das-k${f.rank}-${learnedSitePart(f)}-${f.position}-a${numberPart(alpha!)}`;
     case 'head-scale': {
       const part = (t: typeof f.toGen) =>
         t === 'calibrated' ? `calib${f.count === 1 ? '' : f.count}` : headsPart(sortedHeads(t));
@@ -141,6 +148,7 @@ export function expandFamilies(families: readonly SteerFamily[], shape: HeadShap
       case 'scale':
       case 'sublayer-scale':
       case 'head-scale':
+      case 'das':
         return family.alphas.map((a) => make(a, null));
       case 'mean-ablate':
       case 'sublayer-ablate':

@@ -15,6 +15,7 @@ import { RECORD_FILES } from '../../record/files.js';
 import { STATS_FILES } from '../../stats/files.js';
 import { excludedSites, readStatistics, type SiteStatistics } from '../../stats/stats-file.js';
 import { familySite, type SteerFamily, type SteerSelection } from '../config.js';
+import type { LearnedSubspace } from '../learn/das-learned.js';
 import type { LearnedDirection } from '../learn/learned.js';
 import type { HeadCalibration } from './head-calibration.js';
 import type { SublayerCalibration } from './setting-plan.js';
@@ -52,6 +53,8 @@ export interface SteeringInputs {
   headCalibrations?: Map<string, HeadCalibration>;
   /** The learned directions of the grid's direction settings (by ../learn/learned.ts learnKey). */
   learned?: Map<string, LearnedDirection>;
+  /** The learned subspaces of the grid's das settings (by ../learn/das-learned.ts subspaceKey). */
+  subspaces?: Map<string, LearnedSubspace>;
 }
 
 function probeMatrix(rows: SiteDirection[], hooks: string[], width: number, path: string): SiteMatrix {

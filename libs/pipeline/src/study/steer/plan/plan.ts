@@ -23,6 +23,7 @@ import {
   randomShifts,
   targetedShifts,
 } from '../vectors.js';
+import { planSubspace } from './das.js';
 import { planDirection } from './directions.js';
 import { planHeadScale } from './head-scale.js';
 import { planHeads } from './heads.js';
@@ -203,6 +204,8 @@ export function planSetting(
       return planSublayers(s, inputs, model, controlStream(seed, s.id, 'matched'), zero);
     case 'direction':
       return planDirection(s, inputs, controlStream(seed, s.id, 'matched'), zero);
+    case 'das':
+      return planSubspace(s, inputs, controlStream(seed, s.id, 'matched'), zero);
     case 'head-scale':
       return planHeadScale(
         s,

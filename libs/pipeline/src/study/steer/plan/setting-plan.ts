@@ -37,7 +37,10 @@ export interface SublayerCalibration {
   toMem: string;
 }
 
-/** What steering.json keeps of a learned direction (the vectors are in directions.safetensors). */
+/**
+ * What steering.json keeps of a learned direction or subspace (the vectors are in
+ * directions.safetensors). For a subspace `norm` is the mean shift on the training members.
+ */
 export interface LearnedMeta {
   hook: string;
   /** α's unit: the site's mean activation norm over the training members. */
@@ -48,6 +51,10 @@ export interface LearnedMeta {
   pairs: number;
   /** The candidate sites' scores when the site was calibrated; null for a fixed site. */
   choice: SiteChoice | null;
+  /** A das setting's subspace dimension; absent for a direction. */
+  rank?: number;
+  /** A das setting's fit: training members its interchange with the partner moved, per direction. */
+  interchange?: { memToGen: DirectionCounts; genToMem: DirectionCounts };
 }
 
 /** A head-scale setting's calibration: every head's counts (`hook` holds its name, e.g. b1h0) and the heads chosen. */

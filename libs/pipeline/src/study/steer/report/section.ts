@@ -89,7 +89,8 @@ function learnedLines(st: SteeringFile): string[] {
   const seen = new Set<string>();
   const lines = st.settings.flatMap((s) => {
     const l = s.learned;
-    const key = `${s.family}-${s.alpha}`;
+    // A subspace is shared by its family's α; a direction is learned per α.
+    const key = s.kind === 'das' ? `${s.family}` : `${s.family}-${s.alpha}`;
     if (!l || seen.has(key)) return [];
     seen.add(key);
     const chosen = l.choice
@@ -97,6 +98,13 @@ function learnedLines(st: SteeringFile): string[] {
         l.choice.candidates.map((c) => `${c.hook} ${c.score}`).join(', ') +
         ')'
       : '';
+    if (l.rank !== undefined) {
+      const fit = l.interchange
+        ? `; its interchange with the partner switches ${l.interchange.memToGen.switched}/${l.pairs} mem and ` +
+          `${l.interchange.genToMem.switched}/${l.pairs} gen training members`
+        : '';
+      return [`family ${s.family}: a ${l.rank}-dimensional subspace at \`${l.hook}\`${fit}${chosen}`];
+    }
     return [
       `family ${s.family} at α ${s.alpha}: \`${l.hook}\` (norm ${l.norm.toFixed(3)} = α × ${l.unit.toFixed(3)})${chosen}`,
     ];
@@ -105,8 +113,9 @@ function learnedLines(st: SteeringFile): string[] {
   return [
     `**Learned directions** (from the first ${st.settings.find((s) => s.learned)!.learned!.pairs} training pairs ` +
       `whose members answer differently; ${st.itemsLeftOut ?? 0} steering items equal to a training member left out). ` +
-      'Controls: matched — a random direction of the same norm on as many coordinates of the same site; ' +
-      'shuffled-label — the same learner on pairs whose members were swapped at random. Sites: ' +
+      'Controls: matched — a random direction of the same norm on as many coordinates of the same site ' +
+      '(for a subspace, the norm of its mean shift on the training members); shuffled-label — the same ' +
+      'learner on pairs whose members were swapped at random. Sites: ' +
       `${lines.join('; ')}.`,
   ];
 }
