@@ -83,9 +83,8 @@ function interchangeCounts(
 ) {
   const moved: InterchangeRows = { input: rows.input, sources, targets: rows.partner };
   const counts = emptyCounts();
-  interchangeTokens(model, hook, basis, moved).forEach((t, k) =>
-    countInto(counts, t, rows.own[k]!, rows.partner[k]!),
-  );
+  const tokens = interchangeTokens(model, hook, basis, moved);
+  for (const [k, t] of tokens.entries()) countInto(counts, t, rows.own[k]!, rows.partner[k]!);
   return counts;
 }
 
