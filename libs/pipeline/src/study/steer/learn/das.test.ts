@@ -16,32 +16,16 @@ import {
 import { useTestBackend } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PairLine } from '../../pairs/pairs-file.js';
 import { learnConfigSchema } from './config.js';
 import { interchangeTokens, learnSubspace, orthonormalise, withInterchange } from './das.js';
 import { coordinatesIn, fitSubspace, randomBasis, subspaceSets } from './das-learned.js';
 import { countWith } from './learn-pair.js';
-import { cosine, PLANTED, plantedModel } from './planted.test-support.js';
+import { cosine, PLANTED, plantedModel, plantedPairs } from './planted.test-support.js';
 import { lastRows } from './site-rows.js';
 import { trainingSplit } from './split.js';
 
 const HOOK = 'blocks.1.resid_post';
 const cfg = learnConfigSchema.parse({ rate: 0.1 });
-
-function plantedPairs(n: number): PairLine[] {
-  const member = (filler: number, last: number) => ({
-    prompt: `p${filler}-${last}`,
-    tokens: [2 + (filler % 2), 6 + (filler % 5), last],
-    output: '',
-  });
-  return Array.from({ length: n }, (_, k) => ({
-    pair: k,
-    mem: member(k, PLANTED.tokenA),
-    gen: member(k + 1, PLANTED.tokenB),
-    answers: { mem: 'a', gen: 'b' },
-    item: k,
-  }));
-}
 
 beforeAll(async () => {
   await useTestBackend();

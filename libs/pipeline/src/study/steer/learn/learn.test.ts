@@ -7,34 +7,17 @@ import { stream } from '@memgen/common';
 import { disposeInput, leftPad, toForwardInput, withInterventions } from '@memgen/model';
 import { useTestBackend } from '@memgen/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PairLine } from '../../pairs/pairs-file.js';
 import { firstTokens } from '../../patching/runs.js';
 import { keptCount, restrict, topByAbsR } from '../plan/directions.js';
 import { learnConfigSchema } from './config.js';
 import { learnVector } from './gradient.js';
 import { countMoves, learnPair } from './learn-pair.js';
-import { cosine, PLANTED, plantedModel } from './planted.test-support.js';
+import { cosine, PLANTED, plantedModel, plantedPairs } from './planted.test-support.js';
 import { summariseSite } from './site-rows.js';
 import { memberPrompts, trainingSplit } from './split.js';
 
 const HOOK = 'blocks.1.resid_post';
 const cfg = learnConfigSchema.parse({ rate: 0.1 });
-
-/** Pairs whose mem member ends in token A and gen member in token B (fillers vary the rows). */
-function plantedPairs(n: number): PairLine[] {
-  const member = (filler: number, last: number) => ({
-    prompt: `p${filler}-${last}`,
-    tokens: [2 + (filler % 2), 6 + (filler % 5), last],
-    output: '',
-  });
-  return Array.from({ length: n }, (_, k) => ({
-    pair: k,
-    mem: member(k, PLANTED.tokenA),
-    gen: member(k + 1, PLANTED.tokenB),
-    answers: { mem: 'a', gen: 'b' },
-    item: k,
-  }));
-}
 
 beforeAll(async () => {
   await useTestBackend();

@@ -8,6 +8,7 @@
 
 import { stream } from '@memgen/common';
 import { createParams, type GPT, initialWeights, GPT as Model, resolveGPTConfig } from '@memgen/model';
+import type { PairLine } from '../../pairs/pairs-file.js';
 
 export const PLANTED = { vocab: 12, tokenA: 4, tokenB: 5, scale: 3 } as const;
 
@@ -38,3 +39,19 @@ export function plantedModel(): { model: GPT; d: Float32Array } {
 
 export const cosine = (a: Float32Array, b: Float32Array) =>
   a.reduce((s, x, j) => s + x * b[j]!, 0) / (Math.hypot(...a) * Math.hypot(...b));
+
+/** Pairs whose mem member ends in token A and gen member in token B (fillers vary the rows). */
+export function plantedPairs(n: number): PairLine[] {
+  const member = (filler: number, last: number) => ({
+    prompt: `p${filler}-${last}`,
+    tokens: [2 + (filler % 2), 6 + (filler % 5), last],
+    output: '',
+  });
+  return Array.from({ length: n }, (_, k) => ({
+    pair: k,
+    mem: member(k, PLANTED.tokenA),
+    gen: member(k + 1, PLANTED.tokenB),
+    answers: { mem: 'a', gen: 'b' },
+    item: k,
+  }));
+}

@@ -12,7 +12,7 @@ import { type LearnedSubspace, subspaceKey, subspaceSets } from '../learn/das-le
 import { randomVector } from '../learn/random-vector.js';
 import type { SettingSpec } from './ids.js';
 import type { SteeringInputs } from './inputs.js';
-import type { SettingPlan } from './setting-plan.js';
+import { learnedPlanBase, type SettingPlan } from './setting-plan.js';
 
 /**
  * The plan of a das setting. With `zero`, the toward-mem run at α = 0 (the identity path).
@@ -30,24 +30,15 @@ export function planSubspace(
   const learned: LearnedSubspace | undefined = inputs.subspaces?.get(subspaceKey(s));
   if (!learned) throw new Error(`setting '${s.id}' needs a learned subspace, none was learned`);
   const alpha = s.alpha!;
-  const base = {
-    directed: true,
-    coordinates: learned.rank,
-    l2Norm: alpha * learned.shift.toGen,
-    controlL2Norm: alpha * learned.shift.toGen,
-    maxShift: null,
-    heads: null,
-    controlHeads: null,
-    learned: {
-      hook: learned.hook,
-      unit: learned.unit,
-      norm: alpha * learned.shift.toGen,
-      pairs: learned.pairs,
-      choice: learned.choice,
-      rank: learned.rank,
-      interchange: learned.interchange,
-    },
-  };
+  const base = learnedPlanBase(learned.rank, alpha * learned.shift.toGen, {
+    hook: learned.hook,
+    unit: learned.unit,
+    norm: alpha * learned.shift.toGen,
+    pairs: learned.pairs,
+    choice: learned.choice,
+    rank: learned.rank,
+    interchange: learned.interchange,
+  });
   if (zero) return { ...base, runs: { toMem: subspaceSets(learned.hook, learned, 0, f.position).toMem } };
   const width = learned.means.gen.length;
   const everyCoordinate = [...Array(width).keys()];

@@ -12,7 +12,7 @@ import { type LearnedDirection, learnKey } from '../learn/learned.js';
 import { randomVector } from '../learn/random-vector.js';
 import type { SettingSpec } from './ids.js';
 import type { SteeringInputs } from './inputs.js';
-import type { SettingPlan } from './setting-plan.js';
+import { learnedPlanBase, type SettingPlan } from './setting-plan.js';
 
 /** How many coordinates `keep` means at a site of `width`. */
 export function keptCount(keep: KeepCoordinates, width: number): number {
@@ -62,22 +62,13 @@ export function planDirection(
   const k = keptCount(s.keep ?? 'all', width);
   const kept = topByAbsR(learned.absR, k);
   const [toGen, toMem] = [restrict(learned.vectors.toGen, kept), restrict(learned.vectors.toMem, kept)];
-  const base = {
-    directed: true,
-    coordinates: k,
-    l2Norm: norm(toGen),
-    controlL2Norm: norm(toGen),
-    maxShift: null,
-    heads: null,
-    controlHeads: null,
-    learned: {
-      hook: learned.hook,
-      unit: learned.unit,
-      norm: learned.norm,
-      pairs: learned.pairs,
-      choice: learned.choice,
-    },
-  };
+  const base = learnedPlanBase(k, norm(toGen), {
+    hook: learned.hook,
+    unit: learned.unit,
+    norm: learned.norm,
+    pairs: learned.pairs,
+    choice: learned.choice,
+  });
   if (zero) return { ...base, runs: { toMem: add(learned.hook, new Float32Array(width), f.position) } };
   const randomCoords = k === width ? kept : rng.sample([...Array(width).keys()], k);
   const matched = (v: Float32Array) => randomVector(width, randomCoords, norm(v), rng);

@@ -90,3 +90,20 @@ export interface SettingPlan {
   calibration?: SublayerCalibration;
   runs: Partial<Record<RunRole, Intervention[]>>;
 }
+
+/**
+ * The plan fields of a learned setting (direction or subspace): directed runs, `coordinates`
+ * changed, the targeted shift's norm (the matched control's too), no heads or paper control.
+ */
+export function learnedPlanBase(coordinates: number, l2Norm: number, learned: LearnedMeta) {
+  return {
+    directed: true,
+    coordinates,
+    l2Norm,
+    controlL2Norm: l2Norm,
+    maxShift: null,
+    heads: null,
+    controlHeads: null,
+    learned,
+  };
+}
