@@ -41,8 +41,10 @@ export interface BookSetting {
   targets: string[] | null;
   /** The matched control's sublayers or heads. */
   control_targets: string[] | null;
-  /** Learned-direction settings only (absent otherwise): coordinates kept, the shuffled-label control. */
+  /** Learned settings only (absent otherwise): site, coordinates kept, the shuffled-label control. */
   learned?: {
+    /** The hook the direction or subspace acts at (null in archives written before it was kept). */
+    hook?: string | null;
     coordinates: number | null;
     mem_to_gen_shuffled_control: number | null;
     gen_to_mem_shuffled_control: number | null;
@@ -142,6 +144,10 @@ function bookSetting(s: Record<string, unknown>): BookSetting {
   out.control_targets = names(s.controlHeads);
   if (s.kind === 'direction' || s.kind === 'das')
     out.learned = {
+      hook:
+        typeof (s.learned as { hook?: unknown } | undefined)?.hook === 'string'
+          ? (s.learned as { hook: string }).hook
+          : null,
       coordinates: finite(s.coordinates),
       mem_to_gen_shuffled_control: finite(s.mem_to_gen_shuffled_control),
       gen_to_mem_shuffled_control: finite(s.gen_to_mem_shuffled_control),

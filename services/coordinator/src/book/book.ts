@@ -18,6 +18,7 @@ import { type BookProbe, probeFigure, probesSection, readProbe } from './book-pr
 import { type BookRun, readBookRuns } from './book-runs.js';
 import { type SizeSeries, sizeFigures, sizeSeries, sizesSection } from './book-sizes.js';
 import { distinctDirs, refuseOutInside } from './book-sources.js';
+import { upperBoundSection } from './book-upper-bound.js';
 
 export interface ResultsBook {
   generated_by: string;
@@ -124,7 +125,7 @@ export async function writeResultsBook(
     header(command, runs),
     ...perGroup.sections,
     ...sizes.sections,
-    ...[learnedSection(runs)].filter((x): x is string => x !== null),
+    ...[learnedSection(runs), upperBoundSection(runs)].filter((x): x is string => x !== null),
     ...(comparisons.length > 0 ? [comparisonsSection(comparisons)] : []),
     ...probes.sections,
   ];
