@@ -80,7 +80,7 @@ export function upperBoundSection(runs: readonly BookRun[]): string | null {
     const sites = r.patching.sites;
     return [
       [
-        r.run_id,
+        r.run_id.includes(`-${r.size}-`) ? r.run_id : `${r.run_id} (${r.size})`,
         `\`${primary.id}\``,
         rates(primary),
         meetsStrongCriterion(primary) ? 'yes' : 'no',
