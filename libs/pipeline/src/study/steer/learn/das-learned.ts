@@ -98,7 +98,7 @@ export function randomBasis(rank: number, W: number, rng: Stream): Float32Array 
 
 /**
  * The search on `part` at `hook`: started from the class-mean difference and rank − 1 random rows.
- * @throws Error when the class means coincide and rank is 1
+ * @throws Error when the class means coincide
  */
 export function fitSubspace(
   model: GPT,
@@ -112,6 +112,8 @@ export function fitSubspace(
   const means = { gen: mean(genRows, W), mem: mean(memRows, W) };
   const init = new Float32Array(rank * W);
   init.set(means.gen.map((g, j) => g - means.mem[j]!));
+  if (!init.some((x) => x !== 0))
+    throw new Error(`alignment search at '${hook}': the class means coincide, no direction to start from`);
   for (let i = W; i < rank * W; i++) init[i] = run.rng.normal();
   const moves: InterchangeRows[] = [
     { input: part.mem.input, sources: genRows, targets: part.mem.partner },

@@ -72,6 +72,16 @@ describe('distributed alignment search', () => {
     model.dispose();
   });
 
+  it('refuses a site where the class means coincide, naming it', () => {
+    const { model } = plantedModel(); // every attention output is zero
+    const split = trainingSplit(model, 0, plantedPairs(4), null);
+    expect(() =>
+      fitSubspace(model, split, 'blocks.0.attn.out', 1, { cfg, steps: 1, rng: stream(6, 'test/das-none') }),
+    ).toThrow(/alignment search at 'blocks.0.attn.out': the class means coincide/);
+    split.dispose();
+    model.dispose();
+  });
+
   it('an interchange with each row’s own value changes no logit', () => {
     const config = resolveGPTConfig({ preset: 'nano', vocabSize: 12, nCtx: 8 });
     const model = new GPT(config, createParams(config, initialWeights(config, 7)));
