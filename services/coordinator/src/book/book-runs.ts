@@ -142,12 +142,10 @@ function bookSetting(s: Record<string, unknown>): BookSetting {
   for (const f of SETTING_FIELDS) out[f] = finite(s[f]);
   out.targets = names(s.heads);
   out.control_targets = names(s.controlHeads);
+  const learnedMeta = s.learned as { hook?: unknown } | undefined;
   if (s.kind === 'direction' || s.kind === 'das')
     out.learned = {
-      hook:
-        typeof (s.learned as { hook?: unknown } | undefined)?.hook === 'string'
-          ? (s.learned as { hook: string }).hook
-          : null,
+      hook: typeof learnedMeta?.hook === 'string' ? learnedMeta.hook : null,
       coordinates: finite(s.coordinates),
       mem_to_gen_shuffled_control: finite(s.mem_to_gen_shuffled_control),
       gen_to_mem_shuffled_control: finite(s.gen_to_mem_shuffled_control),

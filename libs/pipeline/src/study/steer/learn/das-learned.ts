@@ -13,7 +13,7 @@ import type { DasFamily, LearnConfig } from './config.js';
 import { type InterchangeRows, interchangeTokens, learnSubspace, orthonormalise } from './das.js';
 import { calibratedSite, fixedSite, type LearnInputs, split, swapped } from './learned.js';
 import type { SiteChoice, SiteLever } from './site-choice.js';
-import { lastRows } from './site-rows.js';
+import { columnMeans, lastRows, meanRowNorm } from './site-rows.js';
 import type { MemberRows, TrainingSplit } from './split.js';
 
 /** [W] class means of the training members at a site's last position. */
@@ -27,6 +27,8 @@ export interface SubspaceFit {
   /** [rank, W] orthonormal rows, row-major. */
   basis: Float32Array;
   means: ClassMeans;
+  /** The site's mean activation norm over the members (for comparison with directions). */
+  unit: number;
   /** Mean L2 norm of the α = 1 shift: toward gen over the mem members, toward mem over the gen members. */
   shift: { toGen: number; toMem: number };
   /** Members the interchange with their partner moved to the partner's answer, per direction. */
@@ -36,8 +38,6 @@ export interface SubspaceFit {
 export interface LearnedSubspace extends SubspaceFit {
   hook: string;
   rank: number;
-  /** The site's mean activation norm over the training members (for comparison with directions). */
-  unit: number;
   shuffled: SubspaceFit;
   choice: SiteChoice | null;
   /** Training pairs whose members answer differently (the rows learned on). */
@@ -55,12 +55,7 @@ export function coordinatesIn(basis: Float32Array, v: Float32Array): number[] {
   );
 }
 
-function mean(rows: Float32Array, W: number): Float32Array {
-  const n = rows.length / W;
-  const out = new Float32Array(W);
-  for (let i = 0; i < n; i++) for (let j = 0; j < W; j++) out[j]! += rows[i * W + j]! / n;
-  return out;
-}
+const mean = (rows: Float32Array, W: number) => Float32Array.from(columnMeans(rows, rows.length / W, W));
 
 /** Mean over `rows` [n, W] of ‖B·(target − x)‖ — the L2 norm of the α = 1 shift (B has orthonormal rows). */
 function meanShift(basis: Float32Array, rows: Float32Array, target: Float32Array, W: number): number {
@@ -123,6 +118,7 @@ export function fitSubspace(
   return {
     basis,
     means,
+    unit: meanRowNorm([memRows, genRows], W),
     shift: { toGen: meanShift(basis, memRows, means.gen, W), toMem: meanShift(basis, genRows, means.mem, W) },
     interchange: {
       memToGen: interchangeCounts(model, hook, basis, part.mem, genRows),
@@ -178,20 +174,7 @@ function learnFamily(li: LearnInputs, s: SettingSpec, full: TrainingSplit): Lear
   const shuffledSplit = split(li, swapped(li.pairs, stream(li.seed, `steer/learn/${key}/shuffle`)));
   try {
     const shuffled = fitSubspace(li.model, shuffledSplit, hook, f.rank, run('shuffled-init'));
-    const W = fit.means.gen.length;
-    const rows = [lastRows(li.model, full.mem.input, hook), lastRows(li.model, full.gen.input, hook)];
-    let norms = 0;
-    for (const r of rows)
-      for (let i = 0; i < full.pairs; i++) norms += Math.hypot(...r.subarray(i * W, (i + 1) * W));
-    return {
-      ...fit,
-      hook,
-      rank: f.rank,
-      unit: norms / (2 * full.pairs),
-      shuffled,
-      choice,
-      pairs: full.pairs,
-    };
+    return { ...fit, hook, rank: f.rank, shuffled, choice, pairs: full.pairs };
   } finally {
     shuffledSplit.dispose();
   }

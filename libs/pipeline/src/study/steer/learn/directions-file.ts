@@ -56,14 +56,18 @@ export async function writeDirections(
   await writeSafetensors(path, tensors, metadata);
 }
 
+/** A float32 tensor of a read file. @throws Error naming the file and the missing tensor */
+function float32Tensor(file: Awaited<ReturnType<typeof readSafetensors>>, path: string, name: string) {
+  const t = file.tensors[name];
+  if (t?.dtype !== 'float32') throw new Error(`${path}: no float32 tensor '${name}'`);
+  return t;
+}
+
 /** The vectors of one key, as written. @throws Error naming the file and the missing tensor */
 export async function readDirectionVectors(path: string, key: string) {
   const file = await readSafetensors(path);
-  const get = (part: (typeof PARTS)[number]) => {
-    const t = file.tensors[`${key}.${part}`];
-    if (t?.dtype !== 'float32') throw new Error(`${path}: no float32 tensor '${key}.${part}'`);
-    return t!.data as Float32Array;
-  };
+  const get = (part: (typeof PARTS)[number]) =>
+    float32Tensor(file, path, `${key}.${part}`).data as Float32Array;
   return {
     toGen: get('to_gen'),
     toMem: get('to_mem'),
@@ -75,11 +79,7 @@ export async function readDirectionVectors(path: string, key: string) {
 /** A family's subspace as written: basis [rank, width], the class means, and its metadata. */
 export async function readSubspace(path: string, key: string) {
   const file = await readSafetensors(path);
-  const get = (part: string) => {
-    const t = file.tensors[`${key}.${part}`];
-    if (t?.dtype !== 'float32') throw new Error(`${path}: no float32 tensor '${key}.${part}'`);
-    return t!;
-  };
+  const get = (part: string) => float32Tensor(file, path, `${key}.${part}`);
   const basis = get('basis');
   return {
     basis: { shape: basis.shape, data: basis.data as Float32Array },

@@ -169,7 +169,8 @@ describe('learned directions in the steer stage', () => {
     const W = sub.meanGen.length;
     const row = (a: number) => sub.basis.data.subarray(a * W, (a + 1) * W);
     const dot = (a: number, b: number) => row(a).reduce((t, x, j) => t + x * row(b)[j]!, 0);
-    expect([dot(0, 0), dot(0, 1), dot(1, 1)].map((x) => Number(x.toFixed(4)))).toEqual([1, 0, 1]);
+    // + 0: a dot that rounds to −0 is still 0.
+    expect([dot(0, 0), dot(0, 1), dot(1, 1)].map((x) => Number(x.toFixed(4)) + 0)).toEqual([1, 0, 1]);
     // The shift is α × the mean α = 1 shift on the training members; the matched control is as long.
     expect(half!.l2Norm! * 2).toBeCloseTo(whole!.l2Norm!, 5);
     expect(whole!.l2Norm).toBeCloseTo(sub.meta.shift.toGen, 5);

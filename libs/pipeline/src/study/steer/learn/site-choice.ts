@@ -7,8 +7,8 @@
  * members moved to neither answer and of members a random lever of the same size moves to their
  * partner's answer there (a random vector of the same norm; for a subspace, a random subspace of
  * the same rank set the same way), summed over both directions — the site where the learned lever
- * does most beyond what any lever of its size does. The best score wins; ties go to the earlier site. The
- * steering set is never seen.
+ * does most beyond what any lever of its size does. The best score wins; ties go to the earlier
+ * site. The steering set is never seen.
  */
 import type { Stream } from '@memgen/common';
 import { blockHook, type GPT, type Intervention } from '@memgen/model';

@@ -31,7 +31,8 @@ export interface SiteSummary {
   absR: Float32Array;
 }
 
-function columnMeans(rows: Float32Array, n: number, width: number): Float64Array {
+/** [width] the mean of `n` rows [n, width]. */
+export function columnMeans(rows: Float32Array, n: number, width: number): Float64Array {
   const m = new Float64Array(width);
   for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) m[j]! += rows[i * width + j]! / n;
   return m;
@@ -52,20 +53,27 @@ function absCorrelation(mem: Float32Array, gen: Float32Array, n: number, width: 
   return out;
 }
 
+/** Mean L2 norm of the rows of every block of `blocks` (each [n, width] row-major): α's unit. */
+export function meanRowNorm(blocks: readonly Float32Array[], width: number): number {
+  let sum = 0;
+  let count = 0;
+  for (const rows of blocks)
+    for (let i = 0; i < rows.length / width; i++, count++)
+      sum += Math.hypot(...rows.subarray(i * width, (i + 1) * width));
+  return sum / count;
+}
+
 /** The site's summary over the split's members. */
 export function summariseSite(model: GPT, split: TrainingSplit, hook: string): SiteSummary {
   const { width } = model.hooks.point(hook);
   const n = split.pairs;
   const mem = lastRows(model, split.mem.input, hook);
   const gen = lastRows(model, split.gen.input, hook);
-  let norms = 0;
-  for (const rows of [mem, gen])
-    for (let i = 0; i < n; i++) norms += Math.hypot(...rows.subarray(i * width, (i + 1) * width));
   const [mm, gm] = [columnMeans(mem, n, width), columnMeans(gen, n, width)];
   return {
     hook,
     width,
-    meanNorm: norms / (2 * n),
+    meanNorm: meanRowNorm([mem, gen], width),
     genMinusMem: Float32Array.from(gm, (g, j) => g - mm[j]!),
     absR: absCorrelation(mem, gen, n, width),
   };
