@@ -2,8 +2,17 @@
  * A GPT-2-style decoder: learned positions, pre-LayerNorm blocks with causal multi-head attention and
  * a GELU MLP, final LayerNorm, unembedding tied to the token embedding. Read top to bottom.
  */
-import { attentionBias, causalSelfAttention, gelu, layerNorm, linear } from '@memgen/tensor';
+import {
+  attend,
+  attentionBias,
+  causalSelfAttention,
+  gelu,
+  layerNorm,
+  linear,
+  splitHeads,
+} from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
+import { AttentionEdits, editLogitsTensor } from './attention-edit.js';
 import type { GPTConfig } from './config.js';
 import { blockHook, HookRegistry } from './hooks.js';
 import type { KVCache } from './kv-cache.js';
@@ -27,6 +36,8 @@ export interface ForwardInput {
 interface Pass {
   B: number;
   T: number;
+  /** [B, T] int32 token ids of the pass (attention edits choose keys from them). */
+  tokens: tf.Tensor2D;
   /** [B, S] float32: 1 for real keys. */
   keyMask: tf.Tensor2D;
   /** [B, 1, T, S] additive attention bias, built on first use (the fused kernel takes keyMask). */
@@ -36,12 +47,15 @@ interface Pass {
 
 export class GPT {
   readonly hooks: HookRegistry;
+  /** Edits of attention logits (./attention-edit.ts), attached like hooks by withInterventions. */
+  readonly attentionEdits: AttentionEdits;
 
   constructor(
     readonly config: GPTConfig,
     readonly params: ParamMap,
   ) {
     this.hooks = new HookRegistry(config);
+    this.attentionEdits = new AttentionEdits(config.nLayer, config.nHead);
   }
 
   /** A freshly initialised model (GPT-2 initialisation from `seed`). */
@@ -74,6 +88,7 @@ export class GPT {
       const pass: Pass = {
         B,
         T,
+        tokens: input.tokens,
         keyMask: input.keyMask,
         bias: () => {
           bias ??= attentionBias(input.keyMask, T);
@@ -107,11 +122,29 @@ export class GPT {
   }
 
   /** Causal multi-head self-attention. x: [B·T, D] → [B·T, D] */
-  private attention(i: number, x: tf.Tensor2D, { B, T, keyMask, bias, cache }: Pass): tf.Tensor2D {
+  private attention(i: number, x: tf.Tensor2D, pass: Pass): tf.Tensor2D {
+    const { B, T, keyMask, bias, cache } = pass;
     const H = this.config.nHead;
     const qkv = this.linear(`transformer.h.${i}.attn.c_attn`, x);
-    const z = cache ? cache.attention(i, qkv, keyMask, bias) : causalSelfAttention(qkv, keyMask, H, bias);
+    // The cache is filled first either way: an edit changes this block's mixing, not its keys/values.
+    const plain = cache ? cache.attention(i, qkv, keyMask, bias) : causalSelfAttention(qkv, keyMask, H, bias);
+    const z = this.editedAttention(i, qkv, pass) ?? plain;
     return this.linear(`transformer.h.${i}.attn.c_proj`, this.hook(blockHook(i, 'attn.z'), z, B, T));
+  }
+
+  /**
+   * Block i's attention with its logit edits, on a pass with no cached keys; null when it has none
+   * (or they change nothing). Runs the composite path: the fused kernel takes no extra logits.
+   * @returns z [B·T, D] or null
+   */
+  private editedAttention(i: number, qkv: tf.Tensor2D, { B, T, tokens, keyMask, bias }: Pass) {
+    const edits = this.attentionEdits.at(i);
+    if (edits.length === 0 || keyMask.shape[1] !== T) return null;
+    const H = this.config.nHead;
+    const extra = editLogitsTensor(edits, tokens, keyMask, H);
+    if (!extra) return null;
+    const [q, k, v] = splitHeads(qkv, B, T, H) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
+    return attend(q, k, v, tf.add(bias(), extra) as tf.Tensor4D);
   }
 
   /** x: [N, in] → [N, out] (GPT-2 Conv1D layout: weight [in, out]). */

@@ -1,3 +1,4 @@
+export * from './attention-edit.js';
 export * from './batch.js';
 export * from './checkpoint.js';
 export * from './config.js';

@@ -72,6 +72,7 @@ export function testModel(seed = 0): GPT {
   onTestFinished(() => {
     try {
       expect(model.hooks.size).toBe(0);
+      expect(model.attentionEdits.size).toBe(0);
     } finally {
       model.dispose();
     }

@@ -4,6 +4,7 @@
  * from the model's hook registry, never from the hook's name.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { AttentionEdit } from './attention-edit.js';
 import { cellPatchHook } from './cell-patch.js';
 import type { GPT } from './gpt.js';
 import type { HookHandle, HookPoint } from './hooks.js';
@@ -15,10 +16,10 @@ import { subspaceEdit } from './subspace.js';
  * position of a pass over more than one position only — in KV-cached decoding the prompt's pass, so
  * the last prompt token and no generated token (a plain forward pass: as 'last'). Positions are
  * names so that others (e.g. a task's answer span) can join the union; each switch on it is exhaustive.
- * Per-row positions (a token span inside each prompt) are not offered: a hook sees [B, T, W] with
- * no row identity, and rows move under left padding, budget grouping, beam replication/reordering
- * and the KV cache's one-column passes, so such a position would need the decoder to tell the hook
- * which rows and columns it is computing.
+ * Per-row positions (a token span inside each prompt) are not offered to activation hooks: a hook
+ * sees [B, T, W] with no row identity, and rows move under left padding, budget grouping, beam
+ * replication/reordering and the KV cache's one-column passes. Attention edits ('attend') choose
+ * keys per row instead, from each row's own tokens (./attention-edit.ts).
  */
 export type HookPosition = 'last' | 'all' | 'prompt';
 
@@ -47,6 +48,9 @@ interface Placement {
  * - subspace: with `basis` [k, width] orthonormal rows (row-major), moves the activation's k
  *   coordinates in that basis a fraction `alpha` of the way to `values` (alpha = 1 sets them), the
  *   orthogonal complement untouched: a distributed-alignment-search subspace set (./subspace.ts).
+ * - attend: not a hook point's activation but block `block`'s attention logits: `logit` added from
+ *   the last query to the keys each row's `keys` chooses from its own prompt, for `heads`, on
+ *   passes with no cached keys (./attention-edit.ts).
  */
 export type Intervention =
   | (Placement & { kind: 'add'; vector: Float32Array })
@@ -62,7 +66,8 @@ export type Intervention =
       cells: readonly number[];
       values: Float32Array;
     })
-  | (Placement & { kind: 'subspace'; basis: Float32Array; values: readonly number[]; alpha: number });
+  | (Placement & { kind: 'subspace'; basis: Float32Array; values: readonly number[]; alpha: number })
+  | (AttentionEdit & { kind: 'attend' });
 
 /**
  * An intervention as arithmetic on an activation row: x·multiplier + shift. A missing part is left
@@ -110,6 +115,7 @@ function compileIntervention(iv: Intervention, p: HookPoint): RowEdit {
       return compilePatch(where, iv.coords, iv.rows, p.width);
     case 'patch-cells':
     case 'subspace':
+    case 'attend':
       throw new Error(`${where}: not a row edit`);
     default:
       return unreachable(iv, 'intervention kind');
@@ -133,7 +139,7 @@ function compilePatch(
 
 /** Runs `fn` with the interventions attached, and always detaches them. */
 export function withInterventions<T>(model: GPT, interventions: Intervention[], fn: () => T): T {
-  const handles: HookHandle[] = [];
+  const handles: { remove(): void }[] = [];
   const owned: tf.Tensor[] = [];
   const keepOwned = (t: tf.Tensor) => {
     owned.push(tf.keep(t));
@@ -143,6 +149,10 @@ export function withInterventions<T>(model: GPT, interventions: Intervention[], 
     keepOwned(batch ? tf.tensor3d(values, [batch, 1, values.length / batch]) : tf.tensor1d(values));
   try {
     for (const iv of interventions) {
+      if (iv.kind === 'attend') {
+        handles.push(model.attentionEdits.add(iv));
+        continue;
+      }
       if (iv.kind === 'patch-cells') {
         handles.push(model.hooks.add(iv.hook, cellPatchHook(iv, model.hooks.point(iv.hook), keepOwned)));
         continue;

@@ -134,4 +134,29 @@ describe('study config', () => {
     );
     expect(() => resolveStudyConfig('quick', [])).toThrow(/overrides must be an object/);
   });
+
+  it('attention families: ids name the keys and the signed heads; signs and α are checked', () => {
+    const fixed = {
+      kind: 'attention',
+      toGen: [
+        { block: 1, head: 0, sign: 1 },
+        { block: 0, head: 1, sign: -1 },
+      ],
+      toMem: 'calibrated',
+      count: 2,
+      alphas: [1, 2.5],
+    };
+    const c = parseStudyConfig({
+      steer: { families: [fixed], primary: 'attn-asked-genb0h1-b1h0+-memcalib2-prompt-a1' },
+    });
+    expect(expandFamilies(c.steer.families, null).map((s) => s.id)).toEqual([
+      'attn-asked-genb0h1-b1h0+-memcalib2-prompt-a1',
+      'attn-asked-genb0h1-b1h0+-memcalib2-prompt-a2.5',
+    ]);
+    const bad = (f: object) => () => parseStudyConfig({ steer: { families: [{ ...fixed, ...f }] } });
+    expect(bad({ toGen: [{ block: 0, head: 0, sign: 2 }] })).toThrow(/steer\.families\.0\.toGen/);
+    expect(bad({ alphas: [0] })).toThrow(/steer\.families\.0\.alphas\.0/);
+    expect(bad({ keys: 'story' })).toThrow(/steer\.families\.0\.keys/);
+    expect(bad({ position: 'last' })).toThrow(/steer\.families\.0\.position/);
+  });
 });

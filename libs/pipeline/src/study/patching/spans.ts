@@ -9,7 +9,7 @@
  *   residual stream, a member then computes its partner's forward pass exactly).
  */
 import { parseColorPrompt, type Tokenizer } from '@memgen/tasks';
-import type { PairLine, PairMember } from '../pairs/pairs-file.js';
+import type { PairLine } from '../pairs/pairs-file.js';
 
 export const SPAN_KINDS = ['asked', 'others', 'story'] as const;
 export type SpanKind = (typeof SPAN_KINDS)[number];
@@ -29,7 +29,7 @@ interface StatementSpan {
  * @throws Error naming the member when its tokens are not its statements in order
  */
 function statementSpans(
-  m: PairMember,
+  m: { prompt: string; tokens: readonly number[] },
   tokenizer: Tokenizer,
   where: string,
 ): { asked: string; spans: StatementSpan[] } {
@@ -80,4 +80,21 @@ export function spanPositions(pair: PairLine, kind: SpanKind, tokenizer: Tokeniz
   if (unused.length > 0)
     throw new Error(`${where}: the gen member states ${JSON.stringify(unused[0]!.text)} more`);
   return out;
+}
+
+/**
+ * The token positions of one color prompt's statements of a span kind ('asked' or 'others'), in
+ * prompt order: the keys an attention edit chooses from a row's own tokens.
+ * @throws Error quoting the prompt when its tokens are not its statements and question
+ */
+export function promptSpan(
+  tokens: readonly number[],
+  kind: Exclude<SpanKind, 'story'>,
+  tokenizer: Tokenizer,
+): number[] {
+  const prompt = tokenizer.decode(tokens);
+  const { asked, spans } = statementSpans({ prompt, tokens }, tokenizer, `prompt ${JSON.stringify(prompt)}`);
+  return spans
+    .filter((s) => (s.name === asked) === (kind === 'asked'))
+    .flatMap((s) => Array.from({ length: s.end - s.start }, (_, j) => s.start + j));
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { fraction, positiveInt } from '../common/schema.js';
+import { attentionFamily } from './attention/config.js';
 import { dasFamily, directionFamily, learnConfigSchema } from './learn/config.js';
 
 const blockIndex = z.number().int().min(0);
@@ -162,6 +163,7 @@ const sublayerScaleFamily = z.strictObject({
 });
 
 export type FixedSublayer = z.output<typeof fixedSublayer>;
+export type { AttentionFamily } from './attention/config.js';
 export type { DasFamily, DirectionFamily, KeepCoordinates } from './learn/config.js';
 export type SublayerRef = z.output<typeof sublayerRef>;
 
@@ -175,15 +177,19 @@ export const steerFamilySchema = z.discriminatedUnion('kind', [
   directionFamily,
   dasFamily,
   headScaleFamily,
+  attentionFamily,
 ]);
 
 export type SteerFamily = z.output<typeof steerFamilySchema>;
 
 /**
- * What a family changes: a site of statistics, attention heads' values, whole sublayer outputs, or
- * a learned vector's site.
+ * What a family changes: a site of statistics, attention heads' values, whole sublayer outputs, a
+ * learned vector's site, or attention logits.
  */
-export function familySite(f: SteerFamily): 'resid' | 'mlp.post' | 'attn.z' | 'sublayer' | 'learned' {
+export function familySite(
+  f: SteerFamily,
+): 'resid' | 'mlp.post' | 'attn.z' | 'sublayer' | 'learned' | 'attn.logits' {
+  if (f.kind === 'attention') return 'attn.logits';
   if (f.kind === 'head-ablate' || f.kind === 'head-scale') return 'attn.z';
   if (f.kind === 'direction' || f.kind === 'das') return 'learned';
   if (f.kind === 'sublayer-ablate' || f.kind === 'sublayer-scale') return 'sublayer';

@@ -17,6 +17,7 @@ import { type PairLine, readPairs } from '../pairs/pairs-file.js';
 import { PROBES_FILES } from '../probes/files.js';
 import { RECORD_FILES } from '../record/files.js';
 import { STATS_FILES } from '../stats/files.js';
+import { prepareAttention } from './attention/inputs.js';
 import { STEER_FILES } from './files.js';
 import { DEFAULT_LEARN_CONFIG } from './learn/config.js';
 import { learnSubspaces } from './learn/das-learned.js';
@@ -144,6 +145,7 @@ async function prepareGrid(
   );
   inputs.calibrations = calibrations(spec, training, grid, inputs, opened);
   inputs.headCalibrations = headCalibrations(spec, training, grid, opened);
+  prepareAttention(grid, inputs, opened, training, spec.study.record.batchSize);
   const out = await learned(spec, runDir, training, grid, opened);
   inputs.learned = out.directions;
   inputs.subspaces = out.subspaces;

@@ -65,7 +65,10 @@ describe('steering shifts', () => {
       hooks,
       4,
     );
-    expect(ivs.map((iv) => iv.hook)).toEqual(['blocks.0.resid_post', 'blocks.1.resid_post']);
+    expect(ivs.map((iv) => ('hook' in iv ? iv.hook : iv.kind))).toEqual([
+      'blocks.0.resid_post',
+      'blocks.1.resid_post',
+    ]);
     expect(ivs).toEqual([
       {
         kind: 'add',

@@ -40,6 +40,7 @@ const steer = {
     },
     { kind: 'head-scale', toGen: 'calibrated', toMem: 'calibrated', alphas: [1] },
     { kind: 'das', rank: 2, alphas: [0.5, 1] },
+    { kind: 'attention', toGen: 'calibrated', toMem: 'calibrated', alphas: [3] },
   ],
   primary: 'dir-grad-calib-prompt-a0.5',
 };
@@ -66,12 +67,14 @@ describe('learned directions in the steer stage', () => {
       'headscale-gencalib-memcalib-prompt-a1',
       'das-k2-calib-prompt-a0.5',
       'das-k2-calib-prompt-a1',
+      'attn-asked-gencalib-memcalib-prompt-a3',
     ]);
     expect(st.alphaZero.checks.map((c) => [c.path, c.mismatches])).toEqual([
       ['direction learned prompt', 0],
       ['direction learned last', 0],
       ['head-scale attn.z prompt', 0],
       ['das learned prompt', 0],
+      ['attention attn.logits prompt', 0],
     ]);
     const roles = ['matchedToGen', 'matchedToMem', 'shuffledToGen', 'shuffledToMem', 'toGen', 'toMem'];
     for (const s of st.settings.slice(0, 3)) expect(Object.keys(s.runs).sort()).toEqual(roles);
@@ -152,6 +155,27 @@ describe('learned directions in the steer stage', () => {
     expect([name(c.toGen[0]!), name(c.toMem[0]!)]).toEqual([best('memToGen'), best('genToMem')]);
     expect(s.heads).toEqual([`gen:${best('memToGen')}`, `mem:${best('genToMem')}`]);
     for (const h of s.controlHeads!) expect(s.heads).not.toContain(h);
+    expect(s.coordinates).toBe(8); // one head of width 16 / 2
+  });
+
+  it('attention: every signed head edited on the training split, the best net switch chosen, the control at other keys', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    const s = st.settings.find((x) => x.id === 'attn-asked-gencalib-memcalib-prompt-a3')!;
+    expect(Object.keys(s.runs).sort()).toEqual(['matchedToGen', 'matchedToMem', 'toGen', 'toMem']);
+    const c = s.attentionCalibration!;
+    expect(c.candidates.map((k) => k.hook)).toEqual(
+      ['b0h0', 'b0h1', 'b1h0', 'b1h1'].flatMap((h) => [`${h}+`, `${h}-`]),
+    );
+    const net = (k: (typeof c.candidates)[number], d: 'memToGen' | 'genToMem') => k[d].switched - k[d].other;
+    const best = (d: 'memToGen' | 'genToMem') =>
+      c.candidates.reduce((a, k) => (net(k, d) > net(a, d) ? k : a)).hook;
+    const name = (h: { block: number; head: number; sign: number }) =>
+      `b${h.block}h${h.head}${h.sign > 0 ? '+' : '-'}`;
+    expect([name(c.toGen[0]!), name(c.toMem[0]!)]).toEqual([best('memToGen'), best('genToMem')]);
+    expect(s.heads).toEqual([`gen:${best('memToGen')}`, `mem:${best('genToMem')}`]);
+    expect(c.pairsUsable).toBeGreaterThan(0);
+    // A logit of 3 multiplies the keys' weights by e³: the calibration sees the lever move members.
+    expect(Math.max(...c.candidates.map((k) => k.memToGen.switched + k.genToMem.switched))).toBeGreaterThan(0);
     expect(s.coordinates).toBe(8); // one head of width 16 / 2
   });
 

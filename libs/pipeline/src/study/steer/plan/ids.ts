@@ -6,8 +6,11 @@
  * `sublayer-scale-gencalib-memcalib-prompt-a-0.5` (sublayers chosen per model by calibration),
  * `dir-grad-calib-prompt-a0.25-k4` (a learned vector kept to its top 4 coordinates by |r|),
  * `add-nmd-resid-top5-last-a3-ctlnmd` (the paper control drawn from U(−max|NMD|, max|NMD|)),
- * `das-k2-calib-prompt-a1` (a 2-dimensional alignment-search subspace set to the class mean).
+ * `das-k2-calib-prompt-a1` (a 2-dimensional alignment-search subspace set to the class mean),
+ * `attn-asked-gencalib-memcalib-prompt-a2` (attention to the asked name's statements raised or
+ * lowered by 2 in calibrated heads; fixed heads read e.g. `genb1h0+`).
  */
+import { signedHeadName } from '../attention/edits.js';
 import {
   type DasFamily,
   type DirectionFamily,
@@ -96,6 +99,16 @@ export function settingId(
         t === 'calibrated' ? `calib${f.count === 1 ? '' : f.count}` : headsPart(sortedHeads(t));
       return `headscale-gen${part(f.toGen)}-mem${part(f.toMem)}-${f.position}-a${numberPart(alpha!)}`;
     }
+    case 'attention': {
+      const part = (t: typeof f.toGen) =>
+        t === 'calibrated'
+          ? `calib${f.count === 1 ? '' : f.count}`
+          : [...t]
+              .sort((a, b) => a.block - b.block || a.head - b.head || b.sign - a.sign)
+              .map(signedHeadName)
+              .join('');
+      return `attn-${f.keys}-gen${part(f.toGen)}-mem${part(f.toMem)}-${f.position}-a${numberPart(alpha!)}`;
+    }
     case 'add':
       return `add-${f.direction}-${sitePart(f.site)}-${selectionPart(f.select)}-${f.position}-a${numberPart(alpha!)}${f.paperRange === 'nmd' ? '-ctlnmd' : ''}`;
     case 'scale':
@@ -149,6 +162,7 @@ export function expandFamilies(families: readonly SteerFamily[], shape: HeadShap
       case 'sublayer-scale':
       case 'head-scale':
       case 'das':
+      case 'attention':
         return family.alphas.map((a) => make(a, null));
       case 'mean-ablate':
       case 'sublayer-ablate':

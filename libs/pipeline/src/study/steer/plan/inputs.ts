@@ -5,6 +5,7 @@
  */
 import { type Coordinate, coordinateMeans, type SiteMatrix, topNMask } from '@memgen/analysis';
 import { readJson } from '@memgen/common';
+import type { KeySelector } from '@memgen/model';
 import { blockHook } from '@memgen/model';
 import { runPath } from '../../common/run-dir.js';
 import type { StudySpec } from '../../common/study-model.js';
@@ -14,6 +15,7 @@ import { readActivations } from '../../record/activations-file.js';
 import { RECORD_FILES } from '../../record/files.js';
 import { STATS_FILES } from '../../stats/files.js';
 import { excludedSites, readStatistics, type SiteStatistics } from '../../stats/stats-file.js';
+import type { AttentionCalibration } from '../attention/calibration.js';
 import { familySite, type SteerFamily, type SteerSelection } from '../config.js';
 import type { LearnedSubspace } from '../learn/das-learned.js';
 import type { LearnedDirection } from '../learn/learned.js';
@@ -51,6 +53,10 @@ export interface SteeringInputs {
   calibrations?: Map<string, SublayerCalibration>;
   /** The heads chosen for each head-scale setting with calibrated heads (by setting id). */
   headCalibrations?: Map<string, HeadCalibration>;
+  /** The signed heads chosen for each attention setting with calibrated heads (by setting id). */
+  attentionCalibrations?: Map<string, AttentionCalibration>;
+  /** The keys of each span kind of the prompts, for attention settings (color prompts only). */
+  attentionKeys?: (kind: 'asked' | 'others') => KeySelector;
   /** The learned directions of the grid's direction settings (by ../learn/learned.ts learnKey). */
   learned?: Map<string, LearnedDirection>;
   /** The learned subspaces of the grid's das settings (by ../learn/das-learned.ts subspaceKey). */

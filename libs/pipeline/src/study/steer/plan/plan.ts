@@ -12,6 +12,7 @@
 import type { Coordinate, SiteMatrix } from '@memgen/analysis';
 import { type Stream, stream } from '@memgen/common';
 import type { GPT, HookPosition, Intervention } from '@memgen/model';
+import { planAttention } from '../attention/plan.js';
 import { matchedShifts, withinShifts } from '../controls.js';
 import {
   type CoordinateShift,
@@ -131,6 +132,11 @@ function planAdd(s: SettingSpec, inputs: SteeringInputs, seed: number, zero: boo
   };
 }
 
+function attentionKeysOf(inputs: SteeringInputs, s: SettingSpec) {
+  if (!inputs.attentionKeys) throw new Error(`setting '${s.id}' needs attention keys, none were loaded`);
+  return inputs.attentionKeys;
+}
+
 /** The same replacements with no coordinates, at the same hooks: the identity through the same path. */
 function noCoordinates(ivs: Intervention[]): Intervention[] {
   return ivs.map((iv) => (iv.kind === 'ablate' ? { ...iv, coords: [], values: [] } : iv));
@@ -214,6 +220,11 @@ export function planSetting(
         zero,
         inputs.headCalibrations?.get(s.id),
       );
+    case 'attention':
+      return planAttention(s, model, controlStream(seed, s.id, 'matched'), zero, {
+        keys: attentionKeysOf(inputs, s),
+        calibration: inputs.attentionCalibrations?.get(s.id),
+      });
     default:
       throw new Error(`unknown steering family ${JSON.stringify(s.family satisfies never)}`);
   }

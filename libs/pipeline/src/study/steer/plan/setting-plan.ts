@@ -5,6 +5,7 @@
  */
 import type { Intervention } from '@memgen/model';
 import type { DirectionCounts } from '../../patching/runs.js';
+import type { AttentionCalibration } from '../attention/calibration.js';
 import type { SiteChoice } from '../learn/site-choice.js';
 import type { HeadRef } from './ids.js';
 
@@ -86,6 +87,8 @@ export interface SettingPlan {
   learned?: LearnedMeta;
   /** Calibrated head-scale settings: how each head did on the training split, and the heads chosen. */
   headCalibration?: HeadCalibration;
+  /** Calibrated attention settings: how each signed head did on the training split, and the choice. */
+  attentionCalibration?: AttentionCalibration;
   /** Calibrated sublayer settings: how each candidate sublayer did on the pairs, and the choice. */
   calibration?: SublayerCalibration;
   runs: Partial<Record<RunRole, Intervention[]>>;

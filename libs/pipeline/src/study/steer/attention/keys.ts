@@ -1,0 +1,46 @@
+/**
+ * The keys an attention setting edits, chosen by each row from its own tokens (@memgen/model's
+ * attend intervention): the statements of a span kind, or — for the matched control — as many
+ * other positions of the same prompt, drawn at random per prompt from a stream derived from the
+ * prompt's tokens, so a row gets the same keys whichever batch, row or run it is decoded in.
+ */
+import type { Stream } from '@memgen/common';
+import type { KeySelector } from '@memgen/model';
+import type { Tokenizer } from '@memgen/tasks';
+import { promptSpan } from '../../patching/spans.js';
+
+/** Memoises a selector by prompt: a prompt is decoded once per run and once per pass of each run. */
+function memo(select: KeySelector): KeySelector {
+  const seen = new Map<string, readonly number[]>();
+  return (prompt) => {
+    const key = prompt.join(' ');
+    let keys = seen.get(key);
+    if (!keys) {
+      keys = select(prompt);
+      seen.set(key, keys);
+    }
+    return keys;
+  };
+}
+
+/** The positions of a color prompt's asked name's statements, or of every other statement. */
+export function statementKeys(tokenizer: Tokenizer, kind: 'asked' | 'others'): KeySelector {
+  return memo((prompt) => promptSpan(prompt, kind, tokenizer));
+}
+
+/**
+ * As many positions as `target` chooses, drawn uniformly from the prompt's other positions.
+ * @throws Error quoting the prompt when too few other positions are left
+ */
+export function matchedKeys(target: KeySelector, rng: Stream): KeySelector {
+  return memo((prompt) => {
+    const own = new Set(target(prompt));
+    const others = prompt.map((_, j) => j).filter((j) => !own.has(j));
+    if (others.length < own.size)
+      throw new Error(
+        `attention control: a ${prompt.length}-token prompt has ${others.length} other positions for ${own.size} keys`,
+      );
+    const draw = rng.derive(prompt.join(' ')).sampleIndices(others.length, own.size);
+    return Array.from(draw, (i) => others[i]!);
+  });
+}
