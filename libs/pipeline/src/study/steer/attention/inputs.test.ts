@@ -5,7 +5,12 @@ import type { SteeringInputs } from '../plan/inputs.js';
 import { attentionFamily } from './config.js';
 import { prepareAttention } from './inputs.js';
 
-const family = attentionFamily.parse({ kind: 'attention', toGen: 'calibrated', toMem: 'calibrated', alphas: [2] });
+const family = attentionFamily.parse({
+  kind: 'attention',
+  toGen: 'calibrated',
+  toMem: 'calibrated',
+  alphas: [2],
+});
 
 describe('prepareAttention', () => {
   it('refuses a run whose task has no color statements, naming the setting and the task', () => {

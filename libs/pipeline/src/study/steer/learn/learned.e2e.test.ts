@@ -175,7 +175,9 @@ describe('learned directions in the steer stage', () => {
     expect(s.heads).toEqual([`gen:${best('memToGen')}`, `mem:${best('genToMem')}`]);
     expect(c.pairsUsable).toBeGreaterThan(0);
     // A logit of 3 multiplies the keys' weights by e³: the calibration sees the lever move members.
-    expect(Math.max(...c.candidates.map((k) => k.memToGen.switched + k.genToMem.switched))).toBeGreaterThan(0);
+    expect(Math.max(...c.candidates.map((k) => k.memToGen.switched + k.genToMem.switched))).toBeGreaterThan(
+      0,
+    );
     expect(s.coordinates).toBe(8); // one head of width 16 / 2
   });
 
