@@ -32,7 +32,7 @@ describe('attention keys', () => {
     expect(withAsked).toBeGreaterThan(30);
   });
 
-  it('the matched control: as many other positions, the same for the same prompt, different across prompts', () => {
+  it('the matched control: as many positions, the same for the same prompt, different across prompts', () => {
     const asked = statementKeys(tok, 'asked');
     const control = matchedKeys(asked, stream(3, 'steer/test/matched'));
     const again = matchedKeys(asked, stream(3, 'steer/test/matched'));
@@ -40,7 +40,8 @@ describe('attention keys', () => {
       const ids = tok.encode(item.prompt);
       const c = control(ids);
       expect(c).toHaveLength(asked(ids).length);
-      for (const p of c) expect(asked(ids)).not.toContain(p);
+      for (const p of c) expect(p).toBeLessThan(ids.length);
+      expect(new Set(c).size).toBe(c.length);
       expect(again([...ids])).toEqual(c);
       return c.join(',');
     });

@@ -1,7 +1,7 @@
 /**
  * The keys an attention setting edits, chosen by each row from its own tokens (@memgen/model's
  * attend intervention): the statements of a span kind, or — for the matched control — as many
- * other positions of the same prompt, drawn at random per prompt from a stream derived from the
+ * positions of the same prompt drawn at random per prompt from a stream derived from the
  * prompt's tokens, so a row gets the same keys whichever batch, row or run it is decoded in.
  */
 import type { Stream } from '@memgen/common';
@@ -29,18 +29,13 @@ export function statementKeys(tokenizer: Tokenizer, kind: 'asked' | 'others'): K
 }
 
 /**
- * As many positions as `target` chooses, drawn uniformly from the prompt's other positions.
- * @throws Error quoting the prompt when too few other positions are left
+ * As many positions as `target` chooses, drawn uniformly from all of the prompt's positions: a
+ * random edit of the same size. (Drawing outside the target only is not always possible — a story
+ * may state the asked name in most of its tokens.)
  */
 export function matchedKeys(target: KeySelector, rng: Stream): KeySelector {
   return memo((prompt) => {
-    const own = new Set(target(prompt));
-    const others = prompt.map((_, j) => j).filter((j) => !own.has(j));
-    if (others.length < own.size)
-      throw new Error(
-        `attention control: a ${prompt.length}-token prompt has ${others.length} other positions for ${own.size} keys`,
-      );
-    const draw = rng.derive(prompt.join(' ')).sampleIndices(others.length, own.size);
-    return Array.from(draw, (i) => others[i]!);
+    const n = target(prompt).length;
+    return Array.from(rng.derive(prompt.join(' ')).sampleIndices(prompt.length, n));
   });
 }

@@ -1,7 +1,7 @@
 /**
  * Attention settings: the toward-gen heads' edit in the toward-gen run, the toward-mem heads' in
  * the toward-mem run — fixed heads or each model's calibrated ones (./calibration.ts) — each beside
- * a matched control that makes the same edit (heads, signs, α) at as many random other positions
+ * a matched control that makes the same edit (heads, signs, α) at as many random positions
  * of each prompt (./keys.ts): the same lever pointed at the wrong tokens.
  */
 import type { Stream } from '@memgen/common';
