@@ -1,7 +1,7 @@
 import { stream } from '@memgen/common';
 import { describe, expect, it } from 'vitest';
 import { steerFamilySchema } from './config.js';
-import { matchedShifts, withinShifts } from './controls.js';
+import { layerMatchedShifts, matchedShifts, withinShifts } from './controls.js';
 import { expandFamilies, settingId } from './plan/ids.js';
 import { planSetting } from './plan/plan.js';
 import { applyHolm, type SettingSummary } from './runs/summary.js';
@@ -46,6 +46,22 @@ describe('matched and within-selection controls', () => {
     const cosine = w.reduce((a, s, k) => a + s.shift * targeted[k]!.shift, 0) / (norm * norm);
     expect(Math.abs(cosine)).toBeLessThan(0.999);
     expect(l2Norm(withinShifts(selected, 0, control(3)))).toBe(0);
+  });
+
+  it('layer-matched: as many coordinates in each layer as the selection, the same norm, drawn afresh', () => {
+    const perSite = (cs: readonly { site: number }[]) =>
+      [0, 1, 2].map((site) => cs.filter((c) => c.site === site).length);
+    const draws = [1, 2, 3, 4].map((seed) => {
+      const l = layerMatchedShifts(selected, width, norm, control(seed));
+      expect(perSite(l)).toEqual(perSite(selected)); // [2, 1, 2]
+      expect(new Set(l.map((c) => c.site * width + c.dim)).size).toBe(selected.length);
+      expect(l2Norm(l)).toBeCloseTo(norm, 10);
+      return l.map((c) => c.dim).join(',');
+    });
+    expect(new Set(draws).size).toBeGreaterThan(1);
+    expect(layerMatchedShifts(selected, width, norm, control(1))).toEqual(
+      layerMatchedShifts(selected, width, norm, control(1)),
+    );
   });
 });
 

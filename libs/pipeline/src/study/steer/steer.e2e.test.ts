@@ -98,7 +98,17 @@ describe('steering on a nano model', () => {
     ];
     // 2 blocks × 16, embedding excluded: top 25 % = 8 coordinates; 'all' blocks = 32; block 1 = 16.
     expect([add, probe, classMean, pooled, scale].map((s) => s!.coordinates)).toEqual([8, 32, 8, 16, 8]);
-    expect(Object.keys(add.runs).sort()).toEqual(['matched', 'paper', 'toGen', 'toMem', 'within']);
+    expect(Object.keys(add.runs).sort()).toEqual([
+      'layerMatched',
+      'matched',
+      'paper',
+      'toGen',
+      'toMem',
+      'within',
+    ]);
+    // The layer-matched control is reported beside the others; blocks selections have none.
+    expect(add.mem_to_gen_layer_control ?? add.gen_to_mem_layer_control).not.toBeNull();
+    expect(Object.keys(probe!.runs)).not.toContain('layerMatched');
     expect(Object.keys(classMean!.runs).sort()).toEqual(['matchedToGen', 'matchedToMem', 'toGen', 'toMem']);
     for (const s of [add, probe!]) expect(s.controlL2Norm).toBeCloseTo(s.l2Norm!, 9);
     expect(head!.coordinates).toBe(8);

@@ -5,7 +5,9 @@
  * which both switch rates are read. Every control applies the same operation to as many random
  * coordinates (heads: as many random other heads); for add it also has the targeted L2 norm.
  * Add settings share one matched control between their two directions: the two targeted shifts are
- * ±s, with one norm and one coordinate count, and a random direction's sign is itself random.
+ * ±s, with one norm and one coordinate count, and a random direction's sign is itself random. An
+ * add selection by |r| (`top`) also gets a layer-matched control: as many random coordinates in
+ * each layer as the selection has there, at the same norm.
  * Class mean-ablation has one matched control per direction (mem means and gen means at the same
  * random coordinates), since the two directions are different operations.
  */
@@ -13,7 +15,7 @@ import type { Coordinate, SiteMatrix } from '@memgen/analysis';
 import { type Stream, stream } from '@memgen/common';
 import type { GPT, HookPosition, Intervention } from '@memgen/model';
 import { planAttention } from '../attention/plan.js';
-import { matchedShifts, withinShifts } from '../controls.js';
+import { layerMatchedShifts, matchedShifts, withinShifts } from '../controls.js';
 import {
   type CoordinateShift,
   interventionsFor,
@@ -127,6 +129,9 @@ function planAdd(s: SettingSpec, inputs: SteeringInputs, seed: number, zero: boo
       toGen: ivs(along(-1)),
       matched: ivs(matched),
       within: ivs(withinShifts(selected, norm, controlStream(seed, s.id, 'within'))),
+      ...('top' in f.select
+        ? { layerMatched: ivs(layerMatchedShifts(selected, width, norm, controlStream(seed, s.id, 'layer'))) }
+        : {}),
       paper: ivs(randomShifts(sites, width, si.exclude, n, m, controlStream(seed, s.id, 'paper'))),
     },
   };

@@ -18,6 +18,7 @@ export type RunRole =
   | 'matchedToMem'
   | 'matchedToGen'
   | 'within'
+  | 'layerMatched'
   | 'paper'
   | 'shuffledToMem'
   | 'shuffledToGen';

@@ -24,6 +24,7 @@ function interval(rate: number | null, ci: [number, number] | null, n: number): 
 function directionTable(settings: SteeringSetting[], dir: SwitchDirection): string {
   // Only learned directions have a shuffled-label control; the column appears when one is in the grid.
   const shuffled = settings.some((s) => s[`${dir}_shuffled_control`] !== null);
+  const layer = settings.some((s) => s[`${dir}_layer_control`] != null);
   const rows = settings.map((s) => {
     const d = dir === 'mem_to_gen' ? s.memToGen : s.genToMem;
     const n = d?.vsMatched.items ?? 0;
@@ -36,6 +37,7 @@ function directionTable(settings: SteeringSetting[], dir: SwitchDirection): stri
       interval(s[dir], s[`${dir}_ci`], n),
       interval(s[`${dir}_control`], s[`${dir}_control_ci`], n),
       pct(s[`${dir}_within_control`]),
+      ...(layer ? [pct(s[`${dir}_layer_control`] ?? null)] : []),
       interval(s[`${dir}_paper_control`], s[`${dir}_paper_control_ci`], n),
       ...(shuffled ? [pct(s[`${dir}_shuffled_control`])] : []),
       pct(s[`${dir}_other`]),
@@ -52,6 +54,7 @@ function directionTable(settings: SteeringSetting[], dir: SwitchDirection): stri
       'targeted [95 % CI]',
       'matched control [95 % CI]',
       'within-selection control',
+      ...(layer ? ['layer-matched control'] : []),
       'paper control [95 % CI]',
       ...(shuffled ? ['shuffled-label control'] : []),
       '"other"',
@@ -172,7 +175,8 @@ export function steeringSection(st: SteeringFile | null, figs: FigureIndex): str
       'toward-gen run; undirected ones (pooled mean-ablation, head ablation, scaling) one run read both ways. ' +
       'Controls: **matched** — as many random coordinates (heads: other heads), the same operation and, for add, ' +
       "the targeted shift's L2 norm in a random direction; **within-selection** — the targeted coordinates in a " +
-      "random direction of the same norm; the **paper's** — U(−m, m) on as many random coordinates, m the largest " +
+      'random direction of the same norm; **layer-matched** (add by |r|) — as many random coordinates in each ' +
+      "layer as the selection has there, at the same norm; the **paper's** — U(−m, m) on as many random coordinates, m the largest " +
       'targeted |shift|. Intervals: stratified bootstrap, 95 %; p: exact paired (McNemar) test of targeted vs ' +
       'matched control on the same items.' +
       (st.excludedSites.length > 0 ? ` Not steered: ${st.excludedSites.join(', ')}.` : ''),

@@ -19,11 +19,14 @@ export interface DirectionResult {
   targeted: RunRole;
   matched: RunRole;
   within: RunRole | null;
+  /** The layer-matched control of an add selection by |r|. */
+  layer: RunRole | null;
   paper: RunRole | null;
   /** The shuffled-label control of a learned direction. */
   shuffled: RunRole | null;
   vsMatched: SwitchComparison;
   vsWithin: SwitchComparison | null;
+  vsLayer: SwitchComparison | null;
   vsPaper: SwitchComparison | null;
   vsShuffled: SwitchComparison | null;
 }
@@ -39,6 +42,8 @@ export interface SettingSummary {
   mem_to_gen: number | null;
   mem_to_gen_control: number | null;
   mem_to_gen_within_control: number | null;
+  /** The layer-matched control of an add selection by |r| (null for other settings; absent in older files). */
+  mem_to_gen_layer_control?: number | null;
   mem_to_gen_paper_control: number | null;
   /** The shuffled-label control of a learned direction (null for other families). */
   mem_to_gen_shuffled_control: number | null;
@@ -55,6 +60,7 @@ export interface SettingSummary {
   gen_to_mem: number | null;
   gen_to_mem_control: number | null;
   gen_to_mem_within_control: number | null;
+  gen_to_mem_layer_control?: number | null;
   gen_to_mem_paper_control: number | null;
   gen_to_mem_shuffled_control: number | null;
   gen_to_mem_other: number | null;
@@ -81,6 +87,7 @@ function rolesOf(roles: readonly RunRole[], from: 'mem' | 'gen') {
     targeted: (directed ? (from === 'mem' ? 'toGen' : 'toMem') : 'steered') as RunRole,
     matched,
     within: roles.includes('within') ? ('within' as const) : null,
+    layer: roles.includes('layerMatched') ? ('layerMatched' as const) : null,
     paper: roles.includes('paper') ? ('paper' as const) : null,
     shuffled: roles.includes('shuffledToGen')
       ? ((from === 'mem' ? 'shuffledToGen' : 'shuffledToMem') as RunRole)
@@ -100,7 +107,14 @@ export function directionResult(
     role ? switchVersusControl(before, labels(r.targeted), labels(role), from) : null;
   const vsMatched = vs(r.matched);
   if (!vsMatched) return null;
-  return { ...r, vsMatched, vsWithin: vs(r.within), vsPaper: vs(r.paper), vsShuffled: vs(r.shuffled) };
+  return {
+    ...r,
+    vsMatched,
+    vsWithin: vs(r.within),
+    vsLayer: vs(r.layer),
+    vsPaper: vs(r.paper),
+    vsShuffled: vs(r.shuffled),
+  };
 }
 
 function ci(group: TransitionIntervals, to: BehaviourLabel): Interval {
@@ -122,6 +136,7 @@ function directionFields(
     rate: d?.vsMatched.targetedRate ?? null,
     control: d?.vsMatched.randomRate ?? null,
     within: d?.vsWithin?.randomRate ?? null,
+    layer: d?.vsLayer?.randomRate ?? null,
     paper: d?.vsPaper?.randomRate ?? null,
     shuffled: d?.vsShuffled?.randomRate ?? null,
     other: (from === 'mem' ? table?.fromMem : table?.fromGen)?.rates?.other ?? null,
@@ -149,6 +164,7 @@ export function settingSummary(
   return {
     id,
     ...{ mem_to_gen: m.rate, mem_to_gen_control: m.control, mem_to_gen_within_control: m.within },
+    ...{ mem_to_gen_layer_control: m.layer, gen_to_mem_layer_control: g.layer },
     ...{ mem_to_gen_paper_control: m.paper, mem_to_gen_other: m.other, mem_to_gen_ci: m.ci },
     ...{ mem_to_gen_control_ci: m.controlCi, mem_to_gen_paper_control_ci: m.paperCi, p_mem_to_gen: m.p },
     ...{ mem_to_gen_shuffled_control: m.shuffled, holm_p_mem_to_gen: null, survives_holm_mem_to_gen: false },
