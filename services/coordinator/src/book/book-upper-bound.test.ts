@@ -51,6 +51,11 @@ describe('steering beside the patching upper bound', () => {
       'blocks.1.attn.z#h0',
       'blocks.0.attn.z#h3',
     ]);
+    expect(settingSites(testSetting({ targets: ['gen:b1h3+', 'gen:b1h0+', 'mem:b1h3-'] }))).toEqual([
+      'blocks.1.attn.z#h3',
+      'blocks.1.attn.z#h0',
+      'blocks.1.attn.z#h3',
+    ]);
   });
 
   it('tables each qualified run: the primary, the criterion, patching at its site, and the best setting', () => {

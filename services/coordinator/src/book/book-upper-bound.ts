@@ -50,12 +50,16 @@ export function bestSetting(steering: readonly BookSetting[]): BookSetting | nul
   return best;
 }
 
-/** Patching-map ids of the sites a setting acts at: its learned hook, or its targets (heads as `blocks.i.attn.z#hj`). */
+/**
+ * Patching-map ids of the sites a setting acts at: its learned hook, or its targets (heads as
+ * `blocks.i.attn.z#hj`; an attention edit's signed head `b1h3+` is that head's mixed value at the
+ * last position too, the only thing the edit changes).
+ */
 export function settingSites(s: BookSetting): string[] {
   if (s.learned?.hook) return [s.learned.hook];
   return (s.targets ?? []).map((t) => {
     const bare = t.replace(/^(gen|mem):/, '');
-    const head = /^b(\d+)h(\d+)$/.exec(bare);
+    const head = /^b(\d+)h(\d+)[+-]?$/.exec(bare);
     return head ? `blocks.${head[1]}.attn.z#h${head[2]}` : bare;
   });
 }
