@@ -8,7 +8,7 @@
  */
 import type { GPT, KeySelector } from '@memgen/model';
 import type { PairLine } from '../../pairs/pairs-file.js';
-import { countCandidates } from '../plan/candidate-counts.js';
+import { calibrateCandidates } from '../plan/head-targets.js';
 import type { SettingSpec } from '../plan/ids.js';
 import type { CandidateCounts } from '../plan/setting-plan.js';
 import type { SignedHead } from './config.js';
@@ -26,20 +26,6 @@ export interface AttentionCalibration {
 export const needsAttentionCalibration = (s: SettingSpec) =>
   s.family.kind === 'attention' && (s.family.toGen === 'calibrated' || s.family.toMem === 'calibrated');
 
-function top(
-  cands: readonly CandidateCounts[],
-  heads: readonly SignedHead[],
-  dir: 'memToGen' | 'genToMem',
-  n: number,
-) {
-  const score = (c: CandidateCounts) => c[dir].switched - c[dir].other;
-  return cands
-    .map((c, k) => [score(c), k] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
-    .slice(0, n)
-    .map(([, k]) => heads[k]!);
-}
-
 /** Calibrates one attention setting on `pairs`. @throws Error when no pair's members answer differently */
 export function calibrateAttention(
   s: SettingSpec,
@@ -55,18 +41,17 @@ export function calibrateAttention(
   const heads: SignedHead[] = Array.from({ length: nLayer * nHead }, (_, k) =>
     ([1, -1] as const).map((sign) => ({ block: Math.floor(k / nHead), head: k % nHead, sign })),
   ).flat();
-  const { pairsUsable, candidates } = countCandidates(
+  return calibrateCandidates(
     model,
     padId,
     pairs,
     batchSize,
-    heads.map((h) => ({ hook: signedHeadName(h), interventions: attentionEdits([h], s.alpha!, keys) })),
+    {
+      items: heads,
+      name: signedHeadName,
+      interventions: (h) => attentionEdits([h], s.alpha!, keys),
+      count: f.count,
+    },
     `setting '${s.id}'`,
   );
-  return {
-    pairsUsable,
-    candidates,
-    toGen: top(candidates, heads, 'memToGen', f.count),
-    toMem: top(candidates, heads, 'genToMem', f.count),
-  };
 }

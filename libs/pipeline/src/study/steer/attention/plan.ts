@@ -6,10 +6,10 @@
  */
 import type { Stream } from '@memgen/common';
 import type { GPT, KeySelector } from '@memgen/model';
+import { resolveHeadTargets } from '../plan/head-targets.js';
 import type { SettingSpec } from '../plan/ids.js';
 import type { SettingPlan } from '../plan/setting-plan.js';
 import type { AttentionCalibration } from './calibration.js';
-import type { SignedHead } from './config.js';
 import { attentionEdits, signedHeadName } from './edits.js';
 import { matchedKeys } from './keys.js';
 
@@ -23,21 +23,7 @@ export interface AttentionInputs {
 function targetHeads(s: SettingSpec, model: GPT, calibration: AttentionCalibration | undefined) {
   const f = s.family;
   if (f.kind !== 'attention') throw new Error(`planAttention got a ${f.kind} setting`);
-  const { nLayer, nHead } = model.config;
-  const resolve = (field: 'toGen' | 'toMem'): SignedHead[] => {
-    const t = f[field];
-    if (t === 'calibrated') {
-      if (!calibration) throw new Error(`setting '${s.id}' needs a calibration of its heads, none was made`);
-      return calibration[field];
-    }
-    for (const h of t)
-      if (h.block >= nLayer || h.head >= nHead)
-        throw new Error(
-          `steer.families.${s.familyIndex}.${field}: head ${signedHeadName(h)} is outside the model's ${nLayer} blocks × ${nHead} heads`,
-        );
-    return t;
-  };
-  return { toGen: resolve('toGen'), toMem: resolve('toMem') };
+  return resolveHeadTargets(s, model, f, calibration, signedHeadName);
 }
 
 /** The plan of an attention setting; with `zero`, the toward-mem edit at logit 0. */

@@ -8,10 +8,10 @@
  */
 import { blockHook, type GPT, headCoordinates } from '@memgen/model';
 import type { PairLine } from '../../pairs/pairs-file.js';
-import { countCandidates } from './candidate-counts.js';
+import { calibrateCandidates } from './head-targets.js';
 import { headName } from './heads.js';
 import type { HeadRef, SettingSpec } from './ids.js';
-import type { CandidateCounts, HeadCalibration } from './setting-plan.js';
+import type { HeadCalibration } from './setting-plan.js';
 
 export type { HeadCalibration };
 
@@ -40,20 +40,6 @@ export function scaleHeads(
   });
 }
 
-function topHeads(
-  cands: readonly CandidateCounts[],
-  heads: readonly HeadRef[],
-  dir: 'memToGen' | 'genToMem',
-  n: number,
-) {
-  const score = (c: CandidateCounts) => c[dir].switched - c[dir].other;
-  return cands
-    .map((c, k) => [score(c), k] as const)
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1])
-    .slice(0, n)
-    .map(([, k]) => heads[k]!);
-}
-
 /** Calibrates one head-scale setting on `pairs`. @throws Error when no pair's members answer differently */
 export function calibrateHeads(
   s: SettingSpec,
@@ -69,18 +55,17 @@ export function calibrateHeads(
     block: Math.floor(k / nHead),
     head: k % nHead,
   }));
-  const { pairsUsable, candidates } = countCandidates(
+  return calibrateCandidates(
     model,
     padId,
     pairs,
     batchSize,
-    heads.map((h) => ({ hook: headName(h), interventions: scaleHeads(model, [h], s.alpha!, f.position) })),
+    {
+      items: heads,
+      name: headName,
+      interventions: (h) => scaleHeads(model, [h], s.alpha!, f.position),
+      count: f.count,
+    },
     `setting '${s.id}'`,
   );
-  return {
-    pairsUsable,
-    candidates,
-    toGen: topHeads(candidates, heads, 'memToGen', f.count),
-    toMem: topHeads(candidates, heads, 'genToMem', f.count),
-  };
 }

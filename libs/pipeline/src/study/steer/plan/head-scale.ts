@@ -7,6 +7,7 @@
 import type { Stream } from '@memgen/common';
 import type { GPT } from '@memgen/model';
 import { type HeadCalibration, scaleHeads } from './head-calibration.js';
+import { resolveHeadTargets } from './head-targets.js';
 import { headName } from './heads.js';
 import type { HeadRef, SettingSpec } from './ids.js';
 import type { SettingPlan } from './setting-plan.js';
@@ -15,21 +16,7 @@ import type { SettingPlan } from './setting-plan.js';
 function targetHeads(s: SettingSpec, model: GPT, calibration: HeadCalibration | undefined) {
   const f = s.family;
   if (f.kind !== 'head-scale') throw new Error(`planHeadScale got a ${f.kind} setting`);
-  const { nLayer, nHead } = model.config;
-  const resolve = (field: 'toGen' | 'toMem'): HeadRef[] => {
-    const t = f[field];
-    if (t === 'calibrated') {
-      if (!calibration) throw new Error(`setting '${s.id}' needs a calibration of its heads, none was made`);
-      return calibration[field];
-    }
-    for (const h of t)
-      if (h.block >= nLayer || h.head >= nHead)
-        throw new Error(
-          `steer.families.${s.familyIndex}.${field}: head ${headName(h)} is outside the model's ${nLayer} blocks × ${nHead} heads`,
-        );
-    return t;
-  };
-  return { toGen: resolve('toGen'), toMem: resolve('toMem') };
+  return resolveHeadTargets(s, model, f, calibration, headName);
 }
 
 /**
