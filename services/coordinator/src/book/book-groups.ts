@@ -35,6 +35,10 @@ export const SETTING_SUMMARY_FIELDS = [
   'mem_to_gen_control',
   'gen_to_mem',
   'gen_to_mem_control',
+  'mem_to_gen_paper_control',
+  'gen_to_mem_paper_control',
+  'mem_to_gen_layer_control',
+  'gen_to_mem_layer_control',
   'capability',
   'capability_unsteered',
 ] as const;

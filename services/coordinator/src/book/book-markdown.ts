@@ -121,30 +121,35 @@ function patchingTable(runs: readonly BookRun[]): string | null {
   return table(headers, rows);
 }
 
+/**
+ * Controls shown beside the matched one when some setting of the group has them: the paper's
+ * (U(−m, m) on random coordinates; the authors' recipe with `-ctlnmd`) and the layer-matched one.
+ */
+const EXTRA_CONTROLS = [
+  { field: 'paper', label: 'paper control' },
+  { field: 'layer', label: 'layer-matched' },
+] as const;
+
 function steeringTable(g: BookGroup): string {
+  const extra = EXTRA_CONTROLS.filter((c) =>
+    g.settings.some((s) => s.summary[`mem_to_gen_${c.field}_control`].n > 0),
+  );
+  const direction = (s: BookGroup['settings'][number], d: 'mem_to_gen' | 'gen_to_mem') => [
+    meanSd(s.summary[d], pct),
+    meanSd(s.summary[`${d}_control`], pct),
+    ...extra.map((c) => meanSd(s.summary[`${d}_${c.field}_control`], pct)),
+    pv(s[`max_holm_p_${d}`]),
+  ];
   const rows = g.settings.map((s) => [
     s.id === g.primary ? `**${s.id}** (primary)` : s.id,
-    meanSd(s.summary.mem_to_gen, pct),
-    meanSd(s.summary.mem_to_gen_control, pct),
-    pv(s.max_holm_p_mem_to_gen),
-    meanSd(s.summary.gen_to_mem, pct),
-    meanSd(s.summary.gen_to_mem_control, pct),
-    pv(s.max_holm_p_gen_to_mem),
+    ...direction(s, 'mem_to_gen'),
+    ...direction(s, 'gen_to_mem'),
     meanSd(s.summary.capability, pct),
     `${s.meets_criterion} / ${s.seeds}`,
   ]);
+  const heads = (d: string) => [d, 'matched', ...extra.map((c) => c.label), 'max Holm p'];
   return table(
-    [
-      'setting',
-      'Mem→Gen',
-      'matched',
-      'max Holm p',
-      'Gen→Mem',
-      'matched',
-      'max Holm p',
-      'capability',
-      'seeds meeting the criterion',
-    ],
+    ['setting', ...heads('Mem→Gen'), ...heads('Gen→Mem'), 'capability', 'seeds meeting the criterion'],
     rows,
   );
 }

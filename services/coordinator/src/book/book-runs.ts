@@ -35,6 +35,9 @@ export interface BookSetting {
   family: number | null;
   mem_to_gen_paper_control: number | null;
   gen_to_mem_paper_control: number | null;
+  /** The layer-matched control of an add selection by |r| (null where a run has none). */
+  mem_to_gen_layer_control: number | null;
+  gen_to_mem_layer_control: number | null;
   mem_to_gen_other: number | null;
   gen_to_mem_other: number | null;
   /** Sublayer settings: the toward-gen and toward-mem sublayers (calibrated ones as chosen); else null. */
@@ -128,6 +131,8 @@ export const SETTING_FIELDS = [
   'family',
   'mem_to_gen_paper_control',
   'gen_to_mem_paper_control',
+  'mem_to_gen_layer_control',
+  'gen_to_mem_layer_control',
   'mem_to_gen_other',
   'gen_to_mem_other',
 ] as const;

@@ -16,6 +16,8 @@ export function testSetting(over: Partial<BookSetting> = {}): BookSetting {
     family: 0,
     mem_to_gen_paper_control: null,
     gen_to_mem_paper_control: null,
+    mem_to_gen_layer_control: null,
+    gen_to_mem_layer_control: null,
     mem_to_gen_other: null,
     gen_to_mem_other: null,
     targets: null,
