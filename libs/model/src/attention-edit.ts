@@ -10,9 +10,7 @@
  * token's decision, like the 'prompt' hook position; later decoding steps are left as they are.
  */
 import * as tf from '@tensorflow/tfjs';
-
-/** A row's keys to edit, as positions of its prompt (0 = its first real token). */
-export type KeySelector = (prompt: readonly number[]) => readonly number[];
+import { type KeySelector, type PassRows, rowColumns } from './row-keys.js';
 
 export interface AttentionEdit {
   block: number;
@@ -75,65 +73,29 @@ export class AttentionEdits {
  * The additive logits of `edits` for a pass over whole prompts, or null when every logit is 0 (so
  * an identity edit leaves the computation as it was, bit for bit). Each row's keys are asked of its
  * selector even then, so a selector that fails does so at the identity too.
- * @param tokens [B·T] ids; keyMask [B·T], 1 at real tokens, which must be each row's last ones
- * @returns [B, H, T, T] row-major, the chosen heads' last query row set at the chosen keys
+ * @returns [B, H, T, T], the chosen heads' last query row set at the chosen keys
  * @throws Error naming the row and position when a selector returns a position outside its prompt
  */
-export function editLogits(
+export function editLogitsTensor(
   edits: readonly AttentionEdit[],
-  tokens: Int32Array,
-  keyMask: Float32Array,
-  shape: { B: number; T: number; H: number },
-): Float32Array | null {
-  const { B, T, H } = shape;
+  pass: PassRows,
+  H: number,
+): tf.Tensor4D | null {
+  const [B, T] = pass.tokens.shape;
   const out = new Float32Array(B * H * T * T);
   let any = false;
-  for (let b = 0; b < B; b++) {
-    const pad = leftPadding(keyMask, b, T);
-    const prompt = Array.from(tokens.subarray(b * T + pad, (b + 1) * T));
-    for (const edit of edits) {
-      const keys = edit.keys(prompt);
-      if (new Set(keys).size !== keys.length)
-        throw new Error(`attention edit on block ${edit.block}: row ${b} lists a key twice`);
-      for (const p of keys) {
-        if (!Number.isInteger(p) || p < 0 || p >= prompt.length)
-          throw new Error(
-            `attention edit on block ${edit.block}: row ${b}'s key ${p} is outside its ${prompt.length}-token prompt`,
-          );
-        if (edit.logit === 0) continue;
+  for (const edit of edits) {
+    const columns = rowColumns(edit.keys, pass, `attention edit on block ${edit.block}`);
+    if (edit.logit === 0) continue;
+    columns.forEach((cols, b) => {
+      for (const col of cols) {
         any = true;
         for (const h of edit.heads) {
-          const at = ((b * H + h) * T + (T - 1)) * T + pad + p;
+          const at = ((b * H + h) * T + (T - 1)) * T + col;
           out[at] = (out[at] ?? 0) + edit.logit;
         }
       }
-    }
+    });
   }
-  return any ? out : null;
-}
-
-/** Padding positions at the start of row b; @throws Error when the row's real tokens are not its last ones */
-function leftPadding(keyMask: Float32Array, b: number, T: number): number {
-  let pad = 0;
-  while (pad < T && keyMask[b * T + pad] === 0) pad++;
-  for (let t = pad; t < T; t++)
-    if (keyMask[b * T + t] !== 1)
-      throw new Error(`attention edit: row ${b} is not left-padded (position ${t} is padding)`);
-  return pad;
-}
-
-/** The edits' logits as a tensor, or null (see editLogits). Call inside a tidy scope. */
-export function editLogitsTensor(
-  edits: readonly AttentionEdit[],
-  tokens: tf.Tensor2D,
-  keyMask: tf.Tensor2D,
-  H: number,
-): tf.Tensor4D | null {
-  const [B, T] = tokens.shape;
-  const logits = editLogits(edits, tokens.dataSync() as Int32Array, keyMask.dataSync() as Float32Array, {
-    B,
-    T,
-    H,
-  });
-  return logits ? tf.tensor4d(logits, [B, H, T, T]) : null;
+  return any ? tf.tensor4d(out, [B, H, T, T]) : null;
 }

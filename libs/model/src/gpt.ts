@@ -17,6 +17,7 @@ import type { GPTConfig } from './config.js';
 import { blockHook, HookRegistry } from './hooks.js';
 import type { KVCache } from './kv-cache.js';
 import { createParams, disposeParams, initialWeights, type ParamMap } from './params.js';
+import { isPromptPass, type PassRows } from './row-keys.js';
 
 export interface ForwardInput {
   /** [B, T] int32 token ids (left-padded). */
@@ -32,14 +33,10 @@ export interface ForwardInput {
   cache?: KVCache;
 }
 
-/** What every block of one forward pass shares. */
-interface Pass {
+/** What every block of one forward pass shares; hooks and edits see its rows. */
+interface Pass extends PassRows {
   B: number;
   T: number;
-  /** [B, T] int32 token ids of the pass (attention edits choose keys from them). */
-  tokens: tf.Tensor2D;
-  /** [B, S] float32: 1 for real keys. */
-  keyMask: tf.Tensor2D;
   /** [B, 1, T, S] additive attention bias, built on first use (the fused kernel takes keyMask). */
   bias: () => tf.Tensor4D;
   cache?: KVCache | undefined;
@@ -83,7 +80,6 @@ export class GPT {
       const wte = this.p('transformer.wte.weight');
       const tok = tf.gather(wte, input.tokens.reshape([B * T]));
       const pos = tf.gather(this.p('transformer.wpe.weight'), input.positions.reshape([B * T]));
-      let x = this.hook('embed', tf.add(tok, pos), B, T);
       let bias: tf.Tensor4D | undefined;
       const pass: Pass = {
         B,
@@ -96,8 +92,9 @@ export class GPT {
         },
         cache: input.cache,
       };
+      let x = this.hook('embed', tf.add(tok, pos), pass);
       for (let i = 0; i < this.config.nLayer; i++) x = this.block(i, x, pass);
-      const xf = this.hook('final_norm', this.norm('transformer.ln_f', x), B, T);
+      const xf = this.hook('final_norm', this.norm('transformer.ln_f', x), pass);
       const logits = tf.matMul(xf, wte, false, true);
       return logits.reshape([B, T, V]) as tf.Tensor3D;
     });
@@ -106,30 +103,28 @@ export class GPT {
   /** x: [B·T, D] → [B·T, D] */
   private block(i: number, x: tf.Tensor2D, pass: Pass): tf.Tensor2D {
     const p = `transformer.h.${i}`;
-    const { B, T } = pass;
     const attnOut = this.hook(
       blockHook(i, 'attn.out'),
       this.attention(i, this.norm(`${p}.ln_1`, x), pass),
-      B,
-      T,
+      pass,
     );
-    const mid = this.hook(blockHook(i, 'resid_mid'), tf.add(x, attnOut), B, T);
+    const mid = this.hook(blockHook(i, 'resid_mid'), tf.add(x, attnOut), pass);
     const h = this.norm(`${p}.ln_2`, mid);
-    const pre = this.hook(blockHook(i, 'mlp.pre'), this.linear(`${p}.mlp.c_fc`, h), B, T);
-    const post = this.hook(blockHook(i, 'mlp.post'), gelu(pre), B, T);
-    const mlpOut = this.hook(blockHook(i, 'mlp.out'), this.linear(`${p}.mlp.c_proj`, post), B, T);
-    return this.hook(blockHook(i, 'resid_post'), tf.add(mid, mlpOut), B, T);
+    const pre = this.hook(blockHook(i, 'mlp.pre'), this.linear(`${p}.mlp.c_fc`, h), pass);
+    const post = this.hook(blockHook(i, 'mlp.post'), gelu(pre), pass);
+    const mlpOut = this.hook(blockHook(i, 'mlp.out'), this.linear(`${p}.mlp.c_proj`, post), pass);
+    return this.hook(blockHook(i, 'resid_post'), tf.add(mid, mlpOut), pass);
   }
 
   /** Causal multi-head self-attention. x: [B·T, D] → [B·T, D] */
   private attention(i: number, x: tf.Tensor2D, pass: Pass): tf.Tensor2D {
-    const { B, T, keyMask, bias, cache } = pass;
+    const { keyMask, bias, cache } = pass;
     const H = this.config.nHead;
     const qkv = this.linear(`transformer.h.${i}.attn.c_attn`, x);
     // The cache is filled first either way: an edit changes this block's mixing, not its keys/values.
     const plain = cache ? cache.attention(i, qkv, keyMask, bias) : causalSelfAttention(qkv, keyMask, H, bias);
     const z = this.editedAttention(i, qkv, pass) ?? plain;
-    return this.linear(`transformer.h.${i}.attn.c_proj`, this.hook(blockHook(i, 'attn.z'), z, B, T));
+    return this.linear(`transformer.h.${i}.attn.c_proj`, this.hook(blockHook(i, 'attn.z'), z, pass));
   }
 
   /**
@@ -137,11 +132,12 @@ export class GPT {
    * (or they change nothing). Runs the composite path: the fused kernel takes no extra logits.
    * @returns z [B·T, D] or null
    */
-  private editedAttention(i: number, qkv: tf.Tensor2D, { B, T, tokens, keyMask, bias }: Pass) {
+  private editedAttention(i: number, qkv: tf.Tensor2D, pass: Pass) {
+    const { B, T, bias } = pass;
     const edits = this.attentionEdits.at(i);
-    if (edits.length === 0 || keyMask.shape[1] !== T) return null;
+    if (edits.length === 0 || !isPromptPass(pass)) return null;
     const H = this.config.nHead;
-    const extra = editLogitsTensor(edits, tokens, keyMask, H);
+    const extra = editLogitsTensor(edits, pass, H);
     if (!extra) return null;
     const [q, k, v] = splitHeads(qkv, B, T, H) as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
     return attend(q, k, v, tf.add(bias(), extra) as tf.Tensor4D);
@@ -161,11 +157,12 @@ export class GPT {
     ) as tf.Tensor2D;
   }
 
-  /** Shows a [B·T, W] activation to its hooks as [B, T, W]. */
-  private hook(name: string, act: tf.Tensor2D, B: number, T: number): tf.Tensor2D {
+  /** Shows a [B·T, W] activation to its hooks as [B, T, W], with the pass's rows. */
+  private hook(name: string, act: tf.Tensor2D, pass: Pass): tf.Tensor2D {
     if (!this.hooks.has(name)) return act;
+    const { B, T } = pass;
     const width = act.shape[1];
-    const out = this.hooks.run(name, act.reshape([B, T, width]));
+    const out = this.hooks.run(name, act.reshape([B, T, width]), pass);
     if (out.shape.length !== 3 || out.shape[0] !== B || out.shape[1] !== T || out.shape[2] !== width) {
       throw new Error(`hook '${name}' returned shape [${out.shape}], expected [${B},${T},${width}]`);
     }

@@ -18,6 +18,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { GPTConfig } from './config.js';
+import type { PassRows } from './row-keys.js';
 
 /** What a hook point's coordinates are. */
 export type HookKind =
@@ -119,10 +120,11 @@ export function headCoordinates(p: HookPoint, heads: readonly number[]): number[
 }
 
 /**
- * A hook sees the activation and may return a replacement of the same shape.
- * It runs inside the forward pass's tidy scope: tensors it wants to keep must be `tf.keep`-ed.
+ * A hook sees the activation and may return a replacement of the same shape; `pass` gives the
+ * pass's token rows (./row-keys.ts), for edits that choose positions per row. It runs inside the
+ * forward pass's tidy scope: tensors it wants to keep must be `tf.keep`-ed.
  */
-export type HookFn = (activation: tf.Tensor) => tf.Tensor | undefined;
+export type HookFn = (activation: tf.Tensor, pass: PassRows) => tf.Tensor | undefined;
 
 export interface HookHandle {
   remove(): void;
@@ -181,11 +183,11 @@ export class HookRegistry {
   }
 
   /** Runs the hooks of `name` in the order they were added; no hooks → the activation unchanged. */
-  run(name: string, activation: tf.Tensor): tf.Tensor {
+  run(name: string, activation: tf.Tensor, pass: PassRows): tf.Tensor {
     const list = this.hooks.get(name);
     if (!list) return activation;
     let act = activation;
-    for (const fn of list) act = fn(act) ?? act;
+    for (const fn of list) act = fn(act, pass) ?? act;
     return act;
   }
 }

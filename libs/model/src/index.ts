@@ -10,3 +10,4 @@ export * from './kv-cache.js';
 export * from './loss.js';
 export * from './optim.js';
 export * from './params.js';
+export * from './row-keys.js';

@@ -131,3 +131,44 @@ describe('attention edit (attend)', () => {
     expect(model.attentionEdits.size).toBe(0);
   });
 });
+
+describe('span positions (each row’s own tokens)', () => {
+  const hook = 'blocks.0.resid_post';
+  const span = (p: readonly number[]) => p.flatMap((t, j) => (t % 3 === 0 ? [j] : []));
+
+  it('adds the vector exactly at each row’s span columns of a prompt pass, nowhere else', () => {
+    const model = testModel(7);
+    const seqs = prompts(4, V, 3, 9);
+    const { width } = model.hooks.point(hook);
+    const vector = Float32Array.from({ length: width }, (_, j) => (j % 4) - 1.5);
+    const iv: Intervention = { kind: 'add', hook, vector, position: { span } };
+    const { before, after } = recordAround(model, hook, [iv], seqs, 'all');
+    seqs.forEach((seq, b) => {
+      const rowsBefore = (before as number[][][])[b]!;
+      const rowsAfter = (after as number[][][])[b]!;
+      const pad = rowsAfter.length - seq.length;
+      const chosen = new Set(span(seq).map((p) => pad + p));
+      rowsAfter.forEach((row, t) => {
+        const diff = row.map((x, j) => x - rowsBefore[t]![j]!);
+        const want = chosen.has(t) ? Array.from(vector) : new Array(width).fill(0);
+        expect(maxAbsDiff(diff, want)).toBeLessThan(1e-5);
+      });
+    });
+  });
+
+  it('an empty span is the identity, bit for bit; decoding edits the prompt’s pass only', () => {
+    const model = testModel(8);
+    const seqs = prompts(3, V, 5, 7);
+    const { width } = model.hooks.point(hook);
+    const vector = new Float32Array(width).fill(3);
+    const none: Intervention = { kind: 'add', hook, vector, position: { span: () => [] } };
+    expect(withInterventions(model, [none], () => logitsOf(model, seqs))).toEqual(logitsOf(model, seqs));
+    const iv: Intervention = { kind: 'add', hook, vector, position: { span: (p) => [p.length - 2] } };
+    const opts = { maxNewTokens: 2, stopTokens: [], padId: 0, returnLogits: true };
+    const steered = withInterventions(model, [iv], () => decode(model, seqs, opts));
+    seqs.forEach((seq, b) => {
+      const alone = withInterventions(model, [iv], () => logitsOf(model, [seq]));
+      expect(maxAbsDiff(steered.logits![b]![0]!, alone.subarray((seq.length - 1) * V))).toBeLessThan(1e-4);
+    });
+  });
+});
