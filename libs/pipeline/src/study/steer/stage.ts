@@ -18,6 +18,7 @@ import { PROBES_FILES } from '../probes/files.js';
 import { RECORD_FILES } from '../record/files.js';
 import { STATS_FILES } from '../stats/files.js';
 import { prepareAttention } from './attention/inputs.js';
+import { runStatementKeys } from './attention/keys.js';
 import { STEER_FILES } from './files.js';
 import { DEFAULT_LEARN_CONFIG } from './learn/config.js';
 import { learnSubspaces } from './learn/das-learned.js';
@@ -101,6 +102,7 @@ async function learned(
     pairs: training,
     cfg: spec.study.steer.learn ?? DEFAULT_LEARN_CONFIG,
     seed: spec.study.seed,
+    spans: runStatementKeys(opened),
   };
   const out = { directions: learnDirections(grid, li), subspaces: learnSubspaces(grid, li) };
   await writeDirections(runPath(runDir, STEER_FILES.directions), out.directions, out.subspaces);

@@ -3,7 +3,6 @@
  * identity checks and Holm's family; and the summary the steer stage's record keeps.
  */
 import type { LabelCounts } from '@memgen/analysis';
-import type { HookPosition } from '@memgen/model';
 import type { familySite } from './config.js';
 import type { Reliability } from './learn/reliability.js';
 import type { SettingSpec } from './plan/ids.js';
@@ -20,7 +19,8 @@ export interface SteeringSetting extends SettingSummary, Omit<SettingPlan, 'runs
   /** α of add and scale settings; null for ablations. */
   alpha: number | null;
   site: ReturnType<typeof familySite>;
-  position: HookPosition;
+  /** The family's position ('asked' = the asked name's statements of each prompt). */
+  position: SettingSpec['family']['position'];
   runs: Partial<Record<RunRole, SteeredRun>>;
   memToGen: DirectionResult | null;
   genToMem: DirectionResult | null;

@@ -1,11 +1,10 @@
 /** What the attention settings of a grid need before planning: the prompts' keys and the calibrations. */
-import type { KeySelector } from '@memgen/model';
 import type { StudyModel } from '../../common/study-model.js';
 import type { PairLine } from '../../pairs/pairs-file.js';
 import type { SettingSpec } from '../plan/ids.js';
 import type { SteeringInputs } from '../plan/inputs.js';
 import { calibrateAttention, needsAttentionCalibration } from './calibration.js';
-import { statementKeys } from './keys.js';
+import { runStatementKeys } from './keys.js';
 
 /**
  * Sets `inputs.attentionKeys` and `inputs.attentionCalibrations` when the grid has attention
@@ -24,11 +23,7 @@ export function prepareAttention(
     throw new Error(
       `steering '${settings[0]!.id}': attention settings edit the attention to a color story's statements; this run's task is '${opened.taskSpec.name}'`,
     );
-  const byKind = new Map<'asked' | 'others', KeySelector>();
-  const keys = (kind: 'asked' | 'others') => {
-    if (!byKind.has(kind)) byKind.set(kind, statementKeys(opened.tokenizer, kind));
-    return byKind.get(kind)!;
-  };
+  const keys = runStatementKeys(opened);
   inputs.attentionKeys = keys;
   const wanted = settings.filter(needsAttentionCalibration);
   if (wanted.length === 0) return;

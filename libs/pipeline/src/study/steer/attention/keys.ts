@@ -7,6 +7,7 @@
 import type { Stream } from '@memgen/common';
 import type { KeySelector } from '@memgen/model';
 import type { Tokenizer } from '@memgen/tasks';
+import type { StudyModel } from '../../common/study-model.js';
 import { promptSpan } from '../../patching/spans.js';
 
 /** Memoises a selector by prompt: a prompt is decoded once per run and once per pass of each run. */
@@ -38,4 +39,20 @@ export function matchedKeys(target: KeySelector, rng: Stream): KeySelector {
     const n = target(prompt).length;
     return Array.from(rng.derive(prompt.join(' ')).sampleIndices(prompt.length, n));
   });
+}
+
+/**
+ * The statement keys of a run's prompts by span kind, each kind's selector made once (memoised).
+ * @throws Error, when a kind is asked for, naming the task if the run's prompts are not color stories
+ */
+export function runStatementKeys(opened: Pick<StudyModel, 'taskSpec' | 'tokenizer'>) {
+  const byKind = new Map<'asked' | 'others', KeySelector>();
+  return (kind: 'asked' | 'others'): KeySelector => {
+    if (opened.taskSpec.name !== 'color')
+      throw new Error(
+        `statement spans are a color story's statements; this run's task is '${opened.taskSpec.name}'`,
+      );
+    if (!byKind.has(kind)) byKind.set(kind, statementKeys(opened.tokenizer, kind));
+    return byKind.get(kind)!;
+  };
 }

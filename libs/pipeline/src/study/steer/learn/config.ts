@@ -39,12 +39,15 @@ export type KeepCoordinates = z.output<typeof keepSchema>;
  *   its first α (./site-choice.ts).
  * - α: the vector's L2 norm in units of the site's mean activation norm over the training members.
  * - keep: the neuron restriction; each k is a setting of its own, beside k random coordinates.
+ * - position: 'last', 'prompt' or 'all' (as every family), or 'asked' — the tokens of the asked
+ *   name's statements in each color prompt (where a 1-hop story states the rule's answer), on the
+ *   prompt's pass; the gradient learner then learns the vector added there.
  */
 export const directionFamily = z.strictObject({
   kind: z.literal('direction'),
   learn: z.enum(['mean-diff', 'gradient']),
   site: z.union([directionSiteSchema, z.literal('calibrated')]).default('calibrated'),
-  position: z.enum(['last', 'prompt', 'all']).default('prompt'),
+  position: z.enum(['last', 'prompt', 'all', 'asked']).default('prompt'),
   alphas: z.array(z.number().positive()).min(1),
   keep: z.array(keepSchema).min(1).default(['all']),
 });

@@ -4,9 +4,11 @@
  * activation difference with the learned vector — cos(partner − member, vector) at the site —
  * predict whether adding the vector moves the member to its partner's answer?
  */
+
 import { rocAuc } from '@memgen/analysis';
-import { type GPT, type HookPosition, withInterventions } from '@memgen/model';
+import { type GPT, withInterventions } from '@memgen/model';
 import { firstTokens } from '../../patching/runs.js';
+import type { Placement } from './placement.js';
 import { lastRows } from './site-rows.js';
 import type { MemberRows, TrainingSplit } from './split.js';
 
@@ -50,7 +52,7 @@ function thirds(cos: number[], moved: boolean[]): [number, number, number] {
 export function predictMoves(
   model: GPT,
   hook: string,
-  position: HookPosition,
+  position: Placement,
   rows: MemberRows,
   partners: MemberRows,
   vector: Float32Array,
@@ -75,7 +77,7 @@ export function predictMoves(
 export function heldOutPredictions(
   model: GPT,
   hook: string,
-  position: HookPosition,
+  position: Placement,
   heldOut: TrainingSplit,
   vectors: { toGen: Float32Array; toMem: Float32Array },
 ) {

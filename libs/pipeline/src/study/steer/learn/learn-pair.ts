@@ -3,10 +3,12 @@
  * partner's answer) and the toward-mem one, each of L2 norm `norm`; and how such a pair of vectors
  * does on rows it was not learned on.
  */
-import { type GPT, type HookPosition, type Intervention, withInterventions } from '@memgen/model';
+
+import { type GPT, type Intervention, withInterventions } from '@memgen/model';
 import { countInto, type DirectionCounts, emptyCounts, firstTokens } from '../../patching/runs.js';
 import type { DirectionFamily, LearnConfig } from './config.js';
 import { learnVector } from './gradient.js';
+import type { Placement } from './placement.js';
 import { summariseSite } from './site-rows.js';
 import type { MemberRows, TrainingSplit } from './split.js';
 
@@ -29,7 +31,7 @@ export function learnPair(
   model: GPT,
   split: TrainingSplit,
   hook: string,
-  f: Pick<DirectionFamily, 'learn' | 'position'>,
+  f: Pick<DirectionFamily, 'learn'> & { position: Placement },
   norm: number,
   cfg: LearnConfig,
   steps: number,
@@ -61,7 +63,7 @@ export function countMoves(
   rows: MemberRows,
   hook: string,
   vector: Float32Array,
-  position: HookPosition,
+  position: Placement,
 ): DirectionCounts {
   return countWith(model, rows, [{ kind: 'add', hook, vector, position }]);
 }

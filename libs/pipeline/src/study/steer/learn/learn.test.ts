@@ -6,11 +6,12 @@
 import { stream } from '@memgen/common';
 import { disposeInput, leftPad, toForwardInput, withInterventions } from '@memgen/model';
 import { useTestBackend } from '@memgen/tensor';
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { firstTokens } from '../../patching/runs.js';
 import { keptCount, restrict, topByAbsR } from '../plan/directions.js';
 import { learnConfigSchema } from './config.js';
-import { learnVector } from './gradient.js';
+import { addVectorHook, learnVector } from './gradient.js';
 import { countMoves, learnPair } from './learn-pair.js';
 import { cosine, PLANTED, plantedModel, plantedPairs } from './planted.test-support.js';
 import { summariseSite } from './site-rows.js';
@@ -125,5 +126,40 @@ describe('learned directions on a planted model', () => {
   it('the training members are what the steering set must leave out', () => {
     const prompts = memberPrompts(plantedPairs(3));
     expect([...prompts].sort()).toEqual(['p0-4', 'p1-4', 'p1-5', 'p2-4', 'p2-5', 'p3-5']);
+  });
+});
+
+describe('the gradient learner’s hook at a span', () => {
+  it('adds the vector at each row’s span columns only, wherever padding puts the row', () => {
+    const batch = leftPad(
+      [
+        [3, 4, 5, 6],
+        [7, 3, 8],
+      ],
+      0,
+    );
+    const input = toForwardInput(batch);
+    try {
+      const v = tf.tensor1d([1, -2]);
+      const span = (p: readonly number[]) => p.flatMap((t, j) => (t === 3 ? [j] : []));
+      const x = tf.zeros([2, 4, 2]);
+      const out = addVectorHook(v, { span })(x, input).arraySync() as number[][][];
+      expect(out).toEqual([
+        [
+          [1, -2],
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+        [
+          [0, 0],
+          [0, 0],
+          [1, -2],
+          [0, 0],
+        ],
+      ]);
+    } finally {
+      disposeInput(input);
+    }
   });
 });

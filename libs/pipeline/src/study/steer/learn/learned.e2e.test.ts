@@ -41,6 +41,13 @@ const steer = {
     { kind: 'head-scale', toGen: 'calibrated', toMem: 'calibrated', alphas: [1] },
     { kind: 'das', rank: 2, alphas: [0.5, 1] },
     { kind: 'attention', toGen: 'calibrated', toMem: 'calibrated', alphas: [3] },
+    {
+      kind: 'direction',
+      learn: 'gradient',
+      site: { block: 1, site: 'attn.out' },
+      position: 'asked',
+      alphas: [0.5],
+    },
   ],
   primary: 'dir-grad-calib-prompt-a0.5',
 };
@@ -68,6 +75,7 @@ describe('learned directions in the steer stage', () => {
       'das-k2-calib-prompt-a0.5',
       'das-k2-calib-prompt-a1',
       'attn-asked-gencalib-memcalib-prompt-a3',
+      'dir-grad-b1attn-asked-a0.5',
     ]);
     expect(st.alphaZero.checks.map((c) => [c.path, c.mismatches])).toEqual([
       ['direction learned prompt', 0],
@@ -75,6 +83,7 @@ describe('learned directions in the steer stage', () => {
       ['head-scale attn.z prompt', 0],
       ['das learned prompt', 0],
       ['attention attn.logits prompt', 0],
+      ['direction learned asked', 0],
     ]);
     const roles = ['matchedToGen', 'matchedToMem', 'shuffledToGen', 'shuffledToMem', 'toGen', 'toMem'];
     for (const s of st.settings.slice(0, 3)) expect(Object.keys(s.runs).sort()).toEqual(roles);
@@ -179,6 +188,19 @@ describe('learned directions in the steer stage', () => {
       0,
     );
     expect(s.coordinates).toBe(8); // one head of width 16 / 2
+  });
+
+  it('a direction at the asked name’s statements: learned there, stored, steered there with both controls', async () => {
+    const st = await readJson<SteeringFile>(file(RUN_FILES.steering));
+    const s = st.settings.find((x) => x.id === 'dir-grad-b1attn-asked-a0.5')!;
+    expect(s.position).toBe('asked');
+    const roles = ['matchedToGen', 'matchedToMem', 'shuffledToGen', 'shuffledToMem', 'toGen', 'toMem'];
+    expect(Object.keys(s.runs).sort()).toEqual(roles);
+    expect(s.learned!.hook).toBe('blocks.1.attn.out');
+    const v = await readDirectionVectors(file(RUN_FILES.directions), 'f5-a0.5');
+    const length = (x: Float32Array) => Math.hypot(...x);
+    expect(length(v.toGen)).toBeCloseTo(s.learned!.norm, 4);
+    expect(s.l2Norm).toBeCloseTo(s.learned!.norm, 4);
   });
 
   it('das: one subspace per family, orthonormal and stored for Python, set toward the class means, with both controls', async () => {

@@ -10,12 +10,15 @@ import type { PairLine } from '../../pairs/pairs-file.js';
 import type { SettingSpec } from '../plan/ids.js';
 import type { DirectionFamily, DirectionSite, LearnConfig } from './config.js';
 import { learnPair, type VectorPair } from './learn-pair.js';
+import { type Placement, placementOf, type SpanKeys } from './placement.js';
 import { chooseSite, directionLever, type SiteChoice, type SiteLever } from './site-choice.js';
 import { type SiteSummary, summariseSite } from './site-rows.js';
 import { type TrainingSplit, trainingSplit } from './split.js';
 
 export interface LearnedDirection {
   hook: string;
+  /** Where the vectors are added. */
+  position: Placement;
   /** The site's mean activation norm over the training members: α's unit. */
   unit: number;
   /** The vectors' L2 norm, α · unit. */
@@ -42,7 +45,15 @@ export interface LearnInputs {
   pairs: readonly PairLine[];
   cfg: LearnConfig;
   seed: number;
+  /** The statements of each color prompt, for directions at position 'asked'. */
+  spans?: SpanKeys;
 }
+
+/** A direction family with its position as the model takes it. */
+const placed = (li: LearnInputs, f: DirectionFamily) => ({
+  ...f,
+  position: placementOf(f.position, li.spans),
+});
 
 /** The training split of `pairs` with li's rule items to keep. */
 export function split(li: LearnInputs, pairs: readonly PairLine[]): TrainingSplit {
@@ -98,7 +109,7 @@ function familySite(li: LearnInputs, s: SettingSpec, unitOf: (h: string) => numb
   const f = s.family as DirectionFamily;
   if (f.site !== 'calibrated') return { hook: fixedSite(li.model, f.site), choice: null };
   const choice = calibratedSite(li, s.familyIndex, (rng) =>
-    directionLever(li.model, f, f.alphas[0]!, li.cfg, unitOf, rng),
+    directionLever(li.model, placed(li, f), f.alphas[0]!, li.cfg, unitOf, rng),
   );
   return { hook: choice.hook, choice };
 }
@@ -111,7 +122,7 @@ function learnOne(
   site: Site,
   summary: SiteSummary,
 ): LearnedDirection {
-  const f = s.family as DirectionFamily;
+  const f = placed(li, s.family as DirectionFamily);
   const { hook, choice } = site;
   const norm = s.alpha! * summary.meanNorm;
   const vectors = learnPair(li.model, full, hook, f, norm, li.cfg, li.cfg.steps, summary.genMinusMem);
@@ -119,7 +130,8 @@ function learnOne(
   try {
     const shuffled = learnPair(li.model, shuffledSplit, hook, f, norm, li.cfg, li.cfg.steps);
     const unit = summary.meanNorm;
-    return { hook, unit, norm, vectors, shuffled, absR: summary.absR, choice, pairs: full.pairs };
+    const { position } = f;
+    return { hook, position, unit, norm, vectors, shuffled, absR: summary.absR, choice, pairs: full.pairs };
   } finally {
     shuffledSplit.dispose();
   }

@@ -61,7 +61,7 @@ export function reliabilityOf(
   };
   const split = trainingSplit(opened.model, opened.tokenizer.padId, heldOutPairs, null);
   try {
-    const position = spec.family.position;
+    const { position } = learned;
     return {
       setting: spec.id,
       ...rates,

@@ -10,11 +10,13 @@
  * does most beyond what any lever of its size does. The best score wins; ties go to the earlier
  * site. The steering set is never seen.
  */
+
 import type { Stream } from '@memgen/common';
 import { blockHook, type GPT, type Intervention } from '@memgen/model';
 import type { DirectionCounts } from '../../patching/runs.js';
 import type { DirectionFamily, LearnConfig } from './config.js';
 import { countWith, learnPair } from './learn-pair.js';
+import type { Placement } from './placement.js';
 import { randomVector } from './random-vector.js';
 import type { TrainingSplit } from './split.js';
 
@@ -84,7 +86,7 @@ export function chooseSite(
  */
 export function directionLever(
   model: GPT,
-  f: DirectionFamily,
+  f: Pick<DirectionFamily, 'learn'> & { position: Placement },
   alpha: number,
   cfg: LearnConfig,
   unitOf: (hook: string) => number,

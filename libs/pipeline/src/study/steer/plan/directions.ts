@@ -5,10 +5,12 @@
  * the same site (all of them, or k drawn at random); shuffled — the same learner's vector from
  * pairs whose members were swapped at random, kept to the same coordinates.
  */
+
 import type { Stream } from '@memgen/common';
-import type { HookPosition, Intervention } from '@memgen/model';
+import type { Intervention } from '@memgen/model';
 import type { KeepCoordinates } from '../learn/config.js';
 import { type LearnedDirection, learnKey } from '../learn/learned.js';
+import type { Placement } from '../learn/placement.js';
 import { randomVector } from '../learn/random-vector.js';
 import type { SettingSpec } from './ids.js';
 import type { SteeringInputs } from './inputs.js';
@@ -39,7 +41,7 @@ export function restrict(v: Float32Array, coords: readonly number[]): Float32Arr
 
 const norm = (v: Float32Array) => Math.hypot(...v);
 
-const add = (hook: string, vector: Float32Array, position: HookPosition): Intervention[] => [
+const add = (hook: string, vector: Float32Array, position: Placement): Intervention[] => [
   { kind: 'add', hook, vector, position },
 ];
 
@@ -69,10 +71,10 @@ export function planDirection(
     pairs: learned.pairs,
     choice: learned.choice,
   });
-  if (zero) return { ...base, runs: { toMem: add(learned.hook, new Float32Array(width), f.position) } };
+  if (zero) return { ...base, runs: { toMem: add(learned.hook, new Float32Array(width), learned.position) } };
   const randomCoords = k === width ? kept : rng.sample([...Array(width).keys()], k);
   const matched = (v: Float32Array) => randomVector(width, randomCoords, norm(v), rng);
-  const ivs = (v: Float32Array) => add(learned.hook, v, f.position);
+  const ivs = (v: Float32Array) => add(learned.hook, v, learned.position);
   return {
     ...base,
     runs: {

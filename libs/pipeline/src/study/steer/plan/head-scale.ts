@@ -31,7 +31,9 @@ export function planHeadScale(
   zero: boolean,
   calibration?: HeadCalibration,
 ): SettingPlan {
-  const position = s.family.position;
+  const f = s.family;
+  if (f.kind !== 'head-scale') throw new Error(`planHeadScale got a ${f.kind} setting`);
+  const { position } = f;
   const { toGen, toMem } = targetHeads(s, model, calibration);
   const { nLayer, nHead, nEmbd } = model.config;
   const taken = new Set([...toGen, ...toMem].map(headName));
