@@ -10,17 +10,11 @@ import type { GPT, KeySelector } from '@memgen/model';
 import type { PairLine } from '../../pairs/pairs-file.js';
 import { calibrateCandidates } from '../plan/head-targets.js';
 import type { SettingSpec } from '../plan/ids.js';
-import type { CandidateCounts } from '../plan/setting-plan.js';
+import type { AttentionCalibration } from '../plan/setting-plan.js';
 import type { SignedHead } from './config.js';
 import { attentionEdits, signedHeadName } from './edits.js';
 
-/** An attention setting's calibration: every candidate's counts (`hook` = its name, e.g. b1h0+) and the choice. */
-export interface AttentionCalibration {
-  pairsUsable: number;
-  candidates: CandidateCounts[];
-  toGen: SignedHead[];
-  toMem: SignedHead[];
-}
+export type { AttentionCalibration };
 
 /** Whether an attention setting chooses any of its heads on the training split. */
 export const needsAttentionCalibration = (s: SettingSpec) =>

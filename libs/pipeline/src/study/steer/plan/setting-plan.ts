@@ -5,7 +5,7 @@
  */
 import type { Intervention } from '@memgen/model';
 import type { DirectionCounts } from '../../patching/runs.js';
-import type { AttentionCalibration } from '../attention/calibration.js';
+import type { SignedHead } from '../attention/config.js';
 import type { SiteChoice } from '../learn/site-choice.js';
 import type { HeadRef } from './ids.js';
 
@@ -66,6 +66,14 @@ export interface HeadCalibration {
   candidates: CandidateCounts[];
   toGen: HeadRef[];
   toMem: HeadRef[];
+}
+
+/** An attention setting's calibration: every candidate's counts (`hook` = its name, e.g. b1h0+) and the choice. */
+export interface AttentionCalibration {
+  pairsUsable: number;
+  candidates: CandidateCounts[];
+  toGen: SignedHead[];
+  toMem: SignedHead[];
 }
 
 export interface SettingPlan {
