@@ -48,6 +48,8 @@ export interface BookSetting {
   learned?: {
     /** The hook the direction or subspace acts at (null in archives written before it was kept). */
     hook?: string | null;
+    /** The token span it is added at ('asked': the asked name's statements); null at the last position. */
+    span?: string | null;
     coordinates: number | null;
     mem_to_gen_shuffled_control: number | null;
     gen_to_mem_shuffled_control: number | null;
@@ -151,6 +153,7 @@ function bookSetting(s: Record<string, unknown>): BookSetting {
   if (s.kind === 'direction' || s.kind === 'das')
     out.learned = {
       hook: typeof learnedMeta?.hook === 'string' ? learnedMeta.hook : null,
+      span: s.position === 'asked' ? 'asked' : null,
       coordinates: finite(s.coordinates),
       mem_to_gen_shuffled_control: finite(s.mem_to_gen_shuffled_control),
       gen_to_mem_shuffled_control: finite(s.gen_to_mem_shuffled_control),

@@ -43,6 +43,14 @@ describe('steering beside the patching upper bound', () => {
 
   it('reads a setting’s sites from its learned hook, its sublayers or its heads', () => {
     expect(settingSites(strong)).toEqual(['blocks.1.attn.out']);
+    const atSpan = { hook: 'blocks.0.resid_post', span: 'asked', coordinates: 64 };
+    expect(
+      settingSites(
+        testSetting({
+          learned: { ...atSpan, mem_to_gen_shuffled_control: null, gen_to_mem_shuffled_control: null },
+        }),
+      ),
+    ).toEqual(['blocks.0.resid_post@asked']);
     expect(settingSites(testSetting({ targets: ['blocks.0.mlp.out', 'blocks.1.attn.out'] }))).toEqual([
       'blocks.0.mlp.out',
       'blocks.1.attn.out',

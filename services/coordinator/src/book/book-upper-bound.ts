@@ -51,12 +51,14 @@ export function bestSetting(steering: readonly BookSetting[]): BookSetting | nul
 }
 
 /**
- * Patching-map ids of the sites a setting acts at: its learned hook, or its targets (heads as
+ * Patching-map ids of the sites a setting acts at: its learned hook (with its span, e.g.
+ * `blocks.0.resid_post@asked`), or its targets (heads as
  * `blocks.i.attn.z#hj`; an attention edit's signed head `b1h3+` is that head's mixed value at the
  * last position too, the only thing the edit changes).
  */
 export function settingSites(s: BookSetting): string[] {
-  if (s.learned?.hook) return [s.learned.hook];
+  // A direction added at a token span is bounded by patching that span at its site.
+  if (s.learned?.hook) return [s.learned.span ? `${s.learned.hook}@${s.learned.span}` : s.learned.hook];
   return (s.targets ?? []).map((t) => {
     const bare = t.replace(/^(gen|mem):/, '');
     const head = /^b(\d+)h(\d+)[+-]?$/.exec(bare);
