@@ -2,7 +2,7 @@
  * Attention settings: the toward-gen heads' edit in the toward-gen run, the toward-mem heads' in
  * the toward-mem run — fixed heads or each model's calibrated ones (./calibration.ts) — each beside
  * a matched control that makes the same edit (heads, signs, α) at as many random positions
- * of each prompt (./keys.ts): the same lever pointed at the wrong tokens.
+ * of each prompt (./keys.ts): the same lever pointed at tokens drawn at random.
  */
 import type { Stream } from '@memgen/common';
 import type { GPT, KeySelector } from '@memgen/model';
@@ -19,13 +19,6 @@ export interface AttentionInputs {
   calibration: AttentionCalibration | undefined;
 }
 
-/** The setting's toward-gen and toward-mem heads. @throws Error naming a head outside the model */
-function targetHeads(s: SettingSpec, model: GPT, calibration: AttentionCalibration | undefined) {
-  const f = s.family;
-  if (f.kind !== 'attention') throw new Error(`planAttention got a ${f.kind} setting`);
-  return resolveHeadTargets(s, model, f, calibration, signedHeadName);
-}
-
 /** The plan of an attention setting; with `zero`, the toward-mem edit at logit 0. */
 export function planAttention(
   s: SettingSpec,
@@ -36,7 +29,7 @@ export function planAttention(
 ): SettingPlan {
   const f = s.family;
   if (f.kind !== 'attention') throw new Error(`planAttention got a ${f.kind} setting`);
-  const { toGen, toMem } = targetHeads(s, model, inputs.calibration);
+  const { toGen, toMem } = resolveHeadTargets(s, model, f, inputs.calibration, signedHeadName);
   const { nEmbd, nHead } = model.config;
   const target = inputs.keys(f.keys);
   const base = {
