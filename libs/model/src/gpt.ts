@@ -122,8 +122,8 @@ export class GPT {
     const H = this.config.nHead;
     const qkv = this.linear(`transformer.h.${i}.attn.c_attn`, x);
     // The cache is filled first either way: an edit changes this block's mixing, not its keys/values.
-    const plain = cache ? cache.attention(i, qkv, keyMask, bias) : causalSelfAttention(qkv, keyMask, H, bias);
-    const z = this.editedAttention(i, qkv, pass) ?? plain;
+    const cached = cache?.attention(i, qkv, keyMask, bias);
+    const z = this.editedAttention(i, qkv, pass) ?? cached ?? causalSelfAttention(qkv, keyMask, H, bias);
     return this.linear(`transformer.h.${i}.attn.c_proj`, this.hook(blockHook(i, 'attn.z'), z, pass));
   }
 

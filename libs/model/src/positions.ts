@@ -3,7 +3,7 @@
  * span each row chooses from its own tokens.
  */
 import * as tf from '@tensorflow/tfjs';
-import { isPromptPass, type KeySelector, type PassRows, rowColumns } from './row-keys.js';
+import { isPromptPass, type KeySelector, type PassRows, spanMask } from './row-keys.js';
 
 /**
  * Which positions of every forward pass a hook acts on, by name. 'last' = the last position (the
@@ -69,13 +69,8 @@ function atSpan(
   pass: PassRows,
 ): tf.Tensor {
   if (!isPromptPass(pass)) return act;
-  const [B, T] = act.shape as [number, number, number];
-  const mask = new Float32Array(B * T);
-  rowColumns(span, pass, 'span position').forEach((cols, b) => {
-    for (const c of cols) mask[b * T + c] = 1;
-  });
   // A select, not a blend: positions outside the span keep their values bit for bit.
-  const inSpan = tf.tensor3d(mask, [B, T, 1]).cast('bool').broadcastTo(act.shape);
+  const inSpan = spanMask(span, pass, 'span position').cast('bool').broadcastTo(act.shape);
   return tf.where(inSpan, f(act), act);
 }
 

@@ -3,7 +3,7 @@
  * inside each prompt (attention edits' keys, span positions of interventions). Rows are left-padded;
  * a row's prompt is its real tokens, and a chosen position p is column pad + p of the pass.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 
 /** A row's chosen positions, as positions of its prompt (0 = its first real token). */
 export type KeySelector = (prompt: readonly number[]) => readonly number[];
@@ -47,4 +47,17 @@ export function rowColumns(select: KeySelector, pass: PassRows, what: string): n
       return pad + p;
     });
   });
+}
+
+/**
+ * [B, T, 1] float32: 1 at each row's chosen columns of a prompt pass, 0 elsewhere.
+ * @throws Error as {@link rowColumns}
+ */
+export function spanMask(select: KeySelector, pass: PassRows, what: string): tf.Tensor3D {
+  const [B, T] = pass.tokens.shape;
+  const mask = new Float32Array(B * T);
+  rowColumns(select, pass, what).forEach((cols, b) => {
+    for (const c of cols) mask[b * T + c] = 1;
+  });
+  return tf.tensor3d(mask, [B, T, 1]);
 }

@@ -24,6 +24,7 @@ import { DEFAULT_LEARN_CONFIG } from './learn/config.js';
 import { learnSubspaces } from './learn/das-learned.js';
 import { writeDirections } from './learn/directions-file.js';
 import { learnDirections } from './learn/learned.js';
+import type { SpanKeys } from './learn/placement.js';
 import { learnedOf, reliabilityOf } from './learn/reliability.js';
 import { memberPrompts } from './learn/split.js';
 import { calibrateGrid, needsCalibration } from './plan/calibration.js';
@@ -93,6 +94,7 @@ async function learned(
   training: readonly PairLine[],
   grid: readonly SettingSpec[],
   opened: StudyModel,
+  spans: SpanKeys,
 ) {
   const li = {
     model: opened.model,
@@ -102,7 +104,7 @@ async function learned(
     pairs: training,
     cfg: spec.study.steer.learn ?? DEFAULT_LEARN_CONFIG,
     seed: spec.study.seed,
-    spans: runStatementKeys(opened),
+    spans,
   };
   const out = { directions: learnDirections(grid, li), subspaces: learnSubspaces(grid, li) };
   await writeDirections(runPath(runDir, STEER_FILES.directions), out.directions, out.subspaces);
@@ -147,8 +149,10 @@ async function prepareGrid(
   );
   inputs.calibrations = calibrations(spec, training, grid, inputs, opened);
   inputs.headCalibrations = headCalibrations(spec, training, grid, opened);
-  prepareAttention(grid, inputs, opened, training, spec.study.record.batchSize);
-  const out = await learned(spec, runDir, training, grid, opened);
+  // One set of statement keys (memoised per prompt) for attention settings and spans alike.
+  const spans = runStatementKeys(opened);
+  prepareAttention(grid, inputs, opened, training, spec.study.record.batchSize, spans);
+  const out = await learned(spec, runDir, training, grid, opened, spans);
   inputs.learned = out.directions;
   inputs.subspaces = out.subspaces;
   return grid;

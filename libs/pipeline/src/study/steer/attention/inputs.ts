@@ -1,6 +1,7 @@
 /** What the attention settings of a grid need before planning: the prompts' keys and the calibrations. */
 import type { StudyModel } from '../../common/study-model.js';
 import type { PairLine } from '../../pairs/pairs-file.js';
+import type { SpanKeys } from '../learn/placement.js';
 import type { SettingSpec } from '../plan/ids.js';
 import type { SteeringInputs } from '../plan/inputs.js';
 import { calibrateAttention, needsAttentionCalibration } from './calibration.js';
@@ -8,7 +9,8 @@ import { runStatementKeys } from './keys.js';
 
 /**
  * Sets `inputs.attentionKeys` and `inputs.attentionCalibrations` when the grid has attention
- * settings. @throws Error when the task is not color: the keys are statements of color stories
+ * settings; `keys` = the run's statement keys, shared with learned directions at a span.
+ * @throws Error when the task is not color: the keys are statements of color stories
  */
 export function prepareAttention(
   grid: readonly SettingSpec[],
@@ -16,6 +18,7 @@ export function prepareAttention(
   opened: StudyModel,
   training: readonly PairLine[],
   batchSize: number,
+  keys: SpanKeys = runStatementKeys(opened),
 ): void {
   const settings = grid.filter((s) => s.family.kind === 'attention');
   if (settings.length === 0) return;
@@ -23,7 +26,6 @@ export function prepareAttention(
     throw new Error(
       `steering '${settings[0]!.id}': attention settings edit the attention to a color story's statements; this run's task is '${opened.taskSpec.name}'`,
     );
-  const keys = runStatementKeys(opened);
   inputs.attentionKeys = keys;
   const wanted = settings.filter(needsAttentionCalibration);
   if (wanted.length === 0) return;

@@ -7,7 +7,7 @@
  * for every learner and every control.
  */
 
-import { type ForwardInput, type GPT, type PassRows, rowColumns } from '@memgen/model';
+import { type ForwardInput, type GPT, type PassRows, spanMask } from '@memgen/model';
 import * as tf from '@tensorflow/tfjs';
 import type { LearnConfig } from './config.js';
 import type { Placement } from './placement.js';
@@ -26,23 +26,13 @@ export interface GradientProblem {
   init: Float32Array;
 }
 
-/** [B, T, 1] 1 at each row's span columns (a plain forward pass over whole prompts). */
-function spanMask(span: Extract<Placement, object>['span'], pass: PassRows): tf.Tensor {
-  const [B, T] = pass.tokens.shape;
-  const mask = new Float32Array(B * T);
-  rowColumns(span, pass, 'learned direction span').forEach((cols, b) => {
-    for (const c of cols) mask[b * T + c] = 1;
-  });
-  return tf.tensor3d(mask, [B, T, 1]);
-}
-
 /** A hook adding `v` [W] at the last position, every position, or each row's span, differentiably. */
 export function addVectorHook(v: tf.Tensor1D, position: Placement) {
   return (x: tf.Tensor, pass: PassRows): tf.Tensor => {
     const [, T, W] = x.shape as [number, number, number];
     if (position === 'all') return tf.add(x, v.reshape([1, 1, W]));
     if (typeof position === 'object')
-      return tf.add(x, tf.mul(spanMask(position.span, pass), v.reshape([1, 1, W])));
+      return tf.add(x, tf.mul(spanMask(position.span, pass, 'learned direction span'), v.reshape([1, 1, W])));
     // A plain forward pass over whole prompts: 'prompt' and 'last' are both the last column.
     const mask = tf.concat([tf.zeros([1, T - 1, 1]), tf.ones([1, 1, 1])], 1);
     return tf.add(x, tf.mul(mask, v.reshape([1, 1, W])));

@@ -5,7 +5,6 @@
  */
 import { type Coordinate, coordinateMeans, type SiteMatrix, topNMask } from '@memgen/analysis';
 import { readJson } from '@memgen/common';
-import type { KeySelector } from '@memgen/model';
 import { blockHook } from '@memgen/model';
 import { runPath } from '../../common/run-dir.js';
 import type { StudySpec } from '../../common/study-model.js';
@@ -19,6 +18,7 @@ import type { AttentionCalibration } from '../attention/calibration.js';
 import { familySite, type SteerFamily, type SteerSelection } from '../config.js';
 import type { LearnedSubspace } from '../learn/das-learned.js';
 import type { LearnedDirection } from '../learn/learned.js';
+import type { SpanKeys } from '../learn/placement.js';
 import type { HeadCalibration } from './head-calibration.js';
 import type { SublayerCalibration } from './setting-plan.js';
 
@@ -56,7 +56,7 @@ export interface SteeringInputs {
   /** The signed heads chosen for each attention setting with calibrated heads (by setting id). */
   attentionCalibrations?: Map<string, AttentionCalibration>;
   /** The keys of each span kind of the prompts, for attention settings (color prompts only). */
-  attentionKeys?: (kind: 'asked' | 'others') => KeySelector;
+  attentionKeys?: SpanKeys;
   /** The learned directions of the grid's direction settings (by ../learn/learned.ts learnKey). */
   learned?: Map<string, LearnedDirection>;
   /** The learned subspaces of the grid's das settings (by ../learn/das-learned.ts subspaceKey). */
