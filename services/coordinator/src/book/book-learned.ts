@@ -133,8 +133,9 @@ export function learnedSection(runs: readonly BookRun[]): string | null {
     ...(rows.length > 0 ? [body] : []),
     ...(reliability
       ? [
-          "Per-item reliability of each run's pre-declared learned direction on its steering set (wrong way = " +
-            'items of the other class pushed across), and on its held-out pairs the AUC of cos(own difference, ' +
+          "Per-item reliability of each run's pre-declared learned direction on its steering set (switch = items " +
+            "moved to the other class's answer; neither = items moved off their answer to a third one; wrong " +
+            'way = items of the other class pushed across), and on its held-out pairs the AUC of cos(own difference, ' +
             'vector) for switching (0.5 = no prediction):',
           reliability,
         ]
