@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { configHash, parseWith, readJson, writeJson } from '@memgen/common';
 import { HostTensor, readSafetensors, writeSafetensors } from '@memgen/tensor';
 import { z } from 'zod';
-import { type GPTConfig, gptConfigSchema } from './config.js';
+import { type GPTConfig, gptConfigSchema, isRotary } from './config.js';
 import { GPT } from './gpt.js';
 import { createParams, paramSpecs, readWeights } from './params.js';
+import { ROTARY_BASE } from './rotary.js';
 
 export interface CheckpointExtras {
   /** Serialised tokenizer (its toJSON()). */
@@ -56,6 +57,10 @@ export function hfConfig(
     embd_pdrop: 0,
     attn_pdrop: 0,
     tie_word_embeddings: true,
+    // GPT2LMHeadModel has no rotary positions: these keys say so, and docs/model.md shows the rotation.
+    ...(isRotary(c)
+      ? { position_embedding_type: 'rotary', rotary_dim: c.nEmbd / c.nHead, rope_theta: ROTARY_BASE }
+      : {}),
     ...(special.bos !== undefined ? { bos_token_id: special.bos } : {}),
     ...(special.eos !== undefined ? { eos_token_id: special.eos } : {}),
     ...(special.pad !== undefined ? { pad_token_id: special.pad } : {}),

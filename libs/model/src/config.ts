@@ -9,7 +9,7 @@ export const gptConfigSchema = z
   .object({
     /** Vocabulary size, including the pad and end-of-sequence tokens. */
     vocabSize: z.number().int().min(2),
-    /** Context length: the longest sequence the learned position table covers. */
+    /** Context length: the longest sequence the model reads (and the learned position table covers). */
     nCtx: z.number().int().min(1),
     /** Residual stream width (d_model). */
     nEmbd: z.number().int().min(1),
@@ -23,11 +23,24 @@ export const gptConfigSchema = z
     layerNormEpsilon: z.number().positive().default(1e-5),
     /** Std of the normal initialisation (GPT-2: 0.02); residual projections are scaled by 1/√(2·nLayer). */
     initStd: z.number().positive().default(0.02),
+    /**
+     * How the model knows where a token is: 'learned' (absent = GPT-2's learned absolute position
+     * table, `transformer.wpe`) or 'rotary' (queries and keys rotated by position, no table; ./rotary.ts).
+     * No default, so configs without it keep their hash.
+     */
+    positions: z.enum(['learned', 'rotary']).optional(),
   })
   .strict()
-  .refine((c) => c.nEmbd % c.nHead === 0, { message: 'nHead must divide nEmbd', path: ['nHead'] });
+  .refine((c) => c.nEmbd % c.nHead === 0, { message: 'nHead must divide nEmbd', path: ['nHead'] })
+  .refine((c) => c.positions !== 'rotary' || (c.nEmbd / c.nHead) % 2 === 0, {
+    message: 'rotary positions need an even head width (nEmbd / nHead)',
+    path: ['positions'],
+  });
 
 export type GPTConfig = z.infer<typeof gptConfigSchema>;
+
+/** Whether a config rotates queries and keys instead of adding learned positions. */
+export const isRotary = (c: Pick<GPTConfig, 'positions'>) => c.positions === 'rotary';
 
 type Shape = Pick<GPTConfig, 'nEmbd' | 'nLayer' | 'nHead'>;
 

@@ -1,5 +1,5 @@
 /**
- * A GPT-2-style decoder: learned positions, pre-LayerNorm blocks with causal multi-head attention and
+ * A GPT-2-style decoder: learned (or rotary) positions, pre-LayerNorm blocks with causal multi-head attention and
  * a GELU MLP, final LayerNorm, unembedding tied to the token embedding. Read top to bottom.
  */
 import {
@@ -13,10 +13,11 @@ import {
 } from '@memgen/tensor';
 import * as tf from '@tensorflow/tfjs';
 import { AttentionEdits, editLogitsTensor } from './attention-edit.js';
-import type { GPTConfig } from './config.js';
+import { type GPTConfig, isRotary } from './config.js';
 import { blockHook, HookRegistry } from './hooks.js';
 import type { KVCache } from './kv-cache.js';
 import { createParams, disposeParams, initialWeights, type ParamMap } from './params.js';
+import { type RotaryAngles, rotaryAngles, rotateQueriesKeys } from './rotary.js';
 import { isPromptPass, type PassRows } from './row-keys.js';
 
 export interface ForwardInput {
@@ -39,6 +40,8 @@ interface Pass extends PassRows {
   T: number;
   /** [B, 1, T, S] additive attention bias, built on first use (the fused kernel takes keyMask). */
   bias: () => tf.Tensor4D;
+  /** Rotary models: the pass's rotation angles, built on first use. */
+  rotary: (() => RotaryAngles) | undefined;
   cache?: KVCache | undefined;
 }
 
@@ -79,8 +82,12 @@ export class GPT {
       const V = this.config.vocabSize;
       const wte = this.p('transformer.wte.weight');
       const tok = tf.gather(wte, input.tokens.reshape([B * T]));
-      const pos = tf.gather(this.p('transformer.wpe.weight'), input.positions.reshape([B * T]));
+      const rotary = isRotary(this.config);
+      const embedded: tf.Tensor2D = rotary
+        ? (tok as tf.Tensor2D)
+        : tf.add(tok, tf.gather(this.p('transformer.wpe.weight'), input.positions.reshape([B * T])));
       let bias: tf.Tensor4D | undefined;
+      let angles: RotaryAngles | undefined;
       const pass: Pass = {
         B,
         T,
@@ -90,9 +97,15 @@ export class GPT {
           bias ??= attentionBias(input.keyMask, T);
           return bias;
         },
+        rotary: rotary
+          ? () => {
+              angles ??= rotaryAngles(input.positions, this.config.nEmbd / this.config.nHead);
+              return angles;
+            }
+          : undefined,
         cache: input.cache,
       };
-      let x = this.hook('embed', tf.add(tok, pos), pass);
+      let x = this.hook('embed', embedded, pass);
       for (let i = 0; i < this.config.nLayer; i++) x = this.block(i, x, pass);
       const xf = this.hook('final_norm', this.norm('transformer.ln_f', x), pass);
       const logits = tf.matMul(xf, wte, false, true);
@@ -120,7 +133,8 @@ export class GPT {
   private attention(i: number, x: tf.Tensor2D, pass: Pass): tf.Tensor2D {
     const { keyMask, bias, cache } = pass;
     const H = this.config.nHead;
-    const qkv = this.linear(`transformer.h.${i}.attn.c_attn`, x);
+    const projected = this.linear(`transformer.h.${i}.attn.c_attn`, x);
+    const qkv = pass.rotary ? rotateQueriesKeys(projected, pass.rotary(), H) : projected;
     // The cache is filled first either way: an edit changes this block's mixing, not its keys/values.
     const cached = cache?.attention(i, qkv, keyMask, bias);
     const z = this.editedAttention(i, qkv, pass) ?? cached ?? causalSelfAttention(qkv, keyMask, H, bias);

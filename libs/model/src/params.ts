@@ -4,7 +4,7 @@
  */
 import { SEED_MAX, stream } from '@memgen/common';
 import * as tf from '@tensorflow/tfjs';
-import type { GPTConfig } from './config.js';
+import { type GPTConfig, isRotary } from './config.js';
 
 export type ParamMap = Map<string, tf.Variable>;
 
@@ -14,12 +14,12 @@ export interface ParamSpec {
   init: 'normal' | 'residual' | 'zeros' | 'ones';
 }
 
-/** Every parameter of a config, in a stable order (embeddings, blocks, final norm). */
+/** Every parameter of a config, in a stable order (embeddings, blocks, final norm); no position table when rotary. */
 export function paramSpecs(c: GPTConfig): ParamSpec[] {
   const d = c.nEmbd;
   const specs: ParamSpec[] = [
     { name: 'transformer.wte.weight', shape: [c.vocabSize, d], init: 'normal' },
-    { name: 'transformer.wpe.weight', shape: [c.nCtx, d], init: 'normal' },
+    ...(isRotary(c) ? [] : [{ name: 'transformer.wpe.weight', shape: [c.nCtx, d], init: 'normal' as const }]),
   ];
   for (let i = 0; i < c.nLayer; i++) {
     const p = `transformer.h.${i}`;

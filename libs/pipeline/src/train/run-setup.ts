@@ -51,6 +51,7 @@ export function resolveRunShape(spec: TrainSpec) {
   const config = resolveGPTConfig({
     preset: spec.model.preset,
     ...spec.model.overrides,
+    ...(spec.model.positions === 'rotary' ? { positions: 'rotary' as const } : {}),
     vocabSize: tok.vocabSize,
     nCtx,
   });

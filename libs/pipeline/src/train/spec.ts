@@ -68,6 +68,8 @@ export const trainSpecSchema = z.strictObject({
     init: z.string().min(1).optional(),
     /** Context length; default: the longest item seen while probing the data, plus 8. */
     nCtx: z.number().int().positive().optional(),
+    /** 'learned' (absent: GPT-2's position table) or 'rotary' (libs/model/src/rotary.ts). */
+    positions: z.enum(['learned', 'rotary']).optional(),
   }),
   seed: seedSchema.default(0),
   /**

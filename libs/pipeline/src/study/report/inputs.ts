@@ -33,6 +33,8 @@ export interface ModelInfo {
   nEmbd: number;
   nHead: number;
   vocabSize: number;
+  /** The model's position encoding (a config without the field is GPT-2's learned table). */
+  positions: 'learned' | 'rotary';
 }
 
 /** The trainer's train/summary.json: which checkpoint was kept and whether it showed rule skill. */
@@ -80,8 +82,12 @@ export async function readCurve(path: string): Promise<CurveRow[]> {
 async function readModelInfo(runDir: string): Promise<ModelInfo | null> {
   const path = join(runDir, RUN_DIR_FILES.checkpoint, 'config.json');
   if (!existsSync(path)) return null;
-  const cfg = (await readJson<{ memgen?: { config?: ModelInfo } }>(path)).memgen?.config;
-  return cfg ? { nLayer: cfg.nLayer, nEmbd: cfg.nEmbd, nHead: cfg.nHead, vocabSize: cfg.vocabSize } : null;
+  const cfg = (
+    await readJson<{ memgen?: { config?: Partial<ModelInfo> & Omit<ModelInfo, 'positions'> } }>(path)
+  ).memgen?.config;
+  if (!cfg) return null;
+  const { nLayer, nEmbd, nHead, vocabSize } = cfg;
+  return { nLayer, nEmbd, nHead, vocabSize, positions: cfg.positions ?? 'learned' };
 }
 
 /** What the chain the report runs in (`chain`, in run order) has made current in `runDir`. */

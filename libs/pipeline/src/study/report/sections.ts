@@ -14,7 +14,7 @@ export function header(inp: ReportInputs): string {
   const task = inp.pairs?.task.name ?? inp.spec.task?.name ?? 'unknown task';
   const m = inp.model;
   const model = m
-    ? `GPT (${m.nLayer} layers, d_model ${m.nEmbd}, ${m.nHead} heads, vocabulary ${m.vocabSize})`
+    ? `GPT (${m.nLayer} layers, d_model ${m.nEmbd}, ${m.nHead} heads, vocabulary ${m.vocabSize}, ${m.positions} positions)`
     : '';
   return [
     `# memgen study: ${task}`,
