@@ -94,10 +94,16 @@ export function median(xs: number[]): number {
  * The benchmark shapes: V 128, T 64 (the PyTorch twin's shapes), and micro at the color quick
  * preset's batch and context.
  */
-export const BENCH_CONFIGS: Record<string, { preset: string; vocab: number; ctx: number; batch: number }> = {
+export const BENCH_CONFIGS: Record<
+  string,
+  { preset: string; vocab: number; ctx: number; batch: number; positions?: 'rotary' }
+> = {
   nano: { preset: 'nano', vocab: 128, ctx: 64, batch: 32 },
   micro: { preset: 'micro', vocab: 128, ctx: 96, batch: 64 },
+  // The same shapes with rotary positions: what rotating queries and keys in every block costs.
+  'micro-rotary': { preset: 'micro', vocab: 128, ctx: 96, batch: 64, positions: 'rotary' },
   tiny: { preset: 'tiny', vocab: 128, ctx: 64, batch: 32 },
+  'tiny-rotary': { preset: 'tiny', vocab: 128, ctx: 64, batch: 32, positions: 'rotary' },
   small: { preset: 'small', vocab: 128, ctx: 64, batch: 32 },
   'gpt2-small': { preset: 'gpt2-small', vocab: 50257, ctx: 64, batch: 8 },
 };
@@ -106,7 +112,11 @@ export const BENCH_CONFIGS: Record<string, { preset: string; vocab: number; ctx:
 export function benchSetup(name: string): { model: GPT; opt: AdamW; batch: TrainBatch; tokens: number } {
   const c = BENCH_CONFIGS[name];
   if (!c) throw new Error(`unknown config '${name}'; known: ${Object.keys(BENCH_CONFIGS).join(', ')}`);
-  const model = GPT.init(resolveGPTConfig({ preset: c.preset, vocabSize: c.vocab, nCtx: c.ctx }), 0);
+  const positions = c.positions ? { positions: c.positions } : {};
+  const model = GPT.init(
+    resolveGPTConfig({ preset: c.preset, vocabSize: c.vocab, nCtx: c.ctx, ...positions }),
+    0,
+  );
   const opt = new AdamW(model.params, ADAMW_DEFAULTS);
   const seqs = Array.from({ length: c.batch }, (_, r) =>
     Array.from({ length: c.ctx + 1 }, (_, j) => 2 + ((r * 7919 + j * 104729) % (c.vocab - 2))),

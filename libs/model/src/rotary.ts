@@ -37,25 +37,21 @@ export function rotaryAngles(positions: tf.Tensor2D, headDim: number): RotaryAng
   };
 }
 
-/** x [N, H, dh] → x turned by its row's angles. */
-function rotate(x: tf.Tensor3D, { cos, sin }: RotaryAngles): tf.Tensor3D {
-  const half = x.shape[2] / 2;
-  const [x1, x2] = tf.split(x, [half, half], 2) as [tf.Tensor3D, tf.Tensor3D];
-  return tf.concat(
-    [tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)), tf.add(tf.mul(x2, cos), tf.mul(x1, sin))],
-    2,
-  ) as tf.Tensor3D;
-}
-
 /**
- * Rotates the query and key parts of a block's fused projection; values pass unchanged.
+ * Rotates the query and key parts of a block's fused projection; values pass unchanged. Queries and
+ * keys are turned together, as 2H heads of one slice (slice, split and concat run natively).
  * @param qkv [N, 3D] (queries, keys, values; heads contiguous in each)
  * @returns [N, 3D]
  */
-export function rotateQueriesKeys(qkv: tf.Tensor2D, angles: RotaryAngles, nHead: number): tf.Tensor2D {
+export function rotateQueriesKeys(qkv: tf.Tensor2D, { cos, sin }: RotaryAngles, nHead: number): tf.Tensor2D {
   const [n, width] = qkv.shape;
   const d = width / 3;
-  const part = (j: number) => tf.slice(qkv, [0, j * d], [n, d]);
-  const turned = (j: number) => rotate(part(j).reshape([n, nHead, d / nHead]), angles).reshape([n, d]);
-  return tf.concat([turned(0), turned(1), part(2)], 1) as tf.Tensor2D;
+  const half = d / nHead / 2;
+  const qk = tf.slice(qkv, [0, 0], [n, 2 * d]).reshape([n, 2 * nHead, 2 * half]);
+  const [x1, x2] = tf.split(qk, 2, 2) as [tf.Tensor3D, tf.Tensor3D];
+  const turned = tf.concat(
+    [tf.sub(tf.mul(x1, cos), tf.mul(x2, sin)), tf.add(tf.mul(x2, cos), tf.mul(x1, sin))],
+    2,
+  );
+  return tf.concat([turned.reshape([n, 2 * d]), tf.slice(qkv, [0, 2 * d], [n, d])], 1) as tf.Tensor2D;
 }
