@@ -80,6 +80,21 @@ describe('lever study', () => {
     expect(wd.train.phases.map((p) => p.lr)).toEqual([1e-3, 2e-3]);
   });
 
+  it('a position-encoding lever trains its cells with rotary positions, and the checkpoint says so', async () => {
+    const cells = expandLevers({
+      ...STUDY,
+      sizes: ['nano'],
+      seeds: [0],
+      levers: { rotary: { train: { model: { positions: 'rotary' } } } },
+    });
+    expect(cells.map((c) => [c.train.model.preset, c.train.model.positions])).toEqual([['nano', 'rotary']]);
+    const dir = await mkdtemp(join(tmpdir(), 'memgen-rotary-cell-'));
+    await trainStage(cells[0]!.train, quietContext(dir));
+    const hf = JSON.parse(await readFile(join(dir, 'checkpoint', 'config.json'), 'utf8'));
+    expect(hf.memgen.config.positions).toBe('rotary');
+    expect(hf.position_embedding_type).toBe('rotary');
+  });
+
   it('names an unknown size and the lever whose change breaks the spec', () => {
     expect(() => expandLevers({ ...STUDY, sizes: ['huge'] })).toThrow(/unknown size 'huge'; known: nano/);
     expect(() => expandLevers({ ...STUDY, levers: { bad: { phase: { lr: -1 } } } })).toThrow(
