@@ -20,7 +20,11 @@ const PROBE_FILES = ['train/config.json', 'train/curve.jsonl'] as const;
 const probeConfigSchema = z.looseObject({
   spec: z.looseObject({
     task: z.looseObject({ name: z.string(), config: z.record(z.string(), z.unknown()).default({}) }),
-    model: z.looseObject({ preset: z.string(), init: z.string().optional() }),
+    model: z.looseObject({
+      preset: z.string(),
+      init: z.string().optional(),
+      positions: z.enum(['learned', 'rotary']).optional(),
+    }),
     seed: z.number(),
     phases: z.array(z.looseObject({ name: z.string() })).min(1),
   }),
@@ -77,7 +81,8 @@ export async function readProbe(dir: string): Promise<BookProbe> {
     name: basename(resolve(dir)),
     task: spec.task.name,
     hops,
-    model: spec.model.preset,
+    model:
+      spec.model.positions === 'rotary' ? `${spec.model.preset} with rotary positions` : spec.model.preset,
     init: spec.model.init ?? null,
     seed: spec.seed,
     phases: spec.phases.map(({ name }) => {
