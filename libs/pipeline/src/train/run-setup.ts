@@ -51,6 +51,7 @@ export function resolveRunShape(spec: TrainSpec) {
   const config = resolveGPTConfig({
     preset: spec.model.preset,
     ...spec.model.overrides,
+    // 'learned' is the config's absence: a spec that spells it out trains the same model, same hash.
     ...(spec.model.positions === 'rotary' ? { positions: 'rotary' as const } : {}),
     vocabSize: tok.vocabSize,
     nCtx,

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readJson, readJsonLines } from '@memgen/common';
+import type { GPTConfig } from '@memgen/model';
 import { assessChain, isUsable } from '../../chain/freshness.js';
 import { readStageTiming, type StageRecord, type StageTiming } from '../../chain/records.js';
 import type { StageDeclaration } from '../../registry/declaration.js';
@@ -82,9 +83,7 @@ export async function readCurve(path: string): Promise<CurveRow[]> {
 async function readModelInfo(runDir: string): Promise<ModelInfo | null> {
   const path = join(runDir, RUN_DIR_FILES.checkpoint, 'config.json');
   if (!existsSync(path)) return null;
-  const cfg = (
-    await readJson<{ memgen?: { config?: Partial<ModelInfo> & Omit<ModelInfo, 'positions'> } }>(path)
-  ).memgen?.config;
+  const cfg = (await readJson<{ memgen?: { config?: GPTConfig } }>(path)).memgen?.config;
   if (!cfg) return null;
   const { nLayer, nEmbd, nHead, vocabSize } = cfg;
   return { nLayer, nEmbd, nHead, vocabSize, positions: cfg.positions ?? 'learned' };
