@@ -31,6 +31,12 @@ export interface StageContext {
   confined?: boolean;
   /** Where the stage reports what it measures for dashboards (a worker's metrics); none: not recorded. */
   metrics?: MetricsSink;
+  /**
+   * Set by the chain for the stage it runs: a digest of the stage's config hash and of every input
+   * it reads. A stage that keeps partial work across attempts keys it by this, so work done for
+   * another configuration or other inputs is never taken up.
+   */
+  resumeKey?: string;
 }
 
 /** A context that prints nothing: tests and library callers. */

@@ -6,6 +6,7 @@
  * whose expensive output was damaged stops the run with the file named. The chain is an argument: the caller passes the registry's stages (or a test's).
  */
 
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import type { RunSpec, StageDeclaration, StageRun } from '../registry/declaration.js';
 import { stageIn, upstreamIn } from '../registry/order.js';
@@ -62,6 +63,16 @@ interface ChainRun {
   options: RunStagesOptions;
 }
 
+/** The digest a stage keys its partial work by: its config hash and what it reads (StageContext.resumeKey). */
+function resumeKeyOf(hash: string, inputs: Record<string, string>): string {
+  const sorted = Object.keys(inputs)
+    .sort()
+    .map((name) => [name, inputs[name]]);
+  return createHash('sha256')
+    .update(JSON.stringify({ hash, inputs: sorted }))
+    .digest('hex');
+}
+
 /** Runs one stage and records it; its old record goes first, so a crash mid-stage leaves none. */
 async function runOne(run: ChainRun, stage: StageDeclaration): Promise<{ state: StageState; wall: number }> {
   const { ctx, spec, options } = run;
@@ -71,7 +82,8 @@ async function runOne(run: ChainRun, stage: StageDeclaration): Promise<{ state: 
   ctx.progress({ stage: stage.name, done: 0, total: 0, detail: 'starting' });
   const started = performance.now();
   const work = options.overrides?.[stage.name] ?? stage.run;
-  const result = (await work(spec, ctx, hash, run.stages)) ?? null;
+  const stageCtx = { ...ctx, resumeKey: resumeKeyOf(hash, inputs) };
+  const result = (await work(spec, stageCtx, hash, run.stages)) ?? null;
   const wall = (performance.now() - started) / 1000;
   const outputs = await digestFiles(ctx.runDir, await expandPaths(ctx.runDir, stage.outputs));
   const record: StageRecord = {

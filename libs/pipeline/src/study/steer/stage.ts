@@ -37,6 +37,7 @@ import { sublayerMeans } from './plan/sublayers.js';
 import { alphaZeroChecks } from './runs/alpha-zero.js';
 import { type DecodedRun, type SteeringRuns, steeringRuns } from './runs/runs.js';
 import { runSetting } from './runs/setting.js';
+import { openSettingStore, type SettingStore } from './runs/setting-store.js';
 import { applyHolm, type SettingSummary } from './runs/summary.js';
 import type { SteeringFile, SteeringSetting, SteerResult } from './steering-file.js';
 
@@ -191,8 +192,11 @@ function steerResult(file: SteeringFile): SteerResult {
   };
 }
 
-/** The identity checks, then every setting of the grid in order. */
-function measureGrid(
+/**
+ * The identity checks, then every setting of the grid in order; a setting an earlier attempt
+ * finished (./runs/setting-store.ts) is read back instead of measured again.
+ */
+async function measureGrid(
   spec: StudySpec,
   ctx: StageContext,
   grid: readonly SettingSpec[],
@@ -200,13 +204,20 @@ function measureGrid(
   opened: StudyModel,
   runs: SteeringRuns,
   base: DecodedRun,
+  store: SettingStore | undefined,
 ) {
   const plan = (s: SettingSpec, zero = false) => planSetting(s, inputs, opened.model, spec.study.seed, zero);
   const checks = alphaZeroChecks(grid, runs, base, (s) => plan(s, true));
+  if (store?.resumed) ctx.log(`steer: resuming with ${store.resumed} of ${grid.length} settings finished`);
   const results: SteeringSetting[] = [];
   for (const [k, s] of grid.entries()) {
     checkAborted(ctx);
-    results.push(runSetting(spec, runs, base, s, plan(s)));
+    let result = store?.get(s.id);
+    if (!result) {
+      result = runSetting(spec, runs, base, s, plan(s));
+      await store?.put(result);
+    }
+    results.push(result);
     ctx.progress({ stage: 'steer', done: k + 1, total: grid.length, detail: s.id });
   }
   return { checks, results };
@@ -224,7 +235,9 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
       inputs.learned?.size || inputs.subspaces?.size ? memberPrompts(pairs.training) : undefined;
     const runs = steeringRuns(spec, opened, leaveOut);
     const base = runs.decode([]);
-    const { checks, results } = measureGrid(spec, ctx, grid, inputs, opened, runs, base);
+    // Without a resume key (a library caller running the stage alone) nothing is kept.
+    const store = ctx.resumeKey ? await openSettingStore(ctx.runDir, ctx.resumeKey, ctx.log) : undefined;
+    const { checks, results } = await measureGrid(spec, ctx, grid, inputs, opened, runs, base, store);
     const holm = applyHolm(results);
     const reliability = primaryReliability(spec, pairs.heldOut, grid, results, inputs, opened);
     const file: SteeringFile = {
@@ -242,6 +255,7 @@ async function runSteer(spec: StudySpec, ctx: StageContext, hash: string): Promi
       settings: results,
     };
     await writeJson(runPath(ctx.runDir, STEER_FILES.steering), file);
+    await store?.clear();
     for (const m of results.flatMap(steeringMeasurements)) ctx.metrics?.record({ kind: 'steering', ...m });
     return steerResult(file);
   } finally {
