@@ -114,7 +114,7 @@ export interface SizeSeries {
 }
 
 /** A group's key without its size: the configuration a size series follows. */
-const seriesKey = (r: BookRun): string => groupKey({ ...r, size: '' });
+export const seriesKey = (r: BookRun): string => groupKey({ ...r, size: '' });
 
 function summariseSeries(key: string, runs: readonly BookRun[]): SizeSeries {
   const sizes = [...new Set(runs.map((r) => r.size))]

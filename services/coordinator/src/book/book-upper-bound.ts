@@ -17,7 +17,7 @@ type Direction = 'mem_to_gen' | 'gen_to_mem';
 const DIRECTIONS: readonly Direction[] = ['mem_to_gen', 'gen_to_mem'];
 
 /** Whether one direction of `s` beats its matched control after Holm. */
-function beyondControl(s: BookSetting, d: Direction): boolean {
+export function beyondControl(s: BookSetting, d: Direction): boolean {
   const [rate, control, p] = [s[d], s[`${d}_control`], s[`holm_p_${d}`]];
   return rate !== null && control !== null && p !== null && rate > control && p < STRONG.holm;
 }

@@ -12,6 +12,7 @@ import { renderFigure } from '@memgen/report';
 import { comparisonsSection, readComparisons } from './book-comparisons.js';
 import { type BookFigure, groupFigures } from './book-figures.js';
 import { type BookGroup, bookGroups, CRITERION, groupKey } from './book-groups.js';
+import { judgingSection } from './book-judging.js';
 import { learnedSection } from './book-learned.js';
 import { groupSection } from './book-markdown.js';
 import { type BookProbe, probeFigure, probesSection, readProbe } from './book-probes.js';
@@ -125,7 +126,9 @@ export async function writeResultsBook(
     header(command, runs),
     ...perGroup.sections,
     ...sizes.sections,
-    ...[learnedSection(runs), upperBoundSection(runs)].filter((x): x is string => x !== null),
+    ...[learnedSection(runs), judgingSection(runs), upperBoundSection(runs)].filter(
+      (x): x is string => x !== null,
+    ),
     ...(comparisons.length > 0 ? [comparisonsSection(comparisons)] : []),
     ...probes.sections,
   ];
