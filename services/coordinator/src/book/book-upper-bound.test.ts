@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { bestSetting, meetsStrongCriterion, settingSites, upperBoundSection } from './book-upper-bound.js';
-import { testRun, testSetting } from './test-setting.js';
+import { STRONG_RATES, testRun, testSetting } from './test-setting.js';
 
 const strong = testSetting({
   id: 'strong',
-  mem_to_gen: 0.6,
-  gen_to_mem: 0.55,
-  mem_to_gen_control: 0.04,
-  gen_to_mem_control: 0.05,
-  holm_p_mem_to_gen: 0.001,
-  holm_p_gen_to_mem: 0.002,
-  capability: 0.95,
-  capability_unsteered: 1,
+  ...STRONG_RATES,
   learned: {
     hook: 'blocks.1.attn.out',
     coordinates: 64,

@@ -26,6 +26,18 @@ export function testSetting(over: Partial<BookSetting> = {}): BookSetting {
   };
 }
 
+/** Rates that just meet the strong criterion (docs/method.md §7): both ≥ 50 %, controls ≤ 5 % and 10× below. */
+export const STRONG_RATES = {
+  mem_to_gen: 0.6,
+  gen_to_mem: 0.55,
+  mem_to_gen_control: 0.04,
+  gen_to_mem_control: 0.05,
+  holm_p_mem_to_gen: 0.001,
+  holm_p_gen_to_mem: 0.002,
+  capability: 0.95,
+  capability_unsteered: 1,
+} as const satisfies Partial<BookSetting>;
+
 const site = (id: string, component: string, layer: number | null, rate: number): BookPatchSite => ({
   id,
   component,
