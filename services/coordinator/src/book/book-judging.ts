@@ -8,8 +8,8 @@
  */
 import { pct, table } from '@memgen/pipeline';
 import type { BookRun, BookSetting } from './book-runs.js';
-import { seriesKey } from './book-sizes.js';
-import { beyondControl, meetsStrongCriterion } from './book-upper-bound.js';
+import { capabilityShare, seriesKey } from './book-sizes.js';
+import { beyondBothWays, meetsStrongCriterion } from './book-upper-bound.js';
 
 /** One pre-declared setting of one configuration of one sweep, and the qualified runs that measured it. */
 interface Judged {
@@ -62,18 +62,11 @@ function range(values: readonly (number | null)[]): string {
   return lo === hi ? pct(lo) : `${pct(lo)} – ${pct(hi)}`;
 }
 
-const capabilityShare = (s: BookSetting) =>
-  s.capability === null || s.capability_unsteered === null || s.capability_unsteered === 0
-    ? null
-    : s.capability / s.capability_unsteered;
-
 function row(g: Judged): string[] {
   const settings = g.runs.map((r) => r.setting);
   const n = settings.length;
   const strong = settings.filter(meetsStrongCriterion).length;
-  const beyond = settings.filter(
-    (s) => beyondControl(s, 'mem_to_gen') && beyondControl(s, 'gen_to_mem'),
-  ).length;
+  const beyond = settings.filter(beyondBothWays).length;
   return [
     `\`${g.sweep}\``,
     g.configuration,

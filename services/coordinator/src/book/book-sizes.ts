@@ -10,7 +10,7 @@ import { type Summary, summarise } from '../results.js';
 import type { BookFigure } from './book-figures.js';
 import { groupKey } from './book-groups.js';
 import { meanSd } from './book-markdown.js';
-import type { BookRun } from './book-runs.js';
+import type { BookRun, BookSetting } from './book-runs.js';
 
 /** A quantity read from one run: one value per series (e.g. targeted and its matched control). */
 interface SizeQuantity {
@@ -96,12 +96,15 @@ export const SIZE_QUANTITIES: readonly SizeQuantity[] = [
     rate: true,
     values: (r) => {
       const p = primaryOf(r);
-      const share =
-        p?.capability != null && p.capability_unsteered ? p.capability / p.capability_unsteered : null;
-      return { capability: share };
+      return { capability: p ? capabilityShare(p) : null };
     },
   },
 ];
+
+/** A setting's capability as a share of the unsteered model's (null when either is missing or 0). */
+export function capabilityShare(s: BookSetting): number | null {
+  return s.capability !== null && s.capability_unsteered ? s.capability / s.capability_unsteered : null;
+}
 
 /** One configuration across sizes, and its per-size summaries. */
 export interface SizeSeries {

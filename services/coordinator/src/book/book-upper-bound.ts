@@ -17,7 +17,7 @@ type Direction = 'mem_to_gen' | 'gen_to_mem';
 const DIRECTIONS: readonly Direction[] = ['mem_to_gen', 'gen_to_mem'];
 
 /** Whether one direction of `s` beats its matched control after Holm. */
-export function beyondControl(s: BookSetting, d: Direction): boolean {
+function beyondControl(s: BookSetting, d: Direction): boolean {
   const [rate, control, p] = [s[d], s[`${d}_control`], s[`holm_p_${d}`]];
   return rate !== null && control !== null && p !== null && rate > control && p < STRONG.holm;
 }
@@ -36,6 +36,9 @@ export function meetsStrongCriterion(s: BookSetting): boolean {
   return directions && c !== null && u !== null && c >= STRONG.capability * u;
 }
 
+/** Whether both directions of `s` beat their matched control after Holm. */
+export const beyondBothWays = (s: BookSetting): boolean => DIRECTIONS.every((d) => beyondControl(s, d));
+
 /** The smaller of a setting's two switch rates (null when either is missing). */
 const weaker = (s: BookSetting) =>
   s.mem_to_gen === null || s.gen_to_mem === null ? null : Math.min(s.mem_to_gen, s.gen_to_mem);
@@ -44,7 +47,7 @@ const weaker = (s: BookSetting) =>
 export function bestSetting(steering: readonly BookSetting[]): BookSetting | null {
   let best: BookSetting | null = null;
   for (const s of steering) {
-    if (!DIRECTIONS.every((d) => beyondControl(s, d))) continue;
+    if (!beyondBothWays(s)) continue;
     if (best === null || weaker(s)! > weaker(best)!) best = s;
   }
   return best;
